@@ -1,0 +1,1 @@
+"""Local user accounts with roles and throttled logins."""

@@ -1,0 +1,5 @@
+"""Import every model module so Base.metadata knows every table."""
+
+from app.accounts import models as _accounts  # noqa: F401
+from app.events import Event  # noqa: F401
+from app.people import models as _people  # noqa: F401

@@ -1,0 +1,1 @@
+"""Village, groups, households, residents and committee roles."""

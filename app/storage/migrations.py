@@ -1,0 +1,78 @@
+"""Forward-only schema migrations.
+
+Each step names the version it starts from and refuses to run on any other
+(Electrum's guarded ``_convert_version_N``). Before an existing database is
+upgraded, a 'pre-migration' backup is taken and verified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+
+from app.i18n import _
+from app.storage import Base, Store, StoreError
+
+SCHEMA_VERSION = 1
+
+
+def _ensure_version_table(conn: Connection) -> int | None:
+    conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
+    row = conn.execute(text("SELECT version FROM schema_version")).first()
+    return None if row is None else int(row[0])
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    conn.execute(text("DELETE FROM schema_version"))
+    conn.execute(text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": version})
+
+
+def _create_v1(conn: Connection) -> None:
+    import app.models  # noqa: F401 - registers every table on Base.metadata
+
+    Base.metadata.create_all(conn)
+
+
+# version reached -> step from (version - 1). Add new steps at the end only.
+STEPS: dict[int, Callable[[Connection], None]] = {}
+
+
+def current_version(store: Store) -> int | None:
+    with store.engine.begin() as conn:
+        return _ensure_version_table(conn)
+
+
+def upgrade(store: Store) -> int:
+    with store.engine.begin() as conn:
+        version = _ensure_version_table(conn)
+        if version is None:
+            has_tables = conn.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type='table' AND name != 'schema_version'")
+            ).scalar_one()
+            if has_tables:
+                raise StoreError(_("这个数据库不是村务数据库,或版本记录已丢失。请用 cunwu restore 从备份恢复。"))
+            _create_v1(conn)
+            _set_version(conn, SCHEMA_VERSION)
+            return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            _("数据库版本({found})比本程序({ours})新。请安装新版村务软件后再打开。").format(
+                found=version, ours=SCHEMA_VERSION
+            )
+        )
+    if version == SCHEMA_VERSION:
+        return version
+    from app.backup import make_backup
+
+    make_backup(store.db_path, store.backup_dir, kind="pre-migration")
+    while version < SCHEMA_VERSION:
+        step = STEPS[version + 1]
+        with store.engine.begin() as conn:
+            found = _ensure_version_table(conn)
+            if found != version:
+                raise StoreError(_("升级数据库时版本不符,已停止。请联系维护人员。"))
+            step(conn)
+            _set_version(conn, version + 1)
+        version += 1
+    return version

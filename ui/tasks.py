@@ -1,0 +1,176 @@
+"""The one helper for background work (Anki's QueryOp, Picard's run_task).
+
+A task runs a plain function off the GUI thread and reports success, failure
+and progress back on the GUI thread. Database writes go through one
+single-thread pool so they are serialised; reads may run on the general pool.
+Screens never create raw threads. Workers never touch widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.i18n import _
+
+log = logging.getLogger(__name__)
+
+_write_pool: QThreadPool | None = None
+
+
+def write_pool() -> QThreadPool:
+    global _write_pool
+    if _write_pool is None:
+        _write_pool = QThreadPool()
+        _write_pool.setMaxThreadCount(1)
+    return _write_pool
+
+
+class Cancelled(Exception):
+    """Raised inside a task when the person pressed 取消."""
+
+
+class TaskContext:
+    """Handed to the task function: report progress, learn about cancellation."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self._signals.progress.emit(int(done), int(total))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Signals(QObject):
+    success = Signal(object)
+    failure = Signal(object)
+    progress = Signal(int, int)
+    finished = Signal()
+
+
+class _Runner(QRunnable):
+    def __init__(self, fn: Callable[[TaskContext], Any], signals: _Signals, ctx: TaskContext) -> None:
+        super().__init__()
+        self.fn, self.signals, self.ctx = fn, signals, ctx
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.ctx)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            if not isinstance(exc, Cancelled):
+                log.error("task failed:\n%s", "".join(traceback.format_exception(exc)))
+            self.signals.failure.emit(exc)
+        else:
+            self.signals.success.emit(result)
+        self.signals.finished.emit()
+
+
+_alive: set[_Signals] = set()
+
+
+class Task:
+    """``Task(fn).success(cb).failure(cb).with_progress(parent, label).run()``.
+
+    ``fn`` receives a :class:`TaskContext`. Without a failure callback, errors
+    reach the one error dialog (:func:`ui.errors.show_error`).
+    """
+
+    def __init__(self, fn: Callable[[TaskContext], Any], *, write: bool = False) -> None:
+        self._fn = fn
+        self._write = write
+        self._on_success: Callable[[Any], None] | None = None
+        self._on_failure: Callable[[BaseException], None] | None = None
+        self._progress_parent: QWidget | None = None
+        self._label = ""
+        self._cancellable = False
+        self._disable: list[QWidget] = []
+        self.signals = _Signals()
+        self.ctx = TaskContext(self.signals)
+        self.dialog: QProgressDialog | None = None
+
+    def success(self, cb: Callable[[Any], None]) -> Task:
+        self._on_success = cb
+        return self
+
+    def failure(self, cb: Callable[[BaseException], None]) -> Task:
+        self._on_failure = cb
+        return self
+
+    def with_progress(self, parent: QWidget, label: str, *, cancellable: bool = False) -> Task:
+        self._progress_parent, self._label, self._cancellable = parent, label, cancellable
+        return self
+
+    def disabling(self, *widgets: QWidget) -> Task:
+        self._disable.extend(widgets)
+        return self
+
+    def run(self) -> Task:
+        for w in self._disable:
+            w.setEnabled(False)
+        if self._progress_parent is not None:
+            dlg = QProgressDialog(self._label, _("取消") if self._cancellable else "", 0, 0, self._progress_parent)
+            dlg.setWindowTitle(_("请稍候"))
+            dlg.setWindowModality(Qt.WindowModality.WindowModal)
+            dlg.setMinimumDuration(300)
+            if not self._cancellable:
+                dlg.setCancelButton(None)
+            dlg.canceled.connect(self.ctx.cancel)
+            self.signals.progress.connect(lambda done, total: (dlg.setMaximum(max(total, 0)), dlg.setValue(done)))
+            self.dialog = dlg
+        self.signals.success.connect(self._succeeded)
+        self.signals.failure.connect(self._failed)
+        self.signals.finished.connect(self._finished)
+        _alive.add(self.signals)  # keep the QObject alive until the worker is done
+        pool = write_pool() if self._write else QThreadPool.globalInstance()
+        pool.start(_Runner(self._fn, self.signals, self.ctx))
+        return self
+
+    def _succeeded(self, result: Any) -> None:
+        self._close()
+        if self._on_success:
+            self._on_success(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close()
+        if isinstance(exc, Cancelled):
+            return
+        if self._on_failure:
+            self._on_failure(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(self._progress_parent, exc)
+
+    def _finished(self) -> None:
+        for w in self._disable:
+            w.setEnabled(True)
+        _alive.discard(self.signals)
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.close()
+            self.dialog = None
+
+
+def run_read(fn: Callable[[TaskContext], Any]) -> Task:
+    return Task(fn, write=False)
+
+
+def run_write(fn: Callable[[TaskContext], Any]) -> Task:
+    return Task(fn, write=True)

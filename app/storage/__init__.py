@@ -82,7 +82,8 @@ class Store:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() gives the connection back without committing and keeps
+            # loaded attributes readable on the now-detached objects
             session.close()
 
     def close(self) -> None:

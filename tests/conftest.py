@@ -1,0 +1,74 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own copy of a
+template store built once per session (Anki's getEmptyCol)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app.i18n import set_language  # noqa: E402
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def make_id(birth: dt.date, seq: int, area: str = "370102") -> str:
+    """A valid GB 11643 number computed independently of the code under test."""
+    body = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+
+
+def village_code() -> str:
+    from app.people.uscc import make_uscc
+
+    return make_uscc(random.Random(7), area="371426")
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    # never touch the real user data directory
+    monkeypatch.setenv("CUNWU_DATA_DIR", str(tmp_path / "default-data"))
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory) -> Path:
+    from app.people.service import ResidentInput, add_resident, init_village, list_groups
+    from app.storage import open_store
+
+    d = tmp_path_factory.mktemp("template")
+    store = open_store(d)
+    with store.begin("测试") as s:
+        init_village(s, name="柳林村", code=village_code(), township="石桥镇", county="平原县",
+                     groups=["第一村民小组", "第二村民小组"])
+        g1, g2 = (g.id for g in list_groups(s))
+        people = [("张三", dt.date(1960, 3, 1), 11, g1), ("李四", dt.date(1985, 7, 9), 22, g1),
+                  ("王小红", dt.date(1992, 12, 30), 32, g2), ("赵𠀀明", dt.date(2010, 1, 5), 41, g2)]
+        for name, birth, seq, gid in people:
+            add_resident(s, ResidentInput(name=name, id_number=make_id(birth, seq), group_id=gid, phone="13800138000"))
+    store.close()
+    return d
+
+
+@pytest.fixture
+def store(template_dir, tmp_path):
+    from app.storage import open_store
+
+    d = tmp_path / "data"
+    shutil.copytree(template_dir, d)
+    s = open_store(d)
+    yield s
+    s.close()

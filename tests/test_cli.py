@@ -1,0 +1,82 @@
+"""The command line as a clerk or a township script uses it: output and exit codes."""
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from conftest import make_id, village_code
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_init_then_init_again_is_refused_and_nothing_overwritten(tmp_path, capsys):
+    d = str(tmp_path / "v")
+    code, out = run(capsys, "--data-dir", d, "init", "--name", "柳林村", "--code", village_code(),
+                    "--township", "石桥镇", "--group", "一组", "--group", "二组")
+    assert code == 0 and "柳林村" in out
+    code, out = run(capsys, "--data-dir", d, "init", "--name", "别的村", "--code", village_code(), "--township", "x")
+    assert code == 1 and "已经建立" in out
+    code, out = run(capsys, "--data-dir", d, "check")
+    assert code == 0
+    con = sqlite3.connect(Path(d) / "cunwu.sqlite3")
+    assert con.execute("SELECT name FROM village").fetchall() == [("柳林村",)]
+
+
+def test_init_with_a_mistyped_code_says_which_character(tmp_path, capsys):
+    good = village_code()
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    code, out = run(capsys, "--data-dir", str(tmp_path / "v"), "init", "--name", "柳林村", "--code", bad,
+                    "--township", "石桥镇")
+    assert code == 1 and "校验" in out
+
+
+def test_check_names_a_record_edited_with_the_sqlite_shell(store, capsys):
+    con = sqlite3.connect(store.db_path)
+    con.execute("UPDATE residents SET name='冒名' WHERE name='李四'")
+    con.commit()
+    con.close()
+    code, out = run(capsys, "--data-dir", str(store.data_dir), "check")
+    assert code == 1
+    assert "residents #" in out and "冒名" in out
+
+
+def test_commands_on_an_empty_directory_say_to_init_first(tmp_path, capsys):
+    code, out = run(capsys, "--data-dir", str(tmp_path / "nothing"), "check")
+    assert code == 1 and "cunwu init" in out
+
+
+def test_user_add_reads_the_password_from_stdin(store, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码123\n"))
+    code, out = run(capsys, "--data-dir", str(store.data_dir), "user", "add", "王会计", "--role", "文书/会计",
+                    "--password-stdin")
+    assert code == 0 and "王会计" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码123\n"))
+    code, out = run(capsys, "--data-dir", str(store.data_dir), "user", "add", "王会计", "--role", "主任",
+                    "--password-stdin")
+    assert code == 1 and "已经存在" in out
+
+
+def test_english_with_lang_en(tmp_path, capsys):
+    code, out = run(capsys, "--lang", "en", "--data-dir", str(tmp_path / "nothing"), "check")
+    assert code == 1 and "cunwu init" in out and "还没有" not in out
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "v"), "init", "--name", "柳林村",
+                          "--code", village_code(), "--township", "石桥镇"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "柳林村" in out.stdout

@@ -1,0 +1,148 @@
+"""Printing Chinese: every character of a name comes out of the PDF, or printing stops with a message."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from app.printing.fonts import (
+    FALLBACK_FONTS,
+    PRIMARY_FONT,
+    MissingGlyphError,
+    draw_text,
+    font_for_text,
+    font_paths,
+    missing_glyphs,
+    paragraph_markup,
+    register_fonts,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICE_LINE = "村务公开 张三 王𠀀明 㐀"
+EXT_C_NAME = "李𪜀"  # U+2A700 is only in the second fallback font
+PRIVATE_USE = "\ue000"
+
+
+def _pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _font_names(path: Path) -> set[str]:
+    fonts = PdfReader(path).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+
+
+@pytest.fixture
+def notice_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "notice.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    draw_text(canvas, 72, 760, NOTICE_LINE, 24)
+    draw_text(canvas, 72, 720, EXT_C_NAME, 24)
+    canvas.save()
+    return path
+
+
+def test_rare_characters_in_names_come_out_of_the_pdf(notice_pdf: Path) -> None:
+    text = _squeeze(_pdf_text(notice_pdf))
+    assert _squeeze(NOTICE_LINE) in text
+    assert EXT_C_NAME in text
+
+
+def test_rare_characters_are_set_in_the_fallback_fonts(notice_pdf: Path) -> None:
+    names = " ".join(_font_names(notice_pdf))
+    assert "WenQuanYiMicroHei" in names
+    assert "HanaMinA" in names  # 𠀀 and 㐀
+    assert "HanaMinB" in names  # 𪜀
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdftotext_reads_the_line_as_printed(notice_pdf: Path) -> None:
+    out = subprocess.run(
+        ["pdftotext", str(notice_pdf), "-"], capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
+    assert NOTICE_LINE in out
+    assert EXT_C_NAME in out
+
+
+def test_character_in_no_font_is_reported() -> None:
+    assert missing_glyphs("张" + PRIVATE_USE + "三") == [PRIVATE_USE]
+    assert missing_glyphs(NOTICE_LINE) == ["𠀀", "㐀"]
+    assert missing_glyphs("王𠀀明", FALLBACK_FONTS[0]) == []
+
+
+def test_drawing_a_character_in_no_font_stops_before_anything_is_printed(tmp_path: Path) -> None:
+    path = tmp_path / "refused.pdf"
+    canvas = Canvas(str(path))
+    with pytest.raises(MissingGlyphError) as raised:
+        draw_text(canvas, 72, 700, "张" + PRIVATE_USE + "三", 24)
+    canvas.save()
+    assert raised.value.chars == [PRIVATE_USE]
+    assert "U+E000" in str(raised.value)
+    assert "请检查姓名是否录入正确" in str(raised.value)
+    assert _squeeze(_pdf_text(path)) == ""
+
+
+def test_one_font_is_chosen_for_a_whole_string() -> None:
+    assert font_for_text("村务公开 2024年第三季度") == PRIMARY_FONT
+    assert font_for_text("王𠀀明") == FALLBACK_FONTS[0]
+    with pytest.raises(MissingGlyphError) as raised:
+        font_for_text("王" + PRIVATE_USE)
+    assert "U+E000" in str(raised.value)
+
+
+def test_no_single_font_for_mixed_rare_text_is_refused_not_boxed() -> None:
+    with pytest.raises(MissingGlyphError) as raised:
+        font_for_text(EXT_C_NAME)
+    assert raised.value.chars == ["𪜀"]
+    assert "𪜀" in str(raised.value)
+
+
+def test_paragraph_markup_prints_rare_names(tmp_path: Path) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    path = tmp_path / "paragraph.pdf"
+    style = ParagraphStyle("body", fontName=PRIMARY_FONT, fontSize=16, leading=20, wordWrap="CJK")
+    markup = paragraph_markup("低保名单:王𠀀明、李𪜀 <已核实>")
+    SimpleDocTemplate(str(path)).build([Paragraph(markup, style)])
+    text = _squeeze(_pdf_text(path))
+    assert "低保名单:王𠀀明、李𪜀<已核实>" in text
+
+
+def test_register_fonts_twice_keeps_the_same_fonts() -> None:
+    register_fonts()
+    first = pdfmetrics.getFont(PRIMARY_FONT)
+    count = len(pdfmetrics.getRegisteredFontNames())
+    register_fonts()
+    assert pdfmetrics.getFont(PRIMARY_FONT) is first
+    assert len(pdfmetrics.getRegisteredFontNames()) == count
+
+
+def test_every_shipped_font_has_its_licence_beside_it() -> None:
+    paths = font_paths()
+    assert list(paths) == [PRIMARY_FONT, *FALLBACK_FONTS]
+    for path in paths.values():
+        assert path.is_file(), path
+    folder = paths[PRIMARY_FONT].parent
+    assert "Apache License" in (folder / "wqy-microhei.LICENSE.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE" in (folder / "HanaMin.LICENSE.txt").read_text(encoding="utf-8")
+
+
+def test_importing_the_font_module_does_not_load_reportlab() -> None:
+    code = "import sys, app.printing.fonts; print('reportlab' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

@@ -17,9 +17,9 @@ from app.people.uscc import is_valid_uscc
 
 MASK = "*"
 
-# Separators people put inside long numbers: space, NBSP, ideographic space, hyphens.
-_SEPARATORS = " \u00a0\u3000-\uff0d"
-_SEP = "[" + _SEPARATORS + "]"
+# Separators people put inside long numbers: space, NBSP, ideographic space,
+# full-width and ASCII hyphen. The hyphen is escaped so it cannot form a range.
+_SEP = "[ \u00a0\u3000\uff0d\\-]"
 
 _ID18_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")

@@ -1,6 +1,7 @@
 """The command line as a clerk or a township script uses it: output and exit codes."""
 
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 import sys
@@ -80,3 +81,52 @@ def test_console_script_runs_as_a_process(tmp_path):
                          cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "柳林村" in out.stdout
+
+
+def _names(db):
+    con = sqlite3.connect(db)
+    try:
+        return sorted(r[0] for r in con.execute("SELECT name FROM residents"))
+    finally:
+        con.close()
+
+
+def test_backup_to_a_stick_then_restore_brings_the_data_back(store, tmp_path, capsys):
+    from app.people.service import ResidentInput, add_resident
+
+    d = str(store.data_dir)
+    stick = tmp_path / "U盘"
+    code, out = run(capsys, "--data-dir", d, "backup", "--to", str(stick))
+    assert code == 0
+    backup = next(stick.glob("cunwu-*.sqlite3"))
+    before = _names(store.db_path)
+    with store.begin() as s:
+        add_resident(s, ResidentInput(name="后来的人", id_number=make_id(dt.date(1999, 9, 9), 77)))
+    store.close()
+    code, out = run(capsys, "--data-dir", d, "restore", str(backup))
+    assert code == 0 and "另存" in out
+    assert _names(store.db_path) == before
+    assert run(capsys, "--data-dir", d, "check")[0] == 0
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random", "foreign"])
+def test_restoring_a_bad_file_is_refused_and_changes_nothing(store, tmp_path, capsys, damage):
+    d = str(store.data_dir)
+    code, _ = run(capsys, "--data-dir", d, "backup", "--to", str(tmp_path / "b"))
+    good = next((tmp_path / "b").glob("*.sqlite3")).read_bytes()
+    bad = tmp_path / "bad.sqlite3"
+    if damage == "truncated":
+        bad.write_bytes(good[: len(good) // 2])
+    elif damage == "random":
+        bad.write_bytes(os.urandom(len(good)))
+    else:
+        con = sqlite3.connect(bad)
+        con.execute("CREATE TABLE photos (x)")
+        con.commit()
+        con.close()
+    before = store.db_path.read_bytes()
+    store.close()
+    code, out = run(capsys, "--data-dir", d, "restore", str(bad))
+    assert code == 1
+    assert store.db_path.read_bytes() == before
+    assert run(capsys, "--data-dir", d, "check")[0] == 0

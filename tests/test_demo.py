@@ -1,0 +1,35 @@
+"""`cunwu demo`: a realistic village that passes `cunwu check`, only in an empty directory."""
+
+import sqlite3
+
+from app.cli import main
+
+
+def test_small_demo_village_is_realistic_and_checks_clean(tmp_path, capsys):
+    d = str(tmp_path / "demo")
+    assert main(["--data-dir", d, "demo", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    con = sqlite3.connect(tmp_path / "demo" / "cunwu.sqlite3")
+    residents = con.execute("SELECT count(*) FROM residents").fetchone()[0]
+    groups = con.execute("SELECT count(*) FROM villager_groups").fetchone()[0]
+    heads = con.execute("SELECT count(*) FROM residents WHERE relation='户主'").fetchone()[0]
+    households = con.execute("SELECT count(*) FROM households").fetchone()[0]
+    leaders = con.execute("SELECT count(*) FROM roles WHERE title='组长'").fetchone()[0]
+    rare = [n for (n,) in con.execute("SELECT name FROM residents") if any(ord(c) > 0xFFFF for c in n)]
+    con.close()
+    assert 1800 <= residents <= 2200 and f"{residents} 人" in out
+    assert groups == 8 and leaders == 8
+    assert heads == households
+    assert rare, "some names need characters beyond the basic plane"
+    assert main(["--data-dir", d, "check"]) == 0
+
+
+def test_demo_refuses_a_directory_that_holds_a_village(tmp_path, capsys):
+    d = str(tmp_path / "demo")
+    assert main(["--data-dir", d, "demo"]) == 0
+    before = (tmp_path / "demo" / "cunwu.sqlite3").stat().st_size
+    assert main(["--data-dir", d, "demo", "--seed", "9"]) == 1
+    assert "已经有村庄数据" in capsys.readouterr().err
+    con = sqlite3.connect(tmp_path / "demo" / "cunwu.sqlite3")
+    assert con.execute("SELECT count(DISTINCT name) FROM village").fetchone()[0] == 1
+    con.close()

@@ -27,7 +27,6 @@ def test_small_demo_village_is_realistic_and_checks_clean(tmp_path, capsys):
 def test_demo_refuses_a_directory_that_holds_a_village(tmp_path, capsys):
     d = str(tmp_path / "demo")
     assert main(["--data-dir", d, "demo"]) == 0
-    before = (tmp_path / "demo" / "cunwu.sqlite3").stat().st_size
     assert main(["--data-dir", d, "demo", "--seed", "9"]) == 1
     assert "已经有村庄数据" in capsys.readouterr().err
     con = sqlite3.connect(tmp_path / "demo" / "cunwu.sqlite3")

@@ -130,3 +130,48 @@ def test_restoring_a_bad_file_is_refused_and_changes_nothing(store, tmp_path, ca
     assert code == 1
     assert store.db_path.read_bytes() == before
     assert run(capsys, "--data-dir", d, "check")[0] == 0
+
+
+def test_residents_export_imports_back_unchanged(store, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    first, second = tmp_path / "一.xlsx", tmp_path / "二.xlsx"
+    assert run(capsys, "--data-dir", str(store.data_dir), "residents", "export", str(first))[0] == 0
+    fresh = str(tmp_path / "fresh")
+    assert run(capsys, "--data-dir", fresh, "init", "--name", "新村", "--code", village_code(),
+               "--township", "石桥镇")[0] == 0
+    code, out = run(capsys, "--data-dir", fresh, "residents", "import", str(first))
+    assert code == 0 and "已导入 4 人" in out and "第一村民小组" in out
+    assert run(capsys, "--data-dir", fresh, "residents", "export", str(second))[0] == 0
+    rows = lambda p: [[c.value for c in r] for r in load_workbook(p).active.iter_rows()]  # noqa: E731
+    assert rows(first) == rows(second)
+    assert any("赵𠀀明" in str(r) for r in rows(second))
+    assert run(capsys, "--data-dir", fresh, "check")[0] == 0
+
+
+def test_residents_import_with_bad_rows_imports_nothing_and_lists_each(store, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    good = make_id(dt.date(1975, 5, 5), 12)
+    bad_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["XX村村民花名册"])
+    ws.append(["姓名", "身份证号", "村民小组"])
+    ws.append(["甲", good, "三组"])                          # row 3 fine
+    ws.append(["乙", bad_check, "三组"])                     # row 4 check digit
+    ws.append(["丙", good, "三组"])                          # row 5 duplicate of row 3
+    ws.append([None, make_id(dt.date(1980, 1, 1), 13), "三组"])  # row 6 no name
+    ws.append(["丁", 3.2e17, "三组"])                        # row 7 stored as a number
+    path = tmp_path / "坏表.xlsx"
+    wb.save(path)
+    before = _names(store.db_path)
+    code, out = run(capsys, "--data-dir", str(store.data_dir), "residents", "import", str(path))
+    assert code == 1
+    assert "没有导入任何数据" in out
+    for row in ("第4行", "第5行", "第6行", "第7行"):
+        assert row in out
+    assert "  第3行" not in out
+    assert _names(store.db_path) == before
+    code, out = run(capsys, "--data-dir", str(store.data_dir), "residents", "import", str(path), "--dry-run")
+    assert code == 1 and _names(store.db_path) == before

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.events import EventWriter, canonical
+from app.events import EventWriter
 from app.i18n import _
 from app.people.models import Household, Resident, VillagerGroup
 
@@ -135,31 +135,34 @@ def _flush(session: Session, hh_rows: list, res_rows: list, events: EventWriter)
 
 
 def households_from_roster(rows: Iterable[Any]) -> list[HouseholdRecord]:
-    """Group roster rows into households by (村民小组, 户主姓名).
+    """Group roster rows into households.
 
-    A row whose 户主姓名 is empty or equals its own name, or whose relation is
-    户主, heads its own household; members join the household of the head they
-    name in the same group, in sheet order.
+    A row marked 户主 (or naming itself, or nobody, as head) starts a new
+    household; other rows join the latest household in the same group whose
+    head has the name they give, at the same address when the sheet has one.
+    Two heads with the same common name in one group stay two households.
     """
-    households: dict[tuple[str, str], HouseholdRecord] = {}
+    latest: dict[tuple[str, str, str], HouseholdRecord] = {}
     ordered: list[HouseholdRecord] = []
     for r in rows:
-        head = r.head_name or r.name
-        if r.relation == "户主":
-            head = r.name
-        key = (r.group_name, head)
-        h = households.get(key)
+        is_head = r.relation == "户主" or (not r.relation and r.head_name in ("", r.name))
+        head = r.name if is_head else (r.head_name or r.name)
+        key = (r.group_name, head, r.address)
+        h = None if is_head else latest.get(key) or latest.get((r.group_name, head, ""))
         if h is None:
             h = HouseholdRecord(group_name=r.group_name, address=r.address, number=str(len(ordered) + 1).zfill(4),
                                 members=[])
-            households[key] = h
             ordered.append(h)
+            latest[key] = h
+            latest.setdefault((r.group_name, head, ""), h)
+            if is_head:
+                latest[(r.group_name, head, "")] = h
         if not h.address and r.address:
             h.address = r.address
-        relation = r.relation or ("户主" if head == r.name else "")
+        # the relation stays as typed: an export of this register must import back unchanged
         h.members.append(PersonRecord(
             name=r.name, sex=r.sex, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
-            relation=relation, party_member=r.party_member, representative=r.representative, note=r.note))
+            relation=r.relation, party_member=r.party_member, representative=r.representative, note=r.note))
     return ordered
 
 

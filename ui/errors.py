@@ -15,8 +15,13 @@ _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupErr
           "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError")
 
 
+def is_plain(exc: BaseException) -> bool:
+    """True for errors whose message was written for the clerk (expected, not bugs)."""
+    return any(c.__name__ in _PLAIN for c in type(exc).__mro__)
+
+
 def message_for(exc: BaseException) -> str:
-    if type(exc).__name__ in _PLAIN or any(c.__name__ in _PLAIN for c in type(exc).__mro__):
+    if is_plain(exc):
         return str(exc)
     if isinstance(exc, OSError):
         return _("读写文件时出错:{reason}。请检查U盘或磁盘后再试。").format(reason=exc.strerror or exc)
@@ -24,6 +29,6 @@ def message_for(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    if type(exc).__name__ not in _PLAIN:
+    if not is_plain(exc):
         log.error("error shown to the user", exc_info=exc)
     QMessageBox.warning(parent, _("出错了"), message_for(exc))

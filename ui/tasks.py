@@ -72,7 +72,9 @@ class _Runner(QRunnable):
         try:
             result = self.fn(self.ctx)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            if not isinstance(exc, Cancelled):
+            from ui.errors import is_plain
+
+            if not isinstance(exc, Cancelled) and not is_plain(exc):
                 log.error("task failed:\n%s", "".join(traceback.format_exception(exc)))
             self.signals.failure.emit(exc)
         else:
@@ -80,7 +82,9 @@ class _Runner(QRunnable):
         self.signals.finished.emit()
 
 
-_alive: set[_Signals] = set()
+# Qt holds connections to plain Python methods weakly: keep each running Task
+# alive here until its worker has reported, or its callbacks would never run.
+_alive: set[Task] = set()
 
 
 class Task:
@@ -135,7 +139,7 @@ class Task:
         self.signals.success.connect(self._succeeded)
         self.signals.failure.connect(self._failed)
         self.signals.finished.connect(self._finished)
-        _alive.add(self.signals)  # keep the QObject alive until the worker is done
+        _alive.add(self)
         pool = write_pool() if self._write else QThreadPool.globalInstance()
         pool.start(_Runner(self._fn, self.signals, self.ctx))
         return self
@@ -159,7 +163,7 @@ class Task:
     def _finished(self) -> None:
         for w in self._disable:
             w.setEnabled(True)
-        _alive.discard(self.signals)
+        _alive.discard(self)
 
     def _close(self) -> None:
         if self.dialog is not None:

@@ -325,7 +325,8 @@ def _filtered(q: ResidentQuery, today: dt.date | None = None):  # type: ignore[n
 
 
 def count_residents(session: Session, q: ResidentQuery | None = None) -> int:
-    stmt = _filtered(q or ResidentQuery()).with_only_columns(func.count()).order_by(None)
+    # count over a subquery: with_only_columns(count()) would drop FROM when there is no WHERE
+    stmt = select(func.count()).select_from(_filtered(q or ResidentQuery()).order_by(None).subquery())
     return int(session.scalar(stmt) or 0)
 
 

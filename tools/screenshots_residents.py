@@ -1,0 +1,134 @@
+"""Screenshots of the residents screen for the user guide: ``python tools/screenshots_residents.py``.
+
+Builds the small demo village in a temporary directory and writes, at 1280x800 offscreen:
+docs/images/residents.png, docs/images/resident-dialog.png (a wrong ID number
+refused) and docs/images/import-errors.png (the import wizard listing what is
+wrong in a small bad roster).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+WIDTH, HEIGHT = 1280, 800
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
+    """Let queued events and background tasks finish; sleeping between rounds keeps the rounds few."""
+    deadline = time.monotonic() + timeout
+    while True:
+        app.processEvents()
+        if until():
+            app.processEvents()
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish in time")
+        time.sleep(0.02)
+
+
+def save(widget: QWidget, name: str) -> Path:
+    path = OUT / name
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path.relative_to(ROOT))
+    return path
+
+
+def bad_roster(path: Path) -> Path:
+    """A small roster with the mistakes clerks really make."""
+    import openpyxl
+
+    from app.people.idcard import random_valid_id
+
+    rng = random.Random(7)
+
+    def person_id(year: int, month: int, day: int, sex: str) -> str:
+        return random_valid_id(rng, area="371426", birth=dt.date(year, month, day), sex=sex)
+
+    wrong_check = person_id(1978, 4, 12, "女")
+    wrong_check = wrong_check[:-1] + ("1" if wrong_check[-1] != "1" else "2")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "性别", "身份证号", "出生日期", "联系电话", "村民小组", "户主姓名", "与户主关系"])
+    sheet.append(["刘建国", "男", person_id(1965, 3, 2, "男"), "", "13805310001", "第一村民小组", "", "户主"])
+    sheet.append(["王桂兰", "女", wrong_check, "", "", "第一村民小组", "刘建国", "配偶"])
+    sheet.append(["刘小军", "男", 3.71426199905e17, "", "", "第一村民小组", "刘建国", "子"])
+    sheet.append(["", "女", person_id(2001, 8, 30, "女"), "", "", "第一村民小组", "刘建国", "女"])
+    sheet.append(["赵德明", "女", person_id(1959, 11, 5, "男"), "", "1380531", "第二村民小组", "", "户主"])
+    book.save(path)
+    return path
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    if (ROOT / "ui" / "fonts.py").exists():
+        from ui.fonts import install_app_font
+
+        install_app_font(app)
+    if (ROOT / "ui" / "style.py").exists():
+        from ui.style import apply_style
+
+        apply_style(app, large=False)
+
+    from app.demo import create_demo
+    from app.storage import open_store
+    from ui.people.residents_screen import ResidentsScreen
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
+        store = open_store(Path(tmp) / "data")
+        create_demo(store, size="small")
+        screen = ResidentsScreen(store)
+        screen.resize(WIDTH, HEIGHT)
+        screen.show()
+        settle(app)
+        screen.select_resident(screen.model.row_at(3).id)
+        settle(app)
+        save(screen, "residents.png")
+
+        dialog = screen.add_resident()
+        dialog.name_edit.setText("王桂兰")
+        first17 = "37142619780412062"
+        dialog.id_edit.setText(first17 + "1")  # the check digit of this number is not 1
+        dialog.phone_edit.setText("13805310002")
+        dialog.save_button.click()
+        settle(app, lambda: dialog.save_button.isEnabled() and bool(dialog.error_text("id_number")))
+        dialog.adjustSize()
+        settle(app)
+        save(dialog, "resident-dialog.png")
+        dialog.reject()
+
+        sheet = bad_roster(Path(tmp) / "花名册.xlsx")
+        wizard = screen.open_import_wizard()
+        wizard.resize(WIDTH - 160, HEIGHT - 100)
+        wizard.file_page.set_path(sheet)
+        wizard.next()
+        settle(app, lambda: wizard.check_page.report is not None)
+        save(wizard, "import-errors.png")
+        wizard.reject()
+
+        screen.close()
+        settle(app)
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

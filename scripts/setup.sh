@@ -37,9 +37,10 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-if [ $want_test = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
-else
-  .venv/bin/python -m pip install -q -e .
+target="."
+[ $want_test = 1 ] && target=".[test]"
+if ! .venv/bin/python -m pip install -q -e "$target" > .venv/pip-install.log 2>&1; then
+  cat .venv/pip-install.log >&2
+  echo "安装 Python 组件失败,详见上面的信息。" >&2
+  exit 1
 fi

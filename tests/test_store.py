@@ -65,3 +65,19 @@ def test_unwritable_data_dir_gives_a_clear_message_and_writes_nothing(tmp_path, 
     with pytest.raises(StoreError, match="无法写入"):
         open_store(tmp_path / "ro")
     assert not (tmp_path / "ro" / "cunwu.sqlite3").exists()
+
+
+def test_reading_does_not_wait_for_a_long_write(store):
+    """A search while an import holds the write lock answers at once (WAL snapshot)."""
+    import time
+
+    from app.people.service import count_residents
+
+    with pytest.raises(RuntimeError):
+        with store.begin() as writer:
+            writer.execute(text("UPDATE village SET hotline='1' WHERE id=1"))
+            start = time.monotonic()
+            with store.read() as s:
+                assert count_residents(s) == 4
+            assert time.monotonic() - start < 2  # the busy timeout is 10 s
+            raise RuntimeError("roll the write back")

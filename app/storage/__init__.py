@@ -43,14 +43,19 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_begin_write(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(db_path: Path) -> Engine:
+def _on_begin_read(conn) -> None:  # type: ignore[no-untyped-def]
+    # a deferred transaction: readers see one snapshot and never wait for a writer (WAL)
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     engine = create_engine(f"sqlite:///{db_path}", future=True)
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", _on_begin_read if read_only else _on_begin_write)
     return engine
 
 
@@ -59,6 +64,8 @@ class Store:
     data_dir: Path
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    read_engine: Engine | None = None
+    read_sessionmaker: sessionmaker[Session] | None = None
 
     @property
     def db_path(self) -> Path:
@@ -78,7 +85,10 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading only; nothing it does is committed."""
-        session = self.sessionmaker()
+        if self.read_sessionmaker is None:
+            self.read_engine = make_engine(self.db_path, read_only=True)
+            self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
+        session = self.read_sessionmaker()
         try:
             yield session
         finally:
@@ -87,6 +97,8 @@ class Store:
             session.close()
 
     def close(self) -> None:
+        if self.read_engine is not None:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 

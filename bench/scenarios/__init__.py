@@ -1,0 +1,12 @@
+"""The scenarios, in the order they run.
+
+Each module has NAME, TARGET, UNITS and run(settings) -> list[Result].
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bench.scenarios import paint, roster_import, search, smoke
+
+MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, search, paint)}

@@ -1,0 +1,127 @@
+"""Save screenshots of the desktop shell to docs/images/ (offscreen, on a demo village in a temporary folder).
+
+Run: python tools/screenshots.py [--out DIR]
+Saves home.png, settings.png, placeholder.png and setup-wizard-1..4.png.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+SIZE = (1280, 800)
+WIZARD_SIZE = (960, 680)
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True, seconds: float = 30) -> None:
+    """Let background tasks finish and their results be painted."""
+    deadline = QDeadlineTimer(int(seconds * 1000))
+    while not deadline.hasExpired():
+        QThreadPool.globalInstance().waitForDone(50)
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if until():
+            break
+    for _ in range(5):
+        app.processEvents()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not save {path}")
+    print(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    parser.add_argument("--large", action="store_true", help="大字模式")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from app.demo import create_demo
+    from app.i18n import set_language
+    from app.storage import open_store
+    from ui.fonts import install_app_font
+    from ui.main_window import MainWindow
+    from ui.setup_wizard import SetupWizard
+    from ui.style import apply_style, point_size
+
+    set_language("zh")
+    app = QApplication.instance() or QApplication(["cunwu-screenshots"])
+    install_app_font(app, point_size(args.large))
+    apply_style(app, args.large)
+
+    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
+        store = open_store(Path(tmp) / "demo")
+        create_demo(store, size="small")
+        from ui.app import daily_backup
+
+        daily_backup(store)  # what the program does at start, so the backup list is not empty
+        window = MainWindow(store, actor="演示")
+        window.resize(*SIZE)
+        window.show()
+
+        home = window.show_screen("home")
+        settle(app, lambda: getattr(home, "stats", None) is not None and window.windowTitle() != "村务")
+        save(window, out / "home.png")
+
+        settings = window.show_screen("settings")
+        settle(app, lambda: settings.name_edit.text() != "" and settings.backup_list.count() > 0)  # type: ignore[attr-defined]
+        save(window, out / "settings.png")
+
+        window.show_screen("certificates")
+        settle(app)
+        save(window, out / "placeholder.png")
+        window.hide()
+        store.close()
+
+        empty = open_store(Path(tmp) / "empty")
+        wizard = SetupWizard(empty)
+        wizard.resize(*WIZARD_SIZE)
+        wizard.show()
+        settle(app)
+        save(wizard, out / "setup-wizard-1.png")
+        wizard.next()
+        page = wizard.village_page
+        page.name_edit.setText("柳林村")
+        # one character mistyped: the message under the field says what is wrong while typing
+        page.code_edit.setText("54371426MJD1234560")
+        page.township_edit.setText("石桥镇")
+        page.county_edit.setText("平原县")
+        settle(app)
+        save(wizard, out / "setup-wizard-2.png")
+        from app.people.uscc import make_uscc
+        import random
+
+        page.code_edit.setText(make_uscc(random.Random(1)))
+        wizard.next()
+        settle(app)
+        save(wizard, out / "setup-wizard-3.png")
+        wizard.next()
+        admin = wizard.admin_page
+        admin.name_edit.setText("张会计")
+        admin.password_edit.setText("123")
+        admin.validatePage()
+        settle(app)
+        save(wizard, out / "setup-wizard-4.png")
+        wizard.hide()
+        empty.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

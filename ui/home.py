@@ -1,0 +1,192 @@
+"""首页: the village's numbers as big cards, and the things that need doing today.
+
+Only counts are read here, so the first screen opens quickly even on a village
+of 20,000 residents. To-dos are only the real ones the program can check;
+nothing is shown for parts of the program that do not exist yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from shiboken6 import isValid
+
+from app.i18n import _
+from app.people.service import VillageInfo
+from app.storage import Store
+from ui.tasks import Task
+
+CARDS_PER_ROW = 4
+
+
+@dataclass(frozen=True)
+class HomeStats:
+    village: VillageInfo | None
+    residents: int = 0
+    households: int = 0
+    groups: int = 0
+    adults: int = 0
+    party_members: int = 0
+    representatives: int = 0
+    roles: int = 0
+    users: int = 0
+    backup_due: bool = False
+    todos: list[str] = field(default_factory=list)
+
+
+def load_home_stats(store: Store) -> HomeStats:
+    """Read the counts for the home screen (runs on a worker)."""
+    from sqlalchemy import func, select
+
+    from app.accounts.service import count_users
+    from app.backup import needs_daily_backup
+    from app.people.models import Household, VillagerGroup
+    from app.people.service import ResidentQuery, count_residents, get_village, list_roles
+
+    with store.read() as s:
+        village = get_village(s)
+        stats = dict(
+            residents=count_residents(s),
+            households=int(s.scalar(select(func.count()).select_from(Household)) or 0),
+            groups=int(s.scalar(select(func.count()).select_from(VillagerGroup)) or 0),
+            adults=count_residents(s, ResidentQuery(adults_only=True)),
+            party_members=count_residents(s, ResidentQuery(party_members_only=True)),
+            representatives=count_residents(s, ResidentQuery(representatives_only=True)),
+            roles=len(list_roles(s)),
+            users=count_users(s),
+        )
+    try:
+        backup_due = needs_daily_backup(store.backup_dir)
+    except Exception:  # noqa: BLE001 - an unreadable backup folder means no backup can be found: one is due
+        backup_due = True
+    todos: list[str] = []
+    if village is None:
+        todos.append(_("还没有建立本村资料。"))
+    if stats["users"] == 0:
+        todos.append(_("还没有添加用户:现在任何人打开本软件都能看到全部资料。"))
+    if backup_due:
+        todos.append(_("今天还没有备份:可以到“设置”里点“立即备份”。"))
+    return HomeStats(village=village, backup_due=backup_due, todos=todos, **stats)
+
+
+class _Card(QFrame):
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.number = QLabel("…")
+        self.number.setObjectName("cardNumber")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel(label)
+        self.label.setObjectName("cardLabel")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 14, 12, 14)
+        layout.addWidget(self.number)
+        layout.addWidget(self.label)
+
+    def set_value(self, n: int) -> None:
+        self.number.setText("{:,}".format(n))
+
+
+class HomeScreen(QWidget):
+    """``HomeScreen(store, parent=None)``; :meth:`refresh` reads the numbers again on a worker."""
+
+    loaded = Signal(object)  # HomeStats
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.stats: HomeStats | None = None
+        self._task: Task | None = None
+
+        self.title_label = QLabel(_("首页"))
+        self.title_label.setObjectName("title")
+        self.village_label = QLabel("")
+        self.village_label.setObjectName("heading")
+        self.village_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label = QLabel("")
+        self.code_label.setObjectName("subtitle")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.cards: dict[str, _Card] = {}
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        for i, (key, label) in enumerate(self._card_labels()):
+            card = _Card(label)
+            self.cards[key] = card
+            grid.addWidget(card, i // CARDS_PER_ROW, i % CARDS_PER_ROW)
+
+        self.todo_frame = QFrame()
+        self.todo_frame.setObjectName("todo")
+        todo_title = QLabel(_("待办事项"))
+        todo_title.setObjectName("heading")
+        self.todo_label = QLabel(_("正在读取……"))
+        self.todo_label.setObjectName("todoItems")
+        self.todo_label.setWordWrap(True)
+        self.todo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        todo_layout = QVBoxLayout(self.todo_frame)
+        todo_layout.setContentsMargins(20, 14, 20, 16)
+        todo_layout.addWidget(todo_title)
+        todo_layout.addWidget(self.todo_label)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(14)
+        layout.addLayout(head)
+        layout.addWidget(self.village_label)
+        layout.addWidget(self.code_label)
+        layout.addSpacing(8)
+        layout.addLayout(grid)
+        layout.addSpacing(8)
+        layout.addWidget(self.todo_frame)
+        layout.addStretch(1)
+
+    @staticmethod
+    def _card_labels() -> list[tuple[str, str]]:
+        return [
+            ("residents", _("村民(人)")),
+            ("households", _("户数")),
+            ("groups", _("村民小组")),
+            ("adults", _("18周岁以上")),
+            ("party_members", _("党员")),
+            ("representatives", _("村民代表")),
+            ("roles", _("在任职务")),
+        ]
+
+    def refresh(self) -> None:
+        store = self.store
+        self._task = Task(lambda _ctx: load_home_stats(store)).success(self._show).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        from ui.errors import message_for
+
+        self.todo_label.setText(_("读取首页数据时出错:{reason}").format(reason=message_for(exc)))
+
+    def _show(self, stats: HomeStats) -> None:
+        if not isValid(self):
+            return
+        self.stats = stats
+        v = stats.village
+        if v is None:
+            self.village_label.setText(_("还没有建立本村资料"))
+            self.code_label.setText("")
+        else:
+            self.village_label.setText(_("{name}({county}{township})").format(
+                name=v.name, county=v.county, township=v.township))
+            self.code_label.setText(_("统一社会信用代码:{code}").format(code=v.code))
+        for key, card in self.cards.items():
+            card.set_value(getattr(stats, key))
+        if stats.todos:
+            self.todo_label.setText("\n".join("• " + t for t in stats.todos))
+        else:
+            self.todo_label.setText(_("暂无待办事项"))
+        self.loaded.emit(stats)
+

@@ -1,0 +1,247 @@
+"""The main window: a sidebar of the program's parts, one screen at a time, and a status bar.
+
+Screens are built the first time they are shown, so start-up pays only for the
+home screen. Window geometry and the last screen are remembered in a file in
+the data directory, so two data directories (or two test runs) never share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from app.i18n import _
+from app.people.service import VillageInfo
+from app.storage import Store
+from ui.placeholder import PlaceholderScreen
+from ui.tasks import Task
+
+WINDOW_STATE_FILE = "window.ini"
+DEFAULT_SIZE = (1280, 800)
+HOME = "home"
+RESIDENTS = "residents"
+SETTINGS = "settings"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    plan: str  # what the part will do, for the placeholder until it is built
+
+
+def sections() -> list[Section]:
+    return [
+        Section(HOME, _("首页"), ""),
+        Section("disclosure", _("村务公开"),
+                _("按公开目录拟定党务、村务、财务公开事项,经监委会审核后打印张贴,并留存照片存档。")),
+        Section("meetings", _("会议记录"),
+                _("记录村民会议、村民代表会议和“四议两公开”的每一步,按法定人数自动核对表决结果。")),
+        Section("certificates", _("证明开具"),
+                _("只开具公布清单内的证明,自动编号、登记台账、留存存根;清单外的证明说明原因和去处。")),
+        Section(RESIDENTS, _("村民信息"), _("登记和查找村民、户和村民小组,导入导出花名册。")),
+        Section("sync", _("同步"), _("把本村数据加密签名后存到U盘带到乡镇,并导入乡镇的回执和最新目录。")),
+        Section(SETTINGS, _("设置"), ""),
+    ]
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    village: VillageInfo | None
+    head_seq: int
+    head_hash: str
+
+
+def load_status(store: Store) -> StatusInfo:
+    from app.events import head
+    from app.people.service import get_village
+
+    with store.read() as s:
+        village = get_village(s)
+        seq, digest = head(s)
+    return StatusInfo(village, seq, digest)
+
+
+def window_title(village_name: str | None) -> str:
+    if not village_name:
+        return _("村务")
+    return _("村务 — {name}").format(name=village_name)
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(store, *, actor='系统')``: ``show_screen(key)``, ``screen(key)``, ``current_key()``."""
+
+    def __init__(self, store: Store, *, actor: str = "系统", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.sections = sections()
+        self._screens: dict[str, QWidget] = {}
+        self.window_settings = QSettings(str(store.data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+        self.setWindowTitle(window_title(None))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for i, section in enumerate(self.sections, start=1):
+            item = QListWidgetItem(section.title)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(_("{title}(Ctrl+{n})").format(title=section.title, n=i))
+            self.sidebar.addItem(item)
+            shortcut = QShortcut(QKeySequence("Ctrl+{n}".format(n=i)), self)
+            shortcut.activated.connect(lambda key=section.key: self.show_screen(key))
+        self.stack = QStackedWidget()
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.dir_label = QLabel(_("数据目录:{path}").format(path=store.data_dir))
+        self.dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.head_label = QLabel("")
+        self.head_label.setToolTip(_("操作日志的最新一条:序号和校验值。打印的公告和证明上也有它。"))
+        self.statusBar().addPermanentWidget(self.dir_label)
+        self.statusBar().addPermanentWidget(self.head_label)
+
+        self._fit_sidebar()
+        self._restore_geometry()
+        keys = [s.key for s in self.sections]
+        last = str(self.window_settings.value("main/screen", HOME))
+        self.sidebar.currentRowChanged.connect(self._row_changed)
+        self.show_screen(last if last in keys else HOME)
+
+    # ------------------------------------------------------------ screens
+
+    def current_key(self) -> str:
+        item = self.sidebar.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else HOME
+
+    def show_screen(self, key: str) -> QWidget:
+        row = next(i for i, s in enumerate(self.sections) if s.key == key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.setCurrentRow(row)  # calls back into _row_changed, which does the rest
+            return self._screens[key]
+        widget = self.screen(key)
+        self.stack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.refresh_status()
+        return widget
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.sections):
+            self.show_screen(self.sections[row].key)
+
+    def screen(self, key: str) -> QWidget:
+        """The screen for ``key``, built on first use."""
+        if key not in self._screens:
+            widget = self._build(key)
+            self._screens[key] = widget
+            self.stack.addWidget(widget)
+        return self._screens[key]
+
+    def _build(self, key: str) -> QWidget:
+        section = next(s for s in self.sections if s.key == key)
+        if key == HOME:
+            from ui.home import HomeScreen
+
+            home = HomeScreen(self.store)
+            home.loaded.connect(lambda stats: self._set_village(stats.village))
+            return home
+        if key == SETTINGS:
+            from ui.settings import SettingsScreen
+
+            settings = SettingsScreen(self.store, actor=self.actor)
+            settings.village_changed.connect(self._village_changed)
+            settings.backup_made.connect(lambda _info: self.backup_done())
+            return settings
+        if key == RESIDENTS:
+            try:
+                from ui.people.residents_screen import ResidentsScreen
+            except ImportError:
+                return PlaceholderScreen(section.title, section.plan)
+            residents = ResidentsScreen(self.store)
+            if hasattr(residents, "actor"):
+                residents.actor = self.actor
+            return residents
+        return PlaceholderScreen(section.title, section.plan)
+
+    def _village_changed(self, village: VillageInfo) -> None:
+        self._set_village(village)
+        self.refresh_status()
+
+    def backup_done(self) -> None:
+        """A backup was made: the home screen's to-do list may have changed."""
+        home = self._screens.get(HOME)
+        if home is not None and self.stack.currentWidget() is home:
+            home.refresh()  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ status bar and title
+
+    def refresh_status(self) -> None:
+        store = self.store
+        Task(lambda _ctx: load_status(store)).success(self._show_status).failure(lambda _exc: None).run()
+
+    def _show_status(self, info: StatusInfo) -> None:
+        if not isValid(self):
+            return
+        self._set_village(info.village)
+        self.head_label.setText(_("操作日志:第 {seq} 条({hash})").format(seq=info.head_seq, hash=info.head_hash[:8]))
+
+    def _set_village(self, village: VillageInfo | None) -> None:
+        if isValid(self):
+            self.setWindowTitle(window_title(village.name if village else None))
+
+    def show_message(self, text: str, timeout_ms: int = 0) -> None:
+        """A message in the status bar; 0 keeps it until the next one."""
+        if isValid(self):
+            self.statusBar().showMessage(text, timeout_ms)
+
+    # ------------------------------------------------------------ size and state
+
+    def _fit_sidebar(self) -> None:
+        if not isValid(self):
+            return
+        # wide enough for the longest entry in the sidebar's own (style sheet) font, in either text size
+        self.sidebar.ensurePolished()
+        metrics = self.sidebar.fontMetrics()
+        widest = max(metrics.horizontalAdvance(s.title) for s in self.sections)
+        self.sidebar.setFixedWidth(widest + metrics.horizontalAdvance("M") * 4)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            # the sidebar is re-polished with the new sizes after this window: measure it afterwards
+            QTimer.singleShot(0, self._fit_sidebar)
+        super().changeEvent(event)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.window_settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
+            return
+        self.resize(*DEFAULT_SIZE)
+
+    def save_state(self) -> None:
+        self.window_settings.setValue("main/geometry", self.saveGeometry())
+        self.window_settings.setValue("main/screen", self.current_key())
+        self.window_settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,322 @@
+"""设置: the village profile, 大字模式, the language, and backups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from app.backup import BackupInfo, list_backups, make_backup
+from app.config import load_settings, save_settings
+from app.i18n import _
+from app.people.service import FieldError, VillageInfo, get_village, update_village
+from app.storage import Store
+from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
+from ui.tasks import Task
+
+RECENT_BACKUPS = 10
+LANGUAGES = (("zh", "中文"), ("en", "English"))
+
+
+def kind_text(kind: str) -> str:
+    return {
+        "daily": _("每日自动备份"),
+        "manual": _("手动备份"),
+        "pre-migration": _("升级前自动备份"),
+        "pre-restore": _("恢复前自动备份"),
+    }.get(kind, kind)
+
+
+def backup_line(info: BackupInfo) -> str:
+    return _("{when}  {kind}  {size:.1f} MB").format(
+        when=info.created.strftime("%Y-%m-%d %H:%M"), kind=kind_text(info.kind), size=info.size / 1024 / 1024)
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    village: VillageInfo | None
+    backups: list[BackupInfo]
+
+
+def update_setting(data_dir: Path, key: str, value: object) -> None:
+    """Change one key of settings.json, keeping what other screens saved there."""
+    settings = load_settings(data_dir)
+    settings[key] = value
+    save_settings(data_dir, settings)
+
+
+def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 8, 0, 8)
+    label = QLabel(title)
+    label.setObjectName("heading")
+    layout.addWidget(label)
+    return frame, layout
+
+
+class SettingsScreen(QWidget):
+    """``SettingsScreen(store, parent=None, *, actor='系统')``; :meth:`refresh` reads the profile and backups."""
+
+    village_changed = Signal(object)  # VillageInfo
+    backup_made = Signal(object)  # BackupInfo
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, actor: str = "系统") -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        settings = load_settings(store.data_dir)
+
+        title = QLabel(_("设置"))
+        title.setObjectName("title")
+
+        # -- village profile
+        profile, profile_layout = _section(_("本村资料"))
+        self.name_edit = QLineEdit()
+        self.code_edit = QLineEdit()
+        self.code_edit.setReadOnly(True)
+        self.code_edit.setToolTip(_("统一社会信用代码是本村在所有导出和同步中的身份,建立后不能修改。"))
+        self.township_edit = QLineEdit()
+        self.county_edit = QLineEdit()
+        self.hotline_edit = QLineEdit()
+        self.hotline_edit.setPlaceholderText(_("印在公开栏和证明上,例如 0531-12345678"))
+        self.errors = {key: message_label("error") for key in ("name", "township", "county", "hotline")}
+        form = QFormLayout()
+        form.setVerticalSpacing(6)
+        form.addRow(_("村名:"), self._with_error(self.name_edit, "name"))
+        form.addRow(_("统一社会信用代码:"), self.code_edit)
+        form.addRow(_("所属乡镇(街道):"), self._with_error(self.township_edit, "township"))
+        form.addRow(_("所属县(市、区):"), self._with_error(self.county_edit, "county"))
+        form.addRow(_("监督电话:"), self._with_error(self.hotline_edit, "hotline"))
+        self.save_button = QPushButton(_("保存本村资料"))
+        self.save_button.clicked.connect(self.save_profile)
+        self.profile_message = message_label("ok")
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.profile_message)
+        save_row.addStretch(1)
+        profile_layout.addLayout(form)
+        profile_layout.addLayout(save_row)
+
+        # -- display and language
+        display, display_layout = _section(_("显示和语言"))
+        self.large_text_check = QCheckBox(_("大字模式(把全部文字放大)"))
+        self.large_text_check.setChecked(bool(settings.get(LARGE_TEXT_SETTING, False)))
+        self.large_text_check.toggled.connect(self.set_large_text)
+        self.lang_combo = QComboBox()
+        for code, label in LANGUAGES:
+            self.lang_combo.addItem(label, code)
+        saved_lang = str(settings.get(LANG_SETTING, "zh"))
+        self.lang_combo.setCurrentIndex(max(self.lang_combo.findData(saved_lang), 0))
+        self.lang_combo.currentIndexChanged.connect(self._language_chosen)
+        self.lang_message = QLabel(_("更换语言后,下次打开本软件时生效。"))
+        self.lang_message.setObjectName("hint")
+        lang_row = QHBoxLayout()
+        lang_row.addWidget(QLabel(_("界面语言:")))
+        lang_row.addWidget(self.lang_combo)
+        lang_row.addWidget(self.lang_message, 1)
+        display_layout.addWidget(self.large_text_check)
+        display_layout.addLayout(lang_row)
+
+        # -- backups
+        backup, backup_layout = _section(_("备份"))
+        where = QLabel(_("本软件每天自动备份一次,保存在 {path}").format(path=store.backup_dir))
+        where.setObjectName("hint")
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_button = QPushButton(_("立即备份"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.usb_button = QPushButton(_("备份到U盘…"))
+        self.usb_button.clicked.connect(self.backup_to_usb)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.usb_button)
+        buttons.addStretch(1)
+        self.backup_message = message_label("ok")
+        self.backup_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        recent_label = QLabel(_("最近的备份:"))
+        self.backup_list = QListWidget()
+        self.backup_list.setMinimumHeight(160)
+        self.backup_list.setMaximumHeight(320)
+        backup_layout.addWidget(where)
+        backup_layout.addLayout(buttons)
+        backup_layout.addWidget(self.backup_message)
+        backup_layout.addWidget(recent_label)
+        backup_layout.addWidget(self.backup_list)
+
+        self.content = QWidget()
+        body_layout = QVBoxLayout(self.content)
+        body_layout.setContentsMargins(32, 24, 32, 24)
+        body_layout.setSpacing(12)
+        body_layout.addWidget(title)
+        for section in (profile, display, backup):
+            body_layout.addWidget(section)
+        body_layout.addStretch(1)
+        page = QWidget()
+        page.setObjectName("page")
+        page_layout = QHBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.content, 1)
+        page_layout.addStretch(0)
+        scroll = QScrollArea()
+        scroll.setObjectName("pageScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        # lines of about 45 characters read better than fields stretched across a wide screen
+        self.content.setMaximumWidth(self.fontMetrics().horizontalAdvance("村") * 48)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_width()
+        super().changeEvent(event)
+
+    def _with_error(self, edit: QLineEdit, key: str) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(edit)
+        layout.addWidget(self.errors[key])
+        return box
+
+    # ------------------------------------------------------------ loading
+
+    def refresh(self) -> None:
+        store = self.store
+
+        def load(_ctx: object) -> SettingsData:
+            with store.read() as s:
+                village = get_village(s)
+            return SettingsData(village, list_backups(store.backup_dir)[:RECENT_BACKUPS])
+
+        Task(load).success(self._show).run()
+
+    def _show(self, data: SettingsData) -> None:
+        if not isValid(self):
+            return
+        v = data.village
+        if v is not None:
+            self.name_edit.setText(v.name)
+            self.code_edit.setText(v.code)
+            self.township_edit.setText(v.township)
+            self.county_edit.setText(v.county)
+            self.hotline_edit.setText(v.hotline)
+        self.save_button.setEnabled(v is not None)
+        self._show_backups(data.backups)
+
+    def _show_backups(self, backups: list[BackupInfo]) -> None:
+        self.backup_list.clear()
+        if not backups:
+            self.backup_list.addItem(_("还没有备份"))
+        for info in backups:
+            self.backup_list.addItem(backup_line(info))
+
+    # ------------------------------------------------------------ profile
+
+    def save_profile(self) -> None:
+        for label in self.errors.values():
+            show_message(label, "")
+        show_message(self.profile_message, "")
+        values = dict(name=self.name_edit.text(), township=self.township_edit.text(),
+                      county=self.county_edit.text(), hotline=self.hotline_edit.text())
+        store, actor = self.store, self.actor
+
+        def save(_ctx: object) -> VillageInfo:
+            with store.begin(actor) as s:
+                return update_village(s, **values)
+
+        (Task(save, write=True).success(self._saved).failure(self._save_failed)
+         .disabling(self.save_button).run())
+
+    def _saved(self, village: VillageInfo) -> None:
+        if not isValid(self):
+            return
+        show_message(self.profile_message, _("已保存。"), "ok")
+        self.village_changed.emit(village)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        if isinstance(exc, FieldError) and exc.field in self.errors:
+            show_message(self.errors[exc.field], exc.message)
+            return
+        from ui.errors import show_error
+
+        show_error(self, exc)
+
+    # ------------------------------------------------------------ display
+
+    def set_large_text(self, on: bool) -> None:
+        """Rescale the running window at once, and remember the choice for the next start."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_style(app, on)
+        data_dir = self.store.data_dir
+        Task(lambda _ctx: update_setting(data_dir, LARGE_TEXT_SETTING, on)).run()
+
+    def _language_chosen(self, _index: int) -> None:
+        data_dir, code = self.store.data_dir, self.lang_combo.currentData()
+        Task(lambda _ctx: update_setting(data_dir, LANG_SETTING, code)).run()
+
+    # ------------------------------------------------------------ backups
+
+    def backup_now(self) -> None:
+        self._backup_to(self.store.backup_dir)
+
+    def backup_to_usb(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("选择U盘或要保存备份的文件夹"))
+        if folder:
+            self._backup_to(Path(folder))
+
+    def _backup_to(self, dest: Path) -> None:
+        show_message(self.backup_message, "")
+        store = self.store
+
+        def run(_ctx: object) -> tuple[BackupInfo, list[BackupInfo]]:
+            info = make_backup(store.db_path, dest, kind="manual")
+            return info, list_backups(store.backup_dir)[:RECENT_BACKUPS]
+
+        (Task(run).success(self._backed_up).failure(self._backup_failed)
+         .with_progress(self, _("正在备份,请不要拔出U盘……"))
+         .disabling(self.backup_button, self.usb_button).run())
+
+    def _backed_up(self, result: tuple[BackupInfo, list[BackupInfo]]) -> None:
+        if not isValid(self):
+            return
+        info, recent = result
+        show_message(self.backup_message, _("备份完成,已保存到 {path}").format(path=info.path), "ok")
+        self._show_backups(recent)
+        self.backup_made.emit(info)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        from ui.errors import message_for, show_error
+
+        show_message(self.backup_message, message_for(exc), "error")
+        show_error(self, exc)

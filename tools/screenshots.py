@@ -1,7 +1,7 @@
 """Save screenshots of the desktop shell to docs/images/ (offscreen, on a demo village in a temporary folder).
 
 Run: python tools/screenshots.py [--out DIR]
-Saves home.png, settings.png, placeholder.png and setup-wizard-1..4.png.
+Saves home.png, settings.png, placeholder.png, login.png and setup-wizard-1..4.png.
 """
 
 from __future__ import annotations
@@ -52,10 +52,15 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    import random
+
     from app.demo import create_demo
     from app.i18n import set_language
+    from app.people.uscc import make_uscc
     from app.storage import open_store
+    from ui.app import daily_backup
     from ui.fonts import install_app_font
+    from ui.login import LoginDialog
     from ui.main_window import MainWindow
     from ui.setup_wizard import SetupWizard
     from ui.style import apply_style, point_size
@@ -68,8 +73,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
         store = open_store(Path(tmp) / "demo")
         create_demo(store, size="small")
-        from ui.app import daily_backup
-
         daily_backup(store)  # what the program does at start, so the backup list is not empty
         window = MainWindow(store, actor="演示")
         window.resize(*SIZE)
@@ -87,6 +90,15 @@ def main() -> int:
         settle(app)
         save(window, out / "placeholder.png")
         window.hide()
+
+        login = LoginDialog(store, village_name=home.stats.village.name)  # type: ignore[attr-defined]
+        login.show()
+        login.name_edit.setText("张会计")
+        login.password_edit.setText("wrong")
+        login.submit()  # no such user in the demo: the refusal shows under the fields
+        settle(app, lambda: "不对" in login.error_label.text())
+        save(login, out / "login.png")
+        login.hide()
         store.close()
 
         empty = open_store(Path(tmp) / "empty")
@@ -104,9 +116,6 @@ def main() -> int:
         page.county_edit.setText("平原县")
         settle(app)
         save(wizard, out / "setup-wizard-2.png")
-        from app.people.uscc import make_uscc
-        import random
-
         page.code_edit.setText(make_uscc(random.Random(1)))
         wizard.next()
         settle(app)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 # The core comes before PySide6 on purpose: importing PySide6 installs an import
 # hook that slows every later import, and the core pulls in SQLAlchemy's
 # hundreds of modules. Measured: about 0.15 s less at every start.
-import app.accounts.service  # noqa: F401,I001
-import app.storage.migrations  # noqa: F401
+from app.accounts.service import count_users  # noqa: I001
 from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate
 from app.i18n import _, set_language
-from app.people.service import VillageInfo
+from app.people.service import VillageInfo, get_village
 from app.storage import Store, StoreError, open_store
+from app.storage import migrations as _migrations  # noqa: F401 - open_store runs them
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
@@ -85,9 +85,6 @@ class StartFacts:
 
 
 def start_facts(store: Store) -> StartFacts:
-    from app.accounts.service import count_users
-    from app.people.service import get_village
-
     with store.read() as s:
         return StartFacts(get_village(s), count_users(s))
 

@@ -16,6 +16,7 @@ from shiboken6 import isValid
 from app.accounts.service import AccountError, UserInfo, login_in_store
 from app.i18n import _
 from app.storage import Store
+from ui.style import message_label, show_message
 from ui.tasks import Task
 
 
@@ -36,9 +37,7 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText(_("密码"))
-        self.error_label = QLabel("")
-        self.error_label.setObjectName("error")
-        self.error_label.setWordWrap(True)
+        self.error_label = message_label("error")
 
         form = QFormLayout()
         form.setVerticalSpacing(12)
@@ -63,14 +62,14 @@ class LoginDialog(QDialog):
     def submit(self) -> None:
         name, password = self.name_edit.text().strip(), self.password_edit.text()
         if not name:
-            self.error_label.setText(_("请填写用户名。"))
+            show_message(self.error_label, _("请填写用户名。"))
             self.name_edit.setFocus()
             return
         if not password:
-            self.error_label.setText(_("请填写密码。"))
+            show_message(self.error_label, _("请填写密码。"))
             self.password_edit.setFocus()
             return
-        self.error_label.setText(_("正在核对……"))
+        show_message(self.error_label, _("正在核对……"), "hint")
         store = self.store
         # a failed attempt is written to the database (the wait grows after each), so this is a write
         (Task(lambda _ctx: login_in_store(store, name, password), write=True)
@@ -81,18 +80,18 @@ class LoginDialog(QDialog):
         if not isValid(self):
             return
         self.user = user
-        self.error_label.setText("")
+        show_message(self.error_label, "")
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
         if not isValid(self):
             return
         if isinstance(exc, AccountError):  # LoginDelayed is one too: its message says how long to wait
-            self.error_label.setText(str(exc))
+            show_message(self.error_label, str(exc), "error")
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
         from ui.errors import message_for, show_error
 
-        self.error_label.setText(message_for(exc))
+        show_message(self.error_label, message_for(exc), "error")
         show_error(self, exc)

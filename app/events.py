@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.storage import Base
+from app.storage.base import Base
 
 GENESIS = "0" * 64
 

@@ -16,15 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-# The core comes before PySide6 on purpose: importing PySide6 installs an import
-# hook that slows every later import, and the core pulls in SQLAlchemy's
-# hundreds of modules. Measured: about 0.15 s less at every start.
-from app.accounts.service import count_users  # noqa: I001
-from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate
+# SQLAlchemy (0.3 s to import) is not loaded before the first window: the
+# window's numbers come from app.storage.quick, and the store's engines are made
+# on first use.
+from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate  # noqa: I001
 from app.i18n import _, set_language
-from app.people.service import VillageInfo, get_village
+from app.people.info import VillageInfo
 from app.storage import Store, StoreError, open_store
-from app.storage import migrations as _migrations  # noqa: F401 - open_store runs them
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
@@ -85,8 +83,10 @@ class StartFacts:
 
 
 def start_facts(store: Store) -> StartFacts:
-    with store.read() as s:
-        return StartFacts(get_village(s), count_users(s))
+    from app.storage.quick import summary
+
+    q = summary(store.db_path)
+    return StartFacts(q.village, q.users)
 
 
 def daily_backup(store: Store) -> BackupInfo | None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from shiboken6 import isValid
 
 from app.i18n import _
-from app.people.service import VillageInfo
+from app.people.info import VillageInfo
 from app.storage import Store
 from ui.tasks import Task
 
@@ -38,25 +38,16 @@ class HomeStats:
 
 def load_home_stats(store: Store) -> HomeStats:
     """Read the counts for the home screen (runs on a worker)."""
-    from sqlalchemy import func, select
-
-    from app.accounts.service import count_users
+    # plain sqlite3: the first screen must not wait for SQLAlchemy to load (app.storage.quick)
     from app.backup import needs_daily_backup
-    from app.people.models import Household, VillagerGroup
-    from app.people.service import ResidentQuery, count_residents, get_village, list_roles
+    from app.storage.quick import summary
 
-    with store.read() as s:
-        village = get_village(s)
-        stats = dict(
-            residents=count_residents(s),
-            households=int(s.scalar(select(func.count()).select_from(Household)) or 0),
-            groups=int(s.scalar(select(func.count()).select_from(VillagerGroup)) or 0),
-            adults=count_residents(s, ResidentQuery(adults_only=True)),
-            party_members=count_residents(s, ResidentQuery(party_members_only=True)),
-            representatives=count_residents(s, ResidentQuery(representatives_only=True)),
-            roles=len(list_roles(s)),
-            users=count_users(s),
-        )
+    q = summary(store.db_path)
+    village = q.village
+    stats = dict(
+        residents=q.residents, households=q.households, groups=q.groups, adults=q.adults,
+        party_members=q.party_members, representatives=q.representatives, roles=q.roles, users=q.users,
+    )
     try:
         backup_due = needs_daily_backup(store.backup_dir)
     except Exception:  # noqa: BLE001 - an unreadable backup folder means no backup can be found: one is due

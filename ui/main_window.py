@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.i18n import _
-from app.people.service import VillageInfo
+from app.people.info import VillageInfo
 from app.storage import Store
 from ui.placeholder import PlaceholderScreen
 from ui.tasks import Task
@@ -65,13 +65,10 @@ class StatusInfo:
 
 
 def load_status(store: Store) -> StatusInfo:
-    from app.events import head
-    from app.people.service import get_village
+    from app.storage.quick import summary
 
-    with store.read() as s:
-        village = get_village(s)
-        seq, digest = head(s)
-    return StatusInfo(village, seq, digest)
+    q = summary(store.db_path)
+    return StatusInfo(q.village, q.head_seq, q.head_hash)
 
 
 def window_title(village_name: str | None) -> str:

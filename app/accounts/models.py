@@ -7,7 +7,7 @@ from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.events import Audited, audited
-from app.storage import Base
+from app.storage.base import Base
 
 
 @audited

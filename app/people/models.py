@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.events import Audited, audited
-from app.storage import Base
+from app.storage.base import Base
 
 
 @audited

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.events import record
 from app.i18n import _
 from app.people.idcard import IdNumberError, birth_date_from_id, is_adult, sex_from_id, validate_id
+from app.people.info import VillageInfo
 from app.people.models import Household, Resident, Role, Village, VillagerGroup
 from app.people.uscc import UsccError, validate_uscc
 
@@ -44,15 +45,6 @@ class FieldError(ValueError):
 
 class NotFound(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class VillageInfo:
-    name: str
-    code: str
-    township: str
-    county: str
-    hotline: str = ""
 
 
 @dataclass(frozen=True)

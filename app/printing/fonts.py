@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from app.i18n import _
 from app.resources import resource_path
@@ -263,8 +263,8 @@ def paragraph_markup(text: str) -> str:
     parts = []
     for run in split_runs(text):
         if run.font_name == PRIMARY_FONT:
-            parts.append(escape(run.text))
+            parts.append(_html_escape(run.text, quote=False))
         else:
             tag = '<font name="{font}">{text}</font>'
-            parts.append(tag.format(font=run.font_name, text=escape(run.text)))
+            parts.append(tag.format(font=run.font_name, text=_html_escape(run.text, quote=False)))
     return "".join(parts)

@@ -1,8 +1,12 @@
 """The village store: one SQLite file, SQLAlchemy 2.x models, forward migrations.
 
-Every connection gets the pragmas design.md asks for. Transactions begin
+Every connection gets the pragmas design.md asks for. Write transactions begin
 IMMEDIATE so that two writers queue on SQLite's lock instead of both reading
-the same last event sequence number and one of them failing later.
+the same last event sequence number; reads begin deferred and never wait.
+
+SQLAlchemy is imported only when a session is first needed: it costs about
+0.3 s, more than a bare Qt window takes to appear, and the first screen reads
+its numbers through :mod:`app.storage.quick` with the standard sqlite3 module.
 """
 
 from __future__ import annotations
@@ -10,24 +14,29 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from app.config import DB_NAME, DataDirError, ensure_writable
 from app.i18n import _
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
 BUSY_TIMEOUT_MS = 10_000
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says what to do."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Base":  # kept importable from here; lives in app.storage.base
+        from app.storage.base import Base
+
+        return Base
+    raise AttributeError(name)
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -53,19 +62,23 @@ def _on_begin_read(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
-    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{db_path}")
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin_read if read_only else _on_begin_write)
     return engine
 
 
-@dataclass
 class Store:
-    data_dir: Path
-    engine: Engine
-    sessionmaker: sessionmaker[Session]
-    read_engine: Engine | None = None
-    read_sessionmaker: sessionmaker[Session] | None = None
+    """The open store of one data directory. Engines are made on first use."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._engine: Engine | None = None
+        self._sessionmaker: sessionmaker[Session] | None = None
+        self._read_engine: Engine | None = None
+        self._read_sessionmaker: sessionmaker[Session] | None = None
 
     @property
     def db_path(self) -> Path:
@@ -74,6 +87,22 @@ class Store:
     @property
     def backup_dir(self) -> Path:
         return self.data_dir / "backups"
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.db_path)
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> sessionmaker[Session]:
+        if self._sessionmaker is None:
+            from sqlalchemy.orm import sessionmaker
+
+            import app.models  # noqa: F401 - every mapper must be configured before the first query
+
+            self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        return self._sessionmaker
 
     @contextmanager
     def begin(self, actor: str = "系统") -> Iterator[Session]:
@@ -85,10 +114,14 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading only; nothing it does is committed."""
-        if self.read_sessionmaker is None:
-            self.read_engine = make_engine(self.db_path, read_only=True)
-            self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False)
-        session = self.read_sessionmaker()
+        if self._read_sessionmaker is None:
+            from sqlalchemy.orm import sessionmaker
+
+            import app.models  # noqa: F401
+
+            self._read_engine = make_engine(self.db_path, read_only=True)
+            self._read_sessionmaker = sessionmaker(self._read_engine, expire_on_commit=False)
+        session = self._read_sessionmaker()
         try:
             yield session
         finally:
@@ -97,14 +130,29 @@ class Store:
             session.close()
 
     def close(self) -> None:
-        if self.read_engine is not None:
-            self.read_engine.dispose()
-        self.engine.dispose()
+        for engine in (self._read_engine, self._engine):
+            if engine is not None:
+                engine.dispose()
+
+
+def _quick_version(db_path: Path) -> int | None:
+    """The schema version read with plain sqlite3, or None if it cannot be read that way."""
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT version FROM schema_version").fetchone()
+        return None if row is None else int(row[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
 
 
 def open_store(data_dir: Path, *, migrate: bool = True, create: bool = True) -> Store:
     """Open (and if asked, create and upgrade) the store in ``data_dir``."""
-    from app.storage.migrations import upgrade
+    from app.storage.version import SCHEMA_VERSION
 
     db_path = data_dir / DB_NAME
     if not create and not db_path.exists():
@@ -117,16 +165,21 @@ def open_store(data_dir: Path, *, migrate: bool = True, create: bool = True) -> 
         ensure_writable(data_dir)
     except DataDirError as exc:
         raise StoreError(str(exc)) from exc
-    engine = make_engine(db_path)
+    store = Store(data_dir)
+    if db_path.exists() and _quick_version(db_path) == SCHEMA_VERSION:
+        return store  # the usual start: nothing to create or upgrade
     try:
-        with engine.connect() as conn:
+        from sqlalchemy import text
+
+        with store.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - sqlite reports many kinds of unusable file
-        engine.dispose()
+        store.close()
         raise StoreError(
             _("数据库文件 {path} 无法打开({reason})。可以用 cunwu restore 从备份恢复。").format(path=db_path, reason=exc)
         ) from exc
-    store = Store(data_dir=data_dir, engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False))
     if migrate:
+        from app.storage.migrations import upgrade
+
         upgrade(store)
     return store

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, text
 
 from app.i18n import _
-from app.storage import Base, Store, StoreError
-
-SCHEMA_VERSION = 1
+from app.storage import Store, StoreError
+from app.storage.base import Base
+from app.storage.version import SCHEMA_VERSION
 
 
 def _ensure_version_table(conn: Connection) -> int | None:

@@ -1,0 +1,64 @@
+"""The first screen's numbers, read with the standard sqlite3 module.
+
+The home screen and the status bar must appear at once, before SQLAlchemy has
+loaded (see app.storage). These few read-only queries mirror the service
+functions' counts; tests/test_quick.py checks they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.people.info import VillageInfo
+
+
+@dataclass(frozen=True)
+class Summary:
+    village: VillageInfo | None
+    residents: int
+    households: int
+    groups: int
+    adults: int
+    party_members: int
+    representatives: int
+    roles: int
+    users: int
+    head_seq: int
+    head_hash: str
+
+
+def _adult_cutoff(today: dt.date) -> str:
+    try:
+        return today.replace(year=today.year - 18).isoformat()
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28).isoformat()
+
+
+def summary(db_path: Path, today: dt.date | None = None) -> Summary:
+    today = today or dt.date.today()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        one = lambda sql, *args: con.execute(sql, args).fetchone()[0]  # noqa: E731
+        row = con.execute("SELECT name, code, township, county, hotline FROM village WHERE id = 1").fetchone()
+        village = VillageInfo(*row) if row else None
+        head = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone() or (0, "0" * 64)
+        on = today.isoformat()
+        return Summary(
+            village=village,
+            residents=one("SELECT count(*) FROM residents"),
+            households=one("SELECT count(*) FROM households"),
+            groups=one("SELECT count(*) FROM villager_groups"),
+            adults=one("SELECT count(*) FROM residents WHERE birth_date <= ?", _adult_cutoff(today)),
+            party_members=one("SELECT count(*) FROM residents WHERE party_member"),
+            representatives=one("SELECT count(*) FROM residents WHERE representative"),
+            roles=one("SELECT count(*) FROM roles WHERE (term_start IS NULL OR term_start <= ?) "
+                      "AND (term_end IS NULL OR term_end >= ?)", on, on),
+            users=one("SELECT count(*) FROM users"),
+            head_seq=head[0],
+            head_hash=head[1],
+        )
+    finally:
+        con.close()

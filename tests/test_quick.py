@@ -1,0 +1,28 @@
+"""The first screen's sqlite3 counts agree with the service functions the other screens use."""
+
+import datetime as dt
+
+from app.accounts.service import count_users
+from app.demo import create_demo
+from app.events import head
+from app.people.service import ResidentQuery, count_residents, get_village, list_groups, list_roles
+from app.storage import open_store
+from app.storage.quick import summary
+
+
+def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
+    store = open_store(tmp_path / "demo")
+    create_demo(store, size="small", seed=3)
+    today = dt.date.today()
+    quick = summary(store.db_path, today)
+    with store.read() as s:
+        assert quick.village == get_village(s)
+        assert quick.residents == count_residents(s) > 1000
+        assert quick.adults == count_residents(s, ResidentQuery(adults_only=True))
+        assert quick.party_members == count_residents(s, ResidentQuery(party_members_only=True)) > 0
+        assert quick.representatives == count_residents(s, ResidentQuery(representatives_only=True)) > 0
+        assert quick.groups == len(list_groups(s)) == 8
+        assert quick.roles == len(list_roles(s, on=today)) > 0
+        assert quick.users == count_users(s)
+        assert (quick.head_seq, quick.head_hash) == head(s)
+    store.close()

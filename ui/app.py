@@ -233,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     from ui.main_window import MainWindow
 
-    facts: StartFacts = run_and_wait(lambda _ctx: start_facts(store))
+    # a few milliseconds of sqlite3 (app.storage.quick): no worker needed before the first window
+    facts = start_facts(store)
     if args.smoke:
         window = MainWindow(store)
         window.show()

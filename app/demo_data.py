@@ -21,6 +21,8 @@ from datetime import date
 from itertools import accumulate
 
 from app.i18n import _
+from app.people.idcard import check_digit
+from app.people.uscc import org_code_check_char, uscc_check_char
 
 SIZES: dict[str, int] = {"small": 2000, "large": 20000}
 
@@ -162,11 +164,6 @@ _RARE_MALE = ["喆", "犇", "淼", "昇", "堃", "䶮", "昳", "赟", "鑫", "�
 _RARE_FEMALE = ["㛃", "玥", "曌", "淼", "昳", "頔", "𬍛", "𤩽"]
 _RARE_SHARE = 0.005
 
-_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_ID_CHECK = "10X98765432"
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 _MOBILE_PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139",
                     "150", "151", "152", "153", "155", "156", "157", "158", "159",
                     "180", "181", "182", "183", "184", "185", "186", "187", "188", "189",
@@ -202,25 +199,9 @@ def pick_place(rng: random.Random) -> DemoPlace:
 def make_uscc(rng: random.Random, area_code: str) -> str:
     """A GB 32100 code for a villagers' committee: 5 = civil affairs, 4 = grass-roots self-government."""
     body = "".join(str(rng.randrange(10)) for _unused in range(8))
-    org = body + _org_check(body)
+    org = body + org_code_check_char(body)
     head = "54" + area_code + org
-    return head + _uscc_check(head)
-
-
-def _org_check(body: str) -> str:
-    # GB 11714: the embedded organisation code carries its own check character.
-    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS))
-    c = 11 - total % 11
-    return "X" if c == 10 else "0" if c == 11 else str(c)
-
-
-def _uscc_check(head17: str) -> str:
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(head17, _USCC_WEIGHTS))
-    return _USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def _id_check(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return head + uscc_check_char(head)
 
 
 # ---------------------------------------------------------------- people
@@ -290,7 +271,7 @@ def _id_number(ctx: _Ctx, area: str, birth: date, sex: str) -> str:
         if (seq % 2 == 1) != (sex == "男"):
             seq = (seq + 1) % 1000
         first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
-        number = first17 + _id_check(first17)
+        number = first17 + check_digit(first17)
         if number not in ctx.used_ids:
             ctx.used_ids.add(number)
             return number

@@ -21,6 +21,7 @@ from app.i18n import _
 from app.people.models import Household, Resident, VillagerGroup
 
 Progress = Callable[[int, int], None]
+PREVIEW_ROWS = 20
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ImportReport:
     groups_created: list[str] = field(default_factory=list)
     errors: list[Any] = field(default_factory=list)   # RowError from app.people.spreadsheet
     dry_run: bool = False
+    preview: list[Any] = field(default_factory=list)  # the first parsed RosterRows, for the wizard
 
     @property
     def ok(self) -> bool:
@@ -176,6 +178,7 @@ def import_roster(session: Session, path: Path, *, dry_run: bool = False,
     known_groups = set(session.scalars(select(VillagerGroup.name)))
     report = ImportReport(rows=len(parsed.rows) + len({e.row_number for e in parsed.errors}), dry_run=dry_run)
     report.errors = list(parsed.errors)
+    report.preview = [] if parsed.errors else parsed.rows[:PREVIEW_ROWS]
     households = households_from_roster(parsed.rows)
     report.households = len(households)
     report.groups_created = [g for g in parsed.groups if g and g not in known_groups]

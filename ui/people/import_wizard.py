@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.people.importer import ImportReport, import_roster, summary
-from app.people.spreadsheet import RosterRow, RowError, read_roster, write_roster
+from app.people.importer import PREVIEW_ROWS, ImportReport, import_roster, summary
+from app.people.spreadsheet import RosterRow, RowError, write_roster
 from app.storage import Store
 from ui.errors import message_for
 from ui.people import run_held
@@ -45,7 +45,6 @@ from ui.people.residents_model import sex_label
 from ui.style import ERROR, OK
 from ui.tasks import Cancelled, Task, TaskContext
 
-PREVIEW_ROWS = 20
 ROSTER_SUFFIXES = (".xlsx", ".xls", ".csv")
 ERROR_STYLE = f"color: {ERROR}; font-weight: bold;"
 OK_STYLE = f"color: {OK}; font-weight: bold;"
@@ -338,10 +337,7 @@ class CheckPage(QWizardPage):
         def work(_ctx: TaskContext) -> tuple[ImportReport, list[RosterRow]]:
             with store.read() as s:
                 report = import_roster(s, path, dry_run=True)
-            # the report has no rows in it, so the preview reads the sheet once more;
-            # with errors there is nothing to preview and this second read is skipped
-            preview = [] if report.errors else read_roster(path).rows[:PREVIEW_ROWS]
-            return report, preview
+            return report, report.preview[:PREVIEW_ROWS]
 
         self._task = run_held(Task(work)
                               .success(lambda result: self._checked(generation, *result))

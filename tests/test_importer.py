@@ -1,0 +1,43 @@
+"""The roster import's grouping into households and its dry run."""
+
+import datetime as dt
+
+from openpyxl import Workbook
+
+from app.people.importer import households_from_roster, import_roster
+from app.people.service import count_residents
+from app.people.spreadsheet import RosterRow
+from conftest import make_id
+
+
+def _row(n, name, head="", relation="", group="一组", address=""):
+    return RosterRow(row_number=n, name=name, sex="男", birth_date=dt.date(1970, 1, 1), id_number=None,
+                     group_name=group, head_name=head, relation=relation, address=address)
+
+
+def test_two_heads_with_the_same_common_name_stay_two_households():
+    rows = [_row(2, "王伟", relation="户主"), _row(3, "李娜", head="王伟", relation="配偶"),
+            _row(4, "王伟", relation="户主"), _row(5, "王小明", head="王伟", relation="子"),
+            _row(6, "张强", relation="户主", group="二组"), _row(7, "张小强", head="张强", relation="子", group="二组")]
+    households = households_from_roster(rows)
+    assert [[m.name for m in h.members] for h in households] == [["王伟", "李娜"], ["王伟", "王小明"],
+                                                                  ["张强", "张小强"]]
+
+
+def test_dry_run_previews_the_first_rows_and_writes_nothing(store, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "村民小组", "户主姓名", "与户主关系"])
+    for i in range(30):
+        ws.append([f"新人{i}", make_id(dt.date(1980, 1, 1) + dt.timedelta(days=i), 100 + i), "五组",
+                   "新人0", "户主" if i == 0 else "子"])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+    with store.begin() as s:
+        before = count_residents(s)
+        report = import_roster(s, path, dry_run=True)
+    assert not report.errors and report.rows == 30 and report.households == 1
+    assert report.groups_created == ["五组"]
+    assert [r.name for r in report.preview[:3]] == ["新人0", "新人1", "新人2"] and len(report.preview) == 20
+    with store.read() as s:
+        assert count_residents(s) == before

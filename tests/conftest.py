@@ -42,6 +42,10 @@ def _chinese():
 def _isolated_data_dir(tmp_path, monkeypatch):
     # never touch the real user data directory
     monkeypatch.setenv("CUNWU_DATA_DIR", str(tmp_path / "default-data"))
+    yield
+    from app.logsetup import stop_logging
+
+    stop_logging()  # each test's log file goes with its own temporary directory
 
 
 @pytest.fixture(scope="session")

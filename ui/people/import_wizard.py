@@ -40,7 +40,6 @@ from app.people.importer import PREVIEW_ROWS, ImportReport, import_roster, summa
 from app.people.spreadsheet import RosterRow, RowError, write_roster
 from app.storage import Store
 from ui.errors import message_for
-from ui.people import run_held
 from ui.people.residents_model import sex_label
 from ui.style import ERROR, OK
 from ui.tasks import Cancelled, Task, TaskContext
@@ -260,8 +259,8 @@ class FilePage(QWizardPage):
             write_roster(path, [])
             return path
 
-        run_held(Task(work).success(lambda p: QMessageBox.information(
-            self, _("已保存"), _("空白花名册已保存到:\n{path}").format(path=p))), self._wizard.tasks)
+        Task(work).success(lambda p: QMessageBox.information(
+            self, _("已保存"), _("空白花名册已保存到:\n{path}").format(path=p))).run()
 
 
 class CheckPage(QWizardPage):
@@ -339,9 +338,9 @@ class CheckPage(QWizardPage):
                 report = import_roster(s, path, dry_run=True)
             return report, report.preview[:PREVIEW_ROWS]
 
-        self._task = run_held(Task(work)
-                              .success(lambda result: self._checked(generation, *result))
-                              .failure(lambda exc: self._check_failed(generation, exc)), self._wizard.tasks)
+        self._task = (Task(work)
+                      .success(lambda result: self._checked(generation, *result))
+                      .failure(lambda exc: self._check_failed(generation, exc)).run())
 
     def _set_status(self, text: str, style: str) -> None:
         self.status_label.setText(text)
@@ -408,9 +407,9 @@ class CheckPage(QWizardPage):
             write_error_list(path, errors)
             return path
 
-        run_held(Task(work).success(lambda p: QMessageBox.information(
+        Task(work).success(lambda p: QMessageBox.information(
             self, _("已导出"), _("错误清单已保存到:\n{path}").format(path=p))).disabling(
-            self.export_errors_button), self._wizard.tasks)
+            self.export_errors_button).run()
 
 
 class ImportPage(QWizardPage):
@@ -466,7 +465,7 @@ class ImportPage(QWizardPage):
 
         task = Task(work, write=True).success(self._finished).failure(self._failed)
         task.signals.progress.connect(self._progress)
-        self._task = run_held(task, self._wizard.tasks)
+        self._task = task.run()
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -524,7 +523,6 @@ class ImportWizard(QWizard):
         self.actor = actor
         self.path: Path | None = None
         self.imported = False
-        self.tasks: set[Task] = set()
         self.setWindowTitle(_("从Excel导入花名册"))
         self.setMinimumSize(960, 640)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)

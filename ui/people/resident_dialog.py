@@ -38,7 +38,6 @@ from app.people.service import (
     update_resident,
 )
 from app.storage import Store
-from ui.people import run_held
 from ui.people.residents_model import sex_label
 from ui.style import ERROR, MUTED
 from ui.tasks import Task, TaskContext
@@ -69,7 +68,7 @@ class ResidentDialog(QDialog):
         self._resident = resident
         self._actor = actor
         self._derived = False
-        self._tasks: set[Task] = set()
+        self._saving = False  # a save is under way: Enter and Esc wait for its answer
         self.result_row: ResidentRow | None = None
         if groups is None:
             with store.read() as s:
@@ -304,13 +303,14 @@ class ResidentDialog(QDialog):
     # ------------------------------------------------------------ saving
 
     def reject(self) -> None:
-        if self._tasks:
+        if self._saving:
             return  # a save is under way and takes a moment: closing now would hide its answer
         super().reject()
 
     def save(self) -> None:
-        if self._tasks:
+        if self._saving:
             return
+        self._saving = True
         self.clear_errors()
         data = self.value()
         resident_id = self._resident.id if self._resident else None
@@ -322,8 +322,7 @@ class ResidentDialog(QDialog):
                     return add_resident(s, data)
                 return update_resident(s, resident_id, data)
 
-        run_held(Task(work, write=True).success(self._saved).failure(self._failed).disabling(self.save_button),
-                 self._tasks)
+        Task(work, write=True).success(self._saved).failure(self._failed).disabling(self.save_button).run()
 
     def _saved(self, row: ResidentRow) -> None:
         self.result_row = row
@@ -331,6 +330,7 @@ class ResidentDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self._saving = False
         if isinstance(exc, FieldError):
             self.show_error(exc.field, exc.message)
             widget = self._widget_for(exc.field)

@@ -29,7 +29,6 @@ from app.i18n import _
 from app.people.export import export_roster
 from app.people.service import GroupInfo, ResidentQuery, ResidentRow, delete_resident, get_village, list_groups
 from app.storage import Store
-from ui.people import run_held
 from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
@@ -56,7 +55,6 @@ class ResidentsScreen(QWidget):
         self.store = store
         self.actor = actor
         self._groups: list[GroupInfo] = []
-        self._tasks: set[Task] = set()
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("查找:输入姓名、身份证号或电话号码的一部分"))
@@ -354,8 +352,8 @@ class ResidentsScreen(QWidget):
                 delete_resident(s, resident_id)
             return resident_id
 
-        run_held(Task(work, write=True).success(self._deleted).failure(self._failed)
-                 .disabling(self.delete_button), self._tasks)
+        (Task(work, write=True).success(self._deleted).failure(self._failed)
+         .disabling(self.delete_button).run())
 
     def _deleted(self, resident_id: int) -> None:
         self.model.remove_resident(resident_id)
@@ -395,5 +393,5 @@ class ResidentsScreen(QWidget):
         def done(count: int) -> None:
             QMessageBox.information(self, _("导出完成"), _("已导出 {n} 人到:\n{path}").format(n=count, path=path))
 
-        run_held(Task(work).success(done).failure(self._failed).with_progress(self, _("正在导出花名册…"))
-                 .disabling(self.export_button), self._tasks)
+        (Task(work).success(done).failure(self._failed).with_progress(self, _("正在导出花名册…"))
+         .disabling(self.export_button).run())

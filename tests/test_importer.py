@@ -41,3 +41,23 @@ def test_dry_run_previews_the_first_rows_and_writes_nothing(store, tmp_path):
     assert [r.name for r in report.preview[:3]] == ["新人0", "新人1", "新人2"] and len(report.preview) == 20
     with store.read() as s:
         assert count_residents(s) == before
+
+
+def test_a_resident_imported_with_two_phone_numbers_saves_unchanged_in_the_dialog(store, tmp_path):
+    # the import and the add/edit dialog share one phone rule
+    from app.people.service import ResidentInput, ResidentQuery, search_residents, update_resident
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "联系电话"])
+    ws.append(["两部电话", make_id(dt.date(1966, 6, 6), 61), "+86 138 0013 8000、0531-88886666"])
+    path = tmp_path / "电话.xlsx"
+    wb.save(path)
+    with store.begin() as s:
+        assert not import_roster(s, path).errors
+    with store.read() as s:
+        r = search_residents(s, ResidentQuery(text="两部电话"))[0]
+    assert r.phone == "13800138000/0531-88886666"
+    with store.begin() as s:
+        saved = update_resident(s, r.id, ResidentInput(name=r.name, id_number=r.id_number, phone=r.phone))
+    assert saved.phone == r.phone

@@ -18,6 +18,8 @@ from app.events import record
 from app.i18n import _
 from app.people.idcard import IdNumberError, birth_date_from_id, is_adult, sex_from_id, validate_id
 from app.people.info import VillageInfo
+from app.people.phone import PhoneError
+from app.people.phone import normalize_phone as phone_number
 from app.people.models import Household, Resident, Role, Village, VillagerGroup
 from app.people.uscc import UsccError, validate_uscc
 
@@ -30,8 +32,6 @@ ROLE_TITLES: dict[str, tuple[str, ...]] = {
     "村民小组": ("组长",),
     "村民代表会议": ("村民代表",),
 }
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 class FieldError(ValueError):
@@ -175,17 +175,10 @@ def add_household(session: Session, *, group_id: int | None, address: str = "", 
 # ---------------------------------------------------------------- residents
 
 def normalize_phone(phone: str) -> str:
-    from app.text import normalize_text
-
-    p = normalize_text(phone or "").replace(" ", "")
-    if not p:
-        return ""
-    compact = p.replace("-", "")
-    if _MOBILE.match(compact):
-        return compact
-    if _LANDLINE.match(p):
-        return p
-    raise FieldError("phone", _("电话号码“{phone}”格式不对:手机号应为11位数字,座机如 0531-88886666。").format(phone=phone))
+    try:
+        return phone_number(phone)
+    except PhoneError as exc:
+        raise FieldError("phone", "{0}。{1}".format(exc, exc.fix)) from exc
 
 
 def clean_resident(session: Session, data: ResidentInput, *, resident_id: int | None = None,

@@ -26,6 +26,7 @@ from typing import Any
 
 from app.i18n import _
 from app.people.idcard import IdNumberError, validate_id
+from app.people.phone import PhoneError, normalize_phone
 
 # The headers are part of the file format the township and other programs
 # read back, like the stored values 男/女, so they are data and not translated.
@@ -67,10 +68,7 @@ _SEPARATED_DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
-_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
-_LANDLINE = re.compile(r"(?:\(0\d{2,3}\)|0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,6})?")
 _SECTION = re.compile(r"(?:.*村)?(第?[0-9一二三四五六七八九十百零〇]+(?:村民)?小?组)(?:[(（].*)?")
-_PHONE_SEPARATORS = re.compile(r"[/、,，;；]+")
 # A 15-digit number still fits exactly in a float; from 16 digits on, Excel has rounded.
 _EXACT_FLOAT_LIMIT = 10**15
 
@@ -574,26 +572,11 @@ class _RowParser:
         return False
 
     def phone(self, row: int, value: Any) -> str:
-        text = _text(value)
-        if not text:
+        try:
+            return normalize_phone(_text(value))
+        except PhoneError as exc:
+            self.error(row, "phone", str(exc), exc.fix)
             return ""
-        numbers = []
-        for part in _PHONE_SEPARATORS.split(unicodedata.normalize("NFKC", text)):
-            part = "".join(part.split())
-            if not part:
-                continue
-            mobile = _MOBILE.fullmatch(part.replace("-", ""))
-            if mobile:
-                numbers.append(mobile[1])
-            elif _LANDLINE.fullmatch(part):
-                numbers.append(part)
-            else:
-                self.error(
-                    row, "phone", _("联系电话“{value}”不是有效的号码").format(value=text),
-                    _("手机号是11位数字；座机写成“区号-号码”，如0531-88886666；没有电话请留空"),
-                )  # fmt: skip
-                return ""
-        return "/".join(numbers)
 
     def flag(self, row: int, name: str, value: Any) -> bool:
         if isinstance(value, bool):

@@ -76,6 +76,9 @@ def create_demo(store: Store, *, size: str = "small", seed: int = 2026, progress
                      groups=village.groups)
         for step in STEPS:
             step(s, village, progress)
+    from app.sync.keys import ensure_village_key
+
+    ensure_village_key(store.data_dir)
     return DemoInfo(
         name=village.name, residents=sum(len(h.members) for h in village.households),
         households=len(village.households), groups=len(village.groups),

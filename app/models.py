@@ -1,5 +1,7 @@
 """Import every model module so Base.metadata knows every table."""
 
+from app import attachments as _attachments  # noqa: F401
 from app.accounts import models as _accounts  # noqa: F401
 from app.events import Event  # noqa: F401
 from app.people import models as _people  # noqa: F401
+from app.sync import models as _sync  # noqa: F401

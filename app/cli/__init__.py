@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--dry-run", action="store_true", help=_("只检查,不写入"))
     a = rs.add_parser("export", help=_("导出为 Excel"))
     a.add_argument("file")
+
+    from app.cli.sync import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -93,7 +97,11 @@ def cmd_init(args: argparse.Namespace) -> int:
                              groups=args.group)
     except FieldError as exc:
         raise CliError(exc.message) from exc
+    from app.sync.keys import ensure_village_key, village_fingerprint
+
+    ensure_village_key(store.data_dir)
     print(_("已建立:{name}(统一社会信用代码 {code}),数据目录 {dir}").format(name=v.name, code=v.code, dir=store.data_dir))
+    print(_("本村密钥指纹:{fp}").format(fp=village_fingerprint(store.data_dir)))
     return 0
 
 
@@ -215,6 +223,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _all_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+    from app.cli.sync import COMMANDS as SYNC
+
+    return {**COMMANDS, **SYNC}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # the language must be known before argparse builds its help texts
@@ -231,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             setup_logging(_data_dir(args))
-            return COMMANDS[args.command](args)
+            return _all_commands()[args.command](args)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
     except CliError as exc:

@@ -34,8 +34,16 @@ def _create_v1(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
 
+def _to_v2(conn: Connection) -> None:
+    """Attachments and the sync outbox and receipts (sync to the township)."""
+    import app.models  # noqa: F401
+
+    names = ["attachments", "sync_outbox", "sync_receipts"]
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in names])
+
+
 # version reached -> step from (version - 1). Add new steps at the end only.
-STEPS: dict[int, Callable[[Connection], None]] = {}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
 
 
 def current_version(store: Store) -> int | None:

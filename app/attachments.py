@@ -1,0 +1,91 @@
+"""Attachments (photos of the posted board, scans, signed sign-in sheets).
+
+Files are stored by the SHA-256 of their content under ``DATA_DIR/attachments``,
+so the same photo attached twice is stored and sent to the township once. Each
+file has an ``attachment`` record in the event log; a sync bundle carries the
+file with the event that created the record (docs/sync-format.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.events import Audited, audited, now_text, record
+from app.i18n import _
+from app.storage.base import Base
+
+ATTACHMENT_DIR = "attachments"
+MAX_ATTACHMENT = 200 * 1024 * 1024
+
+
+class AttachmentError(Exception):
+    """The file cannot be attached; the message says why and what to do."""
+
+
+@audited
+class Attachment(Audited, Base):
+    __tablename__ = "attachments"
+    __record_type__ = "attachment"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the content
+    size: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    media_type: Mapped[str] = mapped_column(String(64), default="")
+    added: Mapped[str] = mapped_column(String(32))
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    sha256: str
+    size: int
+    name: str
+    media_type: str
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    """Where a content-addressed file lives under ``root`` (a village or hub data directory)."""
+    return root / ATTACHMENT_DIR / sha256[:2] / sha256
+
+
+def store_blob(root: Path, source: Path, sha256: str) -> Path:
+    """Move or copy a verified file into the content store (idempotent)."""
+    target = blob_path(root, sha256)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def add_attachment(session: Session, data_dir: Path, source: Path, *, name: str = "",
+                   media_type: str = "") -> AttachmentInfo:
+    """Store ``source`` and record it; the same content twice gives the same record."""
+    try:
+        size = source.stat().st_size
+        if size > MAX_ATTACHMENT:
+            raise AttachmentError(_("文件 {name} 太大(超过 200 MB),请先缩小或扫描成较小的文件。").format(name=source.name))
+        sha = hashlib.sha256()
+        with open(source, "rb") as fh:
+            while block := fh.read(1024 * 1024):
+                sha.update(block)
+    except OSError as exc:
+        raise AttachmentError(_("无法读取文件 {name}({reason})。").format(name=source.name, reason=exc.strerror or exc)) from exc
+    digest = sha.hexdigest()
+    store_blob(data_dir, source, digest)
+    existing = session.get(Attachment, digest)
+    if existing is None:
+        existing = Attachment(id=digest, size=size, name=name or source.name, media_type=media_type, added=now_text())
+        session.add(existing)
+        record(session, existing, "create")
+    return AttachmentInfo(digest, existing.size, existing.name, existing.media_type)

@@ -1,0 +1,1 @@
+"""The township hub: the villages' bundles imported into one store (SQLite or PostgreSQL)."""

@@ -1,0 +1,461 @@
+"""The township hub: enrol villages, import their bundles, write receipts.
+
+Every bundle is authenticated before anything else is done with it
+(:class:`app.sync.container.BundleReader`), and the events of one bundle are
+applied in one transaction, so a refused, interrupted or killed import leaves
+the hub as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+
+from app.attachments import ATTACHMENT_DIR, blob_path
+from app.events import GENESIS, now_text
+from app.hub import store as t
+from app.i18n import _
+from app.sync.container import BundleReader, BundleRejected
+from app.sync.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
+                           load_township_keys, read_identity_file, unb64, write_township_file)
+from app.sync.receipt import write_receipt
+
+log = logging.getLogger(__name__)
+HUB_DIR = "hub"
+CONFIG = "hub.json"
+BATCH = 5000
+Progress = Callable[[int, int], None]
+
+IMPORTED, ALREADY, OLD, PENDING, REFUSED = "imported", "already", "old", "pending", "refused"
+
+
+class HubError(Exception):
+    """A hub command cannot be done; the message says what to do."""
+
+
+def hub_dir(data_dir: Path) -> Path:
+    return data_dir / HUB_DIR
+
+
+@dataclass
+class Hub:
+    dir: Path
+    name: str
+    db_url: str
+    engine: Engine
+    _secrets: TownshipSecrets | None = None
+
+    @property
+    def secrets(self) -> TownshipSecrets:
+        if self._secrets is None:
+            self._secrets = load_township_keys(self.dir, self.name)
+        return self._secrets
+
+    @property
+    def tmp_root(self) -> Path:
+        d = self.dir / "tmp"
+        d.mkdir(exist_ok=True)
+        return d
+
+    @property
+    def pending_dir(self) -> Path:
+        d = self.dir / "pending"
+        d.mkdir(exist_ok=True)
+        return d
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def init_hub(data_dir: Path, name: str, db_url: str | None = None) -> Hub:
+    from app.hub.store import create_schema, make_hub_engine
+
+    name = name.strip()
+    if not name:
+        raise HubError(_("请用 --name 给出乡镇(街道)名称,例如 --name 石桥镇。"))
+    d = hub_dir(data_dir)
+    if (d / CONFIG).exists():
+        raise HubError(_("{path} 已经建立过乡镇数据中心,不会重复建立。").format(path=d))
+    d.mkdir(parents=True, exist_ok=True)
+    url = db_url or f"sqlite:///{d / 'hub.sqlite3'}"
+    engine = make_hub_engine(url)
+    create_schema(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(func.count()).select_from(t.villages)).scalar_one():
+            engine.dispose()
+            raise HubError(_("这个数据库里已经有乡镇数据。请换一个空数据库。"))
+        conn.execute(delete(t.hub_info))
+        conn.execute(insert(t.hub_info), [{"key": "name", "value": name}, {"key": "created", "value": now_text()}])
+    try:
+        secrets = create_township_keys(d, name)
+    except KeyFileError as exc:
+        engine.dispose()
+        raise HubError(str(exc)) from exc
+    tmp = d / (CONFIG + ".part")
+    tmp.write_text(json.dumps({"name": name, "db_url": db_url, "created": now_text()}, ensure_ascii=False, indent=2),
+                   encoding="utf-8")
+    os.replace(tmp, d / CONFIG)
+    return Hub(d, name, url, engine, secrets)
+
+
+def open_hub(data_dir: Path) -> Hub:
+    from app.hub.store import create_schema, make_hub_engine
+
+    d = hub_dir(data_dir)
+    try:
+        cfg = json.loads((d / CONFIG).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise HubError(_("{path} 还没有建立乡镇数据中心。请先运行 cunwu hub init --name 乡镇名。").format(path=data_dir)) from exc
+    except (OSError, ValueError) as exc:
+        raise HubError(_("乡镇数据中心的设置文件 {path} 已损坏。").format(path=d / CONFIG)) from exc
+    url = cfg.get("db_url") or f"sqlite:///{d / 'hub.sqlite3'}"
+    engine = make_hub_engine(url)
+    create_schema(engine)
+    return Hub(d, str(cfg["name"]), url, engine)
+
+
+# ---------------------------------------------------------------- enrolment
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    identity: VillageIdentity
+    status: str  # 'enrolled', 'already', 'replaced'
+
+
+def enroll(hub: Hub, path: Path, *, replace: bool = False) -> EnrolResult:
+    try:
+        ident = read_identity_file(path)
+    except KeyFileError as exc:
+        raise HubError(str(exc)) from exc
+    with hub.engine.begin() as conn:
+        row = conn.execute(select(t.villages).where(t.villages.c.code == ident.code)).mappings().first()
+        values = {"name": ident.name, "township": ident.township, "public_key": b64(ident.public_key),
+                  "fingerprint": ident.fingerprint, "enrolled": now_text()}
+        if row is None:
+            conn.execute(insert(t.villages).values(code=ident.code, last_seq=0, last_hash=GENESIS, last_import="",
+                                                   **values))
+            return EnrolResult(ident, "enrolled")
+        if row["public_key"] == values["public_key"]:
+            return EnrolResult(ident, "already")
+        if not replace:
+            raise HubError(_("{name}({code})已经登记过另一把密钥(指纹 {old})。如果村里换了电脑或重装了程序,"
+                             "请先电话核对新指纹 {new},再加 --replace 重新登记。").format(
+                name=row["name"], code=ident.code, old=row["fingerprint"], new=ident.fingerprint))
+        conn.execute(update(t.villages).where(t.villages.c.code == ident.code).values(**values))
+        return EnrolResult(ident, "replaced")
+
+
+@dataclass(frozen=True)
+class VillageSummary:
+    code: str
+    name: str
+    fingerprint: str
+    last_seq: int
+    last_import: str
+    pending: list[tuple[int, int]]
+
+
+def list_villages(hub: Hub) -> list[VillageSummary]:
+    with hub.engine.connect() as conn:
+        pend: dict[str, list[tuple[int, int]]] = {}
+        for r in conn.execute(select(t.bundles.c.village_code, t.bundles.c.first_seq, t.bundles.c.last_seq)
+                              .where(t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq)):
+            pend.setdefault(r[0], []).append((r[1], r[2]))
+        rows = conn.execute(select(t.villages).order_by(t.villages.c.code)).mappings().all()
+    return [VillageSummary(r["code"], r["name"], r["fingerprint"], r["last_seq"], r["last_import"],
+                           pend.get(r["code"], [])) for r in rows]
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file: Path
+    status: str                 # imported | already | old | pending | refused
+    message: str
+    village_code: str | None = None
+    reason: str = ""            # stable code of a refusal (BundleRejected.reason)
+    events: int = 0
+
+
+@contextmanager
+def _workdir(hub: Hub) -> Iterator[Path]:
+    d = Path(tempfile.mkdtemp(prefix="import-", dir=hub.tmp_root))
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
+    def lookup(code: str) -> Any:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        with hub.engine.connect() as conn:
+            row = conn.execute(select(t.villages.c.public_key).where(t.villages.c.code == code)).first()
+        if row is None:
+            raise BundleRejected("unknown-village", _(
+                "村代码 {code} 还没有在本乡镇登记。请先用 cunwu hub enroll 登记该村的身份文件,再导入。").format(code=code))
+        return Ed25519PublicKey.from_public_bytes(unb64(row[0], 32))
+
+    return lookup
+
+
+def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
+                   progress: Progress | None = None) -> tuple[list[ImportOutcome], list[Path]]:
+    """Import each file; returns the outcome per file and the receipts written (one per village)."""
+    outcomes = [import_one(hub, f, progress=progress) for f in files]
+    touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
+    written = [write_village_receipt(hub, code, receipts or hub.dir / "receipts") for code in touched]
+    return outcomes, written
+
+
+def import_one(hub: Hub, path: Path, *, progress: Progress | None = None) -> ImportOutcome:
+    try:
+        reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
+    except BundleRejected as exc:
+        return ImportOutcome(path, REFUSED, str(exc), reason=exc.reason)
+    m = reader.manifest
+    sha = reader.sha256()
+    try:
+        outcome = _import_verified(hub, path, reader, sha, progress)
+    except BundleRejected as exc:
+        return ImportOutcome(path, REFUSED, str(exc), m.village_code, exc.reason)
+    if outcome.status == IMPORTED:
+        _apply_pending(hub, m.village_code)
+    return outcome
+
+
+def _state(conn: Connection, code: str) -> tuple[int, str]:
+    row = conn.execute(select(t.villages.c.last_seq, t.villages.c.last_hash).where(t.villages.c.code == code)).first()
+    assert row is not None  # authenticated bundles come from enrolled villages
+    return int(row[0]), str(row[1])
+
+
+def _fork(seq: int) -> BundleRejected:
+    return BundleRejected("fork", _(
+        "这个同步包与乡镇已收到的记录在第 {seq} 号事件处不一致:村里可能恢复过旧备份,或数据库被改动过。已拒收,乡镇数据未改动。"
+        "请村里先运行 cunwu check,再带电脑或U盘到乡镇核对;确认后可由村里导出全部记录(cunwu bundle export --full)。").format(seq=seq))
+
+
+def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progress: Progress | None,
+                     *, from_pending: bool = False) -> ImportOutcome:
+    m = reader.manifest
+    with hub.engine.connect() as conn:
+        known = conn.execute(select(t.bundles.c.state).where(t.bundles.c.sha256 == sha)).first()
+        last, last_hash = _state(conn, m.village_code)
+        if known is not None and known[0] == "applied":
+            return ImportOutcome(path, ALREADY, _("已导入过({name},事件 {a}–{b}),没有重复导入。").format(
+                name=m.village_name, a=m.first, b=m.last), m.village_code)
+        if known is not None and known[0] == PENDING and not from_pending:
+            return ImportOutcome(path, PENDING, _("这个同步包已在等待中(事件 {a}–{b}),等缺少的事件 {c}–{d} 到了会自动导入。").format(
+                a=m.first, b=m.last, c=last + 1, d=m.first - 1), m.village_code)
+        if m.last <= last:
+            at = conn.execute(select(t.events.c.hash).where(t.events.c.village_code == m.village_code,
+                                                            t.events.c.seq == m.last)).scalar()
+            if at != m.head:
+                raise _fork(m.last)
+            return ImportOutcome(path, OLD, _("这是旧的同步包(事件 {a}–{b} 乡镇早已收到),没有重复导入。").format(
+                a=m.first, b=m.last), m.village_code)
+    if m.first > last + 1:
+        if not from_pending:
+            _hold(hub, path, reader, sha)
+        return ImportOutcome(path, PENDING, _("{name} 的这个同步包(事件 {a}–{b})先到了,缺少前面的事件 {c}–{d}。"
+                                              "已暂存,等前面的同步包导入后会自动导入。").format(
+            name=m.village_name, a=m.first, b=m.last, c=last + 1, d=m.first - 1), m.village_code)
+    if m.first == last + 1 and m.prev_head != last_hash:
+        raise _fork(last)
+    n = _apply(hub, reader, sha, progress)
+    return ImportOutcome(path, IMPORTED, _("已导入 {name}:事件 {a}–{b},新增 {n} 条。").format(
+        name=m.village_name, a=m.first, b=m.last, n=n), m.village_code, events=n)
+
+
+def _hold(hub: Hub, path: Path, reader: BundleReader, sha: str) -> None:
+    m = reader.manifest
+    target = hub.pending_dir / f"{sha}.cunwu-sync"
+    tmp = target.with_name(target.name + ".part")
+    shutil.copyfile(path, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    with hub.engine.begin() as conn:
+        conn.execute(insert(t.bundles).values(sha256=sha, village_code=m.village_code, first_seq=m.first,
+                                              last_seq=m.last, prev_head=m.prev_head, head=m.head, state=PENDING,
+                                              file=target.name, received=now_text(), applied=""))
+
+
+def _apply_pending(hub: Hub, code: str) -> None:
+    while True:
+        with hub.engine.connect() as conn:
+            last, _h = _state(conn, code)
+            row = conn.execute(select(t.bundles.c.sha256, t.bundles.c.file).where(
+                t.bundles.c.village_code == code, t.bundles.c.state == PENDING, t.bundles.c.first_seq <= last + 1)
+                .order_by(t.bundles.c.first_seq).limit(1)).first()
+        if row is None:
+            return
+        sha, name = row
+        path = hub.pending_dir / name
+        try:
+            reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
+            outcome = _import_verified(hub, path, reader, sha, None, from_pending=True)
+        except BundleRejected as exc:
+            log.warning("pending bundle %s refused: %s", name, exc)
+            outcome = None
+        with hub.engine.begin() as conn:
+            if outcome is not None and outcome.status in (OLD, ALREADY):
+                conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(state="applied",
+                                                                                       applied=now_text()))
+            elif outcome is None:
+                conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(state=REFUSED))
+        if outcome is None or outcome.status in (IMPORTED, OLD, ALREADY):
+            path.unlink(missing_ok=True)
+
+
+def _apply(hub: Hub, reader: BundleReader, sha: str, progress: Progress | None) -> int:
+    """Decrypt, check and apply one bundle in one transaction. Returns the number of new events."""
+    m = reader.manifest
+    code = m.village_code
+    applied = 0
+    with _workdir(hub) as work, hub.engine.begin() as conn:
+        last, last_hash = _state(conn, code)
+        referenced: set[str] = set()
+        needed: set[str] = set()
+        blobs: dict[str, Path] = {}
+        batch: list[dict[str, Any]] = []
+        head = last_hash
+        for kind, item in reader.contents(hub.secrets.box, work):
+            if kind == "event":
+                ev = item
+                if ev["record_type"] == "attachment" and ev["action"] == "create":
+                    referenced.add(ev["record_id"])
+                if ev["seq"] < last:
+                    continue
+                if ev["seq"] == last:
+                    if ev["hash"] != last_hash:
+                        raise _fork(last)
+                    continue
+                if ev["seq"] == last + 1 and ev["prev_hash"] != last_hash:
+                    raise _fork(last)
+                if ev["record_type"] == "attachment" and ev["action"] == "create":
+                    needed.add(ev["record_id"])
+                ev["village_code"] = code
+                batch.append(ev)
+                head = ev["hash"]
+                if len(batch) >= BATCH:
+                    applied += _write_events(conn, code, batch)
+                    batch = []
+                    if progress:
+                        progress(applied, m.count)
+            else:
+                blob_sha, tmp_path = item
+                if blob_sha not in referenced:
+                    raise BundleRejected("archive", _("同步包里有一个没有登记的附件。已拒收,乡镇数据未改动。请让村里重新导出。"))
+                blobs[blob_sha] = tmp_path
+        applied += _write_events(conn, code, batch)
+        have = set(conn.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256.in_(needed)))
+                   .scalars()) if needed else set()
+        missing = needed - have - set(blobs)
+        if missing:
+            raise BundleRejected("missing-attachment", _("同步包缺少 {n} 个附件文件。已拒收,乡镇数据未改动。请让村里重新导出。").format(
+                n=len(missing)))
+        new_blobs = [s for s in blobs if s not in have]
+        for blob_sha in new_blobs:
+            _store(hub, blobs[blob_sha], blob_sha)
+        if new_blobs:
+            conn.execute(insert(t.attachments), [{"sha256": s, "size": blobs[s].stat().st_size, "received": now_text()}
+                                                 for s in new_blobs])
+        if applied:
+            conn.execute(update(t.villages).where(t.villages.c.code == code).values(
+                last_seq=m.last, last_hash=head, last_import=now_text()))
+        existing = conn.execute(select(t.bundles.c.sha256).where(t.bundles.c.sha256 == sha)).first()
+        values = dict(village_code=code, first_seq=m.first, last_seq=m.last, prev_head=m.prev_head, head=m.head,
+                      state="applied", file="", received=now_text(), applied=now_text())
+        if existing is None:
+            conn.execute(insert(t.bundles).values(sha256=sha, **values))
+        else:
+            conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(**values))
+    if progress:
+        progress(m.count, m.count)
+    return applied
+
+
+def _store(hub: Hub, tmp_path: Path, sha: str) -> None:
+    target = blob_path(hub.dir, sha)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(tmp_path, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp_path, target)  # same file system: the temporary folder is inside the hub's folder
+
+
+def _write_events(conn: Connection, code: str, batch: list[dict[str, Any]]) -> int:
+    if not batch:
+        return 0
+    if conn.dialect.name == "postgresql":
+        from app.hub.pgcopy import copy_events
+
+        copy_events(conn, batch)
+    else:
+        conn.execute(insert(t.events), [{k: ev[k] for k in t.EVENT_COLUMNS} for ev in batch])
+    # the projection: within a batch only the last event of each record matters
+    final: dict[tuple[str, str], dict[str, Any]] = {}
+    for ev in batch:
+        final[(ev["record_type"], ev["record_id"])] = ev
+    gone = [{"c": code, "rt": k[0], "rid": k[1]} for k, ev in final.items() if ev["action"] == "delete"]
+    live = [{"village_code": code, "record_type": k[0], "record_id": k[1], "seq": ev["seq"], "content": ev["content"]}
+            for k, ev in final.items() if ev["action"] != "delete"]
+    if gone:
+        conn.execute(delete(t.records).where(t.records.c.village_code == bindparam("c"),
+                                             t.records.c.record_type == bindparam("rt"),
+                                             t.records.c.record_id == bindparam("rid")), gone)
+    if live:
+        _upsert_records(conn, live)
+    return len(batch)
+
+
+def _upsert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    stmt = dialect_insert(t.records)
+    stmt = stmt.on_conflict_do_update(index_elements=["village_code", "record_type", "record_id"],
+                                      set_={"seq": stmt.excluded.seq, "content": stmt.excluded.content})
+    conn.execute(stmt, rows)
+
+
+# ---------------------------------------------------------------- receipts and dumps
+
+
+def write_village_receipt(hub: Hub, code: str, folder: Path) -> Path:
+    with hub.engine.connect() as conn:
+        last, head = _state(conn, code)
+        pending = [[r[0], r[1]] for r in conn.execute(
+            select(t.bundles.c.first_seq, t.bundles.c.last_seq).where(
+                t.bundles.c.village_code == code, t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq))]
+    return write_receipt(hub.secrets, folder, village_code=code, last_seq=last, head=head, pending=pending)
+
+
+def village_records(hub: Hub, code: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every current record of one village as the hub rebuilt it (for comparison and reports)."""
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(t.records.c.record_type, t.records.c.record_id, t.records.c.content)
+                            .where(t.records.c.village_code == code))
+        return {(r[0], r[1]): json.loads(r[2]) for r in rows}
+
+
+def attachment_path(hub: Hub, sha: str) -> Path:
+    return hub.dir / ATTACHMENT_DIR / sha[:2] / sha

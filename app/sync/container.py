@@ -1,0 +1,475 @@
+"""The bundle file itself (docs/sync-format.md): header, signed manifest,
+encrypted archive. Both the village (writing) and the hub (reading) use this.
+
+Reading authenticates before it interprets: the fixed header is checked, the
+signature over header and manifest is verified, and the payload's hash is
+compared, all before the manifest's JSON is trusted or a byte is decrypted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+import struct
+import tarfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.events import GENESIS, canonical, event_hash
+from app.i18n import _
+from app.sync.keys import b64, raw_public, unb64
+
+MAGIC = b"CUNWUSYN"
+FORMAT_VERSION = 1
+KNOWN_VERSIONS = frozenset({1})
+FIXED = struct.Struct(">8sH18sI")  # magic, version, village code, manifest length
+SIG_LEN = 64
+HEADER_LEN = FIXED.size + SIG_LEN
+MAX_MANIFEST = 1024 * 1024
+CHUNK = 65536
+TAG = 16
+CIPHER = "X25519-HKDF-SHA256/ChaCha20-Poly1305/STREAM-64KiB"
+HKDF_INFO = b"cunwu-bundle-v1"
+EVENTS_MEMBER = "events.jsonl.gz"
+ATTACHMENT_RE = re.compile(r"attachments/([0-9a-f]{64})")
+CODE_RE = re.compile(rb"[0-9A-Z]{18}")
+MAX_MEMBERS = 100_000
+MAX_EVENT_LINE = 4 * 1024 * 1024
+EVENT_KEYS = frozenset({"seq", "time", "actor", "record_type", "record_id", "action", "content", "prev_hash", "hash"})
+COPY = 1024 * 1024
+
+
+class BundleRejected(Exception):
+    """The file is not a bundle this township can accept. ``reason`` is a stable code for scripts and tests."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------- encryption
+
+
+def _derive(shared: bytes, eph_pub: bytes, recipient_pub: bytes) -> ChaCha20Poly1305:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=eph_pub + recipient_pub, info=HKDF_INFO).derive(shared)
+    return ChaCha20Poly1305(key)
+
+
+def _nonce(index: int, last: bool) -> bytes:
+    return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+class _SealingWriter(io.RawIOBase):
+    """A write-only stream that seals 64 KiB chunks into ``out`` and hashes what it writes."""
+
+    def __init__(self, out: IO[bytes], aead: ChaCha20Poly1305) -> None:
+        self.out, self.aead = out, aead
+        self.buf = bytearray()
+        self.index = 0
+        self.size = 0
+        self.sha = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.buf += data
+        # keep at least one full chunk back: only at the end do we know which chunk is last
+        while len(self.buf) > CHUNK:
+            self._seal(bytes(self.buf[:CHUNK]), last=False)
+            del self.buf[:CHUNK]
+        return len(data)
+
+    def _seal(self, chunk: bytes, *, last: bool) -> None:
+        sealed = self.aead.encrypt(_nonce(self.index, last), chunk, None)
+        self.index += 1
+        self.out.write(sealed)
+        self.sha.update(sealed)
+        self.size += len(sealed)
+
+    def finish(self) -> None:
+        self._seal(bytes(self.buf), last=True)
+        self.buf.clear()
+
+
+class _OpeningReader(io.RawIOBase):
+    """A read-only stream of the plaintext of a sealed payload of known size."""
+
+    def __init__(self, src: IO[bytes], aead: ChaCha20Poly1305, size: int) -> None:
+        self.src, self.aead = src, aead
+        self.chunks = max(1, -(-size // (CHUNK + TAG)))
+        self.index = 0
+        self.buf = b""
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        if self.pos >= len(self.buf):
+            if self.index >= self.chunks:
+                return 0
+            sealed = self.src.read(CHUNK + TAG)
+            last = self.index == self.chunks - 1
+            try:
+                self.buf = self.aead.decrypt(_nonce(self.index, last), sealed, None)
+            except InvalidTag as exc:
+                raise BundleRejected("decrypt", _("同步包无法解密:它不是加密给本乡镇的,或者内容已损坏。")) from exc
+            self.index += 1
+            self.pos = 0
+            if not self.buf:
+                return 0
+        n = min(len(target), len(self.buf) - self.pos)
+        target[:n] = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return n
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _CompactTar(tarfile.TarFile):
+    """A tar without the padding to a 10 KiB record: the end marker alone ends it.
+
+    Encrypted zeros do not compress, and a small monthly bundle would otherwise
+    carry up to 10 KiB of them; readers never need the padding.
+    """
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.fileobj.write(tarfile.NUL * (tarfile.BLOCKSIZE * 2))
+        self.fileobj.close()
+
+
+@dataclass(frozen=True)
+class MemberFile:
+    name: str
+    path: Path
+    size: int
+    sha256: str
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    sha, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while block := fh.read(COPY):
+            sha.update(block)
+            size += len(block)
+    return size, sha.hexdigest()
+
+
+def write_payload(members: list[MemberFile], recipient: X25519PublicKey, out: IO[bytes]) -> dict[str, Any]:
+    """Archive and encrypt ``members`` into ``out``; returns the manifest's ``payload`` entry."""
+    eph = X25519PrivateKey.generate()
+    eph_pub, rec_pub = raw_public(eph.public_key()), raw_public(recipient)
+    sealer = _SealingWriter(out, _derive(eph.exchange(recipient), eph_pub, rec_pub))
+    with _CompactTar.open(fileobj=sealer, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
+        for m in members:
+            info = tarfile.TarInfo(m.name)
+            info.size = m.size
+            info.mode = 0o644
+            with open(m.path, "rb") as fh:
+                tar.addfile(info, fh)
+    sealer.finish()
+    return {"cipher": CIPHER, "ephemeral": b64(eph_pub), "chunk": CHUNK, "size": sealer.size,
+            "sha256": sealer.sha.hexdigest()}
+
+
+def signed_header(village_code: str, manifest: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    body = canonical(manifest).encode("utf-8")
+    fixed = FIXED.pack(MAGIC, FORMAT_VERSION, village_code.encode("ascii"), len(body))
+    return fixed + key.sign(fixed + body) + body
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Manifest:
+    raw: dict[str, Any]
+    village_code: str
+    village_name: str
+    recipient: str
+    created: str
+    full: bool
+    first: int
+    last: int
+    count: int
+    prev_head: str
+    head: str
+    events_bytes: int
+    counts: dict[str, int]
+    members: list[tuple[str, int, str]]
+    payload_size: int
+    payload_sha256: str
+    ephemeral: bytes
+
+
+def _bad_manifest(detail: str) -> BundleRejected:
+    return BundleRejected("manifest", _("同步包的清单不完整({detail})。请让村里用最新版程序重新导出。").format(detail=detail))
+
+
+def _int(d: dict[str, Any], key: str, low: int = 0) -> int:
+    v = d.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or v < low:
+        raise _bad_manifest(key)
+    return v
+
+
+def _hex64(d: dict[str, Any], key: str) -> str:
+    v = d.get(key)
+    if not isinstance(v, str) or not re.fullmatch(r"[0-9a-f]{64}", v):
+        raise _bad_manifest(key)
+    return v
+
+
+def _parse_manifest(body: bytes, code: str) -> Manifest:
+    try:
+        raw = json.loads(body.decode("utf-8"))
+        village, ev, payload = raw["village"], raw["events"], raw["payload"]
+        if not all(isinstance(x, dict) for x in (raw, village, ev, payload)):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise _bad_manifest("JSON") from exc
+    if raw.get("format") != FORMAT_VERSION or raw.get("kind") != "bundle" or village.get("code") != code:
+        raise _bad_manifest("format")
+    members_raw = raw.get("members")
+    if not isinstance(members_raw, list) or not members_raw or len(members_raw) > MAX_MEMBERS:
+        raise _bad_manifest("members")
+    members: list[tuple[str, int, str]] = []
+    for m in members_raw:
+        if not isinstance(m, dict) or not isinstance(m.get("name"), str):
+            raise _bad_manifest("members")
+        members.append((m["name"], _int(m, "size"), _hex64(m, "sha256")))
+    if payload.get("cipher") != CIPHER or payload.get("chunk") != CHUNK:
+        raise _bad_manifest("cipher")
+    try:
+        eph = unb64(str(payload.get("ephemeral")), 32)
+    except ValueError as exc:
+        raise _bad_manifest("ephemeral") from exc
+    counts = raw.get("counts", {})
+    if not isinstance(counts, dict):
+        raise _bad_manifest("counts")
+    first, last = _int(ev, "first", 1), _int(ev, "last", 1)
+    if last < first or _int(ev, "count", 1) != last - first + 1:
+        raise _bad_manifest("events")
+    return Manifest(
+        raw=raw, village_code=code, village_name=str(village.get("name", "")), recipient=str(raw.get("recipient")),
+        created=str(raw.get("created", "")), full=bool(raw.get("full")), first=first, last=last,
+        count=last - first + 1, prev_head=_hex64(ev, "prev_head"), head=_hex64(ev, "head"),
+        events_bytes=_int(ev, "bytes"), counts={str(k): v for k, v in counts.items() if isinstance(v, int)},
+        members=members, payload_size=_int(payload, "size", 1), payload_sha256=_hex64(payload, "sha256"),
+        ephemeral=eph,
+    )
+
+
+def read_code(path: Path) -> str:
+    """The village code from the fixed header, or BundleRejected if the file is not a bundle at all."""
+    with open(path, "rb") as fh:
+        return _read_fixed(fh)[1]
+
+
+def _read_fixed(fh: IO[bytes]) -> tuple[int, str, int, bytes]:
+    fixed = fh.read(FIXED.size)
+    if len(fixed) < FIXED.size or not fixed.startswith(MAGIC):
+        raise BundleRejected("not-a-bundle", _("这不是村务同步包文件(或文件不完整)。请确认选对了文件。"))
+    _magic, version, code, length = FIXED.unpack(fixed)
+    if version not in KNOWN_VERSIONS:
+        raise BundleRejected("version", _("同步包格式版本是 {version},本程序只认识版本 1。请升级村务软件后再导入。").format(
+            version=version))
+    if not CODE_RE.fullmatch(code):
+        raise BundleRejected("not-a-bundle", _("同步包文件头已损坏(村代码无效)。请让村里重新导出。"))
+    if not 1 <= length <= MAX_MANIFEST:
+        raise BundleRejected("not-a-bundle", _("同步包文件头已损坏(清单长度无效)。请让村里重新导出。"))
+    return version, code.decode("ascii"), length, fixed
+
+
+class BundleReader:
+    """An opened, authenticated bundle. Construct with :meth:`open`."""
+
+    def __init__(self, path: Path, manifest: Manifest, payload_offset: int) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.payload_offset = payload_offset
+
+    @classmethod
+    def open(cls, path: Path, village_key: Callable[[str], Ed25519PublicKey], own_fingerprint: str) -> BundleReader:
+        """Check steps 1-6 of docs/sync-format.md. ``village_key(code)`` raises BundleRejected for unknown villages."""
+        try:
+            fh = open(path, "rb")
+        except OSError as exc:
+            raise BundleRejected("io", _("无法读取 {path}({reason})。").format(path=path, reason=exc.strerror or exc)) from exc
+        with fh:
+            _v, code, length, fixed = _read_fixed(fh)
+            public = village_key(code)
+            signature = fh.read(SIG_LEN)
+            body = fh.read(length)
+            if len(signature) != SIG_LEN or len(body) != length:
+                raise BundleRejected("truncated", _("同步包不完整(文件被截断)。请让村里重新导出。"))
+            try:
+                public.verify(signature, fixed + body)
+            except InvalidSignature as exc:
+                raise BundleRejected("signature", _(
+                    "同步包的签名与登记的村密钥不符:文件被改动过,或不是这个村的电脑导出的。已拒收。请让村里重新导出。")) from exc
+            manifest = _parse_manifest(body, code)
+            if manifest.recipient != own_fingerprint:
+                raise BundleRejected("recipient", _(
+                    "这个同步包是加密给另一个乡镇(指纹 {theirs})的,本乡镇(指纹 {ours})打不开。"
+                    "请村里用 cunwu township trust 安装本乡镇的公钥文件后重新导出。").format(
+                        theirs=manifest.recipient, ours=own_fingerprint))
+            sha, size = hashlib.sha256(), 0
+            while block := fh.read(min(COPY, manifest.payload_size + 1 - size)):
+                sha.update(block)
+                size += len(block)
+                if size > manifest.payload_size:
+                    break
+            if size != manifest.payload_size or sha.hexdigest() != manifest.payload_sha256:
+                raise BundleRejected("payload", _("同步包内容与清单不符(文件损坏或被改动)。已拒收。请让村里重新导出。"))
+        return cls(path, manifest, HEADER_LEN + length)
+
+    def sha256(self) -> str:
+        return file_digest(self.path)[1]
+
+    def contents(self, box: X25519PrivateKey, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
+        """Decrypt and read the archive under the rules of docs/sync-format.md.
+
+        Yields ``("event", dict)`` for every event in order, then
+        ``("attachment", (sha256, temp_path))`` for each attachment, written
+        into ``tmp_dir`` under a name of our choosing.
+        """
+        m = self.manifest
+        aead = _derive(box.exchange(X25519PublicKey.from_public_bytes(m.ephemeral)), m.ephemeral,
+                       raw_public(box.public_key()))
+        expected = list(m.members)
+        if not expected or expected[0][0] != EVENTS_MEMBER:
+            raise _archive_error(_("第一个成员应为事件文件"))
+        with open(self.path, "rb") as fh:
+            fh.seek(self.payload_offset)
+            plain = io.BufferedReader(_OpeningReader(fh, aead, m.payload_size), buffer_size=CHUNK)
+            try:
+                tar = tarfile.open(fileobj=plain, mode="r|")
+            except tarfile.TarError as exc:
+                raise _archive_error(_("不是有效的归档")) from exc
+            seen: set[str] = set()
+            index = 0
+            try:
+                for info in tar:
+                    if index >= len(expected):
+                        raise _archive_error(_("成员多于清单所列"))
+                    name, size, sha = expected[index]
+                    index += 1
+                    if info.name != name or name in seen:
+                        raise _archive_error(_("成员名 {name!r} 与清单不符或重复").format(name=info.name[:80]))
+                    seen.add(name)
+                    if not info.isreg():
+                        raise _archive_error(_("成员 {name} 不是普通文件").format(name=name))
+                    if info.size != size:
+                        raise _archive_error(_("成员 {name} 的大小与清单不符").format(name=name))
+                    src = tar.extractfile(info)
+                    assert src is not None  # a regular file always has content
+                    if name == EVENTS_MEMBER:
+                        yield from (("event", ev) for ev in _events(src, m, sha))
+                    else:
+                        match = ATTACHMENT_RE.fullmatch(name)
+                        if match is None or match.group(1) != sha:
+                            raise _archive_error(_("成员名 {name!r} 不允许").format(name=name[:80]))
+                        yield "attachment", (sha, _copy_checked(src, tmp_dir / f"{index:06d}.part", size, sha, name))
+            except tarfile.TarError as exc:
+                raise _archive_error(_("归档已损坏")) from exc
+            if index != len(expected):
+                raise _archive_error(_("成员少于清单所列"))
+
+
+def _archive_error(detail: str) -> BundleRejected:
+    return BundleRejected("archive", _("同步包里的内容不合规定({detail})。已拒收,乡镇数据未改动。请让村里重新导出。").format(
+        detail=detail))
+
+
+class _HashingReader(io.RawIOBase):
+    def __init__(self, src: IO[bytes], limit: int) -> None:
+        self.src, self.limit = src, limit
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        data = self.src.read(min(len(target), self.limit - self.size + 1))
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _archive_error(_("事件文件大于清单所列"))
+        self.sha.update(data)
+        target[:len(data)] = data
+        return len(data)
+
+
+def _events(src: IO[bytes], m: Manifest, sha: str) -> Iterator[dict[str, Any]]:
+    hashing = _HashingReader(src, m.members[0][1])
+    unzipped = gzip.GzipFile(fileobj=io.BufferedReader(hashing, buffer_size=COPY), mode="rb")
+    expected_seq, prev, total = m.first, m.prev_head, 0
+    try:
+        while True:
+            line = unzipped.readline(MAX_EVENT_LINE + 1)
+            if not line:
+                break
+            total += len(line)
+            if total > m.events_bytes or len(line) > MAX_EVENT_LINE or not line.endswith(b"\n"):
+                raise _archive_error(_("事件文件解压后超过清单所列大小"))
+            ev = _event(line, expected_seq, prev)
+            prev, expected_seq = ev["hash"], expected_seq + 1
+            yield ev
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise _archive_error(_("事件文件无法解压")) from exc
+    if expected_seq != m.last + 1 or prev != m.head or total != m.events_bytes:
+        raise _archive_error(_("事件条数或结尾与清单不符"))
+    if hashing.sha.hexdigest() != sha:
+        raise _archive_error(_("事件文件的哈希与清单不符"))
+
+
+def _event(line: bytes, seq: int, prev: str) -> dict[str, Any]:
+    try:
+        ev = json.loads(line)
+        ok = isinstance(ev, dict) and set(ev) == EVENT_KEYS and all(
+            isinstance(ev[k], str) for k in EVENT_KEYS - {"seq"}) and ev["seq"] == seq
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _archive_error(_("第 {seq} 号事件格式不对").format(seq=seq))
+    if ev["prev_hash"] != prev or ev["hash"] != event_hash(
+            ev["prev_hash"], ev["seq"], ev["time"], ev["actor"], ev["record_type"], ev["record_id"], ev["action"],
+            ev["content"]):
+        raise _archive_error(_("第 {seq} 号事件的哈希链不符").format(seq=seq))
+    return ev
+
+
+def _copy_checked(src: IO[bytes], dest: Path, size: int, sha: str, name: str) -> Path:
+    digest, n = hashlib.sha256(), 0
+    with open(dest, "xb") as out:
+        while block := src.read(min(COPY, size - n + 1)):
+            n += len(block)
+            if n > size:
+                break
+            digest.update(block)
+            out.write(block)
+    if n != size or digest.hexdigest() != sha:
+        raise _archive_error(_("附件 {name} 的内容与清单不符").format(name=name[:80]))
+    return dest
+
+
+def genesis_or(value: str | None) -> str:
+    return value or GENESIS

@@ -370,12 +370,12 @@ def _apply(hub: Hub, reader: BundleReader, sha: str, progress: Progress | None) 
         if missing:
             raise BundleRejected("missing-attachment", _("同步包缺少 {n} 个附件文件。已拒收,乡镇数据未改动。请让村里重新导出。").format(
                 n=len(missing)))
-        new_blobs = [s for s in blobs if s not in have]
+        new_blobs = {s: blobs[s].stat().st_size for s in blobs if s not in have}
         for blob_sha in new_blobs:
             _store(hub, blobs[blob_sha], blob_sha)
         if new_blobs:
-            conn.execute(insert(t.attachments), [{"sha256": s, "size": blobs[s].stat().st_size, "received": now_text()}
-                                                 for s in new_blobs])
+            conn.execute(insert(t.attachments), [{"sha256": s, "size": size, "received": now_text()}
+                                                 for s, size in new_blobs.items()])
         if applied:
             conn.execute(update(t.villages).where(t.villages.c.code == code).values(
                 last_seq=m.last, last_hash=head, last_import=now_text()))

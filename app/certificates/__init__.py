@@ -1,0 +1,1 @@
+"""Certificates (出具证明) issued against the approved list."""

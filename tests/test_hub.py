@@ -1,0 +1,230 @@
+"""The township hub on SQLite and on a real PostgreSQL server: a village's
+records go out on a stick, come back out of the hub unchanged, and every
+import is checked, idempotent and all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.events import AUDITED
+from app.hub import store as hub_tables
+from app.hub.service import (ALREADY, IMPORTED, OLD, PENDING, REFUSED, import_bundles, init_hub, list_villages,
+                             open_hub, village_records)
+from app.storage import open_store
+from app.sync.export import export_bundle, import_receipt, sync_status
+from app.sync.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
+from pgserver import pg_server, pg_url  # noqa: F401 - fixtures
+
+DB_KINDS = ["sqlite", "postgresql"]
+_newcomers = itertools.count(700)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    from app.demo import create_demo
+
+    d = tmp_path_factory.mktemp("demo-village")
+    store = open_store(d)
+    create_demo(store, size="small")
+    store.close()
+    return d
+
+
+@pytest.fixture(params=DB_KINDS)
+def db_url(request) -> str | None:
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_url")
+
+
+class Linked:
+    """A village and its township hub after the one-time key exchange."""
+
+    def __init__(self, root: Path, village_dir: Path, db_url: str | None) -> None:
+        self.root = root
+        self.village = open_store(village_dir)
+        with self.village.read() as s:
+            from app.people.service import get_village
+
+            v = get_village(s)
+        self.code, self.name = v.code, v.name
+        ensure_village_key(village_dir)
+        self.hub = init_hub(root / "township", "石桥镇", db_url)
+        write_identity_file(village_dir, root / "id.json", code=v.code, name=v.name, township=v.township)
+        write_township_file(self.hub.secrets.public, root / "township.json")
+        trust_township(village_dir, root / "township.json")
+        from app.hub.service import enroll
+
+        enroll(self.hub, root / "id.json")
+        self.stick = root / "stick"
+        self.stick.mkdir()
+
+    def export(self, **kw) -> Path:
+        r = export_bundle(self.village, self.stick, **kw)
+        assert r.path is not None
+        return r.path
+
+    def village_dump(self) -> dict[tuple[str, str], dict]:
+        dump = {}
+        with self.village.read() as s:
+            for record_type, model in AUDITED.items():
+                for obj in s.scalars(select(model)):
+                    dump[(record_type, obj.record_id)] = obj.to_record()
+        return dump
+
+    def hub_state(self) -> dict[str, list]:
+        with self.hub.engine.connect() as conn:
+            return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr)
+                    for t in hub_tables.metadata.sorted_tables}
+
+    def close(self) -> None:
+        self.village.close()
+        self.hub.close()
+
+
+@pytest.fixture
+def linked(tmp_path, demo_dir, db_url):
+    village_dir = tmp_path / "village"
+    shutil.copytree(demo_dir, village_dir)
+    link = Linked(tmp_path, village_dir, db_url)
+    yield link
+    link.close()
+
+
+def _change_something(link: Linked, n: int = 5) -> None:
+    from app.people.models import Resident
+    from app.people.service import ResidentInput, add_resident, delete_resident, update_resident
+
+    with link.village.read() as s:
+        ids = list(s.scalars(select(Resident.id).order_by(Resident.id).limit(n + 1)))
+    with link.village.begin("文书") as s:
+        for rid in ids[:n]:
+            r = s.get(Resident, rid)
+            update_resident(s, rid, ResidentInput(name=r.name, id_number=r.id_number, group_id=r.group_id,
+                                                  phone="13912345678", note="电话已更新"))
+        delete_resident(s, ids[n])
+        from conftest import make_id
+
+        add_resident(s, ResidentInput(name="新来的", id_number=make_id(dt.date(1999, 9, 9), next(_newcomers)), group_id=1))
+
+
+def test_round_trip_reproduces_every_record(linked):
+    from app.attachments import add_attachment
+
+    photo = linked.root / "board.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 40)
+    with linked.village.begin("文书") as s:
+        add_attachment(s, linked.village.data_dir, photo, name="公示栏照片.jpg", media_type="image/jpeg")
+
+    outcomes, receipts = import_bundles(linked.hub, [linked.export()], receipts=linked.stick)
+    assert [o.status for o in outcomes] == [IMPORTED]
+    mine = linked.village_dump()
+    assert {rt for rt, _ in mine} >= {"village", "group", "household", "resident", "role", "attachment"}
+    assert village_records(linked.hub, linked.code) == mine
+
+    sha = next(rid for rt, rid in mine if rt == "attachment")
+    assert (linked.hub.dir / "attachments" / sha[:2] / sha).read_bytes() == photo.read_bytes()
+
+    _change_something(linked)
+    outcomes, _ = import_bundles(linked.hub, [linked.export()])
+    assert [o.status for o in outcomes] == [IMPORTED]
+    assert village_records(linked.hub, linked.code) == linked.village_dump()
+
+
+def test_receipt_confirms_what_the_township_has(linked):
+    _outcomes, receipts = import_bundles(linked.hub, [linked.export()], receipts=linked.stick)
+    assert len(receipts) == 1 and receipts[0].parent == linked.stick
+    _change_something(linked)
+    linked.export()                         # exported but not yet at the township
+    before = sync_status(linked.village)
+    assert before.not_sent == 0 and before.unconfirmed > 0 and before.confirmed == 0
+
+    result = import_receipt(linked.village, receipts[0])
+    after = sync_status(linked.village)
+    assert after.confirmed == result.last_seq > 0
+    assert [state for *_rest, state in after.outbox] == ["exported", "receipted"]  # newest first
+    assert 0 < after.unconfirmed < before.unconfirmed
+
+
+def test_same_bundle_twice_changes_nothing(linked):
+    path = linked.export()
+    import_bundles(linked.hub, [path])
+    state = linked.hub_state()
+    outcomes, _ = import_bundles(linked.hub, [path])
+    assert outcomes[0].status == ALREADY and "已导入过" in outcomes[0].message
+    assert linked.hub_state() == state
+
+
+def test_bundle_before_its_predecessor_waits_then_applies(linked):
+    first = linked.export()
+    _change_something(linked)
+    second = linked.export()
+    _change_something(linked, 3)
+    third = linked.export()
+
+    outcomes, _ = import_bundles(linked.hub, [third, second])
+    assert [o.status for o in outcomes] == [PENDING, PENDING]
+    assert "缺少前面的事件" in outcomes[0].message
+    (summary,) = list_villages(linked.hub)
+    assert summary.last_seq == 0 and len(summary.pending) == 2
+
+    outcomes, _ = import_bundles(linked.hub, [first])
+    assert outcomes[0].status == IMPORTED
+    (summary,) = list_villages(linked.hub)
+    assert summary.pending == [] and summary.last_seq == sync_status(linked.village).head
+    assert village_records(linked.hub, linked.code) == linked.village_dump()
+
+
+def test_full_export_over_what_the_hub_has_adds_only_the_new(linked):
+    import_bundles(linked.hub, [linked.export()])
+    _change_something(linked)
+    outcomes, _ = import_bundles(linked.hub, [linked.export(full=True)])
+    assert outcomes[0].status == IMPORTED
+    assert village_records(linked.hub, linked.code) == linked.village_dump()
+    outcomes, _ = import_bundles(linked.hub, [linked.export(full=True)])
+    assert outcomes[0].status == OLD
+
+
+def test_restored_old_backup_is_refused_as_a_fork(linked):
+    from app.backup import make_backup, restore_backup
+
+    backup = make_backup(linked.village.db_path, linked.root / "backups", kind="manual").path
+    _change_something(linked)
+    import_bundles(linked.hub, [linked.export(full=True)])
+    state = linked.hub_state()
+
+    linked.village.close()
+    restore_backup(backup, linked.village.db_path, aside_dir=linked.root / "aside")
+    linked.village = open_store(linked.village.data_dir)
+    _change_something(linked, 2)             # a different history from the same point
+    outcomes, _ = import_bundles(linked.hub, [linked.export(full=True)])
+    assert outcomes[0].status == REFUSED and outcomes[0].reason == "fork"
+    assert "恢复过旧备份" in outcomes[0].message and "cunwu check" in outcomes[0].message
+    assert linked.hub_state() == state
+
+
+def test_hub_reopens_with_its_database(linked):
+    import_bundles(linked.hub, [linked.export()])
+    data_dir = linked.hub.dir.parent
+    linked.hub.close()
+    linked.hub = open_hub(data_dir)
+    assert [v.code for v in list_villages(linked.hub)] == [linked.code]
+    with linked.hub.engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(hub_tables.events)).scalar_one()
+    assert n == sync_status(linked.village).head
+
+
+def test_receipt_lists_pending_ranges(linked):
+    linked.export()
+    _change_something(linked)
+    second = linked.export()
+    _outcomes, (receipt,) = import_bundles(linked.hub, [second], receipts=linked.stick)
+    body = json.loads(receipt.read_text(encoding="utf-8"))["body"]
+    assert body["last_seq"] == 0 and body["pending"] and body["village_code"] == linked.code

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.storage.base import Base
 
 GENESIS = "0" * 64
+_enc = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for every string (C speed-up)
 
 
 class Event(Base):
@@ -53,10 +54,20 @@ def canonical(obj: Any) -> str:
 
 def event_hash(prev_hash: str, seq: int, time: str, actor: str, record_type: str, record_id: str,
                action: str, content: str) -> str:
-    body = canonical(
-        {"seq": seq, "time": time, "actor": actor, "record_type": record_type,
-         "record_id": record_id, "action": action, "content": content}
-    )
+    """SHA-256 over the previous hash and the canonical JSON of the event's fields.
+
+    The canonical JSON of this fixed set of keys is assembled directly (keys in
+    sorted order, each string escaped as json.dumps would): the hub checks
+    every event of every bundle, and this is twice as fast as json.dumps with
+    sort_keys. A test holds it equal to ``canonical`` of the same dict.
+    """
+    if type(seq) is not int or not all(type(v) is str for v in (time, actor, record_type, record_id, action,
+                                                                   content)):
+        body = canonical({"seq": seq, "time": time, "actor": actor, "record_type": record_type,
+                          "record_id": record_id, "action": action, "content": content})
+    else:
+        body = (f'{{"action":{_enc(action)},"actor":{_enc(actor)},"content":{_enc(content)},'
+                f'"record_id":{_enc(record_id)},"record_type":{_enc(record_type)},"seq":{seq},"time":{_enc(time)}}}')
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 

@@ -82,3 +82,22 @@ def test_rewritten_event_breaks_the_chain(store):
     _sql(store, "UPDATE events SET actor='别人' WHERE seq=2")
     problems = _check(store).problems
     assert problems and "2" in problems[0].where
+
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(seq=st.integers(min_value=1, max_value=10**12), time=_text, actor=_text, record_type=_text, record_id=_text,
+       action=_text, content=_text)
+def test_event_hash_equals_the_hash_of_the_canonical_event(seq, time, actor, record_type, record_id, action, content):
+    import hashlib
+
+    from app.events import canonical, event_hash
+
+    body = canonical({"seq": seq, "time": time, "actor": actor, "record_type": record_type,
+                      "record_id": record_id, "action": action, "content": content})
+    expected = hashlib.sha256(("f" * 64 + body).encode("utf-8")).hexdigest()
+    assert event_hash("f" * 64, seq, time, actor, record_type, record_id, action, content) == expected

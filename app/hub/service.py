@@ -12,14 +12,14 @@ import json
 import logging
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from app.attachments import ATTACHMENT_DIR, blob_path
 from app.events import GENESIS, now_text
@@ -192,11 +192,13 @@ class ImportOutcome:
 
 @contextmanager
 def _workdir(hub: Hub) -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="import-", dir=hub.tmp_root))
+    """A private folder name under the hub's tmp/, created only if an attachment needs it."""
+    d = hub.tmp_root / f"import-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     try:
         yield d
     finally:
-        shutil.rmtree(d, ignore_errors=True)
+        if d.exists():
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
@@ -228,7 +230,7 @@ def import_one(hub: Hub, path: Path, *, progress: Progress | None = None) -> Imp
     except BundleRejected as exc:
         return ImportOutcome(path, REFUSED, str(exc), reason=exc.reason)
     m = reader.manifest
-    sha = reader.sha256()
+    sha = reader.file_sha256
     try:
         outcome = _import_verified(hub, path, reader, sha, progress)
     except BundleRejected as exc:
@@ -401,40 +403,41 @@ def _store(hub: Hub, tmp_path: Path, sha: str) -> None:
     os.replace(tmp_path, target)  # same file system: the temporary folder is inside the hub's folder
 
 
+_EVENTS_SQL = f"INSERT INTO hub_events ({', '.join(t.EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(t.EVENT_COLUMNS))})"
+_UPSERT_SQL = ("INSERT INTO hub_records (village_code, record_type, record_id, seq, content) VALUES ({p}, {p}, {p}, {p}, {p}) "
+               "ON CONFLICT (village_code, record_type, record_id) DO UPDATE SET seq = excluded.seq, "
+               "content = excluded.content")
+_DELETE_SQL = "DELETE FROM hub_records WHERE village_code = {p} AND record_type = {p} AND record_id = {p}"
+
+
 def _write_events(conn: Connection, code: str, batch: list[dict[str, Any]]) -> int:
+    """Append events and bring the records projection up to date.
+
+    The rows go to the driver as plain tuples: with thousands of events per
+    bundle, SQLAlchemy's per-row parameter processing would cost more than
+    the inserts themselves (bench/scenarios/hub_import.py).
+    """
     if not batch:
         return 0
-    if conn.dialect.name == "postgresql":
+    pg = conn.dialect.name == "postgresql"
+    if pg:
         from app.hub.pgcopy import copy_events
 
         copy_events(conn, batch)
     else:
-        conn.execute(insert(t.events), [{k: ev[k] for k in t.EVENT_COLUMNS} for ev in batch])
+        conn.exec_driver_sql(_EVENTS_SQL, [tuple(ev[k] for k in t.EVENT_COLUMNS) for ev in batch])
     # the projection: within a batch only the last event of each record matters
     final: dict[tuple[str, str], dict[str, Any]] = {}
     for ev in batch:
         final[(ev["record_type"], ev["record_id"])] = ev
-    gone = [{"c": code, "rt": k[0], "rid": k[1]} for k, ev in final.items() if ev["action"] == "delete"]
-    live = [{"village_code": code, "record_type": k[0], "record_id": k[1], "seq": ev["seq"], "content": ev["content"]}
-            for k, ev in final.items() if ev["action"] != "delete"]
+    p = "%s" if pg else "?"
+    gone = [(code, k[0], k[1]) for k, ev in final.items() if ev["action"] == "delete"]
+    live = [(code, k[0], k[1], ev["seq"], ev["content"]) for k, ev in final.items() if ev["action"] != "delete"]
     if gone:
-        conn.execute(delete(t.records).where(t.records.c.village_code == bindparam("c"),
-                                             t.records.c.record_type == bindparam("rt"),
-                                             t.records.c.record_id == bindparam("rid")), gone)
+        conn.exec_driver_sql(_DELETE_SQL.format(p=p), gone)
     if live:
-        _upsert_records(conn, live)
+        conn.exec_driver_sql(_UPSERT_SQL.format(p=p), live)
     return len(batch)
-
-
-def _upsert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    stmt = dialect_insert(t.records)
-    stmt = stmt.on_conflict_do_update(index_elements=["village_code", "record_type", "record_id"],
-                                      set_={"seq": stmt.excluded.seq, "content": stmt.excluded.content})
-    conn.execute(stmt, rows)
 
 
 # ---------------------------------------------------------------- receipts and dumps

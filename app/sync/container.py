@@ -301,10 +301,11 @@ def _read_fixed(fh: IO[bytes]) -> tuple[int, str, int, bytes]:
 class BundleReader:
     """An opened, authenticated bundle. Construct with :meth:`open`."""
 
-    def __init__(self, path: Path, manifest: Manifest, payload_offset: int) -> None:
+    def __init__(self, path: Path, manifest: Manifest, payload_offset: int, file_sha256: str) -> None:
         self.path = path
         self.manifest = manifest
         self.payload_offset = payload_offset
+        self.file_sha256 = file_sha256  # of the whole file: identifies "the same bundle" at the hub
 
     @classmethod
     def open(cls, path: Path, village_key: Callable[[str], Ed25519PublicKey], own_fingerprint: str) -> BundleReader:
@@ -332,17 +333,16 @@ class BundleReader:
                     "请村里用 cunwu township trust 安装本乡镇的公钥文件后重新导出。").format(
                         theirs=manifest.recipient, ours=own_fingerprint))
             sha, size = hashlib.sha256(), 0
+            whole = hashlib.sha256(fixed + signature + body)
             while block := fh.read(min(COPY, manifest.payload_size + 1 - size)):
                 sha.update(block)
+                whole.update(block)
                 size += len(block)
                 if size > manifest.payload_size:
                     break
             if size != manifest.payload_size or sha.hexdigest() != manifest.payload_sha256:
                 raise BundleRejected("payload", _("同步包内容与清单不符(文件损坏或被改动)。已拒收。请让村里重新导出。"))
-        return cls(path, manifest, HEADER_LEN + length)
-
-    def sha256(self) -> str:
-        return file_digest(self.path)[1]
+        return cls(path, manifest, HEADER_LEN + length, whole.hexdigest())
 
     def contents(self, box: X25519PrivateKey, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
         """Decrypt and read the archive under the rules of docs/sync-format.md.
@@ -444,21 +444,23 @@ def _events(src: IO[bytes], m: Manifest, sha: str) -> Iterator[dict[str, Any]]:
 def _event(line: bytes, seq: int, prev: str) -> dict[str, Any]:
     try:
         ev = json.loads(line)
-        ok = isinstance(ev, dict) and set(ev) == EVENT_KEYS and all(
-            isinstance(ev[k], str) for k in EVENT_KEYS - {"seq"}) and ev["seq"] == seq
     except ValueError:
-        ok = False
-    if not ok:
+        ev = None
+    # written out rather than with all(): this runs for every event of every bundle
+    if (type(ev) is not dict or ev.keys() != EVENT_KEYS or ev["seq"] != seq or type(ev["seq"]) is not int
+            or type(ev["time"]) is not str or type(ev["actor"]) is not str or type(ev["record_type"]) is not str
+            or type(ev["record_id"]) is not str or type(ev["action"]) is not str or type(ev["content"]) is not str
+            or type(ev["prev_hash"]) is not str or type(ev["hash"]) is not str):
         raise _archive_error(_("第 {seq} 号事件格式不对").format(seq=seq))
     if ev["prev_hash"] != prev or ev["hash"] != event_hash(
-            ev["prev_hash"], ev["seq"], ev["time"], ev["actor"], ev["record_type"], ev["record_id"], ev["action"],
-            ev["content"]):
+            prev, seq, ev["time"], ev["actor"], ev["record_type"], ev["record_id"], ev["action"], ev["content"]):
         raise _archive_error(_("第 {seq} 号事件的哈希链不符").format(seq=seq))
     return ev
 
 
 def _copy_checked(src: IO[bytes], dest: Path, size: int, sha: str, name: str) -> Path:
     digest, n = hashlib.sha256(), 0
+    dest.parent.mkdir(exist_ok=True)  # made on the first attachment: most bundles have none
     with open(dest, "xb") as out:
         while block := src.read(min(COPY, size - n + 1)):
             n += len(block)

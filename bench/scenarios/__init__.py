@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bench.scenarios import paint, roster_import, search, smoke
+from bench.scenarios import hub_import, paint, roster_import, search, smoke, sync_export, sync_memory
 
-MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, search, paint)}
+MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, search, paint, sync_export, hub_import,
+                                                    sync_memory)}

@@ -1,0 +1,157 @@
+"""The township imports one month's bundles from 60 villages (SQLite and PostgreSQL).
+
+Each run starts from a hub that already holds every village's first bundle.
+Floor: inserting the same event rows straight into the same table — executemany
+on SQLite, COPY on PostgreSQL — with one durable transaction per bundle, which
+the import must have too (a bundle is applied whole or not at all). Ours is the whole import:
+signature and hash checks, decryption, the event chain, the events, the
+records projection and the receipts.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from bench.core import ROOT, Result, Settings, median, ratio_of, unavailable
+from bench.sync_data import township
+
+NAME = "hub-import"
+TARGET = "≤ 3x"
+UNITS = "s"
+LIMIT = 3.0
+
+
+def _fresh_hub(source: Path, work: Path, url: str | None):  # type: ignore[no-untyped-def]
+    from app.hub.service import Hub, enroll
+    from app.hub.store import create_schema, make_hub_engine
+
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(source / "hub", work / "hub", ignore=shutil.ignore_patterns("hub.sqlite3*", "tmp", "pending"))
+    db = url or f"sqlite:///{work / 'hub' / 'hub.sqlite3'}"
+    engine = make_hub_engine(db)
+    create_schema(engine)
+    hub = Hub(work / "hub", "石桥镇", db, engine)
+    entries = json.loads((source / "township.json").read_text(encoding="utf-8"))
+    for e in entries:
+        enroll(hub, source / e["identity"])
+    return hub, entries
+
+
+def _month_rows(hub, source: Path, entries: list[dict]) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """The event rows of the monthly bundles, decrypted once, for the floor."""
+    from app.hub.service import _village_key_lookup
+    from app.hub.store import EVENT_COLUMNS
+    from app.sync.container import BundleReader
+
+    rows = []
+    tmp = hub.tmp_root
+    for e in entries:
+        reader = BundleReader.open(source / e["month"], _village_key_lookup(hub), hub.secrets.public.fingerprint)
+        for kind, ev in reader.contents(hub.secrets.box, tmp):
+            if kind == "event":
+                ev["village_code"] = e["code"]
+                rows.append(tuple(ev[k] for k in EVENT_COLUMNS))
+    return rows
+
+
+def _per_bundle(rows: list[tuple]) -> list[list[tuple]]:
+    groups: dict[str, list[tuple]] = {}
+    for r in rows:
+        groups.setdefault(r[0], []).append(r)
+    return list(groups.values())
+
+
+def _floor_sqlite(path: Path, rows: list[tuple]) -> float:
+    """executemany of each bundle's rows, one durable transaction per bundle as the import must do."""
+    from app.hub.store import EVENT_COLUMNS
+
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute(f"CREATE TABLE floor_events ({', '.join(EVENT_COLUMNS)}, PRIMARY KEY (village_code, seq))")
+    sql = f"INSERT INTO floor_events VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    start = time.perf_counter()
+    for group in _per_bundle(rows):
+        con.execute("BEGIN")
+        con.executemany(sql, group)
+        con.execute("COMMIT")
+    took = time.perf_counter() - start
+    con.close()
+    return took
+
+
+def _floor_pg(url: str, rows: list[tuple]) -> float:
+    """COPY of each bundle's rows, one transaction per bundle as the import must do."""
+    import psycopg
+
+    from app.hub.store import EVENT_COLUMNS
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as con:
+        con.execute(f"CREATE TABLE floor_events (village_code varchar(18), seq integer, time varchar(40), "
+                    f"actor varchar(64), record_type varchar(32), record_id varchar(64), action varchar(16), "
+                    f"content text, prev_hash varchar(64), hash varchar(64), PRIMARY KEY (village_code, seq))")
+        con.commit()
+        start = time.perf_counter()
+        for group in _per_bundle(rows):
+            with con.cursor() as cur, cur.copy(f"COPY floor_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+                for r in group:
+                    copy.write_row(r)
+            con.commit()
+        return time.perf_counter() - start
+
+
+def _measure(settings: Settings, source: Path, label: str, make_url) -> Result:  # type: ignore[no-untyped-def]
+    from app.hub.service import IMPORTED, import_bundles
+
+    ours, floor = [], []
+    events = 0
+    for i in range(settings.heavy_repeats):
+        work = settings.work_dir / f"hub-{label}-{i}"
+        hub, entries = _fresh_hub(source, work, make_url(f"ours{i}"))
+        try:
+            outcomes, _ = import_bundles(hub, [source / e["first"] for e in entries], receipts=work / "r0")
+            assert all(o.status == IMPORTED for o in outcomes), outcomes[0].message
+            rows = _month_rows(hub, source, entries)
+            events = len(rows)
+            gc.collect()
+            start = time.perf_counter()
+            outcomes, _ = import_bundles(hub, [source / e["month"] for e in entries], receipts=work / "r1")
+            ours.append(time.perf_counter() - start)
+            assert all(o.status == IMPORTED for o in outcomes), outcomes[0].message
+        finally:
+            hub.close()
+        url = make_url(f"floor{i}")
+        floor.append(_floor_pg(url, rows) if url else _floor_sqlite(work / "floor.sqlite3", rows))
+        shutil.rmtree(work, ignore_errors=True)
+    ours_s, floor_s = median(ours), median(floor)
+    ratio = ratio_of(ours_s, floor_s)
+    return Result(f"{NAME}-{label}", ours_s, floor_s, ratio, TARGET, ratio is not None and ratio <= LIMIT, "s", {
+        "villages": len(entries), "events": events,
+        "floor": "executemany into the same table" if label == "sqlite" else "COPY into the same table",
+        "ours_samples": ours, "floor_samples": floor})
+
+
+def run(settings: Settings) -> list[Result]:
+    source = township(settings)
+    results = [_measure(settings, source, "sqlite", lambda name: None)]
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from pgserver import PgServer, PgUnavailable
+    except ImportError as exc:
+        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, f"tests/pgserver.py: {exc}")]
+    server = PgServer()
+    try:
+        server.start()
+    except PgUnavailable as exc:
+        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, str(exc))]
+    try:
+        results.append(_measure(settings, source, "postgresql", server.create_database))
+    finally:
+        server.stop()
+    return results

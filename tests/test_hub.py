@@ -228,3 +228,20 @@ def test_receipt_lists_pending_ranges(linked):
     _outcomes, (receipt,) = import_bundles(linked.hub, [second], receipts=linked.stick)
     body = json.loads(receipt.read_text(encoding="utf-8"))["body"]
     assert body["last_seq"] == 0 and body["pending"] and body["village_code"] == linked.code
+
+
+def test_leftovers_of_a_killed_import_are_swept_but_fresh_ones_kept(tmp_path):
+    import os
+    import time
+
+    hub = init_hub(tmp_path, "石桥镇")
+    old, fresh = hub.tmp_root / "import-old", hub.tmp_root / "import-fresh"
+    old.mkdir()
+    (old / "000001.part").write_bytes(b"x")
+    fresh.mkdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    hub.close()
+    hub = open_hub(tmp_path)
+    assert not old.exists() and fresh.exists()
+    hub.close()

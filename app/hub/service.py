@@ -121,7 +121,22 @@ def open_hub(data_dir: Path) -> Hub:
     url = cfg.get("db_url") or f"sqlite:///{d / 'hub.sqlite3'}"
     engine = make_hub_engine(url)
     create_schema(engine)
-    return Hub(d, str(cfg["name"]), url, engine)
+    hub = Hub(d, str(cfg["name"]), url, engine)
+    _sweep_tmp(hub)
+    return hub
+
+
+def _sweep_tmp(hub: Hub, older_than: float = 24 * 3600) -> None:
+    """Remove what a killed import left in tmp/ (never a folder an import may still be using)."""
+    import time
+
+    now = time.time()
+    for entry in hub.tmp_root.iterdir():
+        try:
+            if now - entry.stat().st_mtime > older_than:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        except OSError:
+            log.warning("could not remove %s", entry, exc_info=True)
 
 
 # ---------------------------------------------------------------- enrolment

@@ -13,7 +13,9 @@ want_test=0
 pkgs=(python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
       libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
       libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
-[ $want_test = 1 ] && pkgs+=(poppler-utils sqlite3)
+# postgresql: the hub tests start their own throwaway server from its binaries
+# (tests/pgserver.py); the cluster the package may create on 5432 is not used.
+[ $want_test = 1 ] && pkgs+=(poppler-utils sqlite3 postgresql postgresql-client zbar-tools)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

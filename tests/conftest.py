@@ -15,6 +15,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from app.i18n import set_language  # noqa: E402
+from pgserver import pg_server, pg_url  # noqa: E402,F401 - a throwaway PostgreSQL on 127.0.0.1 for the hub tests
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

@@ -8,7 +8,6 @@ import pytest
 
 from app.cli import main
 from conftest import village_code
-from pgserver import pg_server, pg_url  # noqa: F401 - fixtures
 
 FINGERPRINT = re.compile(r"\d{4}( \d{4}){5}")
 

@@ -20,7 +20,6 @@ from app.hub.service import (ALREADY, IMPORTED, OLD, PENDING, REFUSED, import_bu
 from app.storage import open_store
 from app.sync.export import export_bundle, import_receipt, sync_status
 from app.sync.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
-from pgserver import pg_server, pg_url  # noqa: F401 - fixtures
 
 DB_KINDS = ["sqlite", "postgresql"]
 _newcomers = itertools.count(700)

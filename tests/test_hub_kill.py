@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from app.hub import store as hub_tables
 from app.hub.service import ALREADY, IMPORTED, import_bundles, list_villages, open_hub
-from pgserver import pg_server, pg_url  # noqa: F401 - fixtures
 from test_hub import Linked, db_url, demo_dir  # noqa: F401 - fixtures
 
 MAX_ROUNDS = 40

@@ -14,6 +14,7 @@ from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from shiboken6 import isValid
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard  # noqa: E402
 
@@ -293,7 +294,8 @@ def test_a_valid_id_number_fills_sex_and_birth_date_and_saves(qtbot, village: St
     assert not dialog.sex_combo.isEnabled() and not dialog.birth_edit.isEnabled()
     dialog.group_combo.setCurrentIndex(dialog.group_combo.findText("第一村民小组"))
     qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Return)  # Enter saves
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TASK_TIMEOUT_MS)
+    # the dialog deletes itself once closed: gone counts as closed
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=TASK_TIMEOUT_MS)
     saved = _all(village)["孙八妹"]
     assert (saved.sex, saved.birth_date, saved.group_name) == ("女", dt.date(1988, 2, 29), "第一村民小组")
     qtbot.waitUntil(lambda: screen.selected_resident() is not None)

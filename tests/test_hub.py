@@ -244,3 +244,10 @@ def test_leftovers_of_a_killed_import_are_swept_but_fresh_ones_kept(tmp_path):
     hub = open_hub(tmp_path)
     assert not old.exists() and fresh.exists()
     hub.close()
+
+
+def test_a_second_full_export_of_the_same_range_keeps_the_first_file(linked):
+    first = linked.export(full=True)
+    second = linked.export(full=True)
+    assert first != second and first.exists() and second.exists()
+    assert len(sync_status(linked.village).outbox) == 2

@@ -153,7 +153,24 @@ def _application() -> QApplication:
     app = QApplication(["cunwu-desktop"])
     app.setOrganizationName("cunwu")
     app.setApplicationName("cunwu")
+    _install_qt_translation(app)
     return app
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Qt's own buttons and file dialogs (Yes/No, Open, Cancel) in Chinese, from the
+    translations that ship with PySide6; English mode keeps Qt's English."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from app.i18n import current_language
+
+    if not current_language().startswith("zh"):
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app._cunwu_qt_translator = translator  # type: ignore[attr-defined] - kept alive with the app
 
 
 def _apply_look(app: QApplication, large: bool) -> None:

@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 
 # exceptions whose message is already written for a person
 _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "RosterFileError",
-          "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError")
+          "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
+          "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError")
 
 
 def is_plain(exc: BaseException) -> bool:

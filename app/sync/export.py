@@ -127,7 +127,7 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
             raise
     try:
         header = signed_header(village.code, manifest, key)
-        final = dest / bundle_name(village.code, first, head_seq)
+        final = _free_name(dest / bundle_name(village.code, first, head_seq))
         size, sha = _write_to_stick(ops, header, payload, final)
         try:
             with store.begin("同步") as s:
@@ -140,6 +140,16 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ExportResult(final, first, head_seq, head_seq - first + 1, len(manifest["members"]) - 1, size)
+
+
+def _free_name(path: Path) -> Path:
+    """Never overwrite a bundle already on the stick (a second full export of the same range)."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
+        n += 1
+    return candidate
 
 
 def _tmp_root(store: Store) -> Path:
@@ -340,7 +350,8 @@ def import_receipt(store: Store, path: Path) -> ReceiptResult:
         village = get_village(s)
         if village is None or body.village_code != village.code:
             raise SyncError(_("这张回执是给村代码 {code} 的,不是本村的。请找对本村的回执文件。").format(code=body.village_code))
-        ours = s.scalar(select(Event.hash).where(Event.seq == body.last_seq))
+        # a hub that so far only holds later bundles back (a gap) confirms nothing: sequence 0, the genesis hash
+        ours = _hash_at(s, 0) if body.last_seq == 0 else s.scalar(select(Event.hash).where(Event.seq == body.last_seq))
         if ours is None:
             raise SyncError(_("回执确认到第 {seq} 号记录,但本村只有更少的记录。可能本村恢复过旧备份,请联系乡镇核对。").format(
                 seq=body.last_seq))

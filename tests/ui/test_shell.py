@@ -166,7 +166,7 @@ def test_ctrl_and_a_number_switches_screens(qtbot, village):
 
 
 @pytest.mark.parametrize("key, title", [("disclosure", "村务公开"), ("meetings", "会议记录"),
-                                        ("certificates", "证明开具"), ("sync", "同步")])
+                                        ("certificates", "证明开具")])
 def test_parts_not_built_yet_say_so_plainly(qtbot, village, key, title):
     window = _window(qtbot, village)
     screen = window.show_screen(key)
@@ -517,3 +517,17 @@ def test_start_up_with_demo_fills_an_empty_store_without_wizard_or_login(qtbot, 
     with empty_store.read() as s:
         assert get_village(s) is not None
         assert count_users(s) == 0
+
+
+def test_qt_own_buttons_speak_chinese(qtbot):
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.app import _install_qt_translation
+
+    app = QApplication.instance()
+    _install_qt_translation(app)
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert QCoreApplication.translate("QFileDialog", "Open") == "打开"
+    finally:
+        app.removeTranslator(app._cunwu_qt_translator)

@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
             if hasattr(residents, "actor"):
                 residents.actor = self.actor
             return residents
+        if key == "sync":
+            from ui.sync.sync_screen import SyncScreen
+
+            return SyncScreen(self.store)
         return PlaceholderScreen(section.title, section.plan)
 
     def _village_changed(self, village: VillageInfo) -> None:

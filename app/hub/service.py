@@ -230,20 +230,73 @@ def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
     return lookup
 
 
+# a bundle this small (a village's month) is checked and decoded ahead, while the one before it is written
+PREFETCH_EVENTS = 20_000
+
+
+class _Prefetched:
+    """An opened bundle whose events were already decoded and checked on the helper thread."""
+
+    def __init__(self, reader: BundleReader, events: list[dict[str, Any]] | None,
+                 error: BundleRejected | None) -> None:
+        self.manifest, self.file_sha256, self.path = reader.manifest, reader.file_sha256, reader.path
+        self._events, self._error = events, error
+
+    def contents(self, box: Any, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
+        if self._error is not None:
+            raise self._error
+        for ev in self._events or ():
+            yield "event", ev
+
+
+def _open(hub: Hub, path: Path) -> BundleReader | _Prefetched | BundleRejected:
+    """Steps 1-6 of the format's checks and, for a small bundle without attachments, the events too."""
+    try:
+        reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
+    except BundleRejected as exc:
+        return exc
+    m = reader.manifest
+    if len(m.members) != 1 or m.count > PREFETCH_EVENTS:
+        return reader  # streamed while it is applied: memory must not grow with a ten-year bundle
+    try:
+        events = [ev for _kind, ev in reader.contents(hub.secrets.box, hub.tmp_root)]
+    except BundleRejected as exc:
+        return _Prefetched(reader, None, exc)
+    return _Prefetched(reader, events, None)
+
+
 def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
                    progress: Progress | None = None) -> tuple[list[ImportOutcome], list[Path]]:
-    """Import each file; returns the outcome per file and the receipts written (one per village)."""
-    outcomes = [import_one(hub, f, progress=progress) for f in files]
+    """Import each file; returns the outcome per file and the receipts written (one per village).
+
+    Checking and decoding the next bundle runs on a helper thread while the
+    current one is written: the database waits on the disk (commit, fsync)
+    with Python's lock released, so the two overlap.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    hub.secrets  # noqa: B018 - load the keys once, before two threads want them
+    outcomes: list[ImportOutcome] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-check") as pool:
+        ahead = [pool.submit(_open, hub, f) for f in files[:1]]
+        for i, path in enumerate(files):
+            opened = ahead[i].result()
+            if i + 1 < len(files):
+                ahead.append(pool.submit(_open, hub, files[i + 1]))
+            outcomes.append(import_one(hub, path, progress=progress, opened=opened))
+            ahead[i] = None  # type: ignore[call-overload] - let the decoded events go
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
     written = [write_village_receipt(hub, code, receipts or hub.dir / "receipts") for code in touched]
     return outcomes, written
 
 
-def import_one(hub: Hub, path: Path, *, progress: Progress | None = None) -> ImportOutcome:
-    try:
-        reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
-    except BundleRejected as exc:
-        return ImportOutcome(path, REFUSED, str(exc), reason=exc.reason)
+def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
+               opened: BundleReader | _Prefetched | BundleRejected | None = None) -> ImportOutcome:
+    if opened is None:
+        opened = _open(hub, path)
+    if isinstance(opened, BundleRejected):
+        return ImportOutcome(path, REFUSED, str(opened), reason=opened.reason)
+    reader = opened
     m = reader.manifest
     sha = reader.file_sha256
     try:
@@ -294,7 +347,7 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
             name=m.village_name, a=m.first, b=m.last, c=last + 1, d=m.first - 1), m.village_code)
     if m.first == last + 1 and m.prev_head != last_hash:
         raise _fork(last)
-    n = _apply(hub, reader, sha, progress)
+    n = _apply(hub, reader, sha, progress, from_pending=from_pending)
     return ImportOutcome(path, IMPORTED, _("已导入 {name}:事件 {a}–{b},新增 {n} 条。").format(
         name=m.village_name, a=m.first, b=m.last, n=n), m.village_code, events=n)
 
@@ -340,7 +393,7 @@ def _apply_pending(hub: Hub, code: str) -> None:
             path.unlink(missing_ok=True)
 
 
-def _apply(hub: Hub, reader: BundleReader, sha: str, progress: Progress | None) -> int:
+def _apply(hub: Hub, reader: BundleReader, sha: str, progress: Progress | None, *, from_pending: bool = False) -> int:
     """Decrypt, check and apply one bundle in one transaction. Returns the number of new events."""
     m = reader.manifest
     code = m.village_code
@@ -396,13 +449,12 @@ def _apply(hub: Hub, reader: BundleReader, sha: str, progress: Progress | None) 
         if applied:
             conn.execute(update(t.villages).where(t.villages.c.code == code).values(
                 last_seq=m.last, last_hash=head, last_import=now_text()))
-        existing = conn.execute(select(t.bundles.c.sha256).where(t.bundles.c.sha256 == sha)).first()
         values = dict(village_code=code, first_seq=m.first, last_seq=m.last, prev_head=m.prev_head, head=m.head,
                       state="applied", file="", received=now_text(), applied=now_text())
-        if existing is None:
-            conn.execute(insert(t.bundles).values(sha256=sha, **values))
-        else:
+        if from_pending:  # its row was written when it was held
             conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(**values))
+        else:
+            conn.execute(insert(t.bundles).values(sha256=sha, **values))
     if progress:
         progress(m.count, m.count)
     return applied

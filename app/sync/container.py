@@ -46,9 +46,11 @@ EVENTS_MEMBER = "events.jsonl.gz"
 ATTACHMENT_RE = re.compile(r"attachments/([0-9a-f]{64})")
 CODE_RE = re.compile(rb"[0-9A-Z]{18}")
 MAX_MEMBERS = 100_000
+PLAIN_FILE = (tarfile.REGTYPE, tarfile.AREGTYPE)
 MAX_EVENT_LINE = 4 * 1024 * 1024
 EVENT_KEYS = frozenset({"seq", "time", "actor", "record_type", "record_id", "action", "content", "prev_hash", "hash"})
 COPY = 1024 * 1024
+_RAW_DECODE = json.JSONDecoder().raw_decode  # one decoder for every event line, without json.loads' checks
 
 
 class BundleRejected(Exception):
@@ -243,7 +245,8 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
         village, ev, payload = raw["village"], raw["events"], raw["payload"]
         if not all(isinstance(x, dict) for x in (raw, village, ev, payload)):
             raise TypeError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    # deep nesting ends the JSON parser with RecursionError: a refusal like any other malformed manifest
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise _bad_manifest("JSON") from exc
     if raw.get("format") != FORMAT_VERSION or raw.get("kind") != "bundle" or village.get("code") != code:
         raise _bad_manifest("format")
@@ -361,7 +364,7 @@ class BundleReader:
             fh.seek(self.payload_offset)
             plain = io.BufferedReader(_OpeningReader(fh, aead, m.payload_size), buffer_size=CHUNK)
             try:
-                tar = tarfile.open(fileobj=plain, mode="r|")
+                tar = tarfile.open(fileobj=plain, mode="r|", tarinfo=_PlainMember)
             except tarfile.TarError as exc:
                 raise _archive_error(_("不是有效的归档")) from exc
             seen: set[str] = set()
@@ -375,7 +378,8 @@ class BundleReader:
                     if info.name != name or name in seen:
                         raise _archive_error(_("成员名 {name!r} 与清单不符或重复").format(name=info.name[:80]))
                     seen.add(name)
-                    if not info.isreg():
+                    # not isreg(): it admits GNU sparse members, a few bytes that read back as any size
+                    if info.type not in PLAIN_FILE or info.sparse is not None or info.pax_headers:
                         raise _archive_error(_("成员 {name} 不是普通文件").format(name=name))
                     if info.size != size:
                         raise _archive_error(_("成员 {name} 的大小与清单不符").format(name=name))
@@ -392,6 +396,22 @@ class BundleReader:
                 raise _archive_error(_("归档已损坏")) from exc
             if index != len(expected):
                 raise _archive_error(_("成员少于清单所列"))
+
+
+class _PlainMember(tarfile.TarInfo):
+    """Refuses any header but a plain file the moment it is read.
+
+    tarfile loads the whole data of a long-name or pax header into memory
+    before it returns the member it describes, so the check on the member
+    itself would come after the harm.
+    """
+
+    @classmethod
+    def frombuf(cls, buf: bytes, encoding: str, errors: str) -> tarfile.TarInfo:
+        info = super().frombuf(buf, encoding, errors)
+        if info.type not in PLAIN_FILE:
+            raise _archive_error(_("成员 {name} 不是普通文件").format(name=info.name[:80]))
+        return info
 
 
 def _archive_error(detail: str) -> BundleRejected:
@@ -443,8 +463,11 @@ def _events(src: IO[bytes], m: Manifest, sha: str) -> Iterator[dict[str, Any]]:
 
 def _event(line: bytes, seq: int, prev: str) -> dict[str, Any]:
     try:
-        ev = json.loads(line)
-    except ValueError:
+        text = line.decode("utf-8")
+        ev, end = _RAW_DECODE(text)
+        if text[end:] != "\n":
+            ev = None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         ev = None
     # written out rather than with all(): this runs for every event of every bundle
     if (type(ev) is not dict or ev.keys() != EVENT_KEYS or ev["seq"] != seq or type(ev["seq"]) is not int

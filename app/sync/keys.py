@@ -294,7 +294,7 @@ def _read_public(path: Path, expected: str, what: str) -> dict[str, Any]:
         doc = json.loads(data.decode("utf-8"))
         if not isinstance(doc, dict):
             raise ValueError("not an object")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # deep nesting ends the JSON parser with RecursionError
         raise KeyFileError(_("{path} 不是{what}。请确认选对了文件。").format(path=path, what=what)) from exc
     if doc.get("format") != expected:
         raise KeyFileError(_("{path} 不是{what}。请确认选对了文件。").format(path=path, what=what))

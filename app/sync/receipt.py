@@ -72,7 +72,8 @@ def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
         body, signature = doc["body"], base64.b64decode(doc["signature"], validate=True)
         if doc.get("format") != RECEIPT_FORMAT or not isinstance(body, dict):
             raise ValueError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    # anyone can hand the clerk a file: deep nesting ends the JSON parser with RecursionError
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ReceiptError(not_receipt) from exc
     if doc.get("version") != RECEIPT_VERSION:
         raise ReceiptError(_("回执格式版本 {version} 本程序不认识。请升级村务软件。").format(version=doc.get("version")))

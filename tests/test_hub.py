@@ -251,3 +251,22 @@ def test_a_second_full_export_of_the_same_range_keeps_the_first_file(linked):
     second = linked.export(full=True)
     assert first != second and first.exists() and second.exists()
     assert len(sync_status(linked.village).outbox) == 2
+
+
+def test_a_damaged_bundle_that_arrives_early_is_refused_at_once_not_held(linked, monkeypatch):
+    from app.sync.container import BundleReader, BundleRejected
+
+    linked.export()
+    _change_something(linked)
+    second = linked.export()
+    # a bundle that is signed and hashed correctly but whose archive is bad can only come from a
+    # broken village program; simulate it by corrupting the hub's view of the events member
+    def broken(self, box, tmp):
+        raise BundleRejected("archive", "同步包里的内容不合规定(测试)")
+        yield  # pragma: no cover - makes this a generator like the real one
+
+    monkeypatch.setattr(BundleReader, "contents", broken)
+    state = linked.hub_state()
+    outcomes, _ = import_bundles(linked.hub, [second])
+    assert outcomes[0].status == REFUSED and outcomes[0].reason == "archive"
+    assert list_villages(linked.hub)[0].pending == [] and linked.hub_state() == state

@@ -341,6 +341,7 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
                 a=m.first, b=m.last), m.village_code)
     if m.first > last + 1:
         if not from_pending:
+            _check_whole(hub, reader)  # refuse a bad archive now, not silently when the gap fills
             _hold(hub, path, reader, sha)
         return ImportOutcome(path, PENDING, _("{name} 的这个同步包(事件 {a}–{b})先到了,缺少前面的事件 {c}–{d}。"
                                               "已暂存,等前面的同步包导入后会自动导入。").format(
@@ -350,6 +351,13 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
     n = _apply(hub, reader, sha, progress, from_pending=from_pending)
     return ImportOutcome(path, IMPORTED, _("已导入 {name}:事件 {a}–{b},新增 {n} 条。").format(
         name=m.village_name, a=m.first, b=m.last, n=n), m.village_code, events=n)
+
+
+def _check_whole(hub: Hub, reader: Any) -> None:
+    """Decrypt and check every member without applying anything (raises BundleRejected)."""
+    with _workdir(hub) as work:
+        for _kind, _item in reader.contents(hub.secrets.box, work):
+            pass
 
 
 def _hold(hub: Hub, path: Path, reader: BundleReader, sha: str) -> None:

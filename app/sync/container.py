@@ -248,6 +248,9 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
     # deep nesting ends the JSON parser with RecursionError: a refusal like any other malformed manifest
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise _bad_manifest("JSON") from exc
+    if isinstance(raw.get("format"), int) and raw["format"] > FORMAT_VERSION:
+        raise BundleRejected("version", _("同步包清单的格式版本是 {version},本程序只认识版本 {ours}。请升级乡镇的村务软件后再导入。").format(
+            version=raw["format"], ours=FORMAT_VERSION))
     if raw.get("format") != FORMAT_VERSION or raw.get("kind") != "bundle" or village.get("code") != code:
         raise _bad_manifest("format")
     members_raw = raw.get("members")

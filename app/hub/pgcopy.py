@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from sqlalchemy import Connection
@@ -11,7 +12,8 @@ from app.hub.store import EVENT_COLUMNS
 
 def copy_events(conn: Connection, batch: list[dict[str, Any]]) -> None:
     raw = conn.connection.driver_connection  # the psycopg connection inside this transaction
+    row = operator.itemgetter(*EVENT_COLUMNS)
     with raw.cursor() as cur:  # type: ignore[union-attr]
         with cur.copy(f"COPY hub_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
             for ev in batch:
-                copy.write_row([ev[k] for k in EVENT_COLUMNS])
+                copy.write_row(row(ev))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import os
 import shutil
 import uuid
@@ -482,6 +483,7 @@ _EVENTS_SQL = f"INSERT INTO hub_events ({', '.join(t.EVENT_COLUMNS)}) VALUES ({'
 _UPSERT_SQL = ("INSERT INTO hub_records (village_code, record_type, record_id, seq, content) VALUES ({p}, {p}, {p}, {p}, {p}) "
                "ON CONFLICT (village_code, record_type, record_id) DO UPDATE SET seq = excluded.seq, "
                "content = excluded.content")
+_EVENT_ROW = operator.itemgetter(*t.EVENT_COLUMNS)
 _DELETE_SQL = "DELETE FROM hub_records WHERE village_code = {p} AND record_type = {p} AND record_id = {p}"
 
 
@@ -500,7 +502,7 @@ def _write_events(conn: Connection, code: str, batch: list[dict[str, Any]]) -> i
 
         copy_events(conn, batch)
     else:
-        conn.exec_driver_sql(_EVENTS_SQL, [tuple(ev[k] for k in t.EVENT_COLUMNS) for ev in batch])
+        conn.exec_driver_sql(_EVENTS_SQL, list(map(_EVENT_ROW, batch)))
     # the projection: within a batch only the last event of each record matters
     final: dict[tuple[str, str], dict[str, Any]] = {}
     for ev in batch:

@@ -58,9 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     a = rs.add_parser("export", help=_("导出为 Excel"))
     a.add_argument("file")
 
-    from app.cli.sync import add_parsers
+    from app.cli import certificates, sync
 
-    add_parsers(sub)
+    sync.add_parsers(sub)
+    certificates.add_parsers(sub)
     return p
 
 
@@ -224,9 +225,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _all_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
+    from app.cli.certificates import COMMANDS as CERT
     from app.cli.sync import COMMANDS as SYNC
 
-    return {**COMMANDS, **SYNC}
+    return {**COMMANDS, **SYNC, **CERT}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,6 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cunwu cert catalogue | head`: the reader had enough
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - a clerk sees one line, the log gets the traceback
         log.exception("unexpected error")
         print(_("错误:出现意外问题({reason})。详细信息已写入日志文件。").format(reason=type(exc).__name__), file=sys.stderr)

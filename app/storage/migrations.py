@@ -38,7 +38,8 @@ def _to_v2(conn: Connection) -> None:
     """Attachments and the sync outbox and receipts (sync to the township)."""
     import app.models  # noqa: F401
 
-    names = ["attachments", "sync_outbox", "sync_receipts"]
+    names = ["attachments", "sync_outbox", "sync_receipts", "certificates", "certificate_refusals",
+             "certificate_prints", "certificate_serial_starts"]
     Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in names])
 
 

@@ -1,0 +1,223 @@
+"""The QR code on a certificate: a signed, offline-verifiable statement of what was issued.
+
+Text form (docs/certificates.md)::
+
+    CW1.<base64url(body)>.<base64url(signature)>
+
+``body`` is compact sorted-key JSON: ``c`` village code (统一社会信用代码),
+``s`` serial, ``k`` kind code, ``d`` issue date YYYYMMDD, ``n`` applicant
+name as printed, ``h`` hash of the printed text, ``i`` id of the signing key.
+The signature is Ed25519 by the village key over a domain prefix and the body
+bytes. Base64 is checked to be canonical, so no changed character can decode
+to the same bytes and pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from app.events import canonical
+from app.i18n import _
+from app.sync.keys import raw_public
+
+PREFIX = "CW1"
+DOMAIN = b"cunwu-certificate-v1\n"
+MAX_TEXT = 2000
+CHECK_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud over the phone
+_B64 = re.compile(r"[A-Za-z0-9_-]+")
+_KEYS = {"c", "s", "k", "d", "n", "h", "i"}
+
+GENUINE, MALFORMED, UNKNOWN_VILLAGE, WRONG_KEY, BAD_SIGNATURE = (
+    "genuine", "malformed", "unknown-village", "wrong-key", "bad-signature")
+VOIDED, NOT_IN_REGISTER, MISMATCH = "voided", "not-in-register", "mismatch"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64url(text: str) -> bytes:
+    """Strict: only the URL-safe alphabet, no padding, and the canonical spelling of the bytes."""
+    if not _B64.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url(data) != text:  # unused low bits set: another spelling of the same bytes
+        raise ValueError("not canonical base64url")
+    return data
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    return b64url(hashlib.sha256(raw_public(public)).digest()[:4])
+
+
+def text_digest(*, title: str, body: str, applicant_name: str, purpose: str) -> str:
+    """The hash of the printed text: a register can confirm the QR belongs to this very certificate."""
+    doc = canonical({"t": title, "b": body, "n": applicant_name, "p": purpose})
+    return b64url(hashlib.sha256(doc.encode("utf-8")).digest()[:12])
+
+
+def check_code(signature: bytes) -> str:
+    """Six characters printed beside the QR code, for checking a certificate by phone."""
+    n = int.from_bytes(hashlib.sha256(b"cunwu-check-code" + signature).digest()[:4], "big") >> 2
+    return "".join(CHECK_ALPHABET[(n >> (5 * i)) & 31] for i in range(5, -1, -1))
+
+
+@dataclass(frozen=True)
+class PayloadData:
+    village_code: str
+    serial: str
+    kind_code: str
+    issue_date: dt.date
+    applicant_name: str
+    digest: str
+    key_id: str
+
+    def body(self) -> bytes:
+        doc = {"c": self.village_code, "s": self.serial, "k": self.kind_code,
+               "d": self.issue_date.strftime("%Y%m%d"), "n": self.applicant_name, "h": self.digest, "i": self.key_id}
+        return canonical(doc).encode("utf-8")
+
+
+def make_payload(key: Ed25519PrivateKey, *, village_code: str, serial: str, kind_code: str, issue_date: dt.date,
+                 applicant_name: str, digest: str) -> tuple[str, str]:
+    """The QR text and its check code."""
+    data = PayloadData(village_code, serial, kind_code, issue_date, applicant_name, digest, key_id(key.public_key()))
+    body = data.body()
+    signature = key.sign(DOMAIN + body)
+    return f"{PREFIX}.{b64url(body)}.{b64url(signature)}", check_code(signature)
+
+
+class PayloadError(ValueError):
+    pass
+
+
+def parse_payload(text: str) -> tuple[PayloadData, bytes, bytes]:
+    """(data, signed bytes, signature); PayloadError if the text is not a certificate QR code."""
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise PayloadError("too long")
+    parts = text.split(".")
+    if len(parts) != 3 or parts[0] != PREFIX:
+        raise PayloadError("shape")
+    try:
+        body, signature = unb64url(parts[1]), unb64url(parts[2])
+        doc = json.loads(body.decode("utf-8"))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise PayloadError("encoding") from exc
+    if len(signature) != 64 or not isinstance(doc, dict) or set(doc) != _KEYS:
+        raise PayloadError("fields")
+    if not all(isinstance(v, str) for v in doc.values()):
+        raise PayloadError("types")
+    try:
+        date = dt.datetime.strptime(doc["d"], "%Y%m%d").date()
+    except ValueError as exc:
+        raise PayloadError("date") from exc
+    data = PayloadData(doc["c"], doc["s"], doc["k"], date, doc["n"], doc["h"], doc["i"])
+    return data, body, signature
+
+
+@dataclass(frozen=True)
+class RegisterFacts:
+    """What a register (the village's, or the hub's copy) says about one serial."""
+
+    state: str
+    digest: str
+    kind_name: str
+    applicant_name: str
+    purpose: str
+    issue_date: dt.date | None
+    void_reason: str = ""
+    village_name: str = ""
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    reason: str       # genuine | malformed | unknown-village | wrong-key | bad-signature | voided | ...
+    message: str      # plain Chinese: what this means and what to do
+    village_code: str = ""
+    village_name: str = ""
+    serial: str = ""
+    kind_code: str = ""
+    kind_name: str = ""
+    issue_date: dt.date | None = None
+    applicant_name: str = ""
+    purpose: str = ""
+    check_code: str = ""
+    register_checked: bool = False
+    void_reason: str = ""
+
+
+KeyLookup = Callable[[str], Ed25519PublicKey | None]
+RecordLookup = Callable[[str, str], RegisterFacts | None]
+KeyOwner = Callable[[str], str | None]
+
+
+def verify_payload(text: str, lookup_key: KeyLookup, lookup_record: RecordLookup | None = None, *,
+                   register_complete: bool = False, key_owner: KeyOwner | None = None,
+                   village_name: str = "") -> Verification:
+    """Check a scanned QR text.
+
+    ``lookup_key(village_code)`` gives the village's public key or None.
+    ``lookup_record(village_code, serial)`` (where a register is at hand)
+    tells whether the certificate was voided; ``register_complete`` says a
+    serial missing from it is suspicious (the village's own store) rather than
+    not yet received (a hub). ``key_owner(key_id)`` names the village whose key
+    it is, to say who really signed.
+    """
+    try:
+        data, body, signature = parse_payload(text)
+    except PayloadError:
+        return Verification(False, MALFORMED, _(
+            "这不是本系统证明上的二维码,或扫描不完整。请重新扫描证明右下角的二维码。"))
+    facts: dict[str, Any] = dict(village_code=data.village_code, village_name=village_name, serial=data.serial,
+                                 kind_code=data.kind_code, issue_date=data.issue_date,
+                                 applicant_name=data.applicant_name, check_code=check_code(signature))
+    key = lookup_key(data.village_code)
+    if key is None:
+        return Verification(False, UNKNOWN_VILLAGE, _(
+            "开具证明的村(统一社会信用代码 {code})不在本机已知的村里,无法核验。请到该村所属乡镇核验。").format(
+            code=data.village_code), **facts)
+    if key_id(key) != data.key_id:
+        owner = key_owner(data.key_id) if key_owner else None
+        if owner:
+            msg = _("签名用的是“{owner}”的密钥,不是该村的:这张证明不是该村开具的。").format(owner=owner)
+        else:
+            msg = _("签名不是用该村登记的密钥做的:可能是别的村开具的,或二维码内容被改动过。请向开具的村或乡镇核实。")
+        return Verification(False, WRONG_KEY, msg, **facts)
+    try:
+        key.verify(signature, DOMAIN + body)
+    except InvalidSignature:
+        return Verification(False, BAD_SIGNATURE, _(
+            "签名不符:二维码内容被改动过(哪怕只改了一个字符),这张证明不可信。请向开具的村核实。"), **facts)
+    if lookup_record is None:
+        return Verification(True, GENUINE, _("签名有效,是该村开具的证明。本机没有该村的台账,无法确认是否已作废。"),
+                            **facts)
+    record = lookup_record(data.village_code, data.serial)
+    if record is None:
+        if register_complete:
+            return Verification(False, NOT_IN_REGISTER, _(
+                "签名有效,但本村台账里没有编号 {serial}:数据可能是从旧备份恢复的。请核查台账后再使用。").format(
+                serial=data.serial), **facts)
+        return Verification(True, GENUINE, _("签名有效,是该村开具的证明。乡镇还没有收到这张证明的记录,无法确认是否已作废。"),
+                            **facts)
+    facts.update(kind_name=record.kind_name, purpose=record.purpose, register_checked=True,
+                 village_name=record.village_name or village_name)
+    if record.state == "voided":
+        return Verification(False, VOIDED, _("签名有效,但编号 {serial} 已作废(原因:{reason}),不能再使用。").format(
+            serial=data.serial, reason=record.void_reason or "-"), void_reason=record.void_reason, **facts)
+    if record.digest != data.digest or record.applicant_name != data.applicant_name:
+        return Verification(False, MISMATCH, _(
+            "签名有效,但与台账里编号 {serial} 的记录不一致。请向开具的村核实。").format(serial=data.serial), **facts)
+    return Verification(True, GENUINE, _("签名有效,与台账记录一致,未作废。"), **facts)

@@ -16,23 +16,6 @@ LISI = make_id(dt.date(1985, 7, 9), 22)
 RESIDENCE = ["--field", "address=第一村民小组12号", "--field", "since=2019年3月"]
 
 
-@pytest.fixture(autouse=True)
-def wired(monkeypatch):
-    """Until app/cli/__init__.py registers the cert commands, register them for these tests."""
-    from app.cli import certificates, sync
-
-    if "cert" in app.cli._all_commands():
-        return
-    original = sync.add_parsers
-
-    def both(sub):  # type: ignore[no-untyped-def]
-        original(sub)
-        certificates.add_parsers(sub)
-
-    monkeypatch.setattr(sync, "add_parsers", both)
-    monkeypatch.setitem(app.cli.COMMANDS, "cert", certificates.COMMANDS["cert"])
-
-
 def run(capsys, store, *argv: str) -> tuple[int, str, str]:
     code = app.cli.main(["--data-dir", str(store.data_dir), "cert", *argv])
     out, err = capsys.readouterr()

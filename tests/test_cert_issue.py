@@ -80,14 +80,16 @@ def test_expired_entry_is_refused_and_recorded(cert_store, tmp_path):
     assert out.refusal.reason_code == "expired"
 
 
-@pytest.mark.parametrize("note, word", [("2024年已迁出", "已迁出"), ("2025年病故", "已去世")])
-def test_resident_who_moved_out_or_died_is_refused_for_a_residence_kind(cert_store, catalogues, note, word):
+@pytest.mark.parametrize("note, status, word", [("", "已迁出", "已迁出"), ("", "已故", "已去世"),
+                                                ("2024年已迁出", None, "已迁出"), ("2025年病故", None, "已去世")])
+def test_resident_who_moved_out_or_died_is_refused_for_a_residence_kind(cert_store, catalogues, note, status, word):
     from app.people.service import ResidentInput, get_resident, update_resident
 
     rid = resident_id(cert_store, "李四")
     with cert_store.begin("测试") as s:
         r = get_resident(s, rid)
-        update_resident(s, rid, ResidentInput(name=r.name, id_number=r.id_number, group_id=r.group_id, note=note))
+        update_resident(s, rid, ResidentInput(name=r.name, id_number=r.id_number, group_id=r.group_id, note=note,
+                                              status=status))
     before = counts(cert_store)
     out = issue(cert_store, catalogues)
     _assert_refused_without_number(cert_store, out, before, reason=word)

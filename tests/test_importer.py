@@ -61,3 +61,15 @@ def test_a_resident_imported_with_two_phone_numbers_saves_unchanged_in_the_dialo
     with store.begin() as s:
         saved = update_resident(s, r.id, ResidentInput(name=r.name, id_number=r.id_number, phone=r.phone))
     assert saved.phone == r.phone
+
+
+def test_status_words_a_clerk_types_are_understood_and_others_refused(store):
+    import pytest
+
+    from app.people.service import FieldError, clean_status
+
+    assert clean_status("已迁出") == "moved" and clean_status(" 已故 ") == "died" and clean_status("在册") is None
+    assert clean_status("") is None and clean_status(None) is None
+    with pytest.raises(FieldError) as err:
+        clean_status("出嫁")
+    assert err.value.field == "status" and "已迁出" in err.value.message

@@ -63,6 +63,13 @@ class Resident(Audited, Base):
     party_member: Mapped[bool] = mapped_column(Boolean, default=False)
     representative: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    # None: on the register; "moved" (迁出) or "died" (已故). Kept, not deleted: certificates and
+    # minutes refer to people who have since left. NULL rather than "" so the events written
+    # before this column existed still match (cunwu check compares a missing key as None).
+    status: Mapped[str | None] = mapped_column(String(8), default=None)
+
+
+STATUS_LABELS = {None: "在册", "moved": "已迁出", "died": "已故"}
 
 
 @audited

@@ -67,6 +67,7 @@ class ResidentInput:
     party_member: bool = False
     representative: bool = False
     note: str = ""
+    status: str | None = None  # None (在册), "moved" or "died"; Chinese words are accepted too
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class ResidentRow:
     representative: bool
     note: str
     adult: bool
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,8 +221,20 @@ def clean_resident(session: Session, data: ResidentInput, *, resident_id: int | 
         name=name, sex=sex, birth_date=birth, id_number=id_number, phone=normalize_phone(data.phone),
         group_id=data.group_id, household_id=data.household_id, relation=(data.relation or "").strip(),
         party_member=bool(data.party_member), representative=bool(data.representative),
-        note=(data.note or "").strip(),
+        note=(data.note or "").strip(), status=clean_status(data.status),
     )
+
+
+_STATUS_WORDS = {"": None, "在册": None, "正常": None, "moved": "moved", "迁出": "moved", "已迁出": "moved",
+                 "died": "died", "死亡": "died", "已故": "died", "去世": "died"}
+
+
+def clean_status(value: str | None) -> str | None:
+    """The register's status from what a clerk types or picks; FieldError for anything else."""
+    key = (value or "").strip()
+    if key not in _STATUS_WORDS:
+        raise FieldError("status", _("状态“{value}”看不懂。请填 在册、已迁出 或 已故。").format(value=key))
+    return _STATUS_WORDS[key]
 
 
 def add_resident(session: Session, data: ResidentInput) -> ResidentRow:
@@ -272,7 +286,7 @@ def _row(session: Session, r: Resident, group_names: dict[int, str] | None = Non
         id=r.id, name=r.name, sex=r.sex, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
         group_id=r.group_id, group_name=gname, household_id=r.household_id, relation=r.relation,
         party_member=r.party_member, representative=r.representative, note=r.note,
-        adult=bool(r.birth_date and is_adult(r.birth_date, today)),
+        adult=bool(r.birth_date and is_adult(r.birth_date, today)), status=r.status,
     )
 
 

@@ -41,6 +41,8 @@ def _to_v2(conn: Connection) -> None:
     names = ["attachments", "sync_outbox", "sync_receipts", "certificates", "certificate_refusals",
              "certificate_prints", "certificate_serial_starts"]
     Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in names])
+    # whether a resident moved out or died: certificates that need residence are refused for them
+    conn.execute(text("ALTER TABLE residents ADD COLUMN status VARCHAR(8)"))
 
 
 # version reached -> step from (version - 1). Add new steps at the end only.

@@ -462,3 +462,21 @@ def test_export_writes_the_register_to_excel(qtbot, village: Store, tmp_path: Pa
     written = target.with_name("导出.xlsx")
     assert f"已导出 {len(PEOPLE)} 人" in told[0] and str(written) in told[0]
     assert {r.name for r in read_roster(written).rows} == {p[0] for p in PEOPLE}
+
+
+def test_marking_someone_moved_out_is_kept_and_shown_when_editing_again(qtbot, village: Store) -> None:
+    screen = _screen(qtbot, village)
+    _select(screen, "李四")
+    screen.table.setFocus()
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    (dialog,) = [d for d in screen.findChildren(ResidentDialog) if d.isVisible()]
+    assert dialog.status_combo.currentText() == "在册"
+    dialog.status_combo.setCurrentIndex(dialog.status_combo.findText("已迁出"))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.result_row is not None, timeout=TASK_TIMEOUT_MS)
+    assert _all(village)["李四"].status == "moved"
+
+    _select(screen, "李四")
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    again = [d for d in screen.findChildren(ResidentDialog) if d.isVisible() and d is not dialog]
+    assert again and again[0].status_combo.currentText() == "已迁出"

@@ -110,6 +110,9 @@ class ResidentDialog(QDialog):
         self.party_check = QCheckBox(_("党员"))
         self.representative_check = QCheckBox(_("村民代表"))
         self.note_edit = QLineEdit()
+        self.status_combo = QComboBox()
+        for code, label in ((None, _("在册")), ("moved", _("已迁出")), ("died", _("已故"))):
+            self.status_combo.addItem(label, code)
 
         self._errors: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -131,6 +134,7 @@ class ResidentDialog(QDialog):
             ("", self.party_check, None),
             ("", self.representative_check, None),
             (_("备注"), self.note_edit, None),
+            (_("状态"), self.status_combo, "status"),
         ]
         for label, widget, field in rows:
             form.addRow(label, self._with_error(widget, field))
@@ -196,6 +200,7 @@ class ResidentDialog(QDialog):
         self.party_check.setChecked(r.party_member)
         self.representative_check.setChecked(r.representative)
         self.note_edit.setText(r.note)
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(r.status)))
         self._id_finished()
 
     def _select_group(self, group_id: int | None) -> None:
@@ -272,6 +277,7 @@ class ResidentDialog(QDialog):
             party_member=self.party_check.isChecked(),
             representative=self.representative_check.isChecked(),
             note=self.note_edit.text(),
+            status=self.status_combo.currentData(),
         )
 
     def show_error(self, field: str, message: str) -> None:

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = ["scenario", "ours", "floor", "ratio", "target", "met"]
 TARGETS = {"smoke": "≤ 2x", "smoke-memory": "≤ 300 MB", "import": "≤ 2x", "search": "≤ 30 ms", "paint": "≤ 1.3x",
            "sync-export": "time ≤ 3x, size ≤ 1.2x", "hub-import-sqlite": "≤ 3x", "hub-import-postgresql": "≤ 3x",
-           "sync-memory-export": "≤ 200 MB", "sync-memory-import": "≤ 200 MB"}
+           "sync-memory-export": "≤ 200 MB", "sync-memory-import": "≤ 200 MB", "cert-issue": "≤ 200 ms",
+           "cert-register": "≤ 2x"}
 
 
 def bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
@@ -64,6 +65,14 @@ def test_quick_bench_prints_the_table_and_writes_every_row(tmp_path):
     assert by_name["import"]["met"] is not None, by_name["import"]["details"].get("reason")
     assert by_name["search"]["met"] is not None, by_name["search"]["details"].get("reason")
     assert by_name["search"]["details"]["queries"] >= 200
+    for name in ("cert-issue", "cert-register"):
+        assert by_name[name]["met"] is not None, by_name[name]["details"].get("reason")
+    issue = by_name["cert-issue"]
+    assert issue["units"] == "ms" and issue["met"] == (issue["ours"] <= 200)
+    assert issue["details"]["issues"] >= 1 and issue["details"]["ours_median_ms"] <= issue["ours"]
+    register = by_name["cert-register"]["details"]
+    # the quick register holds 200 certificates, some of them voided, and every one is exported
+    assert register["rows"] == 200 and register["states"].get("已作废", 0) > 0
 
 
 def test_only_runs_the_named_scenario(tmp_path):

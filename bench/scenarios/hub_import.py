@@ -1,9 +1,12 @@
 """The township imports one month's bundles from 60 villages (SQLite and PostgreSQL).
 
 Each run starts from a hub that already holds every village's first bundle.
-Floor: inserting the same event rows straight into the same table — executemany
-on SQLite, COPY on PostgreSQL — with one durable transaction per bundle, which
-the import must have too (a bundle is applied whole or not at all). Ours is the whole import:
+Floor: inserting the same rows the import writes straight into the same tables —
+the events with executemany on SQLite and COPY on PostgreSQL, and each record's
+new content into the records projection (an upsert, the only way to write it) —
+with one durable transaction per bundle, which the import must have too (a
+bundle is applied whole or not at all). The gap is what the import adds:
+signature and hash checks, decryption, the event chain, receipts. Ours is the whole import:
 signature and hash checks, decryption, the event chain, the events, the
 records projection and the receipts.
 """
@@ -44,7 +47,7 @@ def _fresh_hub(source: Path, work: Path, url: str | None):  # type: ignore[no-un
 
 
 def _month_rows(hub, source: Path, entries: list[dict]) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """The event rows of the monthly bundles, decrypted once, for the floor."""
+    """The event rows of the monthly bundles, decrypted once, for the floor (in bundle order)."""
     from app.hub.service import _village_key_lookup
     from app.hub.store import EVENT_COLUMNS
     from app.sync.container import BundleReader
@@ -60,11 +63,22 @@ def _month_rows(hub, source: Path, entries: list[dict]) -> list[tuple]:  # type:
     return rows
 
 
-def _per_bundle(rows: list[tuple]) -> list[list[tuple]]:
+def _per_bundle(rows: list[tuple]) -> list[tuple[list[tuple], list[tuple]]]:
+    """Per bundle: its event rows and the records rows they leave (the last event of each record)."""
     groups: dict[str, list[tuple]] = {}
     for r in rows:
         groups.setdefault(r[0], []).append(r)
-    return list(groups.values())
+    out = []
+    for events in groups.values():
+        final = {(e[4], e[5]): e for e in events}
+        out.append((events, [(e[0], e[4], e[5], e[1], e[7]) for e in final.values()]))
+    return out
+
+
+_UPSERT = ("INSERT INTO floor_records VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (village_code, record_type, "
+           "record_id) DO UPDATE SET seq = excluded.seq, content = excluded.content")
+_RECORDS_DDL = ("CREATE TABLE floor_records (village_code varchar(18), record_type varchar(32), record_id varchar(64), "
+                "seq integer, content text, PRIMARY KEY (village_code, record_type, record_id))")
 
 
 def _floor_sqlite(path: Path, rows: list[tuple]) -> float:
@@ -75,11 +89,14 @@ def _floor_sqlite(path: Path, rows: list[tuple]) -> float:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     con.execute(f"CREATE TABLE floor_events ({', '.join(EVENT_COLUMNS)}, PRIMARY KEY (village_code, seq))")
+    con.execute(_RECORDS_DDL)
     sql = f"INSERT INTO floor_events VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    bundles = _per_bundle(rows)
     start = time.perf_counter()
-    for group in _per_bundle(rows):
+    for events, records in bundles:
         con.execute("BEGIN")
-        con.executemany(sql, group)
+        con.executemany(sql, events)
+        con.executemany(_UPSERT.format(p="?"), records)
         con.execute("COMMIT")
     took = time.perf_counter() - start
     con.close()
@@ -96,12 +113,16 @@ def _floor_pg(url: str, rows: list[tuple]) -> float:
         con.execute(f"CREATE TABLE floor_events (village_code varchar(18), seq integer, time varchar(40), "
                     f"actor varchar(64), record_type varchar(32), record_id varchar(64), action varchar(16), "
                     f"content text, prev_hash varchar(64), hash varchar(64), PRIMARY KEY (village_code, seq))")
+        con.execute(_RECORDS_DDL)
         con.commit()
+        bundles = _per_bundle(rows)
         start = time.perf_counter()
-        for group in _per_bundle(rows):
-            with con.cursor() as cur, cur.copy(f"COPY floor_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-                for r in group:
-                    copy.write_row(r)
+        for events, records in bundles:
+            with con.cursor() as cur:
+                with cur.copy(f"COPY floor_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+                    for r in events:
+                        copy.write_row(r)
+                cur.executemany(_UPSERT.format(p="%s"), records)
             con.commit()
         return time.perf_counter() - start
 

@@ -32,3 +32,24 @@ def test_demo_refuses_a_directory_that_holds_a_village(tmp_path, capsys):
     con = sqlite3.connect(tmp_path / "demo" / "cunwu.sqlite3")
     assert con.execute("SELECT count(DISTINCT name) FROM village").fetchone()[0] == 1
     con.close()
+
+
+def test_every_record_equals_its_last_event_exactly_keys_included(tmp_path):
+    """What the township rebuilds from events must be the record itself, not merely check-equal
+    (a key missing from the event would read as None in cunwu check but differ at the hub)."""
+    import json
+
+    from sqlalchemy import select
+
+    from app.demo import create_demo
+    from app.events import AUDITED, Event
+    from app.storage import open_store
+
+    store = open_store(tmp_path / "demo")
+    create_demo(store, size="small")
+    with store.read() as s:
+        last = {(e.record_type, e.record_id): e.content for e in s.scalars(select(Event).order_by(Event.seq))}
+        for record_type, model in AUDITED.items():
+            for obj in s.scalars(select(model)):
+                assert json.loads(last[(record_type, obj.record_id)]) == obj.to_record(), (record_type, obj.record_id)
+    store.close()

@@ -151,7 +151,7 @@ def _set(path: str, value: Any) -> Callable[[dict], None]:
 
 _DROP = object()
 MANIFEST_FAULTS = {
-    "newer-format": _set("format", 2), "kind": _set("kind", "receipt"), "other-code": _set("village.code", "1" * 18),
+    "older-format": _set("format", 0), "kind": _set("kind", "receipt"), "other-code": _set("village.code", "1" * 18),
     "village-not-object": _set("village", "柳林村"), "members-not-list": _set("members", {}),
     "no-members": _set("members", []), "member-no-name": _set("members.0.name", 7),
     "negative-size": _set("members.0.size", -1), "bool-size": _set("members.0.size", True),
@@ -181,6 +181,15 @@ def test_a_signed_manifest_with_wrong_fields_is_refused(linked: Linked, tmp_path
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'"text"', b"\xff\xfe{}", b"[" * 5000 + b"]" * 5000,
                                  b'{"village": ' * 3000 + b"1" + b"}" * 3000],
                          ids=["text", "list", "string", "not-utf8", "nested-list", "nested-object"])
+def test_a_signed_manifest_of_a_newer_format_asks_for_an_upgrade(linked: Linked, tmp_path: Path):
+    ev = events_file(linked.store)
+    path = craft_bundle(tmp_path / "m.cunwu-sync", code=linked.code, key=linked.village_key, recipient=linked.township,
+                        events=ev, members=genuine_members(linked.store, ev), tweak=_set("format", 2))
+    dump = hub_dump(linked.hub)
+    refused(linked.import_(path), "version", r"请升级")
+    assert hub_dump(linked.hub) == dump
+
+
 def test_a_signed_manifest_that_is_not_a_json_object_is_refused(linked: Linked, tmp_path: Path, raw: bytes):
     ev = events_file(linked.store)
     path = craft_bundle(tmp_path / "m.cunwu-sync", code=linked.code, key=linked.village_key, recipient=linked.township,

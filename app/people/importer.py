@@ -118,9 +118,13 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
     return report
 
 
+_RESIDENT_KEYS = tuple(c.key for c in Resident.__table__.columns if c.key not in Resident.__unaudited__)
+
+
 def _record_of(row: dict[str, Any]) -> dict[str, Any]:
-    # the same shape Audited.to_record() gives for a stored row
-    out = dict(row)
+    """The same shape Audited.to_record() gives for the stored row: every audited column, so
+    the township's copy rebuilt from events has the same keys as the village's record."""
+    out = {k: row.get(k) for k in _RESIDENT_KEYS}
     if isinstance(out.get("birth_date"), dt.date):
         out["birth_date"] = out["birth_date"].isoformat()
     return out

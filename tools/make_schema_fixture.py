@@ -1,0 +1,64 @@
+"""Save a small database of the current schema as tests/fixtures/schema-vN.sqlite3.
+
+Run once when a release raises SCHEMA_VERSION: tests/test_migrations.py then
+upgrades every saved version to the current one and checks it clean. The
+database holds 柳林村, one resident and one row in each table added since v1
+that a service can fill without the desktop program.
+Run: python tools/make_schema_fixture.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.storage.version import SCHEMA_VERSION  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def build(target: Path) -> None:
+    from app.attachments import add_attachment
+    from app.people.service import ResidentInput, add_resident, init_village, list_groups
+    from app.people.uscc import make_uscc
+    from app.storage import open_store
+
+    import random
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        store = open_store(data)
+        with store.begin("测试") as s:
+            init_village(s, name="柳林村", code=make_uscc(random.Random(7), area="371426"), township="石桥镇",
+                         county="平原县", groups=["第一村民小组"])
+            group = list_groups(s)[0].id
+            add_resident(s, ResidentInput(name="张三", id_number=_valid_id(), group_id=group,
+                                          birth_date=dt.date(1960, 3, 1)))
+            photo = data / "board.jpg"
+            photo.write_bytes(b"\xff\xd8\xff fixture photo")
+            add_attachment(s, data, photo, name="公示栏.jpg", media_type="image/jpeg")
+        store.close()
+        con = sqlite3.connect(data / "cunwu.sqlite3")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+        con.close()
+        shutil.copy(data / "cunwu.sqlite3", target)
+
+
+def _valid_id() -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    body = "37010219600301011"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+if __name__ == "__main__":
+    out = FIXTURES / f"schema-v{SCHEMA_VERSION}.sqlite3"
+    build(out)
+    print(out)

@@ -277,6 +277,8 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
     from concurrent.futures import ThreadPoolExecutor
 
     hub.secrets  # noqa: B018 - load the keys once, before two threads want them
+    with hub.engine.connect() as conn:
+        waiting = set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
     outcomes: list[ImportOutcome] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-check") as pool:
         ahead = [pool.submit(_open, hub, f) for f in files[:1]]
@@ -284,15 +286,17 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
             opened = ahead[i].result()
             if i + 1 < len(files):
                 ahead.append(pool.submit(_open, hub, files[i + 1]))
-            outcomes.append(import_one(hub, path, progress=progress, opened=opened))
+            outcomes.append(import_one(hub, path, progress=progress, opened=opened, waiting=waiting))
             ahead[i] = None  # type: ignore[call-overload] - let the decoded events go
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
-    written = [write_village_receipt(hub, code, receipts or hub.dir / "receipts") for code in touched]
-    return outcomes, written
+    return outcomes, write_receipts(hub, touched, receipts or hub.dir / "receipts")
 
 
 def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
-               opened: BundleReader | _Prefetched | BundleRejected | None = None) -> ImportOutcome:
+               opened: BundleReader | _Prefetched | BundleRejected | None = None,
+               waiting: set[str] | None = None) -> ImportOutcome:
+    """Import one file. ``waiting``, if given, is the set of villages with held bundles, so a
+    village without any is not asked for them after every import."""
     if opened is None:
         opened = _open(hub, path)
     if isinstance(opened, BundleRejected):
@@ -304,8 +308,10 @@ def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
         outcome = _import_verified(hub, path, reader, sha, progress)
     except BundleRejected as exc:
         return ImportOutcome(path, REFUSED, str(exc), m.village_code, exc.reason)
-    if outcome.status == IMPORTED:
+    if outcome.status == IMPORTED and (waiting is None or m.village_code in waiting):
         _apply_pending(hub, m.village_code)
+    if outcome.status == PENDING and waiting is not None:
+        waiting.add(m.village_code)
     return outcome
 
 
@@ -520,13 +526,23 @@ def _write_events(conn: Connection, code: str, batch: list[dict[str, Any]]) -> i
 # ---------------------------------------------------------------- receipts and dumps
 
 
-def write_village_receipt(hub: Hub, code: str, folder: Path) -> Path:
+def write_receipts(hub: Hub, codes: list[str], folder: Path) -> list[Path]:
+    """One signed receipt per village: what the hub holds now, and what it keeps waiting."""
+    if not codes:
+        return []
     with hub.engine.connect() as conn:
-        last, head = _state(conn, code)
-        pending = [[r[0], r[1]] for r in conn.execute(
-            select(t.bundles.c.first_seq, t.bundles.c.last_seq).where(
-                t.bundles.c.village_code == code, t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq))]
-    return write_receipt(hub.secrets, folder, village_code=code, last_seq=last, head=head, pending=pending)
+        state = {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(t.villages.c.code, t.villages.c.last_seq, t.villages.c.last_hash).where(t.villages.c.code.in_(codes)))}
+        pending: dict[str, list[list[int]]] = {}
+        for r in conn.execute(select(t.bundles.c.village_code, t.bundles.c.first_seq, t.bundles.c.last_seq).where(
+                t.bundles.c.village_code.in_(codes), t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq)):
+            pending.setdefault(r[0], []).append([r[1], r[2]])
+    return [write_receipt(hub.secrets, folder, village_code=code, last_seq=state[code][0], head=state[code][1],
+                          pending=pending.get(code, [])) for code in codes]
+
+
+def write_village_receipt(hub: Hub, code: str, folder: Path) -> Path:
+    return write_receipts(hub, [code], folder)[0]
 
 
 def village_records(hub: Hub, code: str) -> dict[tuple[str, str], dict[str, Any]]:

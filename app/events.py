@@ -61,8 +61,8 @@ def event_hash(prev_hash: str, seq: int, time: str, actor: str, record_type: str
     every event of every bundle, and this is twice as fast as json.dumps with
     sort_keys. A test holds it equal to ``canonical`` of the same dict.
     """
-    if type(seq) is not int or not all(type(v) is str for v in (time, actor, record_type, record_id, action,
-                                                                   content)):
+    if not (type(seq) is int and type(time) is str and type(actor) is str and type(record_type) is str
+            and type(record_id) is str and type(action) is str and type(content) is str):
         body = canonical({"seq": seq, "time": time, "actor": actor, "record_type": record_type,
                           "record_id": record_id, "action": action, "content": content})
     else:

@@ -86,7 +86,7 @@ def main() -> int:
         settle(app, lambda: settings.name_edit.text() != "" and settings.backup_list.count() > 0)  # type: ignore[attr-defined]
         save(window, out / "settings.png")
 
-        window.show_screen("certificates")
+        window.show_screen("disclosure")
         settle(app)
         save(window, out / "placeholder.png")
         window.hide()

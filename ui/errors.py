@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 # exceptions whose message is already written for a person
 _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "RosterFileError",
           "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
-          "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError")
+          "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
+          "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError")
 
 
 def is_plain(exc: BaseException) -> bool:

@@ -7,7 +7,10 @@ nothing is shown for parts of the program that do not exist yet.
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -19,6 +22,7 @@ from app.storage import Store
 from ui.tasks import Task
 
 CARDS_PER_ROW = 4
+PENDING_SHOWN = 3  # the most urgent certificates by name; the rest as a count
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,45 @@ def load_home_stats(store: Store) -> HomeStats:
         todos.append(_("还没有添加用户:现在任何人打开本软件都能看到全部资料。"))
     if backup_due:
         todos.append(_("今天还没有备份:可以到“设置”里点“立即备份”。"))
+    todos.extend(certificate_todos(store))
     return HomeStats(village=village, backup_due=backup_due, todos=todos, **stats)
+
+
+def _has_pending_certificates(db_path: Path) -> bool:
+    # plain sqlite3 first: most days nothing is pending, and then SQLAlchemy need not load at all
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute("SELECT 1 FROM certificates WHERE state = 'pending' LIMIT 1").fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.Error:  # a store from before certificates existed has no such table
+        return False
+
+
+def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
+    """Time-limited certificates waiting to be issued, the most urgent first, with their due dates."""
+    if not _has_pending_certificates(store.db_path):
+        return []
+    from app.certificates.service import list_pending
+
+    with store.read() as s:
+        pending = list_pending(s, today=today)
+    lines = []
+    for p in pending[:PENDING_SHOWN]:
+        what = _("{name}的{kind}").format(name=p.applicant_name, kind=p.kind_name)
+        due = p.due_date.isoformat()
+        if p.overdue:
+            lines.append(_("证明已超期 {n} 天:{what},应在 {due} 前办结。请到“证明开具”办结或撤销。").format(
+                n=-p.days_left, what=what, due=due))
+        elif p.days_left == 0:
+            lines.append(_("证明今天到期:{what},应在今天({due})办结。").format(what=what, due=due))
+        else:
+            lines.append(_("证明待办:{what},应在 {due} 前办结(还剩 {n} 天)。").format(
+                what=what, due=due, n=p.days_left))
+    if len(pending) > PENDING_SHOWN:
+        lines.append(_("另有 {n} 件证明待办,见“证明开具”里的“待办”。").format(n=len(pending) - PENDING_SHOWN))
+    return lines
 
 
 class _Card(QFrame):

@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
             from ui.sync.sync_screen import SyncScreen
 
             return SyncScreen(self.store)
+        if key == "certificates":
+            from ui.certificates.screen import CertificatesScreen
+
+            return CertificatesScreen(self.store, actor=self.actor)
         return PlaceholderScreen(section.title, section.plan)
 
     def _village_changed(self, village: VillageInfo) -> None:

@@ -161,8 +161,11 @@ class Task:
             show_error(self._progress_parent, exc)
 
     def _finished(self) -> None:
+        from shiboken6 import isValid
+
         for w in self._disable:
-            w.setEnabled(True)
+            if isValid(w):  # a dialog closed on success may have taken its buttons with it
+                w.setEnabled(True)
         _alive.discard(self)
 
     def _close(self) -> None:

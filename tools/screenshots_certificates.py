@@ -1,0 +1,146 @@
+"""Screenshots of the 证明开具 screen for the user guide: ``python tools/screenshots_certificates.py``.
+
+Builds the small demo village (with its demo certificates) in a temporary
+directory and writes, in the main window at 1280x800 offscreen:
+docs/images/cert-issue.png (a 居住证明 filled in for a resident, ready to issue),
+docs/images/cert-refused.png (a request for a 死亡证明, refused, with where to go),
+docs/images/cert-register.png (the register of this year, a voided row among them) and
+docs/images/cert-verify.png (a certificate's QR text checked: 真实有效).
+``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+SIZE = (1280, 800)
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
+    """Let queued events and background tasks finish."""
+    deadline = time.monotonic() + timeout
+    while True:
+        QThreadPool.globalInstance().waitForDone(20)
+        app.processEvents()
+        if until():
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish in time")
+        time.sleep(0.02)
+    for _ in range(5):
+        app.processEvents()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    parser.add_argument("--large", action="store_true", help="大字模式")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    from ui.fonts import install_app_font
+    from ui.style import apply_style
+
+    install_app_font(app)
+    apply_style(app, large=args.large)
+
+    from sqlalchemy import select
+
+    from app.certificates.models import Certificate
+    from app.demo import create_demo
+    from app.people.service import ResidentQuery, search_residents
+    from app.storage import open_store
+    from ui.certificates import common
+    from ui.certificates.screen import ISSUE, REGISTER, VERIFY, CertificatesScreen
+    from ui.main_window import MainWindow
+
+    common.open_file = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
+
+    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
+        store = open_store(Path(tmp) / "data")
+        create_demo(store, size="small")
+        window = MainWindow(store, actor="王文书")
+        window.resize(*SIZE)
+        window.show()
+        screen = window.show_screen("certificates")
+        assert isinstance(screen, CertificatesScreen)
+        settle(app, lambda: screen.context is not None and screen.register_panel.model.total > 0)
+
+        # -- a 居住证明 for a resident, filled in and ready to issue
+        issue = screen.issue_panel
+        screen.show_tab(ISSUE)
+        with store.read() as s:
+            resident = next(r for r in search_residents(s, ResidentQuery(adults_only=True), limit=50)
+                            if r.id_number and r.group_name and not r.status)
+        issue.kind_search.setText("居住")
+        settle(app)
+        issue.evaluate_search()
+        issue.select_kind("SD-01")
+        issue.applicant.search_edit.setText(resident.name)
+        issue.applicant.search()
+        settle(app, lambda: issue.applicant.matches.count() > 0)
+        issue.applicant.matches.setCurrentRow(0)
+        issue.purpose.edit.setText("办理居住证")
+        issue.field_rows["address"].edit.setText("{group}18号".format(group=resident.group_name))
+        issue.field_rows["since"].edit.setText("2015年3月")
+        settle(app)
+        save(window, out / "cert-issue.png")
+
+        # -- a request on the negative list
+        issue.applicant.clear()
+        issue.kind_search.setText("死亡证明")
+        issue.evaluate_search()
+        settle(app, lambda: issue.refusal_box.isVisible())
+        save(window, out / "cert-refused.png")
+
+        # -- the register, with a voided certificate selected
+        screen.show_tab(REGISTER)
+        register = screen.register_panel
+        settle(app, lambda: register.model.rowCount() > 0)
+        voided = next((i for i, r in enumerate(register.model.rows) if r.state == "voided"), 0)
+        register.table.selectRow(voided)
+        settle(app, lambda: register.details is not None)
+        save(window, out / "cert-register.png")
+
+        # -- a certificate checked at the verify tab
+        with store.read() as s:
+            payload = s.scalar(select(Certificate.qr_payload).where(Certificate.state == "issued")
+                               .order_by(Certificate.id.desc()).limit(1))
+        verify = screen.show_tab(VERIFY)
+        verify.scan_edit.setText(payload)  # type: ignore[attr-defined]
+        verify.verify()  # type: ignore[attr-defined]
+        settle(app, lambda: verify.result is not None)  # type: ignore[attr-defined]
+        save(window, out / "cert-verify.png")
+
+        window.close()
+        settle(app)
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,291 @@
+"""What the certificate screen asks of the core, one function per user action.
+
+These run inside a Task on a worker (never on the GUI thread), each in one
+transaction, and return plain values: the core's frozen dataclasses or the
+ones below, never ORM objects. Nothing here imports Qt.
+
+A certificate's PDF is rendered inside the transaction that numbers it (or logs
+its print) to a temporary file and renamed after the commit, as the command
+line does: a power cut can leave a numbered certificate without a file (it is
+reprinted), never a printed certificate whose number was not kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import platform
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.certificates.catalogue import CatalogueError, Catalogues, load_catalogues
+from app.certificates.payload import Verification
+from app.certificates.register import (RegisterQuery, RegisterRow, count_register, export_register, print_rows,
+                                       register_years, search_register, verify_with_store)
+from app.certificates.service import (Approval, CertificateInfo, CheckRecord, IssueRequest, Outcome, PendingInfo,
+                                      cancel_pending, complete_pending, default_approver, issue_certificate,
+                                      list_pending, print_certificate, void_certificate)
+from app.certificates.view import CertificateView
+from app.i18n import _
+from app.people.service import ResidentQuery, ResidentRow, search_residents
+from app.storage import Store
+
+OUTPUT_DIR = "certificates"
+RESIDENT_MATCHES = 30
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the issue tab needs before the clerk can start: the lists in force and the usual approver."""
+
+    today: dt.date
+    catalogues: Catalogues | None
+    catalogue_error: str
+    approver: Approval | None
+    years: list[int]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A certificate written to a PDF: what was printed and where the file is."""
+
+    certificate: CertificateInfo | None
+    serial: str
+    check_code: str
+    print_count: int
+    reprint: bool
+    path: Path
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    outcome: Outcome
+    printed: Printed | None = None
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    total: int
+    rows: list[RegisterRow]
+
+
+@dataclass(frozen=True)
+class PrintLine:
+    copy_number: int
+    reprint: bool
+    who: str
+    time: str
+
+
+@dataclass(frozen=True)
+class Details:
+    """The selected register row's print log (who printed it, when)."""
+
+    serial: str
+    prints: list[PrintLine] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- defaults
+
+
+def default_verifier(actor: str) -> str:
+    """Who verified, unless the clerk says otherwise: the person logged in, or the computer's user name
+    (the command line uses the login name too)."""
+    if actor and actor != "系统":
+        return actor
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some service accounts)
+        return platform.node() or ""
+
+
+def output_dir(data_dir: Path) -> Path:
+    """Where printed certificates and registers are kept: the data directory, so backups include them."""
+    folder = data_dir / OUTPUT_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:  # a read-only data directory (a copy on a CD, say): a temporary folder still prints
+        folder = Path(tempfile.gettempdir()) / "cunwu-certificates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def certificate_file(folder: Path, view: CertificateView) -> Path:
+    if view.reprint:
+        return folder / _("{serial}-补打{n}.pdf").format(serial=view.serial, n=view.print_count)
+    return folder / "{serial}.pdf".format(serial=view.serial)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def load_context(store: Store) -> Context:
+    today = dt.date.today()
+    try:
+        catalogues: Catalogues | None = load_catalogues(store.data_dir)
+        error = ""
+    except CatalogueError as exc:
+        catalogues, error = None, str(exc)
+    with store.read() as s:
+        approver = default_approver(s, today)
+        years = register_years(s)
+    return Context(today, catalogues, error, approver, years)
+
+
+def find_residents(store: Store, text: str) -> list[ResidentRow]:
+    with store.read() as s:
+        return search_residents(s, ResidentQuery(text=text), limit=RESIDENT_MATCHES)
+
+
+def read_pending(store: Store) -> list[PendingInfo]:
+    with store.read() as s:
+        return list_pending(s)
+
+
+def read_register(store: Store, query: RegisterQuery, offset: int, limit: int) -> RegisterPage:
+    with store.read() as s:
+        total = count_register(s, query) if offset == 0 else -1
+        return RegisterPage(total, search_register(s, query, offset=offset, limit=limit))
+
+
+def read_details(store: Store, certificate_id: int, serial: str) -> Details:
+    from sqlalchemy import select
+
+    from app.certificates.models import CertificatePrint
+
+    with store.read() as s:
+        rows = s.scalars(select(CertificatePrint).where(CertificatePrint.certificate_id == certificate_id)
+                         .order_by(CertificatePrint.copy_number))
+        return Details(serial, [PrintLine(p.copy_number, p.reprint, p.who, p.time) for p in rows])
+
+
+def verify(store: Store, text: str) -> Verification:
+    with store.read() as s:
+        return verify_with_store(s, store.data_dir, text)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _render_in(store: Store, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]]
+               ) -> tuple[Any, Printed | None]:
+    """Run ``work(session)``; render the view it returns in the same transaction; rename after the commit."""
+    from app.certificates.printing import render_certificate
+
+    folder = output_dir(store.data_dir)
+    tmp: Path | None = None
+    target: Path | None = None
+    printed: Printed | None = None
+    try:
+        with store.begin(actor) as s:
+            result, view = work(s)
+            if view is not None:
+                fd, name = tempfile.mkstemp(prefix=".cert-", suffix=".pdf", dir=folder)
+                os.close(fd)
+                tmp = Path(name)
+                render_certificate(tmp, view)
+                target = certificate_file(folder, view)
+                printed = Printed(None, view.serial, view.check_code, view.print_count, view.reprint, target)
+        if tmp is not None and target is not None:
+            os.replace(tmp, target)
+            tmp = None
+        return result, printed
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
+          today: dt.date | None = None) -> IssueResult:
+    """Issue and print (on-the-spot kinds), accept (time-limited kinds), or record a refusal."""
+    from app.sync.keys import ensure_village_key
+
+    key = ensure_village_key(store.data_dir)
+    who = actor
+
+    def work(s: Any) -> tuple[Outcome, CertificateView | None]:
+        outcome = issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
+        c = outcome.certificate
+        if outcome.status == "issued" and c is not None and c.serial:
+            return outcome, print_certificate(s, c.serial, who=who)
+        return outcome, None
+
+    outcome, printed = _render_in(store, actor, work)
+    if printed is not None:
+        printed = Printed(outcome.certificate, printed.serial, printed.check_code, printed.print_count,
+                          printed.reprint, printed.path)
+    return IssueResult(outcome, printed)
+
+
+def record_refusal(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
+                   today: dt.date | None = None) -> Outcome:
+    """Record why a kind cannot be issued, the way the command line does: by asking for it.
+
+    Only ever called for a kind the catalogues refuse on ``today``, so nothing can be numbered.
+    """
+    from app.sync.keys import ensure_village_key
+
+    today = today or dt.date.today()
+    if catalogues.decide(request.kind, today).allowed:
+        raise ValueError("record_refusal called for a kind that may be issued")
+    key = ensure_village_key(store.data_dir)
+    with store.begin(actor) as s:
+        return issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
+
+
+def complete(store: Store, actor: str, certificate_id: int, check: CheckRecord, approval: Approval,
+             catalogues: Catalogues, today: dt.date | None = None) -> Printed:
+    from app.sync.keys import ensure_village_key
+
+    key = ensure_village_key(store.data_dir)
+
+    def work(s: Any) -> tuple[CertificateInfo, CertificateView]:
+        c = complete_pending(s, certificate_id, check=check, approval=approval, catalogues=catalogues,
+                             signer=key, today=today)
+        return c, print_certificate(s, c.serial or "", who=actor)
+
+    c, printed = _render_in(store, actor, work)
+    assert printed is not None
+    return Printed(c, printed.serial, printed.check_code, printed.print_count, printed.reprint, printed.path)
+
+
+def reprint(store: Store, actor: str, serial: str) -> Printed:
+    def work(s: Any) -> tuple[CertificateView, CertificateView]:
+        view = print_certificate(s, serial, who=actor)
+        return view, view
+
+    _view, printed = _render_in(store, actor, work)
+    assert printed is not None
+    return printed
+
+
+def void(store: Store, actor: str, serial: str, reason: str) -> CertificateInfo:
+    with store.begin(actor) as s:
+        return void_certificate(s, serial, reason)
+
+
+def cancel(store: Store, actor: str, certificate_id: int, reason: str) -> CertificateInfo:
+    with store.begin(actor) as s:
+        return cancel_pending(s, certificate_id, reason)
+
+
+def export(store: Store, path: Path, query: RegisterQuery) -> int:
+    with store.read() as s:
+        return export_register(s, path, query)
+
+
+def print_register(store: Store, query: RegisterQuery) -> tuple[Path, int]:
+    """The register as a table on A4 landscape, written to the output folder."""
+    from app.certificates.printing import render_register
+
+    folder = output_dir(store.data_dir)
+    with store.read() as s:
+        title, rows, columns = print_rows(s, query)
+    path = folder / _("证明台账-{time}.pdf").format(time=dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    render_register(path, title, rows, columns)
+    return path, len(rows)

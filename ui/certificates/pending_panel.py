@@ -1,0 +1,277 @@
+"""待办(限时办结): certificates accepted but not yet issued, the most urgent first.
+
+An office has a handful at a time, so the whole list is read in one go (on a
+worker). Overdue ones are red. 办结并打印 verifies, approves, numbers and prints;
+撤销 closes one without using a number.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from app.certificates.service import PendingInfo
+from app.i18n import _
+from app.storage import Store
+from ui.certificates import actions, common
+from ui.certificates.common import days_left_text, hint
+from ui.certificates.dialogs import CompleteDialog, ReasonDialog
+from ui.style import ERROR, message_label, show_message
+from ui.tasks import Task
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Columns(IntEnum):
+    ID = 0
+    KIND = 1
+    APPLICANT = 2
+    PURPOSE = 3
+    APPLIED = 4
+    DUE = 5
+    LEFT = 6
+
+
+def column_title(column: Columns) -> str:
+    return {Columns.ID: _("受理号"), Columns.KIND: _("证明种类"), Columns.APPLICANT: _("申请人"),
+            Columns.PURPOSE: _("用途"), Columns.APPLIED: _("受理日期"), Columns.DUE: _("应办结日期"),
+            Columns.LEFT: _("期限")}[column]
+
+
+_SAMPLE = {Columns.ID: "受理号", Columns.APPLICANT: "欧阳小明明", Columns.APPLIED: "2026-00-00",
+           Columns.DUE: "应办结日期", Columns.LEFT: "已超期 12 天", Columns.PURPOSE: "申请宅基地和建房审批"}
+
+
+class PendingModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PendingInfo] = []
+
+    def set_rows(self, rows: list[PendingInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> PendingInfo:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt's name
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
+        return 0 if parent.isValid() else len(Columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return column_title(Columns(section))
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        p = self._rows[index.row()]
+        column = Columns(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return {Columns.ID: str(p.id), Columns.KIND: p.kind_name, Columns.APPLICANT: p.applicant_name,
+                    Columns.PURPOSE: p.purpose, Columns.APPLIED: p.applied_on.isoformat(),
+                    Columns.DUE: p.due_date.isoformat(), Columns.LEFT: days_left_text(p.days_left)}[column]
+        if role == Qt.ItemDataRole.ForegroundRole and p.days_left < 0:
+            return QColor(ERROR)
+        if role == Qt.ItemDataRole.FontRole and column in (Columns.DUE, Columns.LEFT) and p.days_left <= 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class PendingPanel(QWidget):
+    """The 待办 tab. ``changed`` after one was completed or cancelled; ``loaded`` with the rows."""
+
+    changed = Signal()
+    loaded = Signal(object)  # list[PendingInfo]
+
+    def __init__(self, store: Store, *, actor: str = "系统", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.context: actions.Context | None = None
+        self.rows: list[PendingInfo] | None = None
+        self.last_printed: actions.Printed | None = None
+
+        self.count_label = QLabel(_("正在读取……"))
+        self.count_label.setObjectName("heading")
+        self.complete_button = QPushButton(_("办结并打印…"))
+        self.complete_button.setObjectName("primary")
+        self.complete_button.setToolTip(_("核实、审批后编号,登记进台账,并打开打印"))
+        self.cancel_button = QPushButton(_("撤销…"))
+        self.cancel_button.setToolTip(_("核实不了、申请人不要了:撤销这件待办,不占用编号"))
+        self.message = message_label("ok")
+        common.selectable(self.message)
+
+        self.model = PendingModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.empty_label = hint(_("没有待办的证明。限时办结的证明受理后会列在这里,直到办结或撤销。"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        top.addWidget(self.cancel_button)
+        top.addWidget(self.complete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(hint(_("红色的已经超过办结时限。请尽快核实办结;确实办不了的,撤销并写明原因。")))
+        layout.addWidget(self.message)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+
+        self.complete_button.clicked.connect(self.complete_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.table.doubleClicked.connect(lambda _i: self.complete_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._size_table()
+        self._update_buttons()
+
+    def _size_table(self) -> None:
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 2.1))
+        header = self.table.horizontalHeader()
+        header.setMinimumHeight(int(metrics.height() * 2.1))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Columns.KIND, QHeaderView.ResizeMode.Stretch)
+        pad = metrics.horizontalAdvance("M") * 2
+        for column, sample in _SAMPLE.items():
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
+
+    def restyle(self) -> None:
+        self._size_table()
+
+    def set_context(self, context: actions.Context) -> None:
+        self.context = context
+
+    # ------------------------------------------------------------ reading
+
+    def refresh(self) -> Task:
+        store = self.store
+        return Task(lambda _ctx: actions.read_pending(store)).success(self._show).failure(self._load_failed).run()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isValid(self):
+            self.count_label.setText(_("读取待办时出错:{reason}").format(reason=common.failure_text(exc)))
+
+    def _show(self, rows: list[PendingInfo]) -> None:
+        if not isValid(self):
+            return
+        selected = self.selected()
+        self.rows = list(rows)
+        self.model.set_rows(rows)
+        overdue = sum(1 for r in rows if r.overdue)
+        if not rows:
+            self.count_label.setText(_("没有待办的证明"))
+        elif overdue:
+            self.count_label.setText(_("待办 {n} 件,其中 {m} 件已超期").format(n=len(rows), m=overdue))
+        else:
+            self.count_label.setText(_("待办 {n} 件").format(n=len(rows)))
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        if selected is not None:
+            for i, r in enumerate(rows):
+                if r.id == selected.id:
+                    self.table.selectRow(i)
+        self.loaded.emit(self.rows)
+
+    def selected(self) -> PendingInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select(self, certificate_id: int) -> bool:
+        for i in range(self.model.rowCount()):
+            if self.model.row_at(i).id == certificate_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        self.complete_button.setEnabled(has)
+        self.cancel_button.setEnabled(has)
+
+    # ------------------------------------------------------------ actions
+
+    def complete_selected(self) -> CompleteDialog | None:
+        p = self.selected()
+        if p is None or self.context is None or self.context.catalogues is None:
+            return None
+        cats, today = self.context.catalogues, self.context.today
+        kind = cats.find_approved(p.kind_name, today)
+        summary = _("{kind}\n申请人:{name},用途:{purpose}\n受理号 {id},应在 {due} 前办结({left})。").format(
+            kind=p.kind_name, name=p.applicant_name, purpose=p.purpose, id=p.id, due=p.due_date.isoformat(),
+            left=days_left_text(p.days_left))
+        store, actor, certificate_id = self.store, self.actor, p.id
+
+        def action(check: Any, approval: Any) -> actions.Printed:
+            return actions.complete(store, actor, certificate_id, check, approval, cats)
+
+        dialog = CompleteDialog(summary, kind, actions.default_verifier(self.actor), self.context.approver, action,
+                                parent=self)
+        dialog.completed.connect(self._completed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _completed(self, printed: actions.Printed) -> None:
+        if not isValid(self):
+            return
+        self.last_printed = printed
+        show_message(self.message, _("已办结:编号 {serial},校验码 {code}。证明已保存到 {path}").format(
+            serial=printed.serial, code=printed.check_code, path=printed.path), "ok")
+        common.open_printed(self, printed)
+        self.refresh()
+        self.changed.emit()
+
+    def cancel_selected(self) -> ReasonDialog | None:
+        p = self.selected()
+        if p is None:
+            return None
+        store, actor, certificate_id = self.store, self.actor, p.id
+        dialog = ReasonDialog(
+            _("撤销待办"),
+            _("撤销受理号 {id}({kind},申请人 {name})吗?\n撤销后不再办理,也不占用编号。").format(
+                id=p.id, kind=p.kind_name, name=p.applicant_name),
+            _("撤销"), lambda reason: actions.cancel(store, actor, certificate_id, reason), parent=self)
+        dialog.completed.connect(self._cancelled)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _cancelled(self, info: Any) -> None:
+        if not isValid(self):
+            return
+        show_message(self.message, _("已撤销受理号 {id}({kind},{name}),没有占用编号。").format(
+            id=info.id, kind=info.kind_name, name=info.applicant_name), "ok")
+        self.refresh()
+        self.changed.emit()

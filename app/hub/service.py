@@ -231,69 +231,30 @@ def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
     return lookup
 
 
-# a bundle this small (a village's month) is checked and decoded ahead, while the one before it is written
-PREFETCH_EVENTS = 20_000
-
-
-class _Prefetched:
-    """An opened bundle whose events were already decoded and checked on the helper thread."""
-
-    def __init__(self, reader: BundleReader, events: list[dict[str, Any]] | None,
-                 error: BundleRejected | None) -> None:
-        self.manifest, self.file_sha256, self.path = reader.manifest, reader.file_sha256, reader.path
-        self._events, self._error = events, error
-
-    def contents(self, box: Any, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
-        if self._error is not None:
-            raise self._error
-        for ev in self._events or ():
-            yield "event", ev
-
-
-def _open(hub: Hub, path: Path) -> BundleReader | _Prefetched | BundleRejected:
-    """Steps 1-6 of the format's checks and, for a small bundle without attachments, the events too."""
+def _open(hub: Hub, path: Path) -> BundleReader | BundleRejected:
+    """Steps 1-6 of the format's checks (docs/sync-format.md): header, signature, recipient, payload hash."""
     try:
-        reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
+        return BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
     except BundleRejected as exc:
         return exc
-    m = reader.manifest
-    if len(m.members) != 1 or m.count > PREFETCH_EVENTS:
-        return reader  # streamed while it is applied: memory must not grow with a ten-year bundle
-    try:
-        events = [ev for _kind, ev in reader.contents(hub.secrets.box, hub.tmp_root)]
-    except BundleRejected as exc:
-        return _Prefetched(reader, None, exc)
-    return _Prefetched(reader, events, None)
 
 
 def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
                    progress: Progress | None = None) -> tuple[list[ImportOutcome], list[Path]]:
     """Import each file; returns the outcome per file and the receipts written (one per village).
 
-    Checking and decoding the next bundle runs on a helper thread while the
-    current one is written: the database waits on the disk (commit, fsync)
-    with Python's lock released, so the two overlap.
+    One file after the other: decoding the next bundle on a second thread while the current one
+    is written was tried and measured slower (the two contend for Python's lock).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    hub.secrets  # noqa: B018 - load the keys once, before two threads want them
     with hub.engine.connect() as conn:
         waiting = set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
-    outcomes: list[ImportOutcome] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-check") as pool:
-        ahead = [pool.submit(_open, hub, f) for f in files[:1]]
-        for i, path in enumerate(files):
-            opened = ahead[i].result()
-            if i + 1 < len(files):
-                ahead.append(pool.submit(_open, hub, files[i + 1]))
-            outcomes.append(import_one(hub, path, progress=progress, opened=opened, waiting=waiting))
-            ahead[i] = None  # type: ignore[call-overload] - let the decoded events go
+    outcomes = [import_one(hub, path, progress=progress, waiting=waiting) for path in files]
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
     return outcomes, write_receipts(hub, touched, receipts or hub.dir / "receipts")
 
 
 def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
-               opened: BundleReader | _Prefetched | BundleRejected | None = None,
+               opened: BundleReader | BundleRejected | None = None,
                waiting: set[str] | None = None) -> ImportOutcome:
     """Import one file. ``waiting``, if given, is the set of villages with held bundles, so a
     village without any is not asked for them after every import."""

@@ -655,3 +655,24 @@ def test_a_stick_that_reads_back_differently_is_refused(linked: Linked):
         export_bundle(linked.store, linked.stick, ops=CorruptingStick())
     assert list(linked.stick.iterdir()) == []
     assert sync_status(linked.store).outbox == before
+
+
+def test_a_line_not_laid_out_canonically_is_still_checked_by_its_fields():
+    """The quick hash check needs the canonical layout; any other layout of a correct event is
+    checked the long way, and a wrong hash is refused either way."""
+    import json as _json
+
+    from app.events import event_hash
+    from app.sync.container import BundleRejected, _event
+
+    fields = {"seq": 1, "time": "2026-11-24T10:00:00+08:00", "actor": "文书", "record_type": "resident",
+              "record_id": "7", "action": "update", "content": '{"name":"张三","note":"\\"引号\\""}'}
+    digest = event_hash("0" * 64, **fields)
+    ev = {**fields, "prev_hash": "0" * 64, "hash": digest}
+    canonical_line = _json.dumps(ev, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    spaced_line = _json.dumps(ev, ensure_ascii=True, indent=1).replace("\n", " ").encode()
+    assert _event(canonical_line, 1, "0" * 64)["hash"] == digest
+    assert _event(spaced_line, 1, "0" * 64)["content"] == fields["content"]
+    forged = canonical_line.replace(b"\\u5f20", b"").replace("张三".encode(), "李四".encode())
+    with pytest.raises(BundleRejected):
+        _event(forged, 1, "0" * 64)

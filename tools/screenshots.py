@@ -13,35 +13,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import argparse  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from shotkit import save, settle  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 SIZE = (1280, 800)
 WIZARD_SIZE = (960, 680)
 
 
-def settle(app: QApplication, until: Callable[[], bool] = lambda: True, seconds: float = 30) -> None:
-    """Let background tasks finish and their results be painted."""
-    deadline = QDeadlineTimer(int(seconds * 1000))
-    while not deadline.hasExpired():
-        QThreadPool.globalInstance().waitForDone(50)
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        if until():
-            break
-    for _ in range(5):
-        app.processEvents()
 
 
-def save(widget: QWidget, path: Path) -> None:
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not save {path}")
-    print(path)
+
+
 
 
 def main() -> int:

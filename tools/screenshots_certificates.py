@@ -18,38 +18,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import argparse  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from shotkit import save, settle  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 SIZE = (1280, 800)
 
 
-def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
-    """Let queued events and background tasks finish."""
-    deadline = time.monotonic() + timeout
-    while True:
-        QThreadPool.globalInstance().waitForDone(20)
-        app.processEvents()
-        if until():
-            break
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish in time")
-        time.sleep(0.02)
-    for _ in range(5):
-        app.processEvents()
 
 
-def save(widget: QWidget, path: Path) -> None:
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
+
+
 
 
 def main() -> int:

@@ -16,38 +16,22 @@ import datetime as dt  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from shotkit import save, settle  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 WIDTH, HEIGHT = 1280, 800
 
 
-def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
-    """Let queued events and background tasks finish; sleeping between rounds keeps the rounds few."""
-    deadline = time.monotonic() + timeout
-    while True:
-        app.processEvents()
-        if until():
-            app.processEvents()
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish in time")
-        time.sleep(0.02)
 
 
-def save(widget: QWidget, name: str) -> Path:
-    path = OUT / name
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path.relative_to(ROOT))
-    return path
+
+
 
 
 def bad_roster(path: Path) -> Path:

@@ -16,14 +16,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from shotkit import save, settle  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 # the main window is 1280x800 and its sidebar takes about 200 of the width
@@ -31,25 +30,10 @@ WIDTH, HEIGHT = 1080, 800
 STICK_GB = 14.6
 
 
-def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
-    """Let queued events and background tasks finish; sleeping between rounds keeps the rounds few."""
-    deadline = time.monotonic() + timeout
-    while True:
-        app.processEvents()
-        if until():
-            app.processEvents()
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not finish in time")
-        time.sleep(0.02)
 
 
-def save(widget: QWidget, name: str) -> Path:
-    path = OUT / name
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path.relative_to(ROOT))
-    return path
+
+
 
 
 def change_phones(store, n: int, phone: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,39 @@
+"""What every screenshot script needs: wait for the screen to settle, save a grab.
+
+Imported by tools/screenshots*.py (run as scripts, so this folder is on sys.path).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QWidget
+
+IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:
+    """Let queued events and background tasks finish, then paint; TimeoutError if ``until`` never holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        QThreadPool.globalInstance().waitForDone(20)
+        app.processEvents()
+        if until():
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish in time")
+        time.sleep(0.02)
+    for _ in range(5):
+        app.processEvents()
+
+
+def save(widget: QWidget, target: Path | str) -> Path:
+    """Grab ``widget`` into ``target`` (a path, or a file name in docs/images)."""
+    path = target if isinstance(target, Path) else IMAGES / target
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path

@@ -217,10 +217,13 @@ def _workdir(hub: Hub) -> Iterator[Path]:
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
+def _village_key_lookup(hub: Hub, known: dict[str, str] | None = None) -> Callable[[str], Any]:
+    """Find a village's enrolled key; ``known`` (code -> key) saves a query per bundle in a batch."""
     def lookup(code: str) -> Any:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+        if known is not None and code in known:
+            return Ed25519PublicKey.from_public_bytes(unb64(known[code], 32))
         with hub.engine.connect() as conn:
             row = conn.execute(select(t.villages.c.public_key).where(t.villages.c.code == code)).first()
         if row is None:
@@ -231,10 +234,10 @@ def _village_key_lookup(hub: Hub) -> Callable[[str], Any]:
     return lookup
 
 
-def _open(hub: Hub, path: Path) -> BundleReader | BundleRejected:
+def _open(hub: Hub, path: Path, keys: dict[str, str] | None = None) -> BundleReader | BundleRejected:
     """Steps 1-6 of the format's checks (docs/sync-format.md): header, signature, recipient, payload hash."""
     try:
-        return BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
+        return BundleReader.open(path, _village_key_lookup(hub, keys), hub.secrets.public.fingerprint)
     except BundleRejected as exc:
         return exc
 
@@ -248,7 +251,9 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
     """
     with hub.engine.connect() as conn:
         waiting = set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
-    outcomes = [import_one(hub, path, progress=progress, waiting=waiting) for path in files]
+        keys = {r[0]: r[1] for r in conn.execute(select(t.villages.c.code, t.villages.c.public_key))}
+    outcomes = [import_one(hub, path, progress=progress, waiting=waiting, opened=_open(hub, path, keys))
+                for path in files]
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
     return outcomes, write_receipts(hub, touched, receipts or hub.dir / "receipts")
 

@@ -25,4 +25,10 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
         assert quick.roles == len(list_roles(s, on=today)) > 0
         assert quick.users == count_users(s)
         assert (quick.head_seq, quick.head_hash) == head(s)
+        from app.certificates.service import list_pending
+        from app.storage.quick import pending_certificates
+
+        slow = [(p.applicant_name, p.kind_name, p.due_date, p.days_left) for p in list_pending(s, today=today)]
+    fast = [(p.applicant_name, p.kind_name, p.due_date, p.days_left) for p in pending_certificates(store.db_path, today)]
+    assert fast == slow and len(fast) > 0
     store.close()

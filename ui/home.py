@@ -8,9 +8,7 @@ nothing is shown for parts of the program that do not exist yet.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -67,26 +65,14 @@ def load_home_stats(store: Store) -> HomeStats:
     return HomeStats(village=village, backup_due=backup_due, todos=todos, **stats)
 
 
-def _has_pending_certificates(db_path: Path) -> bool:
-    # plain sqlite3 first: most days nothing is pending, and then SQLAlchemy need not load at all
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-        try:
-            return con.execute("SELECT 1 FROM certificates WHERE state = 'pending' LIMIT 1").fetchone() is not None
-        finally:
-            con.close()
-    except sqlite3.Error:  # a store from before certificates existed has no such table
-        return False
-
-
 def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
-    """Time-limited certificates waiting to be issued, the most urgent first, with their due dates."""
-    if not _has_pending_certificates(store.db_path):
-        return []
-    from app.certificates.service import list_pending
+    """Time-limited certificates waiting to be issued, the most urgent first, with their due dates.
 
-    with store.read() as s:
-        pending = list_pending(s, today=today)
+    Read with plain sqlite3 (app.storage.quick): the home screen must not wait for SQLAlchemy.
+    """
+    from app.storage.quick import pending_certificates
+
+    pending = pending_certificates(store.db_path, today)
     lines = []
     for p in pending[:PENDING_SHOWN]:
         what = _("{name}的{kind}").format(name=p.applicant_name, kind=p.kind_name)

@@ -62,3 +62,40 @@ def summary(db_path: Path, today: dt.date | None = None) -> Summary:
         )
     finally:
         con.close()
+
+
+@dataclass(frozen=True)
+class PendingCertificate:
+    applicant_name: str
+    kind_name: str
+    due_date: dt.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def pending_certificates(db_path: Path, today: dt.date | None = None) -> list[PendingCertificate]:
+    """Time-limited certificates waiting to be issued, the most urgent first.
+
+    Mirrors app.certificates.service.list_pending for the home screen (tests/test_quick.py holds
+    them equal); a store from before certificates existed has none.
+    """
+    today = today or dt.date.today()
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return []
+    try:
+        rows = con.execute("SELECT applicant_name, kind_name, COALESCE(due_date, applied_on) FROM certificates "
+                           "WHERE state = 'pending' ORDER BY due_date, id").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        con.close()
+    out = []
+    for name, kind, due in rows:
+        d = dt.date.fromisoformat(due)
+        out.append(PendingCertificate(name, kind, d, (d - today).days))
+    return out

@@ -8,7 +8,6 @@ compared, all before the manifest's JSON is trusted or a byte is decrypted.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import json
@@ -500,13 +499,13 @@ def _event(line: bytes, seq: int, prev: str) -> dict[str, Any]:
             or type(ev["record_id"]) is not str or type(ev["action"]) is not str or type(ev["content"]) is not str
             or type(ev["prev_hash"]) is not str or type(ev["hash"]) is not str):
         raise _archive_error(_("第 {seq} 号事件格式不对").format(seq=seq))
-    if ev["prev_hash"] != prev or not (_line_hashes_to(text, ev["hash"], prev) or ev["hash"] == event_hash(
+    if ev["prev_hash"] != prev or not (_line_hashes_to(line, ev["hash"], prev) or ev["hash"] == event_hash(
             prev, seq, ev["time"], ev["actor"], ev["record_type"], ev["record_id"], ev["action"], ev["content"])):
         raise _archive_error(_("第 {seq} 号事件的哈希链不符").format(seq=seq))
     return ev
 
 
-def _line_hashes_to(text: str, digest: str, prev: str) -> bool:
+def _line_hashes_to(line: bytes, digest: str, prev: str) -> bool:
     """The quick check for a line written canonically, as the format requires.
 
     A canonical line is the canonical event with the two members ``"hash"`` and ``"prev_hash"``
@@ -515,12 +514,14 @@ def _line_hashes_to(text: str, digest: str, prev: str) -> bool:
     an earlier string value, whose quotes are all escaped. A line laid out any other way falls
     back to hashing the parsed fields (see _event).
     """
-    middle = f',"hash":"{digest}","prev_hash":"{prev}"'
-    at = text.find(',"hash":"')
-    if at < 0 or not text.startswith(middle, at):
+    at = line.find(b',"hash":"')
+    if at < 0:
         return False
-    body = text[:at] + text[at + len(middle):]
-    return hashlib.sha256((prev + body).encode("utf-8")).hexdigest() == digest
+    middle = b',"hash":"' + digest.encode("ascii", "replace") + b'","prev_hash":"' + prev.encode("ascii") + b'"'
+    end = at + len(middle)
+    if line[at:end] != middle:
+        return False
+    return hashlib.sha256(prev.encode("ascii") + line[:at] + line[end:]).hexdigest() == digest
 
 
 def _copy_checked(src: IO[bytes], dest: Path, size: int, sha: str, name: str) -> Path:

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from shiboken6 import isValid
 
 from app.certificates.catalogue import ApprovedKind
 from app.i18n import _
 from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, ERROR, MUTED, OK, PANEL, TEXT
 from ui.tasks import Task, TaskContext
+from ui.widgets import heading, hint, selectable  # noqa: F401 - re-exported for the certificate panels
 
 if TYPE_CHECKING:
     from ui.certificates.actions import Printed
@@ -111,25 +112,6 @@ def days_left_text(days_left: int) -> str:
     if days_left == 0:
         return _("今天到期")
     return _("还剩 {n} 天").format(n=days_left)
-
-
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("heading")
-    label.setWordWrap(True)
-    return label
-
-
-def hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
-    return label
-
-
-def selectable(label: QLabel) -> QLabel:
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def set_kind(label: QWidget, name: str) -> None:

@@ -45,6 +45,7 @@ from app.sync.keys import (KeyFileError, TownshipKey, ensure_village_key, read_t
 from app.sync.models import RECEIPTED
 from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, OK, TEXT, message_label, show_message
 from ui.tasks import Task, TaskContext
+from ui.widgets import heading, hint, selectable
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 OutboxRow = tuple[str, int, int, str, str]  # (file, first, last, created, state), as sync_status gives it
@@ -156,23 +157,10 @@ class OutboxModel(QAbstractTableModel):
 # ---------------------------------------------------------------- the screen
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("heading")
-    label.setWordWrap(True)
-    return label
 
 
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
-    return label
 
 
-def _selectable(label: QLabel) -> QLabel:
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class SyncScreen(QWidget):
@@ -191,7 +179,7 @@ class SyncScreen(QWidget):
 
         title = QLabel(_("同步"))
         title.setObjectName("title")
-        intro = _hint(_("把本村的记录加密存到U盘,带到乡镇;乡镇收到后给一个回执,导入回执就知道乡镇已经收到了哪些记录。"))
+        intro = hint(_("把本村的记录加密存到U盘,带到乡镇;乡镇收到后给一个回执,导入回执就知道乡镇已经收到了哪些记录。"))
 
         self.setup_box = self._build_setup_box()
         self.status_box = self._build_status_box()
@@ -218,7 +206,7 @@ class SyncScreen(QWidget):
         self.full_button = QPushButton(_("导出全部记录…"))
         self.full_button.setToolTip(_("只在乡镇要求重新发送全部记录时使用"))
         self.export_message = message_label("ok")
-        _selectable(self.export_message)
+        selectable(self.export_message)
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_button)
         export_row.addSpacing(16)
@@ -228,7 +216,7 @@ class SyncScreen(QWidget):
         # -- step 3: the receipt
         self.receipt_button = QPushButton(_("导入回执…"))
         self.receipt_message = message_label("ok")
-        _selectable(self.receipt_message)
+        selectable(self.receipt_message)
         receipt_row = QHBoxLayout()
         receipt_row.addWidget(self.receipt_button)
         receipt_row.addStretch(1)
@@ -244,7 +232,7 @@ class SyncScreen(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setHighlightSections(False)
-        self.outbox_empty = _hint(_("还没有导出过同步包。"))
+        self.outbox_empty = hint(_("还没有导出过同步包。"))
 
         self.keys_box = self._build_keys_box()
 
@@ -258,21 +246,21 @@ class SyncScreen(QWidget):
         body.addWidget(self.setup_box)
         body.addWidget(self.status_box)
         body.addSpacing(8)
-        body.addWidget(_heading(_("第一步:选择U盘")))
+        body.addWidget(heading(_("第一步:选择U盘")))
         body.addLayout(stick_row)
         body.addWidget(self.drive_message)
         body.addSpacing(8)
-        body.addWidget(_heading(_("第二步:导出同步包,带到乡镇")))
+        body.addWidget(heading(_("第二步:导出同步包,带到乡镇")))
         body.addLayout(export_row)
         body.addWidget(self.export_message)
         body.addSpacing(8)
-        body.addWidget(_heading(_("第三步:导入乡镇的回执")))
-        body.addWidget(_hint(_("乡镇导入同步包后,会给一个回执文件(文件名以 .cunwu-receipt 结尾),"
+        body.addWidget(heading(_("第三步:导入乡镇的回执")))
+        body.addWidget(hint(_("乡镇导入同步包后,会给一个回执文件(文件名以 .cunwu-receipt 结尾),"
                                "一般存在同一个U盘上。导入回执后,上面的数字会更新。")))
         body.addLayout(receipt_row)
         body.addWidget(self.receipt_message)
         body.addSpacing(8)
-        body.addWidget(_heading(_("导出过的同步包")))
+        body.addWidget(heading(_("导出过的同步包")))
         body.addWidget(self.outbox_empty)
         body.addWidget(self.table)
         body.addSpacing(8)
@@ -329,7 +317,7 @@ class SyncScreen(QWidget):
             "这件事只需要做一次。装好乡镇公钥以后,才能导出同步包。"))
         steps.setObjectName("todoItems")
         steps.setWordWrap(True)
-        self.setup_fingerprint = _selectable(QLabel(""))
+        self.setup_fingerprint = selectable(QLabel(""))
         self.setup_fingerprint.setObjectName("lead")
         self.setup_fingerprint.setWordWrap(True)
         self.install_button = QPushButton(_("安装乡镇公钥…"))
@@ -340,7 +328,7 @@ class SyncScreen(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(20, 14, 20, 16)
-        layout.addWidget(_heading(_("第一次同步前,要先和乡镇交换一次密钥")))
+        layout.addWidget(heading(_("第一次同步前,要先和乡镇交换一次密钥")))
         layout.addWidget(steps)
         layout.addWidget(self.setup_fingerprint)
         layout.addLayout(buttons)
@@ -350,15 +338,15 @@ class SyncScreen(QWidget):
     def _build_status_box(self) -> QFrame:
         box = QFrame()
         box.setObjectName("card")
-        self.not_sent_label = _selectable(QLabel(_("正在读取……")))
-        self.unconfirmed_label = _selectable(QLabel(""))
-        self.confirmed_label = _selectable(QLabel(""))
+        self.not_sent_label = selectable(QLabel(_("正在读取……")))
+        self.unconfirmed_label = selectable(QLabel(""))
+        self.confirmed_label = selectable(QLabel(""))
         for label in (self.not_sent_label, self.unconfirmed_label, self.confirmed_label):
             label.setObjectName("syncBig")  # short lines: kept whole, never wrapped mid-number
-        self.last_export_label = _selectable(QLabel(""))
-        self.last_file_label = _selectable(QLabel(""))
-        self.last_receipt_label = _selectable(QLabel(""))
-        self.township_label = _selectable(QLabel(""))
+        self.last_export_label = selectable(QLabel(""))
+        self.last_file_label = selectable(QLabel(""))
+        self.last_receipt_label = selectable(QLabel(""))
+        self.township_label = selectable(QLabel(""))
         details_labels = (self.township_label, self.last_export_label, self.last_file_label, self.last_receipt_label)
         for label in details_labels:
             label.setObjectName("cardLabel")
@@ -387,11 +375,11 @@ class SyncScreen(QWidget):
         box = QFrame()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_heading(_("密钥")))
-        self.keys_label = _selectable(QLabel(""))
+        layout.addWidget(heading(_("密钥")))
+        self.keys_label = selectable(QLabel(""))
         self.keys_label.setWordWrap(True)
         layout.addWidget(self.keys_label)
-        layout.addWidget(_hint(_("乡镇更换了公钥,或乡镇要求重新登记本村时,才需要用下面的按钮。")))
+        layout.addWidget(hint(_("乡镇更换了公钥,或乡镇要求重新登记本村时,才需要用下面的按钮。")))
         self.reinstall_button = QPushButton(_("更换乡镇公钥…"))
         self.identity_again_button = QPushButton(_("再次导出本村身份文件…"))
         buttons = QHBoxLayout()

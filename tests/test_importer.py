@@ -73,3 +73,46 @@ def test_status_words_a_clerk_types_are_understood_and_others_refused(store):
     with pytest.raises(FieldError) as err:
         clean_status("出嫁")
     assert err.value.field == "status" and "已迁出" in err.value.message
+
+
+def test_the_roster_status_column_imports_exports_and_refuses_what_it_cannot_read(store, tmp_path):
+    from app.people.export import export_roster
+    from app.people.service import ResidentQuery, search_residents
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "状态"])
+    ws.append(["走了的", make_id(dt.date(1970, 1, 1), 71), "已迁出"])
+    ws.append(["故去的", make_id(dt.date(1930, 1, 1), 72), "已故"])
+    ws.append(["还在的", make_id(dt.date(1990, 1, 1), 73), ""])
+    path = tmp_path / "状态.xlsx"
+    wb.save(path)
+    with store.begin() as s:
+        assert not import_roster(s, path).errors
+    with store.read() as s:
+        status = {r.name: r.status for r in search_residents(s, ResidentQuery(text="的"))}
+    assert status == {"走了的": "moved", "故去的": "died", "还在的": None}
+
+    out = tmp_path / "导出.xlsx"
+    with store.read() as s:
+        export_roster(s, out)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    header = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=5)) if c.value]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    head_row = next(i for i, r in enumerate(rows) if "状态" in r)
+    col = rows[head_row].index("状态")
+    by_name = {r[0]: r[col] for r in rows[head_row + 1:]}
+    assert by_name["走了的"] == "已迁出" and by_name["故去的"] == "已故" and by_name["张三"] == "在册", header
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "状态"])
+    ws.append(["出嫁的", make_id(dt.date(1995, 1, 1), 74), "出嫁"])
+    bad = tmp_path / "坏状态.xlsx"
+    wb.save(bad)
+    with store.begin() as s:
+        report = import_roster(s, bad)
+    (error,) = report.errors
+    assert error.column == "状态" and "出嫁" in error.reason and "已迁出" in error.fix

@@ -24,7 +24,7 @@ def roster_rows(session: Session) -> Iterator[object]:
             row_number=n, name=r.name, sex=r.sex, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
             group_name=groups.get(r.group_id or 0, ""), head_name=head, relation=r.relation,
             party_member=r.party_member, representative=r.representative,
-            address=addresses.get(r.household_id or 0, ""), note=r.note,
+            address=addresses.get(r.household_id or 0, ""), note=r.note, status=r.status,
         )
 
 

@@ -35,6 +35,7 @@ class PersonRecord:
     party_member: bool = False
     representative: bool = False
     note: str = ""
+    status: str | None = None
 
 
 @dataclass
@@ -100,6 +101,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
                 "id": rid, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_number": p.id_number,
                 "phone": p.phone, "group_id": gid, "household_id": hid, "relation": p.relation,
                 "party_member": bool(p.party_member), "representative": bool(p.representative), "note": p.note,
+                "status": p.status,
             }
             res_rows.append(row)
             events.add("resident", str(rid), "create", _record_of(row))
@@ -168,7 +170,8 @@ def households_from_roster(rows: Iterable[Any]) -> list[HouseholdRecord]:
         # the relation stays as typed: an export of this register must import back unchanged
         h.members.append(PersonRecord(
             name=r.name, sex=r.sex, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
-            relation=r.relation, party_member=r.party_member, representative=r.representative, note=r.note))
+            relation=r.relation, party_member=r.party_member, representative=r.representative, note=r.note,
+            status=r.status))
     return ordered
 
 

@@ -225,16 +225,14 @@ def clean_resident(session: Session, data: ResidentInput, *, resident_id: int | 
     )
 
 
-_STATUS_WORDS = {"": None, "在册": None, "正常": None, "moved": "moved", "迁出": "moved", "已迁出": "moved",
-                 "died": "died", "死亡": "died", "已故": "died", "去世": "died"}
-
-
 def clean_status(value: str | None) -> str | None:
     """The register's status from what a clerk types or picks; FieldError for anything else."""
-    key = (value or "").strip()
-    if key not in _STATUS_WORDS:
-        raise FieldError("status", _("状态“{value}”看不懂。请填 在册、已迁出 或 已故。").format(value=key))
-    return _STATUS_WORDS[key]
+    from app.people.status import StatusError, parse_status
+
+    try:
+        return parse_status(value)
+    except StatusError as exc:
+        raise FieldError("status", _("状态“{value}”看不懂。请填 在册、已迁出 或 已故。").format(value=exc)) from exc
 
 
 def add_resident(session: Session, data: ResidentInput) -> ResidentRow:

@@ -27,16 +27,17 @@ from typing import Any
 from app.i18n import _
 from app.people.idcard import IdNumberError, validate_id
 from app.people.phone import PhoneError, normalize_phone
+from app.people.status import LABELS as STATUS_LABELS
 
 # The headers are part of the file format the township and other programs
 # read back, like the stored values 男/女, so they are data and not translated.
 COLUMNS: list[str] = [
     "姓名", "性别", "身份证号", "出生日期", "联系电话", "村民小组",
-    "户主姓名", "与户主关系", "党员", "村民代表", "住址", "备注",
+    "户主姓名", "与户主关系", "党员", "村民代表", "住址", "备注", "状态",
 ]  # fmt: skip
 _FIELDS = [
     "name", "sex", "id_number", "birth_date", "phone", "group_name",
-    "head_name", "relation", "party_member", "representative", "address", "note",
+    "head_name", "relation", "party_member", "representative", "address", "note", "status",
 ]  # fmt: skip
 _CANONICAL = dict(zip(_FIELDS, COLUMNS))
 
@@ -53,6 +54,7 @@ _SYNONYMS = {
     "representative": ["村民代表", "是否村民代表"],
     "address": ["住址", "地址", "家庭住址"],
     "note": ["备注"],
+    "status": ["状态", "人员状态", "在册状态"],
 }
 _HEADER_FIELD = {label: name for name, labels in _SYNONYMS.items() for label in labels}
 _POLITICAL_STATUS = "政治面貌"
@@ -105,6 +107,7 @@ class RosterRow:
     representative: bool = False
     address: str = ""
     note: str = ""
+    status: str | None = None  # None (在册), "moved" (已迁出) or "died" (已故)
 
 
 @dataclass
@@ -462,6 +465,7 @@ class _RowParser:
         phone = self.phone(row, cells.get("phone"))
         party = self.flag(row, "party_member", cells.get("party_member"))
         representative = self.flag(row, "representative", cells.get("representative"))
+        status = self.status(row, cells.get("status"))
         if len(self.result.errors) != errors_before:
             return None
         return RosterRow(
@@ -478,6 +482,7 @@ class _RowParser:
             representative=representative,
             address=_text(cells.get("address")),
             note=_text(cells.get("note")),
+            status=status,
         )
 
     def id_number(self, row: int, value: Any) -> str | None | bool:
@@ -578,6 +583,18 @@ class _RowParser:
             self.error(row, "phone", str(exc), exc.fix)
             return ""
 
+    def status(self, row: int, value: Any) -> str | None:
+        from app.people.status import StatusError, parse_status
+
+        try:
+            return parse_status(_text(value))
+        except StatusError:
+            self.error(
+                row, "status", _("状态“{value}”无法识别").format(value=_text(value)),
+                _("请填写“在册”“已迁出”或“已故”,不填表示在册"),
+            )  # fmt: skip
+            return None
+
     def flag(self, row: int, name: str, value: Any) -> bool:
         if isinstance(value, bool):
             return value
@@ -609,7 +626,7 @@ def _export_values(row: RosterRow) -> list[Any]:
     return [
         row.name, row.sex, row.id_number or "", row.birth_date, row.phone, row.group_name,
         row.head_name, row.relation, "是" if row.party_member else "否", "是" if row.representative else "否",
-        row.address, row.note,
+        row.address, row.note, STATUS_LABELS[row.status],
     ]  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from app.i18n import _
 from app.sync.container import BundleReader, BundleRejected
 from app.sync.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
                            load_township_keys, read_identity_file, unb64)
-from app.sync.receipt import write_receipt
+from app.sync.receipt import write_receipts as write_receipts_signed
 
 log = logging.getLogger(__name__)
 HUB_DIR = "hub"
@@ -507,8 +507,8 @@ def write_receipts(hub: Hub, codes: list[str], folder: Path) -> list[Path]:
         for r in conn.execute(select(t.bundles.c.village_code, t.bundles.c.first_seq, t.bundles.c.last_seq).where(
                 t.bundles.c.village_code.in_(codes), t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq)):
             pending.setdefault(r[0], []).append([r[1], r[2]])
-    return [write_receipt(hub.secrets, folder, village_code=code, last_seq=state[code][0], head=state[code][1],
-                          pending=pending.get(code, [])) for code in codes]
+    return write_receipts_signed(hub.secrets, folder, [(code, state[code][0], state[code][1], pending.get(code, []))
+                                                       for code in codes])
 
 
 def write_village_receipt(hub: Hub, code: str, folder: Path) -> Path:

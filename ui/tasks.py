@@ -146,11 +146,13 @@ class Task:
 
     def _succeeded(self, result: Any) -> None:
         self._close()
+        self._give_back()
         if self._on_success:
             self._on_success(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
+        self._give_back()
         if isinstance(exc, Cancelled):
             return
         if self._on_failure:
@@ -160,12 +162,18 @@ class Task:
 
             show_error(self._progress_parent, exc)
 
-    def _finished(self) -> None:
+    def _give_back(self) -> None:
+        """Enable the widgets again before the answer is shown: a field error can be corrected and
+        sent at once, and the answer has the last word (it may keep a button off)."""
         from shiboken6 import isValid
 
         for w in self._disable:
             if isValid(w):  # a dialog closed on success may have taken its buttons with it
                 w.setEnabled(True)
+        self._disable = []
+
+    def _finished(self) -> None:
+        self._give_back()
         _alive.discard(self)
 
     def _close(self) -> None:
@@ -177,6 +185,41 @@ class Task:
 
 def run_read(fn: Callable[[TaskContext], Any]) -> Task:
     return Task(fn, write=False)
+
+
+class LatestRead:
+    """A read a screen repeats (its status, a list): one at a time on a worker, and a request made
+    while one runs reads once more afterwards, so an answer started before a change can never be
+    the last one shown. ``owner`` going away (its window closed) ends it quietly."""
+
+    def __init__(self, owner: QObject, fn: Callable[[], Any], success: Callable[[Any], None],
+                 failure: Callable[[BaseException], None]) -> None:
+        self._owner, self._fn, self._success, self._failure = owner, fn, success, failure
+        self._running = self._again = False
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def request(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        fn = self._fn
+        task = Task(lambda _ctx: fn()).success(self._success).failure(self._failure)
+        task.signals.finished.connect(self._finished)
+        task.run()
+
+    def _finished(self) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self._owner):
+            return
+        self._running = False
+        if self._again:
+            self._again = False
+            self.request()
 
 
 def run_write(fn: Callable[[TaskContext], Any]) -> Task:

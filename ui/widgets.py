@@ -1,9 +1,16 @@
-"""Small pieces every screen uses: headings, hints, selectable labels (styled in ui/style.py)."""
+"""Small pieces every screen uses: headings, hints, selectable labels (styled in ui/style.py),
+a question whose buttons say what they do, a table of records, a list-backed table model."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
 
 
 def heading(text: str) -> QLabel:
@@ -24,3 +31,60 @@ def selectable(label: QLabel) -> QLabel:
     """Let the clerk select and copy the text (a file path, a fingerprint, a serial)."""
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
+    """A question whose buttons say what they do; No is the default, so Enter never destroys anything."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def record_table(model: QAbstractItemModel) -> QTableView:
+    """A read-only table of records: whole rows selected one at a time, no editing in place."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+class ListModel(QAbstractTableModel, Generic[Row]):
+    """A table over a short list of plain rows, replaced whole by :meth:`set_rows`.
+
+    ``titles`` gives the column headers; a subclass answers :meth:`data` for one row.
+    """
+
+    def __init__(self, titles: Callable[[], list[str]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._titles = titles
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt's name
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
+        return 0 if parent.isValid() else len(self._titles())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._titles()[section]
+        return None

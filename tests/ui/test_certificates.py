@@ -31,6 +31,7 @@ from ui.certificates.register_model import Columns  # noqa: E402
 from ui.certificates.screen import PENDING, REGISTER, VERIFY, CertificatesScreen  # noqa: E402
 from ui.home import HomeScreen  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui import widgets  # noqa: E402
 
 TASK_MS = 15_000
 TODAY = dt.date.today()
@@ -65,7 +66,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
         s.opened.append(Path(path))
         return True
 
-    monkeypatch.setattr(common, "confirm", confirm)
+    monkeypatch.setattr(widgets, "confirm", confirm)
     monkeypatch.setattr(common, "open_file", open_file)
     return s
 

@@ -173,7 +173,7 @@ def test_a_fingerprint_that_does_not_match_on_the_phone_installs_nothing(qtbot, 
     qtbot.waitUntil(lambda: bool(dialogs.info), timeout=TASK_MS)
     assert "没有安装这个公钥" in dialogs.info[-1]
     screen.refresh()
-    qtbot.waitUntil(lambda: not screen._loading_status, timeout=TASK_MS)
+    qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
     assert screen.setup_box.isVisible()
     assert screen.status is not None and screen.status.township is None
 
@@ -262,7 +262,7 @@ def test_a_removed_folder_shows_the_message_and_changes_nothing(qtbot, store, li
     assert dialogs.warnings == [said]
     assert screen.export_message.isVisible() and screen.export_message.text() == said
     screen.refresh()
-    qtbot.waitUntil(lambda: not screen._loading_status, timeout=TASK_MS)
+    qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
     assert screen.not_sent_label.text() == f"还没发给乡镇的记录:{head} 条"
     assert screen.model.rowCount() == 0 and screen.outbox_empty.isVisible()
     assert not stick.exists()
@@ -332,7 +332,7 @@ def test_a_receipt_from_another_township_is_refused_and_confirms_nothing(qtbot, 
     screen.receipt_button.click()
     qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=TASK_MS)
     assert screen.receipt_message.text() == dialogs.warnings[-1]
-    qtbot.waitUntil(lambda: not screen._loading_status, timeout=TASK_MS)
+    qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
     assert screen.confirmed_label.text() == "乡镇还没有确认过本村的记录"
     assert _states(screen) == ["已导出"]
 

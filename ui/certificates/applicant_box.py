@@ -23,9 +23,11 @@ from app.masking import mask_id
 from app.people.service import ResidentRow
 from app.storage import Store
 from ui.certificates import actions
-from ui.certificates.common import hint, selectable
+
+from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task
+from ui.widgets import hint, selectable
 
 SEARCH_DELAY_MS = 250
 VISIBLE_MATCHES = 5
@@ -130,9 +132,8 @@ class ApplicantBox(QWidget):
 
     def _search_failed(self, exc: BaseException, asked: int) -> None:
         if isValid(self) and asked == self._asked:
-            from ui.certificates.common import failure_text
 
-            show_message(self.error, failure_text(exc), "error")
+            show_message(self.error, message_for(exc), "error")
 
     def _show_matches(self, rows: list[ResidentRow], asked: int) -> None:
         if not isValid(self) or asked != self._asked:

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QVBoxLayout,
 from app.certificates.catalogue import CatalogueList
 from app.i18n import _
 from ui.certificates import actions
-from ui.certificates.common import heading, mode_text
+from ui.certificates.common import mode_text
 from ui.style import ERROR, MUTED
+from ui.widgets import heading
 
 
 def _e(text: str) -> str:

@@ -2,91 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from shiboken6 import isValid
 
 from app.certificates.catalogue import ApprovedKind
 from app.i18n import _
 from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, ERROR, MUTED, OK, PANEL, TEXT
-from ui.tasks import Task, TaskContext
-from ui.widgets import heading, hint, selectable  # noqa: F401 - re-exported for the certificate panels
 
 if TYPE_CHECKING:
     from ui.certificates.actions import Printed
-
-# the core's own exceptions whose message is written for the clerk (ui.errors does not know them yet)
-_PLAIN_HERE = ("CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError")
-
-
-def is_plain(exc: BaseException) -> bool:
-    from ui.errors import is_plain as plain
-
-    return plain(exc) or any(c.__name__ in _PLAIN_HERE for c in type(exc).__mro__)
-
-
-def show_failure(parent: QWidget | None, exc: BaseException) -> None:
-    """The one error dialog, also for the certificate core's plain messages."""
-    if is_plain(exc):
-        QMessageBox.warning(parent, _("出错了"), str(exc))
-        return
-    from ui.errors import show_error
-
-    show_error(parent, exc)
-
-
-def failure_text(exc: BaseException) -> str:
-    if is_plain(exc):
-        return str(exc)
-    from ui.errors import message_for
-
-    return message_for(exc)
-
-
-def run_guarded(fn: Callable[[TaskContext], Any], *, write: bool, success: Callable[[Any], None],
-                failure: Callable[[BaseException], None], widgets: tuple[QWidget, ...] = (),
-                progress: tuple[QWidget, str] | None = None) -> Task:
-    """Run ``fn`` as a Task with ``widgets`` disabled until its answer is shown.
-
-    Unlike Task.disabling, the widgets come back before the answer is shown (a
-    field error can be corrected and sent again at once; an answer may also
-    keep a button off) and only if they still exist (a dialog closes on success).
-    """
-    def give_back() -> None:
-        for w in widgets:
-            if isValid(w):
-                w.setEnabled(True)
-
-    def succeeded(result: Any) -> None:
-        give_back()
-        success(result)
-
-    def failed(exc: BaseException) -> None:
-        give_back()
-        failure(exc)
-
-    for w in widgets:
-        w.setEnabled(False)
-    task = Task(fn, write=write).success(succeeded).failure(failed)
-    if progress is not None:
-        task.with_progress(*progress)
-    return task.run()
-
-
-def confirm(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
-    """A question whose buttons say what they do; No is the default, so Enter never destroys anything."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
 
 
 def open_file(path: Path) -> bool:

@@ -17,8 +17,8 @@ from app.certificates.catalogue import ApprovedKind
 from app.certificates.service import REASON_MAX, Approval
 from app.i18n import _
 from app.people.service import FieldError
-from ui.certificates import common
 from ui.certificates.check_form import CheckForm
+from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task, TaskContext
 
@@ -54,8 +54,8 @@ class _TaskDialog(QDialog):
             return None
         self._running = True
         self.clear_errors()
-        return common.run_guarded(self.work(), write=True, success=self._succeeded, failure=self._failed,
-                                  widgets=(self.ok_button, self.cancel_button))
+        return Task(self.work(), write=True).success(self._succeeded).failure(self._failed) \
+            .disabling(self.ok_button, self.cancel_button).run()
 
     def _succeeded(self, result: Any) -> None:
         if not isValid(self):
@@ -77,7 +77,7 @@ class _TaskDialog(QDialog):
         if isinstance(exc, FieldError):
             self.show_field_error(exc)
             return
-        show_message(self.general_error, common.failure_text(exc), "error")
+        show_message(self.general_error, message_for(exc), "error")
 
 
 class ReasonDialog(_TaskDialog):

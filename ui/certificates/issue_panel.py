@@ -42,10 +42,12 @@ from app.storage import Store
 from ui.certificates import actions, common
 from ui.certificates.applicant_box import ApplicantBox
 from ui.certificates.check_form import CheckForm
-from ui.certificates.common import heading, hint, mode_text, selectable, set_kind
+from ui.certificates.common import mode_text, set_kind
 from ui.certificates.form_parts import MODE_ROLE, SPOT_ROLE, CountedEdit, KindDelegate, matches, required_label
+from ui.errors import message_for, show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task, TaskContext
+from ui.widgets import heading, hint, selectable
 
 SEARCH_DELAY_MS = 300
 
@@ -414,8 +416,8 @@ class IssuePanel(QWidget):
         def work(_ctx: TaskContext) -> Outcome:
             return actions.record_refusal(store, actor, request, cats, today)
 
-        return common.run_guarded(work, write=True, success=self._refusal_recorded, failure=self._failed,
-                                  widgets=(self.record_button,))
+        return Task(work, write=True).success(self._refusal_recorded).failure(self._failed) \
+            .disabling(self.record_button).run()
 
     def _refusal_recorded(self, outcome: Outcome) -> None:
         if not isValid(self):
@@ -527,8 +529,8 @@ class IssuePanel(QWidget):
             return actions.issue(store, actor, request, cats, today)
 
         label = _("正在开具并生成证明……") if self.kind.on_the_spot else _("正在受理……")
-        return common.run_guarded(work, write=True, success=self._issued, failure=self._failed,
-                                  widgets=(self.issue_button,), progress=(self, label))
+        return Task(work, write=True).success(self._issued).failure(self._failed) \
+            .disabling(self.issue_button).with_progress(self, label).run()
 
     def _issued(self, result: actions.IssueResult) -> None:
         if not isValid(self):
@@ -584,5 +586,5 @@ class IssuePanel(QWidget):
                       or self.check_form.show_error(exc.field, exc.message)):
                 show_message(self.issue_message, exc.message, "error")
             return
-        show_message(self.issue_message, common.failure_text(exc), "error")
-        common.show_failure(self, exc)
+        show_message(self.issue_message, message_for(exc), "error")
+        show_error(self, exc)

@@ -10,15 +10,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,12 +26,12 @@ from app.certificates.service import PendingInfo
 from app.i18n import _
 from app.storage import Store
 from ui.certificates import actions, common
-from ui.certificates.common import days_left_text, hint
+from ui.certificates.common import days_left_text
 from ui.certificates.dialogs import CompleteDialog, ReasonDialog
+from ui.errors import message_for
 from ui.style import ERROR, message_label, show_message
 from ui.tasks import Task
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from ui.widgets import AnyIndex, ListModel, hint, record_table, selectable
 
 
 class Columns(IntEnum):
@@ -56,30 +54,9 @@ _SAMPLE = {Columns.ID: "受理号", Columns.APPLICANT: "欧阳小明明", Column
            Columns.DUE: "应办结日期", Columns.LEFT: "已超期 12 天", Columns.PURPOSE: "申请宅基地和建房审批"}
 
 
-class PendingModel(QAbstractTableModel):
+class PendingModel(ListModel[PendingInfo]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PendingInfo] = []
-
-    def set_rows(self, rows: list[PendingInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> PendingInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008 - Qt's name
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return column_title(Columns(section))
-        return None
+        super().__init__(lambda: [column_title(c) for c in Columns], parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -121,18 +98,10 @@ class PendingPanel(QWidget):
         self.cancel_button = QPushButton(_("撤销…"))
         self.cancel_button.setToolTip(_("核实不了、申请人不要了:撤销这件待办,不占用编号"))
         self.message = message_label("ok")
-        common.selectable(self.message)
+        selectable(self.message)
 
         self.model = PendingModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_table(self.model)
         self.empty_label = hint(_("没有待办的证明。限时办结的证明受理后会列在这里,直到办结或撤销。"))
 
         top = QHBoxLayout()
@@ -181,7 +150,7 @@ class PendingPanel(QWidget):
 
     def _load_failed(self, exc: BaseException) -> None:
         if isValid(self):
-            self.count_label.setText(_("读取待办时出错:{reason}").format(reason=common.failure_text(exc)))
+            self.count_label.setText(_("读取待办时出错:{reason}").format(reason=message_for(exc)))
 
     def _show(self, rows: list[PendingInfo]) -> None:
         if not isValid(self):

@@ -11,7 +11,7 @@ import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from shiboken6 import isValid
 
@@ -22,11 +22,11 @@ from app.storage import Store
 from ui.certificates import actions
 from ui.style import ACCENT, ERROR, MUTED
 from ui.tasks import Task
+from ui.widgets import AnyIndex
 
 log = logging.getLogger(__name__)
 
 PAGE = 200
-AnyIndex = QModelIndex | QPersistentModelIndex
 GREY = "#8a8a8a"
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,12 +30,15 @@ from app.certificates.models import ISSUED, PENDING, VOIDED
 from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
 from app.storage import Store
+from ui import widgets
 from ui.certificates import actions, common
-from ui.certificates.common import selectable
+
 from ui.certificates.dialogs import ReasonDialog
 from ui.certificates.register_model import Columns, RegisterModel
+from ui.errors import show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task
+from ui.widgets import record_table, selectable
 
 SEARCH_DELAY_MS = 250
 ALL = ""
@@ -90,15 +91,7 @@ class RegisterPanel(QWidget):
         selectable(self.message)
 
         self.model = RegisterModel(store, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_table(self.model)
         self.details_label = selectable(QLabel(""))
         self.details_label.setObjectName("hint")
         self.details_label.setWordWrap(True)
@@ -136,7 +129,7 @@ class RegisterPanel(QWidget):
         self.print_button.clicked.connect(self.print_register)
         self.model.loaded.connect(self._loaded)
         self.model.modelReset.connect(self._update_buttons)
-        self.model.loadFailed.connect(lambda exc: common.show_failure(self, exc))
+        self.model.loadFailed.connect(lambda exc: show_error(self, exc))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._size_table()
         self._update_buttons()
@@ -310,21 +303,21 @@ class RegisterPanel(QWidget):
         r = self.selected()
         if r is None or r.state != ISSUED:
             return None
-        if not common.confirm(
+        if not widgets.confirm(
                 self, _("补打证明"),
                 _("补打 {serial}({kind},申请人 {name})?\n这将是第 {n} 次打印,证明上会标明“补打”,并记入打印记录。").format(
                     serial=r.serial, kind=r.kind_name, name=r.applicant_name, n=r.print_count + 1),
                 _("补打"), _("不补打")):
             return None
         store, actor, serial = self.store, self.actor, r.serial
-        return common.run_guarded(lambda _ctx: actions.reprint(store, actor, serial), write=True,
-                                  success=self._reprinted, failure=self._action_failed,
-                                  widgets=(self.reprint_button,), progress=(self, _("正在生成补打的证明……")))
+        return Task(lambda _ctx: actions.reprint(store, actor, serial), write=True).success(self._reprinted) \
+            .failure(self._action_failed).disabling(self.reprint_button) \
+            .with_progress(self, _("正在生成补打的证明……")).run()
 
     def _action_failed(self, exc: BaseException) -> None:
         if isValid(self):
             self._update_buttons()
-            common.show_failure(self, exc)
+            show_error(self, exc)
 
     def _reprinted(self, printed: actions.Printed) -> None:
         if not isValid(self):
@@ -360,9 +353,8 @@ class RegisterPanel(QWidget):
             show_message(self.message, text, "ok")
             QMessageBox.information(self, _("导出完成"), text)
 
-        return common.run_guarded(lambda _ctx: actions.export(store, path, q), write=False, success=done,
-                                  failure=self._action_failed, widgets=(self.export_button,),
-                                  progress=(self, _("正在导出证明台账……")))
+        return Task(lambda _ctx: actions.export(store, path, q)).success(done).failure(self._action_failed) \
+            .disabling(self.export_button).with_progress(self, _("正在导出证明台账……")).run()
 
     def print_register(self) -> Task:
         store, q = self.store, self.query()
@@ -376,6 +368,5 @@ class RegisterPanel(QWidget):
                 QMessageBox.information(self, _("请手动打开台账文件"), _(
                     "台账已保存,但这台电脑没能自动打开它。请找到下面的文件,双击打开后打印:\n{path}").format(path=path))
 
-        return common.run_guarded(lambda _ctx: actions.print_register(store, q), write=False, success=done,
-                                  failure=self._action_failed, widgets=(self.print_button,),
-                                  progress=(self, _("正在排版证明台账……")))
+        return Task(lambda _ctx: actions.print_register(store, q)).success(done).failure(self._action_failed) \
+            .disabling(self.print_button).with_progress(self, _("正在排版证明台账……")).run()

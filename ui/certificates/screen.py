@@ -22,7 +22,9 @@ from ui.certificates.issue_panel import IssuePanel
 from ui.certificates.pending_panel import PendingPanel
 from ui.certificates.register_panel import RegisterPanel
 from ui.certificates.verify_panel import VerifyPanel
-from ui.tasks import Task
+from ui.errors import message_for
+from ui.tasks import LatestRead
+from ui.widgets import hint
 
 ISSUE, PENDING, REGISTER, VERIFY, CATALOGUE = range(5)
 
@@ -41,14 +43,14 @@ class CertificatesScreen(QWidget):
         self.actor = actor
         self.context: actions.Context | None = None
         self._styled_base = 0
-        self._loading = self._again = False
+        self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
         # white like the other screens' pages: the style sheet paints a QWidget#page only with this attribute
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
         title = QLabel(_("证明开具"))
         title.setObjectName("title")
-        self.status_label = common.hint(_("正在读取证明目录……"))
+        self.status_label = hint(_("正在读取证明目录……"))
 
         self.issue_panel = IssuePanel(store, actor=actor)
         self.pending_panel = PendingPanel(store, actor=actor)
@@ -87,27 +89,11 @@ class CertificatesScreen(QWidget):
         self.register_panel.refresh()  # nothing yet the first time: the context sets its filters
 
     def load_context(self) -> None:
-        # one read at a time; a request while one runs reads once more afterwards
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        store = self.store
-        task = Task(lambda _ctx: actions.load_context(store)).success(self._show_context).failure(self._failed)
-        task.signals.finished.connect(self._context_finished)
-        task.run()
-
-    def _context_finished(self) -> None:
-        if not isValid(self):
-            return
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.load_context()
+        self._context_read.request()
 
     def _failed(self, exc: BaseException) -> None:
         if isValid(self):
-            self.status_label.setText(_("读取证明目录时出错:{reason}").format(reason=common.failure_text(exc)))
+            self.status_label.setText(_("读取证明目录时出错:{reason}").format(reason=message_for(exc)))
             common.set_kind(self.status_label, "error")
             self.status_label.setVisible(True)
 

@@ -16,9 +16,11 @@ from app.certificates.payload import (BAD_SIGNATURE, MALFORMED, MISMATCH, NOT_IN
                                       VOIDED, WRONG_KEY, Verification)
 from app.i18n import _
 from app.storage import Store
-from ui.certificates import actions, common
-from ui.certificates.common import hint, selectable, set_kind
+from ui.certificates import actions
+from ui.certificates.common import set_kind
+from ui.errors import message_for
 from ui.tasks import Task
+from ui.widgets import hint, selectable
 
 MAX_SCAN = 2000  # the core refuses longer texts; a scanner that never sends Enter must not fill memory
 
@@ -143,7 +145,7 @@ class VerifyPanel(QWidget):
         set_kind(self.result_box, "verdictBad")
         set_kind(self.verdict_label, "verdictFail")
         self.verdict_label.setText("× " + _("无法核验"))
-        self.reason_label.setText(common.failure_text(exc))
+        self.reason_label.setText(message_for(exc))
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
         self.result_box.setVisible(True)

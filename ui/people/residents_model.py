@@ -14,20 +14,19 @@ import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from app.i18n import _
 from app.masking import mask_id
 from app.people.idcard import age_on
 from app.people.service import ResidentQuery, ResidentRow, count_residents, search_residents
 from app.storage import Store
+from ui.widgets import AnyIndex
 
 log = logging.getLogger(__name__)
 
 PAGE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class Columns(IntEnum):

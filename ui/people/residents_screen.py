@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
 from ui.tasks import Task, TaskContext
+from ui.widgets import record_table
 
 SEARCH_DELAY_MS = 200
 MASK_IDS_SETTING = "mask_ids"
@@ -79,15 +78,7 @@ class ResidentsScreen(QWidget):
 
         settings = load_settings(store.data_dir)
         self.model = ResidentsTableModel(store, mask_ids=bool(settings.get(MASK_IDS_SETTING, False)), parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_table(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.installEventFilter(self)
 

@@ -14,10 +14,9 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFileDialog,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,10 +42,9 @@ from app.sync.keys import (KeyFileError, TownshipKey, ensure_village_key, read_t
                            write_identity_file)
 from app.sync.models import RECEIPTED
 from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, OK, TEXT, message_label, show_message
-from ui.tasks import Task, TaskContext
-from ui.widgets import heading, hint, selectable
+from ui.tasks import LatestRead, Task, TaskContext
+from ui.widgets import AnyIndex, ListModel, confirm, heading, hint, record_table, selectable
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 OutboxRow = tuple[str, int, int, str, str]  # (file, first, last, created, state), as sync_status gives it
 
 # the folder the clerk last exported to or picked: kept while the program runs, so the next
@@ -75,17 +72,6 @@ def state_text(state: str) -> str:
     return _("乡镇已确认") if state == RECEIPTED else _("已导出")
 
 
-def confirm(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
-    """A question whose buttons say in Chinese what they do (Qt's own Yes/No are not translated here)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
-    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
-    box.setDefaultButton(no_button)
-    box.setEscapeButton(no_button)
-    box.exec()
-    return box.clickedButton() is yes_button
-
-
 # ---------------------------------------------------------------- the outbox table
 
 
@@ -109,32 +95,11 @@ def column_title(column: Columns) -> str:
 _SAMPLE = {Columns.RECORDS: "第 12345–12399 号(共 55 条)", Columns.CREATED: "2026-11-24 09:30", Columns.STATE: "乡镇已确认"}
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(ListModel[OutboxRow]):
     """The bundles exported so far, newest first. A village makes one a week or so: a few hundred rows at most."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OutboxRow] = []
-
-    def set_rows(self, rows: list[OutboxRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> OutboxRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return column_title(Columns(section))
-        return None
+        super().__init__(lambda: [column_title(c) for c in Columns], parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -157,12 +122,6 @@ class OutboxModel(QAbstractTableModel):
 # ---------------------------------------------------------------- the screen
 
 
-
-
-
-
-
-
 class SyncScreen(QWidget):
     """``SyncScreen(store, parent=None)``; :meth:`refresh` reads the status and looks for sticks again."""
 
@@ -173,8 +132,9 @@ class SyncScreen(QWidget):
         self.store = store
         self.status: SyncStatus | None = None
         self.drives: list[Drive] = []
-        self._loading_status = self._status_again = False
-        self._loading_drives = self._drives_again = False
+        store = self.store
+        self._status_read = LatestRead(self, lambda: sync_status(store), self._show_status, self._status_failed)
+        self._drives_read = LatestRead(self, drives.list_removable, self._show_drives, lambda _exc: None)
         self._styled_base = 0
 
         title = QLabel(_("同步"))
@@ -223,15 +183,7 @@ class SyncScreen(QWidget):
 
         # -- what was exported
         self.model = OutboxModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setHighlightSections(False)
+        self.table = record_table(self.model)
         self.outbox_empty = hint(_("还没有导出过同步包。"))
 
         self.keys_box = self._build_keys_box()
@@ -438,24 +390,7 @@ class SyncScreen(QWidget):
         self.load_drives()
 
     def load_status(self) -> None:
-        # one read at a time; a request while one runs reads once more afterwards, so an
-        # answer started before an export can never be the last one shown
-        if self._loading_status:
-            self._status_again = True
-            return
-        self._loading_status = True
-        store = self.store
-        task = Task(lambda _ctx: sync_status(store)).success(self._show_status).failure(self._status_failed)
-        task.signals.finished.connect(self._status_finished)
-        task.run()
-
-    def _status_finished(self) -> None:
-        if not isValid(self):
-            return
-        self._loading_status = False
-        if self._status_again:
-            self._status_again = False
-            self.load_status()
+        self._status_read.request()
 
     def _status_failed(self, exc: BaseException) -> None:
         if not isValid(self):
@@ -503,21 +438,7 @@ class SyncScreen(QWidget):
     # ------------------------------------------------------------ the stick
 
     def load_drives(self) -> None:
-        if self._loading_drives:
-            self._drives_again = True
-            return
-        self._loading_drives = True
-        task = Task(lambda _ctx: drives.list_removable()).success(self._show_drives).failure(lambda _exc: None)
-        task.signals.finished.connect(self._drives_finished)
-        task.run()
-
-    def _drives_finished(self) -> None:
-        if not isValid(self):
-            return
-        self._loading_drives = False
-        if self._drives_again:
-            self._drives_again = False
-            self.load_drives()
+        self._drives_read.request()
 
     def _show_drives(self, found: list[Drive]) -> None:
         if not isValid(self):

@@ -9,8 +9,6 @@ file with the event that created the record (docs/sync-format.md).
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.events import Audited, audited, now_text, record
+from app.files import copy_atomic
 from app.i18n import _
 from app.storage.base import Base
 
@@ -60,11 +59,7 @@ def store_blob(root: Path, source: Path, sha256: str) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(source, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    copy_atomic(source, target)
     return target
 
 

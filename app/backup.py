@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.files import fsync_dir, fsync_file
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -152,30 +153,6 @@ def _create_exclusive(path: Path) -> None:
     os.close(fd)
 
 
-def _fsync_file(path: Path) -> None:
-    # Windows only flushes a handle opened for writing.
-    with open(path, "r+b") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename survive a power cut. Windows cannot open a folder for this."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        log.warning("could not open %s to fsync it", folder, exc_info=True)
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        # Some file systems used on USB sticks refuse fsync on a folder.
-        log.debug("fsync of folder %s refused", folder, exc_info=True)
-    finally:
-        os.close(fd)
-
-
 def _footprint(db_path: Path) -> int:
     size = db_path.stat().st_size
     wal = db_path.with_name(db_path.name + "-wal")
@@ -279,14 +256,14 @@ def _make_backup(
                 raise _CopyCheckFailed(
                     _("备份写好后校验没有通过,备份没有保存。请换一个U盘再试;如果仍然失败,请联系技术人员检查电脑上的数据库。")
                 ) from exc
-        _fsync_file(tmp)
+        fsync_file(tmp)
         os.replace(tmp, final)
     except BaseException as exc:
         _remove_with_sidecars(tmp)
         if isinstance(exc, (OSError, sqlite3.Error)):
             raise _error_for(exc, dest_dir, restoring=False, db_path=db_path) from exc
         raise
-    _fsync_dir(dest_dir)
+    fsync_dir(dest_dir)
     return BackupInfo(path=final, created=now, kind=kind, size=final.stat().st_size)
 
 
@@ -487,7 +464,7 @@ def restore_backup(
             raise BackupError(
                 _("恢复时复制出来的数据库没有通过校验,原来的数据没有改动。请换一个备份文件,或把备份先复制到电脑上再试。")
             ) from exc
-        _fsync_file(tmp)
+        fsync_file(tmp)
         set_aside = _set_sidecars_aside(db_path)
         os.replace(tmp, db_path)
     except BaseException as exc:
@@ -496,7 +473,7 @@ def restore_backup(
         if isinstance(exc, (OSError, sqlite3.Error)):
             raise _error_for(exc, db_path.parent, restoring=True, db_path=db_path) from exc
         raise
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     for _original, moved in set_aside:
         try:
             moved.unlink()

@@ -62,10 +62,7 @@ def load_settings(data_dir: Path) -> dict[str, Any]:
 
 def save_settings(data_dir: Path, settings: dict[str, Any]) -> None:
     """Write settings atomically so a power cut leaves the old or the new file, never half of one."""
-    path = data_dir / SETTINGS_NAME
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(settings, fh, ensure_ascii=False, indent=2, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from app.files import write_atomic
+
+    write_atomic(data_dir / SETTINGS_NAME,
+                 json.dumps(settings, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))

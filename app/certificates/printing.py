@@ -15,14 +15,13 @@ who do not print.
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.certificates.view import CertificateView
+from app.files import replacing
 from app.i18n import _
 from app.masking import mask_text
 from app.printing.fonts import (
@@ -105,22 +104,45 @@ def render_certificate(path: Path, view: CertificateView) -> None:
     no shipped font and :class:`CertificateLayoutError` if the text does not fit
     one page; in both cases ``path`` is left as it was.
     """
+    with replacing(path) as tmp:
+        _render(tmp, view)
+
+
+def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]],
+                       target: Callable[[CertificateView], Path]) -> tuple[Any, CertificateView | None, Path | None]:
+    """Run ``work(session)`` in one write transaction and render the view it returns there.
+
+    The PDF takes its name (``target(view)``) only after the commit: a power cut can
+    leave a numbered certificate not yet printed (it can be reprinted), never a
+    printed certificate whose number was not kept. A failed render rolls the
+    transaction back, so no number is used. Returns (result, view, path).
+    """
+    with ExitStack() as files:
+        with store.begin(actor) as session:
+            result, view = work(session)
+            if view is None:
+                return result, None, None
+            path = target(view)
+            _render(files.enter_context(replacing(path)), view)
+    return result, view, path
+
+
+def _render(file: Path, view: CertificateView) -> None:
     register_fonts()
     _check_characters(view)
     from reportlab.pdfgen.canvas import Canvas
 
-    with _atomic(path) as tmp:
-        canvas = Canvas(str(tmp), pagesize=(A4_W, A4_H), pageCompression=1)
-        canvas.setTitle(view.title)
-        canvas.setSubject(view.serial)
-        keep = (view.village_code,)
-        stub_table = _stub_table(view, keep)
-        body = _fit_body(view, keep)
-        _draw_stub(canvas, view, stub_table)
-        _draw_seam(canvas, view)
-        _draw_certificate(canvas, view, body)
-        canvas.showPage()
-        canvas.save()
+    canvas = Canvas(str(file), pagesize=(A4_W, A4_H), pageCompression=1)
+    canvas.setTitle(view.title)
+    canvas.setSubject(view.serial)
+    keep = (view.village_code,)
+    stub_table = _stub_table(view, keep)
+    body = _fit_body(view, keep)
+    _draw_stub(canvas, view, stub_table)
+    _draw_seam(canvas, view)
+    _draw_certificate(canvas, view, body)
+    canvas.showPage()
+    canvas.save()
 
 
 def _public(text: str, keep: tuple[str, ...]) -> str:
@@ -432,18 +454,6 @@ def _para(text: str, style: object) -> object:
     return Paragraph(paragraph_markup(text), style)
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """Write beside ``path`` and rename, so a failure never leaves half a PDF under the real name."""
-    path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=".printing-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------- register
@@ -499,7 +509,7 @@ def render_register(
     def on_page(canvas: Canvas, doc: object) -> None:
         _draw_centered(canvas, page_w / 2, page_h - margin + 2, title, 16)
 
-    with _atomic(path) as tmp:
+    with replacing(path) as tmp:
         doc = SimpleDocTemplate(
             str(tmp), pagesize=(page_w, page_h), leftMargin=margin, rightMargin=margin,
             topMargin=margin + 14, bottomMargin=margin + 6, title=title,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.certificates.models import ISSUED, PENDING, VOIDED, Certificate, CertificateRefusal
 from app.certificates.payload import (RegisterFacts, Verification, key_id, text_digest, verify_payload)
+from app.files import replacing
 from app.i18n import _
 from app.masking import mask_id
 from app.people.models import Village
@@ -179,25 +179,17 @@ def export_register(session: Session, path: Path, q: RegisterQuery | None = None
     heading = [register_title(session, q),
                _("统一社会信用代码:{code} 导出时间:{time} 身份证号已遮盖").format(
                    code=village.code if village else "", time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for sheet, df in ((_("证明台账"), frame), (_("拒绝开具记录"), refusals)):
-                df.to_excel(writer, sheet_name=sheet, index=False, startrow=3)
-                ws = writer.sheets[sheet]
-                ws.cell(row=1, column=1, value=heading[0])
-                ws.cell(row=2, column=1, value=heading[1])
-                ws.freeze_panes = "A5"
-                for i, column in enumerate(df.columns, start=1):
-                    values = [str(column)] + [str(v) for v in df[column].tolist()[:200]]
-                    width = max(len(v) for v in values) * 2 + 2
-                    ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = min(max(width, 8), 60)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(Path(path)) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for sheet, df in ((_("证明台账"), frame), (_("拒绝开具记录"), refusals)):
+            df.to_excel(writer, sheet_name=sheet, index=False, startrow=3)
+            ws = writer.sheets[sheet]
+            ws.cell(row=1, column=1, value=heading[0])
+            ws.cell(row=2, column=1, value=heading[1])
+            ws.freeze_panes = "A5"
+            for i, column in enumerate(df.columns, start=1):
+                values = [str(column)] + [str(v) for v in df[column].tolist()[:200]]
+                width = max(len(v) for v in values) * 2 + 2
+                ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = min(max(width, 8), 60)
     return len(rows)
 
 

@@ -6,9 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,10 +109,6 @@ def _who(args: argparse.Namespace) -> str:
         return "cli"
 
 
-def _renderer() -> Callable[[Path, Any], None]:
-    from app.certificates.printing import render_certificate
-
-    return render_certificate
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -149,10 +143,6 @@ def _pdf_path(value: str) -> Path:
     return path
 
 
-def _temp_beside(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".cert-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    return Path(name)
 
 
 def _fields(pairs: list[str]) -> dict[str, str]:
@@ -179,29 +169,13 @@ def _check_and_approval(args: argparse.Namespace, store, on: dt.date):  # type: 
 
 
 def _print_in(store: Any, out: Path, work: Callable[[Any], Any]) -> Any:
-    """Run ``work(session)`` and render what it returns, all in one transaction.
+    """Run ``work(session)`` and print the certificate it returns to ``out`` (see print_after_commit)."""
+    from app.certificates.printing import print_after_commit
 
-    The PDF is written to a temporary file and renamed only after the commit: a
-    power cut can then leave a numbered certificate that was not printed (and
-    can be reprinted), but never a printed certificate whose number was not kept.
-    """
-    tmp: Path | None = None
-    render = _renderer()
     try:
-        with store.begin("cli") as s:
-            result, view = work(s)
-            if view is not None:
-                tmp = _temp_beside(out)
-                render(tmp, view)
-        if tmp is not None:
-            os.replace(tmp, out)
-            tmp = None
-        return result
+        return print_after_commit(store, "cli", work, lambda _view: out)[0]
     except _user_errors() as exc:
         raise _fail(_message(exc)) from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- commands

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from app.attachments import ATTACHMENT_DIR, blob_path
 from app.events import GENESIS, now_text
+from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
 from app.i18n import _
 from app.sync.container import BundleReader, BundleRejected
@@ -102,10 +103,8 @@ def init_hub(data_dir: Path, name: str, db_url: str | None = None) -> Hub:
     except KeyFileError as exc:
         engine.dispose()
         raise HubError(str(exc)) from exc
-    tmp = d / (CONFIG + ".part")
-    tmp.write_text(json.dumps({"name": name, "db_url": db_url, "created": now_text()}, ensure_ascii=False, indent=2),
-                   encoding="utf-8")
-    os.replace(tmp, d / CONFIG)
+    write_atomic(d / CONFIG, json.dumps({"name": name, "db_url": db_url, "created": now_text()},
+                                        ensure_ascii=False, indent=2).encode("utf-8"))
     return Hub(d, name, url, engine, secrets)
 
 
@@ -341,11 +340,7 @@ def _check_whole(hub: Hub, reader: Any) -> None:
 def _hold(hub: Hub, path: Path, reader: BundleReader, sha: str) -> None:
     m = reader.manifest
     target = hub.pending_dir / f"{sha}.cunwu-sync"
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(path, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    copy_atomic(path, target)
     with hub.engine.begin() as conn:
         conn.execute(insert(t.bundles).values(sha256=sha, village_code=m.village_code, first_seq=m.first,
                                               last_seq=m.last, prev_head=m.prev_head, head=m.head, state=PENDING,
@@ -450,9 +445,10 @@ def _store(hub: Hub, tmp_path: Path, sha: str) -> None:
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp_path, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp_path, target)  # same file system: the temporary folder is inside the hub's folder
+    # moved, not copied (store_blob copies): the temporary folder is inside the hub's folder
+    fsync_file(tmp_path)
+    os.replace(tmp_path, target)
+    fsync_dir(target.parent)
 
 
 _EVENTS_SQL = f"INSERT INTO hub_events ({', '.join(t.EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(t.EVENT_COLUMNS))})"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.files import human_size as size_text  # the name the sync screen and its tests use
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,6 @@ class Drive:
     total: int | None
 
 
-def size_text(n: int) -> str:
-    """Bytes as the clerk reads them: 980 KB, 14.6 GB."""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            break
-        value /= 1024
-    if unit == "B":
-        return "{n} B".format(n=int(value))
-    return "{v:.1f} {unit}".format(v=value, unit=unit)
 
 
 def drive_text(drive: Drive) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, Event, canonical, now_text
+from app.files import fsync_dir, human_size
 from app.i18n import _
 from app.storage import Store
 from app.sync.container import (COPY, EVENTS_MEMBER, FORMAT_VERSION, MemberFile, file_digest,
@@ -74,14 +75,6 @@ class FileOps:
             return shutil.disk_usage(folder).free
         except OSError:
             return None
-
-
-def _human(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
 
 
 def bundle_name(code: str, first: int, last: int) -> str:
@@ -212,7 +205,7 @@ def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> 
     free = ops.free_space(final.parent)
     if free is not None and free < size + SPACE_MARGIN:
         raise SyncError(_("U盘空间不够:同步包需要 {need},U盘只剩 {free}。请删掉U盘上不要的文件或换一个U盘。").format(
-            need=_human(size + SPACE_MARGIN), free=_human(free)))
+            need=human_size(size + SPACE_MARGIN), free=human_size(free)))
     tmp = final.with_name("." + final.name + ".part")
     sha = hashlib.sha256(header)
     try:
@@ -229,7 +222,7 @@ def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> 
         if file_digest(tmp) != (size, sha.hexdigest()):
             raise SyncError(_("写到U盘后读回校验不一致,U盘可能有问题。文件没有保存,请换一个U盘再试。"))
         ops.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
     except OSError as exc:
         _remove_quietly(tmp)
         raise SyncError(_stick_message(exc, final.parent)) from exc
@@ -255,21 +248,6 @@ def _remove_quietly(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:  # the stick may be gone; a ".part" name never looks complete
         log.warning("could not remove %s", path, exc_info=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # FAT on some sticks refuses a folder fsync
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- status

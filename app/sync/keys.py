@@ -268,16 +268,11 @@ def trusted_township(data_dir: Path) -> TownshipKey | None:
 
 
 def _write_public(path: Path, doc: dict[str, Any]) -> None:
-    data = (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    tmp = path.with_name(path.name + ".part")
+    from app.files import write_atomic
+
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise KeyFileError(_("无法写入 {path}({reason})。请检查U盘或目录是否可写。").format(
             path=path, reason=exc.strerror or exc)) from exc
 

@@ -1,8 +1,8 @@
 """Certificates: issuing and printing one in the running program, and exporting a 10,000-row register.
 
 ``cert-issue``: the clerk has chosen the resident and filled in the form; the
-clock runs from the click to a finished PDF, exactly as ``cunwu cert issue``
-does it (app/cli/certificates.py, ``_print_in``): one write transaction that
+clock runs from the click to a finished PDF, through the function ``cunwu cert issue``
+and the desktop program use (``app.certificates.printing.print_after_commit``): one write transaction that
 takes the serial number, writes the register entry, the print record and their
 events, and renders the PDF to a temporary file; then the commit and the
 rename. The program is already running: catalogues loaded, fonts registered,
@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import random
 import shutil
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -68,7 +66,7 @@ def _people(session: Any, today: dt.date) -> list[dict[str, Any]]:
 def run_issue(settings: Settings) -> Result:
     from app.certificates.catalogue import load_catalogues
     from app.certificates.demo import _PURPOSES, _field_value
-    from app.certificates.printing import render_certificate
+    from app.certificates.printing import print_after_commit, render_certificate
     from app.certificates.service import (Approval, CheckRecord, IssueRequest, default_approver, issue_certificate,
                                           print_certificate, role_holders)
     from app.people.models import Village
@@ -108,42 +106,31 @@ def run_issue(settings: Settings) -> Result:
                                 fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng)
                                         for f in kind.fields})
 
-        def issue_and_print(req: IssueRequest, out: Path) -> tuple[list[float], Any, str]:
-            """(seconds at: transaction written, PDF rendered, committed and renamed), the view, the kind."""
+        def issue_and_print(req: IssueRequest, out: Path) -> tuple[float, Any, str]:
+            """Seconds from the click to the renamed PDF, through the path the program takes; the view; the kind."""
+            def work(s: Any) -> tuple[Any, Any]:
+                outcome = issue_certificate(s, req, catalogues=catalogues, signer=key, today=today)
+                if outcome.status != "issued" or outcome.certificate is None:
+                    raise RuntimeError(f"{req.kind} was {outcome.status}: "
+                                       f"{outcome.refusal.reason if outcome.refusal else ''}")
+                return outcome, print_certificate(s, outcome.certificate.serial or "", who=verifier)
+
             start = time.perf_counter()
-            fd, name = tempfile.mkstemp(prefix=".cert-", suffix=".pdf", dir=out.parent)
-            os.close(fd)
-            tmp = Path(name)
-            try:
-                with store.begin(CLERK) as s:
-                    outcome = issue_certificate(s, req, catalogues=catalogues, signer=key, today=today)
-                    if outcome.status != "issued" or outcome.certificate is None:
-                        raise RuntimeError(f"{req.kind} was {outcome.status}: "
-                                           f"{outcome.refusal.reason if outcome.refusal else ''}")
-                    view = print_certificate(s, outcome.certificate.serial or "", who=verifier)
-                    written = time.perf_counter()
-                    render_certificate(tmp, view)
-                    rendered = time.perf_counter()
-                os.replace(tmp, out)
-                done = time.perf_counter()
-            finally:
-                tmp.unlink(missing_ok=True)
-            return [written - start, rendered - written, done - rendered], view, outcome.certificate.kind_code
+            outcome, view, _path = print_after_commit(store, CLERK, work, lambda _view: out)
+            return time.perf_counter() - start, view, outcome.certificate.kind_code
 
         issue_and_print(request(0), out_dir / "warm-up.pdf")  # the first of all prints loads what later ones reuse
         total = QUICK_ISSUES if settings.quick else ISSUES
         ours: list[float] = []
         floor: list[float] = []
-        parts: list[list[float]] = []
         by_kind: dict[str, list[float]] = {}
         sizes: list[int] = []
         for n in range(1, total + 1):
             req = request(n)
             out = out_dir / f"{n:03d}.pdf"
-            times, view, kind_code = issue_and_print(req, out)
-            ms = sum(times) * 1000
+            seconds, view, kind_code = issue_and_print(req, out)
+            ms = seconds * 1000
             ours.append(ms)
-            parts.append([t * 1000 for t in times])
             by_kind.setdefault(kind_code, []).append(ms)
             sizes.append(out.stat().st_size)
             start = time.perf_counter()
@@ -160,9 +147,6 @@ def run_issue(settings: Settings) -> Result:
                    "(serial, register entry, print record, events, PDF to a temporary file), commit, rename",
         "ours_median_ms": median(ours), "ours_max_ms": max(ours), "floor_median_ms": median(floor),
         "floor": "render_certificate of the same certificate alone (no database): a reference, the target is absolute",
-        "median_parts_ms": {"transaction_before_render": median([p[0] for p in parts]),
-                            "render": median([p[1] for p in parts]),
-                            "commit_and_rename": median([p[2] for p in parts])},
         "p95_by_kind_ms": {k: percentile(v, 95) for k, v in by_kind.items()},
         "pdf_bytes_median": int(median(sizes)), "ours_samples": ours, "floor_samples": floor})
 

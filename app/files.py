@@ -7,6 +7,7 @@ the folder. The sync bundle's own write (app/sync/export.py) adds a read-back on
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,20 @@ def write_atomic(path: Path, data: bytes) -> None:
 def copy_atomic(source: Path, target: Path) -> None:
     with replacing(target) as tmp:
         shutil.copyfile(source, tmp)
+
+
+def read_small_json(path: Path, limit: int) -> Any:
+    """The JSON in a file someone handed over (a key file, a receipt), read no further than ``limit``
+    bytes. OSError if it cannot be read; ValueError if it is too large, not UTF-8 or not JSON,
+    including nesting so deep that the parser gives up."""
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError("larger than {limit} bytes".format(limit=limit))
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
 
 
 def human_size(n: int) -> str:

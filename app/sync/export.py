@@ -274,6 +274,11 @@ class SyncStatus:
     def unconfirmed(self) -> int:
         return max(0, self.head - self.confirmed)
 
+    @property
+    def awaiting_receipt(self) -> int:
+        """Exported but not yet confirmed by a receipt."""
+        return max(0, self.exported - self.confirmed)
+
 
 def sync_status(store: Store) -> SyncStatus:
     from app.sync.keys import KeyFileError, village_fingerprint

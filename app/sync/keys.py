@@ -278,18 +278,15 @@ def _write_public(path: Path, doc: dict[str, Any]) -> None:
 
 
 def _read_public(path: Path, expected: str, what: str) -> dict[str, Any]:
+    from app.files import read_small_json
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_PUBLIC_FILE + 1)
-    except OSError as exc:
-        raise KeyFileError(_("无法读取 {path}({reason})。").format(path=path, reason=exc.strerror or exc)) from exc
-    try:
-        if len(data) > MAX_PUBLIC_FILE:
-            raise ValueError("too large")
-        doc = json.loads(data.decode("utf-8"))
+        doc = read_small_json(path, MAX_PUBLIC_FILE)
         if not isinstance(doc, dict):
             raise ValueError("not an object")
-    except (ValueError, RecursionError) as exc:  # deep nesting ends the JSON parser with RecursionError
+    except OSError as exc:
+        raise KeyFileError(_("无法读取 {path}({reason})。").format(path=path, reason=exc.strerror or exc)) from exc
+    except ValueError as exc:
         raise KeyFileError(_("{path} 不是{what}。请确认选对了文件。").format(path=path, what=what)) from exc
     if doc.get("format") != expected:
         raise KeyFileError(_("{path} 不是{what}。请确认选对了文件。").format(path=path, what=what))

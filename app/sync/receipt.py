@@ -89,20 +89,19 @@ def write_receipts(secrets: TownshipSecrets, folder: Path,
 
 def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
     not_receipt = _("{path} 不是村务回执文件。请确认选对了文件(文件名以 .cunwu-receipt 结尾)。").format(path=path)
+    from app.files import read_small_json
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_RECEIPT + 1)
+        doc = read_small_json(path, MAX_RECEIPT)
     except OSError as exc:
         raise ReceiptError(_("无法读取 {path}({reason})。").format(path=path, reason=exc.strerror or exc)) from exc
+    except ValueError as exc:
+        raise ReceiptError(not_receipt) from exc
     try:
-        if len(data) > MAX_RECEIPT:
-            raise ValueError
-        doc = json.loads(data.decode("utf-8"))
         body, signature = doc["body"], base64.b64decode(doc["signature"], validate=True)
         if doc.get("format") != RECEIPT_FORMAT or not isinstance(body, dict):
             raise ValueError
-    # anyone can hand the clerk a file: deep nesting ends the JSON parser with RecursionError
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise ReceiptError(not_receipt) from exc
     if doc.get("version") != RECEIPT_VERSION:
         raise ReceiptError(_("回执格式版本 {version} 本程序不认识。请升级村务软件。").format(version=doc.get("version")))

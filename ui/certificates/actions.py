@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import platform
 import tempfile
 from collections.abc import Callable
@@ -174,30 +173,14 @@ def verify(store: Store, text: str) -> Verification:
 
 def _render_in(store: Store, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]]
                ) -> tuple[Any, Printed | None]:
-    """Run ``work(session)``; render the view it returns in the same transaction; rename after the commit."""
-    from app.certificates.printing import render_certificate
+    """Run ``work(session)`` and print what it returns into the certificates folder (print_after_commit)."""
+    from app.certificates.printing import print_after_commit
 
     folder = output_dir(store.data_dir)
-    tmp: Path | None = None
-    target: Path | None = None
-    printed: Printed | None = None
-    try:
-        with store.begin(actor) as s:
-            result, view = work(s)
-            if view is not None:
-                fd, name = tempfile.mkstemp(prefix=".cert-", suffix=".pdf", dir=folder)
-                os.close(fd)
-                tmp = Path(name)
-                render_certificate(tmp, view)
-                target = certificate_file(folder, view)
-                printed = Printed(None, view.serial, view.check_code, view.print_count, view.reprint, target)
-        if tmp is not None and target is not None:
-            os.replace(tmp, target)
-            tmp = None
-        return result, printed
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    result, view, path = print_after_commit(store, actor, work, lambda v: certificate_file(folder, v))
+    if view is None or path is None:
+        return result, None
+    return result, Printed(None, view.serial, view.check_code, view.print_count, view.reprint, path)
 
 
 def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,

@@ -404,8 +404,7 @@ class SyncScreen(QWidget):
             return
         self.status = status
         self.not_sent_label.setText(_("还没发给乡镇的记录:{n} 条").format(n=status.not_sent))
-        waiting = max(0, status.exported - status.confirmed)
-        self.unconfirmed_label.setText(_("已导出但乡镇还没确认:{n} 条").format(n=waiting))
+        self.unconfirmed_label.setText(_("已导出但乡镇还没确认:{n} 条").format(n=status.awaiting_receipt))
         if status.confirmed:
             self.confirmed_label.setText(_("乡镇已确认到第 {seq} 号记录").format(seq=status.confirmed))
         else:

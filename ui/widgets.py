@@ -4,6 +4,7 @@ a question whose buttons say what they do, a table of records, a list-backed tab
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -59,14 +60,15 @@ def record_table(model: QAbstractItemModel) -> QTableView:
 
 
 class ListModel(QAbstractTableModel, Generic[Row]):
-    """A table over a short list of plain rows, replaced whole by :meth:`set_rows`.
+    """A table over a list of plain rows, replaced whole by :meth:`set_rows`.
 
-    ``titles`` gives the column headers; a subclass answers :meth:`data` for one row.
+    ``columns`` is the IntEnum of the columns and ``title`` gives each one's header (read when
+    painted, so a change of language shows); a subclass answers :meth:`data` for one row.
     """
 
-    def __init__(self, titles: Callable[[], list[str]], parent: Any = None) -> None:
+    def __init__(self, columns: type[IntEnum], title: Callable[[Any], str], parent: Any = None) -> None:
         super().__init__(parent)
-        self._titles = titles
+        self._columns, self._title = columns, title
         self._rows: list[Row] = []
 
     def set_rows(self, rows: list[Row]) -> None:
@@ -81,10 +83,10 @@ class ListModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
-        return 0 if parent.isValid() else len(self._titles())
+        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._titles()[section]
+            return self._title(self._columns(section))
         return None

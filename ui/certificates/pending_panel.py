@@ -56,7 +56,7 @@ _SAMPLE = {Columns.ID: "受理号", Columns.APPLICANT: "欧阳小明明", Column
 
 class PendingModel(ListModel[PendingInfo]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(lambda: [column_title(c) for c in Columns], parent)
+        super().__init__(Columns, column_title, parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

@@ -11,7 +11,7 @@ import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from shiboken6 import isValid
 
@@ -22,7 +22,7 @@ from app.storage import Store
 from ui.certificates import actions
 from ui.style import ACCENT, ERROR, MUTED
 from ui.tasks import Task
-from ui.widgets import AnyIndex
+from ui.widgets import AnyIndex, ListModel
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +60,16 @@ def state_text(row: RegisterRow) -> str:
 _CENTRED = {Columns.PRINTS, Columns.STATE, Columns.DATE}
 
 
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(ListModel[RegisterRow]):
     """Rows matching a :class:`RegisterQuery`; ``loaded`` after each answer, ``loadFailed`` with the error."""
 
     loaded = Signal()
     loadFailed = Signal(object)
 
     def __init__(self, store: Store, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(Columns, column_title, parent)
         self._store = store
         self._query: RegisterQuery | None = None
-        self._rows: list[RegisterRow] = []
         self._total = 0
         self._exhausted = True
         self._fetching = False
@@ -88,9 +87,6 @@ class RegisterModel(QAbstractTableModel):
     @property
     def rows(self) -> list[RegisterRow]:
         return list(self._rows)
-
-    def row_at(self, row: int) -> RegisterRow:
-        return self._rows[row]
 
     def row_of(self, certificate_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == certificate_id), None)
@@ -159,18 +155,6 @@ class RegisterModel(QAbstractTableModel):
         self.loaded.emit()
 
     # ------------------------------------------------------------ Qt model
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802,B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return column_title(Columns(section))
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

@@ -99,7 +99,7 @@ class OutboxModel(ListModel[OutboxRow]):
     """The bundles exported so far, newest first. A village makes one a week or so: a few hundred rows at most."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(lambda: [column_title(c) for c in Columns], parent)
+        super().__init__(Columns, column_title, parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -18,17 +18,10 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import save, settle  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from shotkit import application, save, settle  # noqa: E402
 
 SIZE = (1280, 800)
 WIZARD_SIZE = (960, 680)
-
-
-
-
-
-
 
 
 def main() -> int:
@@ -46,16 +39,12 @@ def main() -> int:
     from app.people.uscc import make_uscc
     from app.storage import open_store
     from ui.app import daily_backup
-    from ui.fonts import install_app_font
     from ui.login import LoginDialog
     from ui.main_window import MainWindow
     from ui.setup_wizard import SetupWizard
-    from ui.style import apply_style, point_size
 
     set_language("zh")
-    app = QApplication.instance() or QApplication(["cunwu-screenshots"])
-    install_app_font(app, point_size(args.large))
-    apply_style(app, args.large)
+    app = application(args.large)
 
     with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
         store = open_store(Path(tmp) / "demo")

@@ -23,16 +23,9 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import save, settle  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from shotkit import application, save, settle  # noqa: E402
 
 SIZE = (1280, 800)
-
-
-
-
-
-
 
 
 def main() -> int:
@@ -43,13 +36,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    from ui.fonts import install_app_font
-    from ui.style import apply_style
-
-    install_app_font(app)
-    apply_style(app, large=args.large)
+    app = application(args.large)
 
     from sqlalchemy import select
 

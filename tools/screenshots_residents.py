@@ -21,17 +21,10 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from shotkit import save, settle  # noqa: E402
+from shotkit import application, save, settle  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 WIDTH, HEIGHT = 1280, 800
-
-
-
-
-
-
 
 
 def bad_roster(path: Path) -> Path:
@@ -60,16 +53,7 @@ def bad_roster(path: Path) -> Path:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    if (ROOT / "ui" / "fonts.py").exists():
-        from ui.fonts import install_app_font
-
-        install_app_font(app)
-    if (ROOT / "ui" / "style.py").exists():
-        from ui.style import apply_style
-
-        apply_style(app, large=False)
+    app = application()
 
     from app.demo import create_demo
     from app.storage import open_store

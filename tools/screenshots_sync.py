@@ -21,19 +21,12 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from shotkit import save, settle  # noqa: E402
+from shotkit import application, save, settle  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 # the main window is 1280x800 and its sidebar takes about 200 of the width
 WIDTH, HEIGHT = 1080, 800
 STICK_GB = 14.6
-
-
-
-
-
-
 
 
 def change_phones(store, n: int, phone: str) -> None:  # type: ignore[no-untyped-def]
@@ -54,13 +47,7 @@ def change_phones(store, n: int, phone: str) -> None:  # type: ignore[no-untyped
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    from ui.fonts import install_app_font
-    from ui.style import apply_style
-
-    install_app_font(app)
-    apply_style(app, large=False)
+    app = application()
 
     from app.demo import create_demo
     from app.hub.service import enroll, import_bundles, init_hub

@@ -1,4 +1,5 @@
-"""What every screenshot script needs: wait for the screen to settle, save a grab.
+"""What every screenshot script needs: the program's own application set-up, waiting for the
+screen to settle, saving a grab.
 
 Imported by tools/screenshots*.py (run as scripts, so this folder is on sys.path).
 """
@@ -13,6 +14,15 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+
+
+def application(large: bool = False) -> QApplication:
+    """The QApplication exactly as cunwu-desktop makes it: font, style, Qt's own words in Chinese."""
+    from ui.app import application as make, apply_look
+
+    app = make()
+    apply_look(app, large)
+    return app
 
 
 def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:

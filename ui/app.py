@@ -146,7 +146,7 @@ class AutoBackup(QObject):
 
 # ---------------------------------------------------------------- start-up
 
-def _application() -> QApplication:
+def application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
@@ -173,7 +173,7 @@ def _install_qt_translation(app: QApplication) -> None:
         app._cunwu_qt_translator = translator  # type: ignore[attr-defined] - kept alive with the app
 
 
-def _apply_look(app: QApplication, large: bool) -> None:
+def apply_look(app: QApplication, large: bool) -> None:
     from ui.fonts import install_app_font
     from ui.style import apply_style, point_size
 
@@ -226,8 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.smoke or data_dir.exists():
         setup_logging(data_dir)
 
-    app = _application()
-    _apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)))
+    app = application()
+    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)))
 
     try:
         # --smoke checks an existing installation: it must not create an empty store

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from app.attachments import ATTACHMENT_DIR, blob_path
+from app.attachments import Attachment, blob_path
 from app.events import GENESIS, now_text
 from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
@@ -38,6 +38,7 @@ CONFIG = "hub.json"
 BATCH = 5000
 Progress = Callable[[int, int], None]
 
+ATTACHMENT_RECORD = Attachment.__record_type__  # its create event brings a file along
 IMPORTED, ALREADY, OLD, PENDING, REFUSED = "imported", "already", "old", "pending", "refused"
 
 
@@ -388,7 +389,8 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     for kind, item in reader.contents(hub.secrets.box, work):
         if kind == "event":
             ev = item
-            if ev["record_type"] == "attachment" and ev["action"] == "create":
+            new_file = ev["record_type"] == ATTACHMENT_RECORD and ev["action"] == "create"
+            if new_file:
                 referenced.add(ev["record_id"])
             if ev["seq"] < last:
                 continue
@@ -398,7 +400,7 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
                 continue
             if ev["seq"] == last + 1 and ev["prev_hash"] != last_hash:
                 raise _fork(last)
-            if ev["record_type"] == "attachment" and ev["action"] == "create":
+            if new_file:
                 needed.add(ev["record_id"])
             ev["village_code"] = code
             batch.append(ev)
@@ -517,7 +519,3 @@ def village_records(hub: Hub, code: str) -> dict[tuple[str, str], dict[str, Any]
         rows = conn.execute(select(t.records.c.record_type, t.records.c.record_id, t.records.c.content)
                             .where(t.records.c.village_code == code))
         return {(r[0], r[1]): json.loads(r[2]) for r in rows}
-
-
-def attachment_path(hub: Hub, sha: str) -> Path:
-    return hub.dir / ATTACHMENT_DIR / sha[:2] / sha

@@ -495,7 +495,8 @@ def render_register(
         if voided:
             void_rows.append(len(data) - 1)
 
-    table = LongTable(data, colWidths=_column_widths(texts, width), repeatRows=1)
+    whole = {i for i, (key, _label) in enumerate(columns) if key in UNBROKEN}
+    table = LongTable(data, colWidths=_column_widths(texts, width, whole), repeatRows=1)
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRAY),
         ("BACKGROUND", (0, 0), (-1, 0), (0.88, 0.88, 0.88)),
@@ -537,15 +538,21 @@ def _cell_text(row: dict, key: str, state_key: str, voided: bool) -> str:
     return _one_line(str(value))
 
 
-def _column_widths(texts: list[list[str]], width: float) -> list[float]:
+# register columns whose values must not be broken over two lines
+UNBROKEN = frozenset({"serial", "applicant_id_masked", "issue_date", "applied_on", "due_date"})
+
+
+def _column_widths(texts: list[list[str]], width: float, whole: set[int] = frozenset()) -> list[float]:
     """Short columns (编号, 日期, 状态) keep their full width; only the long ones wrap."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     pad = 16
     count = len(texts[0]) if texts else 0
     sample = texts[:300]  # enough rows to size the columns without measuring a whole year twice
+    # a header may wrap (打印/次数) but its longest word, two characters, must fit; the values decide
+    two_chars = stringWidth("打印", PRIMARY_FONT, 11)
     natural = [
-        max(stringWidth(row[col], PRIMARY_FONT, 11 if i == 0 else 10.5) for i, row in enumerate(sample)) + pad
+        max([two_chars] + [stringWidth(row[col], PRIMARY_FONT, 10.5) for row in sample[1:]]) + pad
         for col in range(count)
     ]
     if sum(natural) <= width:
@@ -554,6 +561,13 @@ def _column_widths(texts: list[list[str]], width: float) -> list[float]:
     widths: dict[int, float] = {}
     left = width
     pending = set(range(count))
+    # a serial number, a date or a masked ID broken over two lines is misread: those columns keep
+    # their width first, and the long texts share what is left
+    if sum(natural[col] for col in whole) <= width * 0.6:
+        for col in whole:
+            widths[col] = natural[col]
+            left -= natural[col]
+        pending -= whole
     while pending:
         fair = left / len(pending)
         narrow = {col for col in pending if natural[col] <= fair}

@@ -33,6 +33,7 @@ from app.people.uscc import UsccError, validate_uscc
 from app.storage import Store
 from ui.style import message_label, show_message
 from ui.tasks import Task
+from ui.widgets import with_message_below
 
 ADMIN_ROLE = "管理员"
 DEFAULT_GROUPS = 8
@@ -78,16 +79,6 @@ def _page_header(layout: QVBoxLayout, title: str, subtitle: str = "") -> None:
     layout.addSpacing(12)
 
 
-def _field(edit: QWidget, below: QLabel) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(edit)
-    layout.addWidget(below)
-    return box
-
-
 class WelcomePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -131,10 +122,10 @@ class VillagePage(QWizardPage):
         form.setVerticalSpacing(14)
         layout.addLayout(form)
         layout.addStretch(1)
-        form.addRow(_("村名:"), _field(self.name_edit, self.name_error))
-        form.addRow(_("统一社会信用代码:"), _field(self.code_edit, self.code_error))
-        form.addRow(_("所属乡镇(街道):"), _field(self.township_edit, self.township_error))
-        form.addRow(_("所属县(市、区):"), _field(self.county_edit, self.county_error))
+        form.addRow(_("村名:"), with_message_below(self.name_edit, self.name_error))
+        form.addRow(_("统一社会信用代码:"), with_message_below(self.code_edit, self.code_error))
+        form.addRow(_("所属乡镇(街道):"), with_message_below(self.township_edit, self.township_error))
+        form.addRow(_("所属县(市、区):"), with_message_below(self.county_edit, self.county_error))
 
     def check_code(self) -> bool:
         """Say under the field, while it is typed, whether the code is right."""
@@ -282,9 +273,9 @@ class AdminPage(QWizardPage):
         form.setVerticalSpacing(14)
         layout.addLayout(form)
         layout.addStretch(1)
-        form.addRow(_("用户名:"), _field(self.name_edit, self.name_error))
-        form.addRow(_("密码:"), _field(self.password_edit, self.password_error))
-        form.addRow(_("再输入一次密码:"), _field(self.password2_edit, self.password2_error))
+        form.addRow(_("用户名:"), with_message_below(self.name_edit, self.name_error))
+        form.addRow(_("密码:"), with_message_below(self.password_edit, self.password_error))
+        form.addRow(_("再输入一次密码:"), with_message_below(self.password2_edit, self.password2_error))
         form.addRow(self.error_label)
 
     def errors(self) -> dict[str, str]:

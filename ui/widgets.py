@@ -7,11 +7,14 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
+
+# how long typing must pause before a search box searches (Enter searches at once)
+SEARCH_DELAY_MS = 250
 
 
 def heading(text: str) -> QLabel:
@@ -90,3 +93,23 @@ class ListModel(QAbstractTableModel, Generic[Row]):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._title(self._columns(section))
         return None
+
+
+def search_timer(parent: QObject, search: Callable[[], None]) -> QTimer:
+    """A timer that runs ``search`` once typing pauses: connect the box's textChanged to its start."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(SEARCH_DELAY_MS)
+    timer.timeout.connect(search)
+    return timer
+
+
+def with_message_below(widget: QWidget, message: QLabel) -> QWidget:
+    """A form field and the line under it that says what is wrong with it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    layout.addWidget(message)
+    return box

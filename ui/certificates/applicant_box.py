@@ -3,7 +3,7 @@ someone from outside the village typed in by name and ID number."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,9 +27,8 @@ from ui.certificates import actions
 from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task
-from ui.widgets import hint, selectable
+from ui.widgets import hint, search_timer, selectable, with_message_below
 
-SEARCH_DELAY_MS = 250
 VISIBLE_MATCHES = 5
 
 
@@ -84,8 +83,8 @@ class ApplicantBox(QWidget):
         self.outside = QWidget()
         outside_form = QFormLayout(self.outside)
         outside_form.setContentsMargins(0, 0, 0, 0)
-        outside_form.addRow(_("姓名"), _stacked(self.name_edit, self.name_error))
-        outside_form.addRow(_("身份证号"), _stacked(self.id_edit, self.id_error))
+        outside_form.addRow(_("姓名"), with_message_below(self.name_edit, self.name_error))
+        outside_form.addRow(_("身份证号"), with_message_below(self.id_edit, self.id_error))
         self.outside.setVisible(False)
         self.error = message_label("error")
 
@@ -104,10 +103,7 @@ class ApplicantBox(QWidget):
         layout.addWidget(self.outside)
         layout.addWidget(self.error)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.search)
+        self._timer = search_timer(self, self.search)
         self.search_edit.textChanged.connect(self._timer.start)
         self.search_edit.returnPressed.connect(self._enter)
         self.matches.currentRowChanged.connect(self._picked)
@@ -247,13 +243,3 @@ class ApplicantBox(QWidget):
         self.resident = None
         self.chosen_label.setText(_("还没有选择申请人"))
         self.clear_errors()
-
-
-def _stacked(widget: QWidget, below: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(widget)
-    layout.addWidget(below)
-    return box

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,9 +47,7 @@ from ui.certificates.form_parts import MODE_ROLE, SPOT_ROLE, CountedEdit, KindDe
 from ui.errors import message_for, show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task, TaskContext
-from ui.widgets import heading, hint, selectable
-
-SEARCH_DELAY_MS = 300
+from ui.widgets import heading, hint, search_timer, selectable
 
 
 class IssuePanel(QWidget):
@@ -172,10 +170,7 @@ class IssuePanel(QWidget):
         layout.addWidget(self.left_box)
         layout.addLayout(right_column, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.evaluate_search)
+        self._timer = search_timer(self, self.evaluate_search)
         self.kind_search.textChanged.connect(self._search_typed)
         self.kind_search.returnPressed.connect(self._search_entered)
         self.kind_list.currentItemChanged.connect(lambda item, _old: self._kind_chosen(item))

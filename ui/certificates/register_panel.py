@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -38,9 +38,8 @@ from ui.certificates.register_model import Columns, RegisterModel
 from ui.errors import show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task
-from ui.widgets import record_table, selectable
+from ui.widgets import record_table, search_timer, selectable
 
-SEARCH_DELAY_MS = 250
 ALL = ""
 _SAMPLE = {
     Columns.SERIAL: "2026-居住-00077", Columns.KIND: "土地承包经营权", Columns.APPLICANT: "欧阳小明",
@@ -115,10 +114,7 @@ class RegisterPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details_label)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.apply_filters)
+        self._timer = search_timer(self, self.apply_filters)
         self.applicant_edit.textChanged.connect(self._timer.start)
         self.applicant_edit.returnPressed.connect(self.apply_filters)
         for combo in (self.kind_combo, self.year_combo, self.state_combo):

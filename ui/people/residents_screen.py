@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,9 +31,8 @@ from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
 from ui.tasks import Task, TaskContext
-from ui.widgets import record_table
+from ui.widgets import record_table, search_timer
 
-SEARCH_DELAY_MS = 200
 MASK_IDS_SETTING = "mask_ids"
 # widest text each column usually holds; measured with the window's font so larger type widens the table
 _SAMPLE = {
@@ -111,10 +110,7 @@ class ResidentsScreen(QWidget):
         layout.addWidget(self.actions)
         layout.addWidget(self.stack, 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
+        self._search_timer = search_timer(self, self.apply_filters)
         self.search_edit.textChanged.connect(self._search_timer.start)
         # Enter in the search box searches at once instead of waiting for the pause
         self.search_edit.returnPressed.connect(self.apply_filters)

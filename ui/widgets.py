@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -60,6 +60,23 @@ def record_table(model: QAbstractItemModel) -> QTableView:
     table.verticalHeader().hide()
     table.horizontalHeader().setHighlightSections(False)
     return table
+
+
+def size_columns(table: QTableView, samples: dict[int, str], *, stretch: int | None = None) -> None:
+    """Tall rows (older eyes, fingers on a touchpad) and each listed column as wide as the widest
+    text it usually holds, measured in the table's font so 大字模式 widens them; ``stretch`` takes
+    what is left. Call again after the font changes."""
+    metrics = table.fontMetrics()
+    row = int(metrics.height() * 2.1)
+    table.verticalHeader().setDefaultSectionSize(row)
+    header = table.horizontalHeader()
+    header.setMinimumHeight(row)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    pad = metrics.horizontalAdvance("M") * 2
+    for column, sample in samples.items():
+        table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
 
 
 class ListModel(QAbstractTableModel, Generic[Row]):

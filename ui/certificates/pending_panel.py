@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from ui.certificates.dialogs import CompleteDialog, ReasonDialog
 from ui.errors import message_for
 from ui.style import ERROR, message_label, show_message
 from ui.tasks import Task
-from ui.widgets import AnyIndex, ListModel, hint, record_table, selectable
+from ui.widgets import AnyIndex, ListModel, hint, record_table, selectable, size_columns
 
 
 class Columns(IntEnum):
@@ -126,15 +125,7 @@ class PendingPanel(QWidget):
         self._update_buttons()
 
     def _size_table(self) -> None:
-        metrics = self.table.fontMetrics()
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 2.1))
-        header = self.table.horizontalHeader()
-        header.setMinimumHeight(int(metrics.height() * 2.1))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Columns.KIND, QHeaderView.ResizeMode.Stretch)
-        pad = metrics.horizontalAdvance("M") * 2
-        for column, sample in _SAMPLE.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
+        size_columns(self.table, _SAMPLE, stretch=Columns.KIND)
 
     def restyle(self) -> None:
         self._size_table()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -38,7 +37,7 @@ from ui.certificates.register_model import Columns, RegisterModel
 from ui.errors import show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task
-from ui.widgets import record_table, search_timer, selectable
+from ui.widgets import record_table, search_timer, selectable, size_columns
 
 ALL = ""
 _SAMPLE = {
@@ -131,15 +130,8 @@ class RegisterPanel(QWidget):
         self._update_buttons()
 
     def _size_table(self) -> None:
-        metrics = self.table.fontMetrics()
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 2.1))
-        header = self.table.horizontalHeader()
-        header.setMinimumHeight(int(metrics.height() * 2.1))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        pad = metrics.horizontalAdvance("M") * 2
-        for column, sample in _SAMPLE.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
+        size_columns(self.table, _SAMPLE)
+        self.table.horizontalHeader().setStretchLastSection(True)
 
     def restyle(self) -> None:
         self._size_table()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -31,7 +30,7 @@ from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
 from ui.tasks import Task, TaskContext
-from ui.widgets import record_table, search_timer
+from ui.widgets import record_table, search_timer, size_columns
 
 MASK_IDS_SETTING = "mask_ids"
 # widest text each column usually holds; measured with the window's font so larger type widens the table
@@ -169,15 +168,7 @@ class ResidentsScreen(QWidget):
         return page
 
     def _size_table(self) -> None:
-        metrics = self.table.fontMetrics()
-        # tall rows: older eyes, and fingers on a touchpad, need room
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 2.1))
-        header = self.table.horizontalHeader()
-        header.setMinimumHeight(int(metrics.height() * 2.1))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        pad = metrics.horizontalAdvance("M") * 2
-        for column, sample in _SAMPLE.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
+        size_columns(self.table, _SAMPLE)
 
     # ------------------------------------------------------------ reading
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -43,7 +42,7 @@ from app.sync.keys import (KeyFileError, TownshipKey, ensure_village_key, read_t
 from app.sync.models import RECEIPTED
 from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, OK, TEXT, message_label, show_message
 from ui.tasks import LatestRead, Task, TaskContext
-from ui.widgets import AnyIndex, ListModel, confirm, heading, hint, record_table, selectable
+from ui.widgets import AnyIndex, ListModel, confirm, heading, hint, record_table, selectable, size_columns
 
 OutboxRow = tuple[str, int, int, str, str]  # (file, first, last, created, state), as sync_status gives it
 
@@ -343,15 +342,8 @@ class SyncScreen(QWidget):
         return box
 
     def _size_table(self) -> None:
+        size_columns(self.table, _SAMPLE, stretch=Columns.FILE)
         metrics = self.table.fontMetrics()
-        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 2.1))
-        header = self.table.horizontalHeader()
-        header.setMinimumHeight(int(metrics.height() * 2.1))
-        header.setSectionResizeMode(Columns.FILE, QHeaderView.ResizeMode.Stretch)
-        pad = metrics.horizontalAdvance("M") * 2
-        for column, sample in _SAMPLE.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
         # room for about six bundles before the table scrolls on its own
         self.table.setMinimumHeight(int(metrics.height() * 2.1 * 7))
 

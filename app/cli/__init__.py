@@ -58,10 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     a = rs.add_parser("export", help=_("导出为 Excel"))
     a.add_argument("file")
 
-    from app.cli import certificates, sync
+    from app.cli import certificates, disclosure, sync
 
     sync.add_parsers(sub)
     certificates.add_parsers(sub)
+    disclosure.add_parsers(sub)
     return p
 
 
@@ -226,9 +227,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def _all_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
     from app.cli.certificates import COMMANDS as CERT
+    from app.cli.disclosure import COMMANDS as DISCLOSURE
     from app.cli.sync import COMMANDS as SYNC
 
-    return {**COMMANDS, **SYNC, **CERT}
+    return {**COMMANDS, **SYNC, **CERT, **DISCLOSURE}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,6 +32,14 @@ def _create_v1(conn: Connection) -> None:
     import app.models  # noqa: F401 - registers every table on Base.metadata
 
     Base.metadata.create_all(conn)
+    _derived(conn)
+
+
+def _derived(conn: Connection) -> None:
+    """Tables that are not models: indexes rebuilt from the records (the notices' search index)."""
+    from app.disclosure import search
+
+    conn.execute(text(search.DDL))
 
 
 def _to_v2(conn: Connection) -> None:
@@ -45,8 +53,17 @@ def _to_v2(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE residents ADD COLUMN status VARCHAR(8)"))
 
 
+def _to_v3(conn: Connection) -> None:
+    """Village affairs disclosure (notices, reviews, feedback, files, search index) and the ledger."""
+    import app.models  # noqa: F401
+    from app.disclosure.models import TABLES as NOTICE_TABLES
+
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in NOTICE_TABLES])
+    _derived(conn)
+
+
 # version reached -> step from (version - 1). Add new steps at the end only.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
 
 
 def current_version(store: Store) -> int | None:

@@ -1,0 +1,173 @@
+"""``cunwu disclosure ...``: the disclosure calendar, the list of notices, printing (docs/disclosure.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.i18n import _
+
+
+def add_parsers(sub: Any) -> None:
+    s = sub.add_parser("disclosure", help=_("村务公开"))
+    ds = s.add_subparsers(dest="disclosure_command", required=True, metavar="ACTION")
+
+    a = ds.add_parser("due", help=_("列出待公开和已逾期的公开事项"))
+    a.add_argument("--date", metavar="YYYY-MM-DD", help=_("按这一天计算(默认今天)"))
+
+    a = ds.add_parser("list", help=_("列出公开事项"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    a.add_argument("--category", choices=["党务", "村务", "财务"])
+    a.add_argument("--state", help=_("状态:draft, submitted, returned, reviewed, approved, posted, archived"))
+    a.add_argument("--period", default="", help=_("期间,如 2026 或 2026-10 或 2026-Q3"))
+    a.add_argument("--search", default="", help=_("查找标题、正文、表格和附件名中的文字"))
+
+    a = ds.add_parser("print", help=_("把公开事项打印成 PDF(公开栏用)"))
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    a.add_argument("--paper", choices=["a4", "a3"], default="a4", help=_("纸张:a4 或 a3"))
+    a.add_argument("--landscape", action="store_true", help=_("横向打印"))
+
+    a = ds.add_parser("feedback", help=_("把一份公开事项的村民意见和答复打印成 PDF"))
+    a.add_argument("id", type=int, metavar="ID")
+    a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+
+
+def _fail(message: str) -> Exception:
+    from app.cli import CliError
+
+    return CliError(message)
+
+
+def _village_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from app.cli import _need_village, _open
+
+    store = _open(args)
+    _need_village(store)
+    return store
+
+
+def _date(value: str | None) -> dt.date:
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(_("日期“{value}”看不懂,请写成 2026-11-05 这样。").format(value=value)) from None
+
+
+def _pdf_path(value: str) -> Path:
+    path = Path(value).expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise _fail(_("文件名要以 .pdf 结尾,例如 公告.pdf"))
+    if not path.parent.is_dir():
+        raise _fail(_("文件夹 {dir} 不存在。").format(dir=path.parent))
+    return path
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from app.disclosure.catalogue import CatalogueError
+    from app.disclosure.service import NoticeError
+    from app.people.service import FieldError, NotFound
+    from app.printing.fonts import FontFileMissingError, MissingGlyphError
+
+    return (CatalogueError, NoticeError, FieldError, NotFound, FontFileMissingError, MissingGlyphError)
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from app.disclosure.calendar import format_due
+    from app.disclosure.service import due_entries
+
+    on = _date(args.date)
+    store = _village_store(args)
+    try:
+        with store.read() as s:
+            entries = due_entries(s, store.data_dir, on)
+    except _user_errors() as exc:
+        raise _fail(str(exc)) from exc
+    if not entries:
+        print(_("截至 {date},没有待公开或已逾期的事项。").format(date=on.isoformat()))
+        return 0
+    print(_("截至 {date},待公开 {due} 项,已逾期 {overdue} 项:").format(
+        date=on.isoformat(), due=sum(e.state == "due" for e in entries),
+        overdue=sum(e.state == "overdue" for e in entries)))
+    for line in format_due(entries):
+        print(line)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from app.disclosure.models import STATES
+    from app.disclosure.service import NoticeQuery, list_notices
+
+    if args.state and args.state not in (*STATES, "published"):
+        raise _fail(_("状态“{state}”不对,可用的有:{states}").format(state=args.state, states=", ".join(STATES)))
+    store = _village_store(args)
+    with store.read() as s:
+        rows = list_notices(s, NoticeQuery(text=args.search, category=args.category or "", state=args.state or "",
+                                           period=args.period))
+    if args.json:
+        print(json.dumps([{"id": n.id, "number": n.number, "title": n.title, "category": n.category,
+                           "period": n.period_label or n.period_key, "period_key": n.period_key, "state": n.state,
+                           "posted_from": n.posted_from.isoformat() if n.posted_from else None,
+                           "posted_until": n.posted_until.isoformat() if n.posted_until else None,
+                           "corrects": n.corrects_id} for n in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(_("没有符合条件的公开事项。"))
+        return 0
+    for n in rows:
+        print("{id:>5}  {number:<9} {state:<6} {category}  {period:<12} {title}".format(
+            id=n.id, number=n.number or "-", state=n.state_text, category=n.category,
+            period=n.period_label or n.period_key or "-", title=n.title))
+    print(_("共 {n} 份").format(n=len(rows)))
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from app.disclosure.printing import render_notice
+    from app.disclosure.service import notice_view
+
+    out = _pdf_path(args.output)
+    store = _village_store(args)
+    try:
+        with store.read() as s:
+            view = notice_view(s, args.id)
+        pages = render_notice(view, out, paper=args.paper, landscape=args.landscape)
+    except _user_errors() as exc:
+        raise _fail(str(getattr(exc, "message", "") or exc)) from exc
+    if view.draft:
+        print(_("注意:这份还没有张贴,打印出来带有“草稿”字样。"))
+    print(_("已打印 {pages} 页:{path}").format(pages=pages, path=out))
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from app.disclosure.printing import render_feedback_list
+    from app.disclosure.service import feedback_rows, get_notice
+    from app.people.service import get_village
+
+    out = _pdf_path(args.output)
+    store = _village_store(args)
+    try:
+        with store.read() as s:
+            notice = get_notice(s, args.id)
+            village = get_village(s)
+        render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
+                             feedback_rows(notice), out)
+    except _user_errors() as exc:
+        raise _fail(str(getattr(exc, "message", "") or exc)) from exc
+    print(_("已打印 {n} 条村民意见:{path}").format(n=len(notice.feedback), path=out))
+    return 0
+
+
+def cmd_disclosure(args: argparse.Namespace) -> int:
+    return {"due": cmd_due, "list": cmd_list, "print": cmd_print,
+            "feedback": cmd_feedback}[args.disclosure_command](args)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"disclosure": cmd_disclosure}

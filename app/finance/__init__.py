@@ -1,0 +1,1 @@
+"""The accountant's ledger and the financial statements drawn from it for disclosure."""

@@ -90,4 +90,11 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
                 problems.append(Problem(f"{table} #{rid}", _("记录被删除,但日志里没有删除事件(事件 {seq})").format(seq=ev.seq)))
         if progress:
             progress(records, 0)
+
+    # 3. a posted notice still shows what was posted (its hash was taken at posting and is in its event)
+    from app.disclosure.service import verify_posted
+
+    for notice_id, number in verify_posted(session):
+        problems.append(Problem(f"notices #{notice_id}", _("已公开的公告 {number} 的内容与张贴时不符(内容哈希变了)").format(
+            number=number)))
     return CheckReport(events=count, records=records, problems=problems)

@@ -225,3 +225,36 @@ def test_bad_drafts_are_refused_with_the_field_named(store):
             create_notice(s, draft(tables=[NoticeTable("表", ["姓名"], [["张三", "多余"]])]))
     with store.read() as s:
         assert list_notices(s) == []
+
+
+def test_a_posted_item_leaves_the_due_list_and_periods_before_the_program_are_not_overdue(store):
+    from app.disclosure.service import draft_for_item, due_entries
+
+    on = dt.date(2026, 11, 24)
+    with store.read() as s:
+        due = due_entries(s, store.data_dir, on)
+    # the store was set up today: nothing from before counts as overdue
+    assert all(e.period.end >= dt.date.today() - dt.timedelta(days=1) for e in due)
+    with store.begin() as s:
+        d = draft_for_item(s, "SW-01", "2026-Q3", data_dir=store.data_dir)
+        assert d.item_code == "SW-01" and d.period_label == "2026年第三季度" and "柳林村" in d.body
+        assert d.title.startswith("2026年第三季度")
+        nid = create_notice(s, d).id
+    reviewed_and_approved(store, nid)
+    with store.begin() as s:
+        post_notice(s, nid, posted_from=dt.date(2026, 10, 5), posted_until=dt.date(2026, 10, 20))
+    with store.read() as s:
+        due = due_entries(s, store.data_dir, on)
+        assert ("SW-01", "2026-Q3") not in {(e.item.code, e.period.key) for e in due}
+        # the first posting (5 October) is where the program's record starts; in January the fourth
+        # quarter's items are owed, the general matters (SW-01) among them
+        later = due_entries(s, store.data_dir, dt.date(2027, 1, 20))
+        assert ("SW-01", "2026-Q4", "overdue") in {(e.item.code, e.period.key, e.state) for e in later}
+        assert all(e.period.end >= dt.date(2026, 10, 5) for e in later)
+
+
+def test_a_period_the_item_does_not_have_is_refused(store):
+    from app.disclosure.service import draft_for_item
+
+    with store.begin() as s, pytest.raises(FieldError, match="没有“2026-13”这个期间"):
+        draft_for_item(s, "SW-01", "2026-13", data_dir=store.data_dir)

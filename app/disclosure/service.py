@@ -417,7 +417,7 @@ def _next_number(session: Session, year: int) -> tuple[int, str]:
 
 
 def post_notice(session: Session, notice_id: int, *, posted_from: dt.date, posted_until: dt.date,
-                min_days: int | None = None) -> NoticeInfo:
+                min_days: int | None = None, data_dir: Path | None = None) -> NoticeInfo:
     """Put the notice on the public board. ``min_days`` defaults to the catalogue item's minimum.
 
     The number is taken inside this (IMMEDIATE) transaction, so numbers stay gapless.
@@ -434,7 +434,7 @@ def post_notice(session: Session, notice_id: int, *, posted_from: dt.date, poste
     if posted_until < posted_from:
         raise FieldError("posted_until", _("张贴结束日期早于开始日期,请检查。"))
     if min_days is None:
-        min_days = minimum_days(n.item_code, n.catalogue_version)
+        min_days = minimum_days(n.item_code, n.catalogue_version, data_dir)
     days = (posted_until - posted_from).days + 1
     if days < min_days:
         raise FieldError("posted_until", _("张贴期只有 {days} 天,公开目录要求至少 {min} 天。请把结束日期改到 {until} 或以后。").format(
@@ -450,14 +450,19 @@ def post_notice(session: Session, notice_id: int, *, posted_from: dt.date, poste
     return get_notice(session, n.id)
 
 
-def minimum_days(item_code: str, catalogue_version: str = "") -> int:
-    """The catalogue's minimum posting days for an item; notices without an item need one week."""
+def minimum_days(item_code: str, catalogue_version: str = "", data_dir: Path | None = None) -> int:
+    """The catalogue's minimum posting days for an item, with the village's own numbers;
+    notices without an item need one week."""
     if not item_code:
         return DEFAULT_MIN_DAYS
-    from app.disclosure.catalogue import CatalogueError, catalogue_by_version, load_catalogue
+    from app.config import load_settings
+    from app.disclosure.catalogue import CatalogueError, apply_overrides, catalogue_by_version, load_catalogue
 
     try:
-        cat = catalogue_by_version(catalogue_version) if catalogue_version else load_catalogue()
+        cat = catalogue_by_version(catalogue_version, data_dir) if catalogue_version else load_catalogue(data_dir)
+        overrides = load_settings(data_dir).get("disclosure", {}) if data_dir else {}
+        if overrides:
+            cat = apply_overrides(cat, overrides)
         return cat.item(item_code).min_days
     except CatalogueError:
         return DEFAULT_MIN_DAYS
@@ -630,7 +635,21 @@ def due_entries(session: Session, data_dir: Path | None, on: dt.date):  # type: 
     from app.disclosure.calendar import due_on
 
     catalogue = village_catalogue(data_dir, on)
-    return due_on(catalogue, posted_for_calendar(session), on, settings=catalogue.settings)
+    return due_on(catalogue, posted_for_calendar(session), on, settings=catalogue.settings,
+                  since=calendar_start(session))
+
+
+def calendar_start(session: Session) -> dt.date | None:
+    """From when the program keeps this village's disclosures: its first posting, or the day it was set up.
+
+    Periods that ended before are not reported as overdue: they were posted on paper.
+    """
+    from app.events import Event
+
+    first_event = session.execute(select(Event.time).where(Event.seq == 1)).scalar_one_or_none()
+    first_post = session.execute(select(func.min(Notice.posted_from)).where(Notice.state.in_(PUBLISHED))).scalar_one()
+    days = [d for d in (dt.date.fromisoformat(first_event[:10]) if first_event else None, first_post) if d]
+    return min(days) if days else None
 
 
 def feedback_rows(notice: NoticeInfo) -> list[tuple[str, ...]]:

@@ -18,6 +18,7 @@ from app.hub import store as hub_tables
 from app.hub.service import (ALREADY, IMPORTED, OLD, PENDING, REFUSED, import_bundles, init_hub, list_villages,
                              open_hub, village_records)
 from app.storage import open_store
+from app.sync.container import BundleRejected
 from app.sync.export import export_bundle, import_receipt, sync_status
 from app.sync.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
 
@@ -254,7 +255,7 @@ def test_a_second_full_export_of_the_same_range_keeps_the_first_file(linked):
 
 
 def test_a_damaged_bundle_that_arrives_early_is_refused_at_once_not_held(linked, monkeypatch):
-    from app.sync.container import BundleReader, BundleRejected
+    from app.sync.container import BundleReader
 
     linked.export()
     _change_something(linked)
@@ -265,8 +266,119 @@ def test_a_damaged_bundle_that_arrives_early_is_refused_at_once_not_held(linked,
         raise BundleRejected("archive", "同步包里的内容不合规定(测试)")
         yield  # pragma: no cover - makes this a generator like the real one
 
-    monkeypatch.setattr(BundleReader, "contents", broken)
+    monkeypatch.setattr(BundleReader, "read", broken)
     state = linked.hub_state()
     outcomes, _ = import_bundles(linked.hub, [second])
     assert outcomes[0].status == REFUSED and outcomes[0].reason == "archive"
     assert list_villages(linked.hub)[0].pending == [] and linked.hub_state() == state
+
+
+def test_several_files_in_one_import_match_the_village(linked):
+    """Each file is read while the one before it commits; a damaged one among them is refused
+    without holding up the rest."""
+    first = linked.export()
+    _change_something(linked)
+    second = linked.export()
+    _change_something(linked, 3)
+    third = linked.export()
+    damaged = linked.root / "damaged.cunwu-sync"
+    data = bytearray(second.read_bytes())
+    data[-100] ^= 1
+    damaged.write_bytes(bytes(data))
+
+    outcomes, receipts = import_bundles(linked.hub, [first, damaged, second, third], receipts=linked.stick)
+    assert [o.status for o in outcomes] == [IMPORTED, REFUSED, IMPORTED, IMPORTED]
+    assert outcomes[1].reason == "payload"
+    assert len(receipts) == 1
+    (summary,) = list_villages(linked.hub)
+    assert summary.last_seq == sync_status(linked.village).head and summary.pending == []
+    assert village_records(linked.hub, linked.code) == linked.village_dump()
+
+
+def test_a_bundle_found_damaged_while_read_ahead_is_refused_and_changes_nothing(linked, monkeypatch):
+    from app.sync.container import BundleReader
+
+    first = linked.export()
+    _change_something(linked)
+    second = linked.export()
+    real = BundleReader.read
+
+    def read(self, box, tmp):
+        if self.path == second:
+            raise BundleRejected("archive", "同步包里的内容不合规定(测试)")
+        yield from real(self, box, tmp)
+
+    monkeypatch.setattr(BundleReader, "read", read)
+    outcomes, _ = import_bundles(linked.hub, [first, second])
+    assert [o.status for o in outcomes] == [IMPORTED, REFUSED] and outcomes[1].reason == "archive"
+    (summary,) = list_villages(linked.hub)
+    assert summary.last_seq == outcomes[0].events and summary.pending == []
+    with linked.hub.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(hub_tables.events)).scalar_one() == outcomes[0].events
+
+
+# an event spelt another way than the format's canonical JSON: (canonical bytes, other spelling)
+SPELLINGS = {
+    "escaped slash": (b"a/b", b"a\\/b"),
+    "escaped letters": ("文书".encode(), b"\\u6587\\u4e66"),
+    "upper-case escape": (b"\\u001f", b"\\u001F"),
+    "repeated key": (b'{"action":"update"', b'{"action":"create","action":"update"'),
+}
+EVENT = {"seq": 1, "time": "2026-11-24T10:00:00+08:00", "actor": "文书", "record_type": "resident",
+         "record_id": "7", "action": "update", "content": '{"name":"张三","note":"a/b"}'}
+
+
+def _event_line(fields: dict, prev: str, digest: str) -> bytes:
+    return json.dumps({**fields, "prev_hash": prev, "hash": digest}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def test_a_canonical_event_line_is_read_the_quick_way():
+    from app.events import event_hash
+    from app.sync.container import _canonical_row, _event
+
+    prev = "0" * 64
+    digest = event_hash(prev, **EVENT)
+    line = _event_line(EVENT, prev, digest)
+    assert _canonical_row(line, 1, prev, "") is not None  # what every village writes: no dict, no re-encoding
+    assert _event(line, 1, prev) == {**EVENT, "prev_hash": prev, "hash": digest}
+    with pytest.raises(BundleRejected, match="哈希链不符"):
+        _event(line.replace(b"a/b", b"a/c"), 1, prev)
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_an_event_is_checked_against_its_canonical_form_not_its_spelling(spelling):
+    """The hash of an event covers its canonical JSON. A line spelt otherwise is still read if its
+    hash is that of the canonical event, and refused if the hash covers only its own spelling:
+    the hub would keep an event whose hash no one could recompute from it."""
+    import hashlib
+
+    from app.events import event_hash
+    from app.sync.container import _event
+
+    prev = "0" * 64
+    fields = {**EVENT, "record_id": "7\x1f"} if spelling == "upper-case escape" else EVENT
+    digest = event_hash(prev, **fields)
+    canonical, other = SPELLINGS[spelling]
+    assert _event_line(fields, prev, digest).count(canonical) == 1
+    spelt = _event_line(fields, prev, digest).replace(canonical, other)
+    assert _event(spelt, 1, prev) == {**fields, "prev_hash": prev, "hash": digest}
+
+    members = f',"hash":"{digest}","prev_hash":"{prev}"'.encode()
+    own = hashlib.sha256(prev.encode() + spelt.replace(members, b"")).hexdigest()
+    with pytest.raises(BundleRejected, match="哈希链不符"):
+        _event(spelt.replace(digest.encode(), own.encode()), 1, prev)
+
+
+def test_an_escaped_lone_surrogate_is_refused_not_a_crash():
+    """No text a village can hold, but JSON can spell it; the hub must refuse it, not fail writing it."""
+    import hashlib
+
+    from app.sync.container import _event
+
+    prev = "0" * 64
+    spelt = _event_line(EVENT, prev, "1" * 64).replace("文书".encode(), b"\\ud800")
+    members = f',"hash":"{"1" * 64}","prev_hash":"{prev}"'.encode()
+    own = hashlib.sha256(prev.encode() + spelt.replace(members, b"")).hexdigest()
+    with pytest.raises(BundleRejected, match="哈希链不符"):
+        _event(spelt.replace(b"1" * 64, own.encode()), 1, prev)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
-
-from sqlalchemy import Connection
 
 from app.hub.store import EVENT_COLUMNS
 
+_COPY_SQL = f"COPY hub_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
 
-def copy_events(conn: Connection, batch: list[dict[str, Any]]) -> None:
-    raw = conn.connection.driver_connection  # the psycopg connection inside this transaction
-    row = operator.itemgetter(*EVENT_COLUMNS)
-    with raw.cursor() as cur:  # type: ignore[union-attr]
-        with cur.copy(f"COPY hub_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-            for ev in batch:
-                copy.write_row(row(ev))
+
+def copy_events(raw: Any, rows: list[tuple[Any, ...]]) -> None:
+    """``raw`` is the psycopg connection inside the caller's transaction; rows in EVENT_COLUMNS order."""
+    with raw.cursor() as cur:
+        with cur.copy(_COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)

@@ -8,6 +8,7 @@ the hub as it was.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import operator
@@ -15,8 +16,10 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from app.events import GENESIS, now_text
 from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
 from app.i18n import _
-from app.sync.container import BundleReader, BundleRejected
+from app.sync.container import ROW_FIELDS, BundleReader, BundleRejected
 from app.sync.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
                            load_township_keys, read_identity_file, unb64)
 from app.sync.receipt import write_receipts as write_receipts_signed
@@ -246,25 +249,82 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
                    progress: Progress | None = None) -> tuple[list[ImportOutcome], list[Path]]:
     """Import each file; returns the outcome per file and the receipts written (one per village).
 
-    One file after the other. Decoding the next bundle while this one is written was tried and
-    measured: on a thread it was slower (both need Python's lock); in a forked process it gained
-    about a tenth on SQLite, lost as much on PostgreSQL (reconnecting after the fork), and does
-    not exist on Windows.
+    One file after the other, each in its own transaction, all on the calling thread; only the
+    reading of the next file runs beside it (see _ReadAhead).
     """
     with hub.engine.connect() as conn:
         waiting = set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
         keys = {r[0]: r[1] for r in conn.execute(select(t.villages.c.code, t.villages.c.public_key))}
-    outcomes = [import_one(hub, path, progress=progress, waiting=waiting, opened=_open(hub, path, keys))
-                for path in files]
+    outcomes: list[ImportOutcome] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-read") as pool:
+        ahead = _ReadAhead(hub, files, keys, pool)
+        for index, path in enumerate(files):
+            opened, early = ahead.take(index)
+            outcomes.append(import_one(hub, path, progress=progress, waiting=waiting, opened=opened, early=early,
+                                       before_commit=ahead.start_next))
+            ahead.start_next()  # if the bundle was not applied, nothing was committed to wait for
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
     return outcomes, write_receipts(hub, touched, receipts or hub.dir / "receipts")
 
 
+Rows = list[tuple[Any, ...]]  # event rows in ROW_FIELDS order, as the reader makes them
+_Prepared = tuple[BundleReader | BundleRejected, list[Rows] | None]
+EARLY_BYTES = 16 * 1024 * 1024  # the most event text decoded ahead, before the bundle's transaction
+
+
+def _prepare(hub: Hub, path: Path, keys: dict[str, str]) -> _Prepared:
+    """Open (authenticate) one file and, if it holds only events and not too many, decode them
+    all; touches no database row. A file that fails here fails again, at the same step, when
+    its transaction reads it the usual way: refusals stay where they were."""
+    opened = _open(hub, path, keys)
+    if not isinstance(opened, BundleReader):
+        return opened, None
+    m = opened.manifest
+    if len(m.members) != 1 or m.count > BATCH or m.events_bytes > EARLY_BYTES:
+        return opened, None
+    try:
+        # nothing but events: nothing is written into the temporary folder
+        return opened, [rows for _kind, rows in opened.read(hub.secrets.box, hub.tmp_root)]
+    except BundleRejected:
+        return opened, None
+
+
+class _ReadAhead:
+    """Opens and decodes the next file on a second thread while the disk commits this one.
+
+    A commit is mostly the wait for fsync, with Python's lock released, so the decoding is almost
+    free then. It never runs while rows are written: decoding on a thread during the writes was
+    measured slower (both need Python's lock, and the driver takes and gives back the lock for
+    every row). In a forked process it gained about a tenth on SQLite, lost as much on
+    PostgreSQL (reconnecting after the fork), and does not exist on Windows. The thread reads
+    and decrypts files and writes nothing; every transaction stays on the calling thread (only
+    the key of a village that is not enrolled is looked up there, with a connection of its own).
+    """
+
+    def __init__(self, hub: Hub, files: list[Path], keys: dict[str, str], pool: ThreadPoolExecutor) -> None:
+        self.hub, self.files, self.keys, self.pool = hub, files, keys, pool
+        self.index = 0
+        self.next: Future[_Prepared] | None = None
+
+    def take(self, index: int) -> _Prepared:
+        """File ``index``, opened, with its events if they were decoded ahead."""
+        self.index = index
+        started, self.next = self.next, None
+        return started.result() if started is not None else _prepare(self.hub, self.files[index], self.keys)
+
+    def start_next(self) -> None:
+        if self.next is None and self.index + 1 < len(self.files):
+            self.next = self.pool.submit(_prepare, self.hub, self.files[self.index + 1], self.keys)
+
+
 def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
                opened: BundleReader | BundleRejected | None = None,
-               waiting: set[str] | None = None) -> ImportOutcome:
+               waiting: set[str] | None = None, early: list[Rows] | None = None,
+               before_commit: Callable[[], None] | None = None) -> ImportOutcome:
     """Import one file. ``waiting``, if given, is the set of villages with held bundles, so a
-    village without any is not asked for them after every import."""
+    village without any is not asked for them after every import. ``early`` are its events
+    already decoded (from _prepare); ``before_commit`` is called once the bundle's rows are
+    written, just before its transaction commits."""
     if opened is None:
         opened = _open(hub, path)
     if isinstance(opened, BundleRejected):
@@ -272,8 +332,10 @@ def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
     reader = opened
     m = reader.manifest
     sha = reader.file_sha256
+    if waiting is None or m.village_code in waiting:
+        before_commit = None  # its held bundles are written next: nothing may be decoding beside that
     try:
-        outcome = _import_verified(hub, path, reader, sha, progress)
+        outcome = _import_verified(hub, path, reader, sha, progress, early=early, before_commit=before_commit)
     except BundleRejected as exc:
         return ImportOutcome(path, REFUSED, str(exc), m.village_code, exc.reason)
     if outcome.status == IMPORTED and (waiting is None or m.village_code in waiting):
@@ -296,17 +358,20 @@ def _fork(seq: int) -> BundleRejected:
 
 
 def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progress: Progress | None,
-                     *, from_pending: bool = False) -> ImportOutcome:
+                     *, from_pending: bool = False, early: list[Rows] | None = None,
+                     before_commit: Callable[[], None] | None = None) -> ImportOutcome:
     """Decide what the bundle is to this hub and, if it is next, apply it: one transaction."""
     m = reader.manifest
     with _workdir(hub) as work:
         with hub.engine.begin() as conn:
-            known = conn.execute(select(t.bundles.c.state).where(t.bundles.c.sha256 == sha)).first()
-            last, last_hash = _state(conn, m.village_code)
-            if known is not None and known[0] == "applied":
+            raw, p = _driver(conn)
+            row = raw.execute(_DECIDE_SQL.format(p=p), (sha, m.village_code)).fetchone()
+            assert row is not None  # authenticated bundles come from enrolled villages
+            last, last_hash, state = int(row[0]), str(row[1]), row[2]  # state: of this very file, if seen before
+            if state == "applied":
                 return ImportOutcome(path, ALREADY, _("已导入过({name},事件 {a}–{b}),没有重复导入。").format(
                     name=m.village_name, a=m.first, b=m.last), m.village_code)
-            if known is not None and known[0] == PENDING and not from_pending:
+            if state == PENDING and not from_pending:
                 return ImportOutcome(path, PENDING, _("这个同步包已在等待中(事件 {a}–{b}),等缺少的事件 {c}–{d} 到了会自动导入。").format(
                     a=m.first, b=m.last, c=last + 1, d=m.first - 1), m.village_code)
             if m.last <= last:
@@ -319,7 +384,10 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
             if m.first <= last + 1:
                 if m.first == last + 1 and m.prev_head != last_hash:
                     raise _fork(last)
-                n = _apply(hub, conn, work, reader, sha, last, last_hash, progress, from_pending=from_pending)
+                n = _apply(hub, conn, work, reader, sha, last, last_hash, progress, from_pending=from_pending,
+                           early=early)
+                if before_commit is not None:
+                    before_commit()
                 return ImportOutcome(path, IMPORTED, _("已导入 {name}:事件 {a}–{b},新增 {n} 条。").format(
                     name=m.village_name, a=m.first, b=m.last, n=n), m.village_code, events=n)
     # a gap: held outside the transaction (copying the file needs no lock on the database)
@@ -334,7 +402,7 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
 def _check_whole(hub: Hub, reader: Any) -> None:
     """Decrypt and check every member without applying anything (raises BundleRejected)."""
     with _workdir(hub) as work:
-        for _kind, _item in reader.contents(hub.secrets.box, work):
+        for _kind, _item in reader.read(hub.secrets.box, work):
             pass
 
 
@@ -376,37 +444,37 @@ def _apply_pending(hub: Hub, code: str) -> None:
 
 
 def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: str, last: int, last_hash: str,
-           progress: Progress | None, *, from_pending: bool = False) -> int:
-    """Decrypt, check and apply one bundle inside the caller's transaction. Returns the number of new events."""
+           progress: Progress | None, *, from_pending: bool = False, early: list[Rows] | None = None) -> int:
+    """Decrypt, check and apply one bundle inside the caller's transaction (its events decoded
+    ``early`` if given). Returns the number of new events."""
     m = reader.manifest
     code = m.village_code
     applied = 0
     referenced: set[str] = set()
     needed: set[str] = set()
     blobs: dict[str, Path] = {}
-    batch: list[dict[str, Any]] = []
+    batch: Rows = []
     head = last_hash
-    for kind, item in reader.contents(hub.secrets.box, work):
-        if kind == "event":
-            ev = item
-            new_file = ev["record_type"] == ATTACHMENT_RECORD and ev["action"] == "create"
-            if new_file:
-                referenced.add(ev["record_id"])
-            if ev["seq"] < last:
-                continue
-            if ev["seq"] == last:
-                if ev["hash"] != last_hash:
+    contents = reader.read(hub.secrets.box, work) if early is None else (("events", rows) for rows in early)
+    for kind, item in contents:
+        if kind == "events":
+            rows = item
+            referenced.update(_new_files(rows))
+            # numbered without gaps (the reader checks that): row i is event rows[0][SEQ] + i
+            known = last - rows[0][SEQ] + 1  # how many of these the hub has already
+            if known > 0:
+                if known <= len(rows) and rows[known - 1][HASH] != last_hash:
                     raise _fork(last)
+                rows = rows[known:]
+            if not rows:
                 continue
-            if ev["seq"] == last + 1 and ev["prev_hash"] != last_hash:
+            if rows[0][SEQ] == last + 1 and rows[0][PREV_HASH] != last_hash:
                 raise _fork(last)
-            if new_file:
-                needed.add(ev["record_id"])
-            ev["village_code"] = code
-            batch.append(ev)
-            head = ev["hash"]
+            needed.update(_new_files(rows))
+            batch += rows
+            head = rows[-1][HASH]
             if len(batch) >= BATCH:
-                applied += _write_events(conn, code, batch)
+                applied += _write_events(conn, batch)
                 batch = []
                 if progress:
                     progress(applied, m.count)
@@ -415,7 +483,7 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
             if blob_sha not in referenced:
                 raise BundleRejected("archive", _("同步包里有一个没有登记的附件。已拒收,乡镇数据未改动。请让村里重新导出。"))
             blobs[blob_sha] = tmp_path
-    applied += _write_events(conn, code, batch)
+    applied += _write_events(conn, batch)
     have = set(conn.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256.in_(needed)))
                .scalars()) if needed else set()
     missing = needed - have - set(blobs)
@@ -428,15 +496,13 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     if new_blobs:
         conn.execute(insert(t.attachments), [{"sha256": s, "size": size, "received": now_text()}
                                              for s, size in new_blobs.items()])
+    raw, p = _driver(conn)
+    now = now_text()
     if applied:
-        conn.execute(update(t.villages).where(t.villages.c.code == code).values(
-            last_seq=m.last, last_hash=head, last_import=now_text()))
-    values = dict(village_code=code, first_seq=m.first, last_seq=m.last, prev_head=m.prev_head, head=m.head,
-                  state="applied", file="", received=now_text(), applied=now_text())
-    if from_pending:  # its row was written when it was held
-        conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(**values))
-    else:
-        conn.execute(insert(t.bundles).values(sha256=sha, **values))
+        raw.execute(_VILLAGE_SQL.format(p=p), (m.last, head, now, code))
+    values = (code, m.first, m.last, m.prev_head, m.head, "applied", "", now, now, sha)
+    # a held bundle's row was written when it was held
+    raw.execute((_BUNDLE_UPDATE_SQL if from_pending else _BUNDLE_INSERT_SQL).format(p=p), values)
     if progress:
         progress(m.count, m.count)
     return applied
@@ -453,42 +519,87 @@ def _store(hub: Hub, tmp_path: Path, sha: str) -> None:
     fsync_dir(target.parent)
 
 
-_EVENTS_SQL = f"INSERT INTO hub_events ({', '.join(t.EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(t.EVENT_COLUMNS))})"
-_UPSERT_SQL = ("INSERT INTO hub_records (village_code, record_type, record_id, seq, content) VALUES ({p}, {p}, {p}, {p}, {p}) "
-               "ON CONFLICT (village_code, record_type, record_id) DO UPDATE SET seq = excluded.seq, "
-               "content = excluded.content")
-_EVENT_ROW = operator.itemgetter(*t.EVENT_COLUMNS)
+_EVENTS_INSERT = f"INSERT INTO hub_events ({', '.join(t.EVENT_COLUMNS)})"
+_RECORDS_INSERT = "INSERT INTO hub_records (village_code, record_type, record_id, seq, content)"
+_UPSERT_TAIL = (" ON CONFLICT (village_code, record_type, record_id) DO UPDATE SET seq = excluded.seq, "
+                "content = excluded.content")
+_UPSERT_SQL = _RECORDS_INSERT + " VALUES (%s, %s, %s, %s, %s)" + _UPSERT_TAIL  # PostgreSQL's, one row each
+ROWS_PER_INSERT = 50  # 500 placeholders for events: under 999, the lowest limit any SQLite has had
 _DELETE_SQL = "DELETE FROM hub_records WHERE village_code = {p} AND record_type = {p} AND record_id = {p}"
+_DECIDE_SQL = ("SELECT last_seq, last_hash, (SELECT state FROM hub_bundles WHERE sha256 = {p}) "
+               "FROM hub_villages WHERE code = {p}")
+_VILLAGE_SQL = "UPDATE hub_villages SET last_seq = {p}, last_hash = {p}, last_import = {p} WHERE code = {p}"
+_BUNDLE_INSERT_SQL = ("INSERT INTO hub_bundles (village_code, first_seq, last_seq, prev_head, head, state, file, received, "
+                      "applied, sha256) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})")
+_BUNDLE_UPDATE_SQL = ("UPDATE hub_bundles SET village_code = {p}, first_seq = {p}, last_seq = {p}, prev_head = {p}, "
+                      "head = {p}, state = {p}, file = {p}, received = {p}, applied = {p} WHERE sha256 = {p}")
+assert t.EVENT_COLUMNS == ROW_FIELDS  # the reader's rows go to the database as they are
+SEQ, RECORD_TYPE, RECORD_ID, ACTION, PREV_HASH, HASH = map(
+    ROW_FIELDS.index, ("seq", "record_type", "record_id", "action", "prev_hash", "hash"))
+_RECORD = operator.itemgetter(*map(ROW_FIELDS.index, ("village_code", "record_type", "record_id", "seq", "content")))
+_GONE = operator.itemgetter(*map(ROW_FIELDS.index, ("village_code", "record_type", "record_id")))
 
 
-def _write_events(conn: Connection, code: str, batch: list[dict[str, Any]]) -> int:
-    """Append events and bring the records projection up to date.
+def _new_files(rows: Rows) -> Iterator[str]:
+    """The record ids of attachments created in ``rows``: each brings its file in the bundle."""
+    return (r[RECORD_ID] for r in rows if r[RECORD_TYPE] == ATTACHMENT_RECORD and r[ACTION] == "create")
 
-    The rows go to the driver as plain tuples: with thousands of events per
-    bundle, SQLAlchemy's per-row parameter processing would cost more than
-    the inserts themselves (bench/scenarios/hub_import.py).
+
+def _driver(conn: Connection) -> tuple[Any, str]:
+    """The driver's own connection, inside the transaction ``conn`` holds, and its placeholder.
+
+    The statements run for every bundle go straight to the driver: SQLAlchemy's statement
+    building and caching costs more per bundle than running them.
     """
+    return conn.connection.driver_connection, "%s" if conn.dialect.name == "postgresql" else "?"
+
+
+def _write_events(conn: Connection, batch: Rows) -> int:
+    """Append event rows (ROW_FIELDS order) and bring the records projection up to date."""
     if not batch:
         return 0
-    pg = conn.dialect.name == "postgresql"
-    if pg:
-        from app.hub.pgcopy import copy_events
-
-        copy_events(conn, batch)
-    else:
-        conn.exec_driver_sql(_EVENTS_SQL, list(map(_EVENT_ROW, batch)))
+    raw, p = _driver(conn)
     # the projection: within a batch only the last event of each record matters
-    final: dict[tuple[str, str], dict[str, Any]] = {}
-    for ev in batch:
-        final[(ev["record_type"], ev["record_id"])] = ev
-    p = "%s" if pg else "?"
-    gone = [(code, k[0], k[1]) for k, ev in final.items() if ev["action"] == "delete"]
-    live = [(code, k[0], k[1], ev["seq"], ev["content"]) for k, ev in final.items() if ev["action"] != "delete"]
-    if gone:
-        conn.exec_driver_sql(_DELETE_SQL.format(p=p), gone)
-    if live:
-        conn.exec_driver_sql(_UPSERT_SQL.format(p=p), live)
+    final = {(r[RECORD_TYPE], r[RECORD_ID]): r for r in batch}.values()
+    gone = [_GONE(r) for r in final if r[ACTION] == "delete"]
+    live = [_RECORD(r) for r in final if r[ACTION] != "delete"]
+    cur = raw.cursor()  # sqlite3's cursor is no context manager
+    try:
+        if p == "%s":
+            from app.hub.pgcopy import copy_events
+
+            copy_events(raw, batch)
+        else:
+            _insert_rows(cur, _EVENTS_INSERT, batch)
+        if gone:
+            cur.executemany(_DELETE_SQL.format(p=p), gone)
+        if live and p == "%s":
+            cur.executemany(_UPSERT_SQL, live)  # psycopg pipelines these (libpq 14 or later)
+        elif live:
+            _insert_rows(cur, _RECORDS_INSERT, live, _UPSERT_TAIL)
+    finally:
+        cur.close()
     return len(batch)
+
+
+def _insert_rows(cur: Any, head: str, rows: list[tuple[Any, ...]], tail: str = "") -> None:
+    """SQLite: ``head VALUES (...), (...), ... tail``, ROWS_PER_INSERT rows to a statement.
+
+    Measured about a fifth faster than a statement per row (the driver's executemany) for the
+    rows of a month's bundles: SQLite starts its insert program once for many rows.
+    """
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        cur.executemany(_values_sql(head, len(rows[0]), ROWS_PER_INSERT, tail),
+                        [tuple(chain.from_iterable(rows[i:i + ROWS_PER_INSERT])) for i in range(0, whole, ROWS_PER_INSERT)])
+    if whole < len(rows):
+        cur.execute(_values_sql(head, len(rows[0]), len(rows) - whole, tail), tuple(chain.from_iterable(rows[whole:])))
+
+
+@functools.lru_cache(maxsize=4 * ROWS_PER_INSERT)
+def _values_sql(head: str, width: int, count: int, tail: str) -> str:
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES {', '.join([row] * count)}{tail}"
 
 
 # ---------------------------------------------------------------- receipts and dumps

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import operator
 import re
 import struct
 import tarfile
@@ -48,9 +49,15 @@ CODE_RE = re.compile(rb"[0-9A-Z]{18}")
 MAX_MEMBERS = 100_000
 PLAIN_FILE = (tarfile.REGTYPE, tarfile.AREGTYPE)
 MAX_EVENT_LINE = 4 * 1024 * 1024
-EVENT_KEYS = frozenset({"seq", "time", "actor", "record_type", "record_id", "action", "content", "prev_hash", "hash"})
+EVENT_FIELDS = ("seq", "time", "actor", "record_type", "record_id", "action", "content", "prev_hash", "hash")
+ROW_FIELDS = ("village_code", *EVENT_FIELDS)  # an event as the hub stores it: one tuple per row
 COPY = 1024 * 1024
-_RAW_DECODE = json.JSONDecoder().raw_decode  # one decoder for every event line, without json.loads' checks
+# the C scanner behind json.loads and its string reader (strict: no raw control characters),
+# called directly: this runs for every event of every bundle
+_SCAN = json.JSONDecoder().scan_once
+_scanstring = json.decoder.scanstring
+_FIELDS = operator.itemgetter(*EVENT_FIELDS)
+_TYPES = (int, str, str, str, str, str, str, str, str)
 
 
 class BundleRejected(Exception):
@@ -351,11 +358,22 @@ class BundleReader:
         return cls(path, manifest, HEADER_LEN + length, whole.hexdigest())
 
     def contents(self, box: X25519PrivateKey, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
+        """Like :meth:`read`, one ``("event", dict)`` per event (the keys of EVENT_FIELDS)."""
+        for kind, item in self.read(box, tmp_dir):
+            if kind == "events":
+                for row in item:
+                    yield "event", dict(zip(EVENT_FIELDS, row[1:]))
+            else:
+                yield kind, item
+
+    def read(self, box: X25519PrivateKey, tmp_dir: Path) -> Iterator[tuple[str, Any]]:
         """Decrypt and read the archive under the rules of docs/sync-format.md.
 
-        Yields ``("event", dict)`` for every event in order, then
+        Yields ``("events", rows)`` for the events in order, a few hundred at a
+        time, each row a tuple in ROW_FIELDS order, then
         ``("attachment", (sha256, temp_path))`` for each attachment, written
-        into ``tmp_dir`` under a name of our choosing.
+        into ``tmp_dir`` under a name of our choosing. Rows, not dicts: the hub
+        hands them to the database as they are.
         """
         m = self.manifest
         aead = _derive(box.exchange(X25519PublicKey.from_public_bytes(m.ephemeral)), m.ephemeral,
@@ -389,7 +407,8 @@ class BundleReader:
                     src = tar.extractfile(info)
                     assert src is not None  # a regular file always has content
                     if name == EVENTS_MEMBER:
-                        yield from (("event", ev) for ev in _events(src, m, sha))
+                        for rows in _event_rows(src, m, sha):
+                            yield "events", rows
                     else:
                         match = ATTACHMENT_RE.fullmatch(name)
                         if match is None or match.group(1) != sha:
@@ -441,22 +460,26 @@ class _HashingReader(io.RawIOBase):
         return len(data)
 
 
-def _events(src: IO[bytes], m: Manifest, sha: str) -> Iterator[dict[str, Any]]:
-    expected_seq, prev = m.first, m.prev_head
+def _event_rows(src: IO[bytes], m: Manifest, sha: str) -> Iterator[list[tuple[Any, ...]]]:
+    seq, prev, code = m.first, m.prev_head, m.village_code
     hashing = _HashingReader(src, m.members[0][1])
-    for line in _lines(hashing, m.events_bytes):
-        ev = _event(line, expected_seq, prev)
-        prev, expected_seq = ev["hash"], expected_seq + 1
-        yield ev
-    if expected_seq != m.last + 1 or prev != m.head:
+    for lines in _line_blocks(hashing, m.events_bytes):
+        rows = []
+        for line in lines:
+            row = _canonical_row(line, seq, prev, code) or _general_row(line, seq, prev, code)
+            rows.append(row)
+            prev, seq = row[-1], seq + 1
+        yield rows
+    if seq != m.last + 1 or prev != m.head:
         raise _archive_error(_("事件条数或结尾与清单不符"))
     if hashing.sha.hexdigest() != sha:
         raise _archive_error(_("事件文件的哈希与清单不符"))
 
 
-def _lines(raw: io.RawIOBase, declared: int) -> Iterator[bytes]:
-    """The lines (without their newline) of one gzip stream, never inflating more than ``declared``
-    bytes in all nor holding more than one line and one block: a bomb stops at the declared size.
+def _line_blocks(raw: io.RawIOBase, declared: int) -> Iterator[list[bytes]]:
+    """The lines (without their newline) of one gzip stream, a block's worth at a time, never
+    inflating more than ``declared`` bytes in all nor holding more than one line and one block:
+    a bomb stops at the declared size.
 
     Decompressing in blocks and splitting here costs a fraction of GzipFile.readline per line,
     which the hub would pay for every event of every village.
@@ -474,7 +497,8 @@ def _lines(raw: io.RawIOBase, declared: int) -> Iterator[bytes]:
                 *lines, pending = (pending + out).split(b"\n")
                 if len(pending) > MAX_EVENT_LINE:
                     raise _archive_error(_("事件文件里有一行太长"))
-                yield from lines
+                if lines:
+                    yield lines
                 if inflater.eof:
                     break
         if not inflater.eof or inflater.unused_data or raw.read(1):
@@ -486,42 +510,94 @@ def _lines(raw: io.RawIOBase, declared: int) -> Iterator[bytes]:
 
 
 def _event(line: bytes, seq: int, prev: str) -> dict[str, Any]:
+    """One event line (number ``seq``, after hash ``prev``) checked as _event_rows checks it, as a dict."""
+    row = _canonical_row(line, seq, prev, "") or _general_row(line, seq, prev, "")
+    return dict(zip(EVENT_FIELDS, row[1:]))
+
+
+def _general_row(line: bytes, seq: int, prev: str, code: str) -> tuple[Any, ...]:
+    """Any layout of the event's JSON, read into a dict and its fields hashed (or refused)."""
     try:
         text = line.decode("utf-8")
-        ev, end = _RAW_DECODE(text)
-        if end != len(text):
-            ev = None
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        ev = None
-    # written out rather than with all(): this runs for every event of every bundle
-    if (type(ev) is not dict or ev.keys() != EVENT_KEYS or ev["seq"] != seq or type(ev["seq"]) is not int
-            or type(ev["time"]) is not str or type(ev["actor"]) is not str or type(ev["record_type"]) is not str
-            or type(ev["record_id"]) is not str or type(ev["action"]) is not str or type(ev["content"]) is not str
-            or type(ev["prev_hash"]) is not str or type(ev["hash"]) is not str):
+        ev, end = _SCAN(text, 0)
+        fields = _FIELDS(ev)  # a missing key or something other than an object raises
+    # StopIteration is the scanner's "no JSON value here"; deep nesting ends in RecursionError
+    except (ValueError, LookupError, TypeError, StopIteration, RecursionError):  # UnicodeDecodeError is a ValueError
+        fields = None
+    # the nine keys were all found, so nine in all means no other key
+    if (fields is None or end != len(text) or len(ev) != len(EVENT_FIELDS) or tuple(map(type, fields)) != _TYPES
+            or fields[0] != seq):
         raise _archive_error(_("第 {seq} 号事件格式不对").format(seq=seq))
-    if ev["prev_hash"] != prev or not (_line_hashes_to(line, ev["hash"], prev) or ev["hash"] == event_hash(
-            prev, seq, ev["time"], ev["actor"], ev["record_type"], ev["record_id"], ev["action"], ev["content"])):
+    try:
+        chained = fields[7] == prev and fields[8] == event_hash(prev, *fields[:7])
+    except UnicodeEncodeError:  # an escaped lone surrogate: no text the village could have written
+        chained = False
+    if not chained:
         raise _archive_error(_("第 {seq} 号事件的哈希链不符").format(seq=seq))
-    return ev
+    return (code, *fields)
 
 
-def _line_hashes_to(line: bytes, digest: str, prev: str) -> bool:
-    """The quick check for a line written canonically, as the format requires.
+# The layout of a canonical line: these come between the values, and each value's string reader
+# stops right after its closing quote. Their lengths are kept as numbers: this runs for every event.
+_ACTION, _ACTOR, _CONTENT, _HASH, _RECORD_TYPE = (
+    '{"action":"', ',"actor":"', ',"content":"', ',"hash":"', ',"record_type":"')
+_N_ACTION, _N_ACTOR, _N_CONTENT, _N_HASH, _N_RECORD_TYPE = map(len, (_ACTION, _ACTOR, _CONTENT, _HASH, _RECORD_TYPE))
+_N_LINKS = len('","prev_hash":"","record_id":"') + 64  # from after the digest to the record id
+_HASH_BYTES = _HASH.encode("ascii")
+_CUT = _N_HASH + 64 + len('","prev_hash":"' + '"') + 64  # the two hash members, in bytes
+_LAYOUT = (_N_ACTION + _N_ACTOR + _N_CONTENT + _N_HASH + 64 + _N_LINKS + _N_RECORD_TYPE
+           + len('"' * 5 + '"}'))  # all of a line but its values and the seq/time part
 
-    A canonical line is the canonical event with the two members ``"hash"`` and ``"prev_hash"``
-    inserted in key order, so cutting them out gives back exactly the bytes the hash was made
-    over, and the strings need not be escaped a second time. ``,"hash":"`` cannot occur inside
-    an earlier string value, whose quotes are all escaped. A line laid out any other way falls
-    back to hashing the parsed fields (see _event).
+
+def _canonical_row(line: bytes, seq: int, prev: str, code: str) -> tuple[Any, ...] | None:
+    """The row of a line written exactly as the format writes it (canonical, with ``hash`` and
+    ``prev_hash`` in key order), or None for any other line, which _general_row then reads.
+
+    Such a line is read by its fixed layout, each value with JSON's own string reader (which
+    refuses control characters and bad escapes), instead of building a dict per line; the line
+    minus the two hash members is then exactly the canonical event, so its own bytes are hashed
+    and nothing is escaped a second time. ``,"hash":"`` cannot occur inside an earlier value, whose
+    quotes are all escaped.
     """
-    at = line.find(b',"hash":"')
-    if at < 0:
-        return False
-    middle = b',"hash":"' + digest.encode("ascii", "replace") + b'","prev_hash":"' + prev.encode("ascii") + b'"'
-    end = at + len(middle)
-    if line[at:end] != middle:
-        return False
-    return hashlib.sha256(prev.encode("ascii") + line[:at] + line[end:]).hexdigest() == digest
+    try:
+        text = line.decode("utf-8")
+        if not text.startswith(_ACTION):
+            return None
+        action, i = _scanstring(text, _N_ACTION)
+        if not text.startswith(_ACTOR, i):
+            return None
+        actor, i = _scanstring(text, i + _N_ACTOR)
+        if not text.startswith(_CONTENT, i):
+            return None
+        content, i = _scanstring(text, i + _N_CONTENT)
+        if not text.startswith(_HASH, i):
+            return None
+        i += _N_HASH
+        digest = text[i:i + 64]
+        if not text.startswith(f'","prev_hash":"{prev}","record_id":"', i + 64):
+            return None
+        record_id, i = _scanstring(text, i + 64 + _N_LINKS)
+        if not text.startswith(_RECORD_TYPE, i):
+            return None
+        record_type, i = _scanstring(text, i + _N_RECORD_TYPE)
+        numbered = f',"seq":{seq},"time":"'
+        if not text.startswith(numbered, i):
+            return None
+        stamp, i = _scanstring(text, i + len(numbered))
+    except ValueError:  # not UTF-8, or a string that is not proper JSON
+        return None
+    # A value written canonically takes its length plus one for each quote and backslash in it
+    # (no escapes at all in the short ones); any other spelling of the same text (\\/, \\u0041, an
+    # escaped control character) is longer. So the lengths add up only for a canonical line.
+    written = (_LAYOUT + len(numbered) + len(action) + len(actor) + len(record_id) + len(record_type) + len(stamp)
+               + len(content) + content.count('"') + content.count("\\"))
+    if i != len(text) - 1 or text[i] != "}" or len(text) != written:
+        return None
+    at = line.find(_HASH_BYTES)
+    # a digest that matches is 64 ASCII characters, so the members cut out are exactly _CUT bytes
+    if hashlib.sha256(prev.encode("ascii") + line[:at] + line[at + _CUT:]).hexdigest() != digest:
+        return None
+    return (code, seq, stamp, actor, record_type, record_id, action, content, prev, digest)
 
 
 def _copy_checked(src: IO[bytes], dest: Path, size: int, sha: str, name: str) -> Path:

@@ -44,6 +44,15 @@ def build(target: Path) -> None:
             photo = data / "board.jpg"
             photo.write_bytes(b"\xff\xd8\xff fixture photo")
             add_attachment(s, data, photo, name="公示栏.jpg", media_type="image/jpeg")
+            # v3: a notice (and its search index) and a ledger
+            from app.disclosure.service import NoticeDraft, create_notice
+            from app.finance.service import import_ledger
+
+            create_notice(s, NoticeDraft(title="2026年第三季度村务公开", category="村务", body="道路维修。"))
+            ledger = data / "ledger.csv"
+            ledger.write_text("日期,凭证号,摘要,科目,收入,支出,余额\n2026-01-01,,上年结转,,,,1000.00\n"
+                              "2026-01-05,记-001,鱼塘承包费,发包及上交收入,500.00,,1500.00\n", encoding="utf-8")
+            import_ledger(s, ledger, year=2026)
         store.close()
         con = sqlite3.connect(data / "cunwu.sqlite3")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -57,8 +57,9 @@ def _to_v3(conn: Connection) -> None:
     """Village affairs disclosure (notices, reviews, feedback, files, search index) and the ledger."""
     import app.models  # noqa: F401
     from app.disclosure.models import TABLES as NOTICE_TABLES
+    from app.finance.models import TABLES as LEDGER_TABLES
 
-    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in NOTICE_TABLES])
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in (*NOTICE_TABLES, *LEDGER_TABLES)])
     _derived(conn)
 
 

@@ -79,6 +79,9 @@ def create_demo(store: Store, *, size: str = "small", seed: int = 2026, progress
         from app.certificates.demo import load_demo_certificates
 
         load_demo_certificates(s, store.data_dir, village, progress)  # needs the data directory: the village key
+        from app.disclosure.demo import load_demo_disclosure
+
+        load_demo_disclosure(s, store.data_dir, village, progress)
     from app.sync.keys import ensure_village_key
 
     ensure_village_key(store.data_dir)

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "RosterFileError",
           "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
           "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
-          "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError")
+          "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError",
+          "NoticeError", "NoticeLayoutError", "ReconciliationError", "TableFileError")
 
 
 def is_plain(exc: BaseException) -> bool:

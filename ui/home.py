@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -21,6 +21,7 @@ from ui.tasks import Task
 
 CARDS_PER_ROW = 4
 PENDING_SHOWN = 3  # the most urgent certificates by name; the rest as a count
+DUE_SHOWN = 5  # the most urgent disclosure items, each a button that opens it; the rest as a count
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,24 @@ def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
     return lines
 
 
+def load_disclosure_due(store: Store) -> list:
+    """Due and overdue disclosure items, the most urgent first (runs on a worker, loads SQLAlchemy)."""
+    from ui.disclosure.actions import read_due
+
+    return read_due(store)
+
+
+def due_text(e) -> str:  # type: ignore[no-untyped-def]
+    """One due item as the home screen says it: how late, what, by when."""
+    what = _("{item}({period})").format(item=e.item.name, period=e.period.label)
+    deadline = e.period.deadline.isoformat()
+    if e.state == "overdue":
+        return _("• 已逾期 {n} 天:{what},应在 {due} 前张贴").format(n=-(e.days_left or 0), what=what, due=deadline)
+    if e.days_left == 0:
+        return _("• 今天截止:{what}").format(what=what)
+    return _("• 待公开:{what},{due} 截止(还剩 {n} 天)").format(what=what, due=deadline, n=e.days_left)
+
+
 class _Card(QFrame):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +132,8 @@ class HomeScreen(QWidget):
     """``HomeScreen(store, parent=None)``; :meth:`refresh` reads the numbers again on a worker."""
 
     loaded = Signal(object)  # HomeStats
+    disclosure_loaded = Signal(object)  # list of app.disclosure.calendar.CalendarEntry
+    disclosure_clicked = Signal(str, str)  # item code, period key
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +171,26 @@ class HomeScreen(QWidget):
         todo_layout.addWidget(todo_title)
         todo_layout.addWidget(self.todo_label)
 
+        # 村务公开: read after the numbers, on a worker, because it needs SQLAlchemy and the catalogue
+        self.due: list = []
+        self.due_loaded = False
+        self.due_frame = QFrame()
+        self.due_frame.setObjectName("todo")
+        due_title = QLabel(_("村务公开"))
+        due_title.setObjectName("heading")
+        self.due_label = QLabel(_("正在读取……"))
+        self.due_label.setObjectName("todoItems")
+        self.due_label.setWordWrap(True)
+        self.due_buttons: list[QPushButton] = []
+        self.due_more = QLabel("")
+        self.due_more.setObjectName("todoItems")
+        self.due_layout = QVBoxLayout(self.due_frame)
+        self.due_layout.setContentsMargins(20, 14, 20, 16)
+        self.due_layout.addWidget(due_title)
+        self.due_layout.addWidget(self.due_label)
+        self.due_layout.addWidget(self.due_more)
+        self.due_frame.setVisible(False)
+
         head = QHBoxLayout()
         head.addWidget(self.title_label)
         head.addStretch(1)
@@ -164,6 +205,7 @@ class HomeScreen(QWidget):
         layout.addLayout(grid)
         layout.addSpacing(8)
         layout.addWidget(self.todo_frame)
+        layout.addWidget(self.due_frame)
         layout.addStretch(1)
 
     @staticmethod
@@ -208,4 +250,61 @@ class HomeScreen(QWidget):
         else:
             self.todo_label.setText(_("暂无待办事项"))
         self.loaded.emit(stats)
+        if v is not None:
+            # after this paint: the first screen must not wait for the disclosure calendar
+            QTimer.singleShot(0, self.refresh_disclosure)
+        else:
+            self.due_frame.setVisible(False)
+
+    # ------------------------------------------------------------ 村务公开
+
+    def refresh_disclosure(self) -> Task | None:
+        """Read the due and overdue disclosure items again (on a worker)."""
+        if not isValid(self):
+            return None
+        store = self.store
+        self._due_task = Task(lambda _ctx: load_disclosure_due(store)).success(self._show_due) \
+            .failure(self._due_failed).run()
+        return self._due_task
+
+    def _due_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        from ui.errors import message_for
+
+        self.due_frame.setVisible(True)
+        self.due_label.setText(_("读取村务公开日历时出错:{reason}").format(reason=message_for(exc)))
+        self.due_loaded = True
+
+    def _show_due(self, entries: list) -> None:
+        if not isValid(self):
+            return
+        self.due = list(entries)
+        for button in self.due_buttons:
+            self.due_layout.removeWidget(button)
+            button.deleteLater()
+        self.due_buttons = []
+        self.due_frame.setVisible(True)
+        overdue = sum(1 for e in entries if e.state == "overdue")
+        if not entries:
+            self.due_label.setText(_("没有待公开或已逾期的事项。"))
+        else:
+            self.due_label.setText(_("已逾期 {o} 项,待公开 {d} 项。点一项去拟稿:").format(o=overdue, d=len(entries) - overdue))
+        for i, e in enumerate(entries[:DUE_SHOWN]):
+            button = QPushButton(due_text(e))
+            button.setObjectName("dueItem")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setToolTip(_("打开“村务公开”的这一项"))
+            button.clicked.connect(lambda _c=False, e=e: self.disclosure_clicked.emit(e.item.code, e.period.key))
+            self.due_layout.insertWidget(2 + i, button)
+            self.due_buttons.append(button)
+        more = len(entries) - DUE_SHOWN
+        self.due_more.setText(_("另有 {n} 项,见“村务公开”的公开日历。").format(n=more) if more > 0 else "")
+        self.due_more.setVisible(more > 0)
+        self.due_frame.setStyleSheet(
+            "QPushButton#dueItem { text-align: left; border: none; background: transparent; padding: 2px 0;"
+            " font-size: %dpt; color: #0b4f9c; text-decoration: underline; }"
+            "QPushButton#dueItem:focus { border: 2px solid #111111; }" % (self.font().pointSize() + 2))
+        self.due_loaded = True
+        self.disclosure_loaded.emit(self.due)
 

@@ -31,6 +31,7 @@ from ui.tasks import Task
 WINDOW_STATE_FILE = "window.ini"
 DEFAULT_SIZE = (1280, 800)
 HOME = "home"
+DISCLOSURE = "disclosure"
 RESIDENTS = "residents"
 SETTINGS = "settings"
 
@@ -45,7 +46,7 @@ class Section:
 def sections() -> list[Section]:
     return [
         Section(HOME, _("首页"), ""),
-        Section("disclosure", _("村务公开"),
+        Section(DISCLOSURE, _("村务公开"),
                 _("按公开目录拟定党务、村务、财务公开事项,经监委会审核后打印张贴,并留存照片存档。")),
         Section("meetings", _("会议记录"),
                 _("记录村民会议、村民代表会议和“四议两公开”的每一步,按法定人数自动核对表决结果。")),
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
 
             home = HomeScreen(self.store)
             home.loaded.connect(lambda stats: self._set_village(stats.village))
+            home.disclosure_clicked.connect(self.open_disclosure_entry)
             return home
         if key == SETTINGS:
             from ui.settings import SettingsScreen
@@ -186,7 +188,24 @@ class MainWindow(QMainWindow):
             from ui.certificates.screen import CertificatesScreen
 
             return CertificatesScreen(self.store, actor=self.actor)
+        if key == DISCLOSURE:
+            from ui.disclosure.screen import DisclosureScreen
+
+            disclosure = DisclosureScreen(self.store, actor=self.actor)
+            disclosure.changed.connect(self._disclosure_changed)
+            return disclosure
         return PlaceholderScreen(section.title, section.plan)
+
+    def open_disclosure_entry(self, item_code: str, period_key: str) -> QWidget:
+        """Show 村务公开 at a catalogue item's period (a due item clicked on the home screen)."""
+        screen = self.show_screen(DISCLOSURE)
+        screen.show_entry(item_code, period_key)  # type: ignore[attr-defined]
+        return screen
+
+    def _disclosure_changed(self) -> None:
+        home = self._screens.get(HOME)
+        if home is not None:
+            home.refresh_disclosure()  # type: ignore[attr-defined]
 
     def _village_changed(self, village: VillageInfo) -> None:
         self._set_village(village)

@@ -165,7 +165,7 @@ def test_ctrl_and_a_number_switches_screens(qtbot, village):
     assert isinstance(window.stack.currentWidget(), HomeScreen)
 
 
-@pytest.mark.parametrize("key, title", [("disclosure", "村务公开"), ("meetings", "会议记录")])
+@pytest.mark.parametrize("key, title", [("meetings", "会议记录")])
 def test_parts_not_built_yet_say_so_plainly(qtbot, village, key, title):
     window = _window(qtbot, village)
     screen = window.show_screen(key)

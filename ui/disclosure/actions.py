@@ -1,0 +1,362 @@
+"""What the 村务公开 screen asks of the core, one function per user action.
+
+These run inside a Task on a worker, each in one transaction, and return plain
+values (the core's frozen dataclasses or the ones below), never ORM objects.
+Nothing here imports Qt.
+
+The calendar starts at the oldest catalogue's effective date (calendar.py,
+``since``), so a village that begins keeping its notices here is not shown a
+year of "overdue" postings that were made on paper before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.disclosure.calendar import CalendarEntry
+from app.disclosure.catalogue import Catalogue, CatalogueError
+from app.disclosure.service import NoticeDraft, NoticeInfo, NoticeQuery, NoticeSummary
+from app.disclosure.view import NoticeView
+from app.i18n import _
+from app.storage import Store
+
+OUTPUT_DIR = "notices"
+SUPERVISION = "村务监督委员会"  # the body's name as the roster's roles store it
+COMMITTEE = "村民委员会"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every tab needs first: the catalogue in force, the village, who reviews and who approves."""
+
+    today: dt.date
+    catalogue: Catalogue | None
+    catalogue_error: str
+    since: dt.date | None
+    village_name: str
+    hotline: str
+    reviewers: list[str] = field(default_factory=list)
+    approver: str = ""
+    years: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    total: int
+    rows: list[NoticeSummary]
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """A notice made for a catalogue item and period that is not posted yet."""
+
+    id: int
+    state: str
+    state_text: str
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    entries: list[CalendarEntry]
+    in_progress: dict[tuple[str, str], InProgress]
+    due: list[CalendarEntry]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def load_context(store: Store, today: dt.date | None = None) -> Context:
+    from app.disclosure.service import calendar_start, village_catalogue
+    from app.people.service import get_village, list_roles
+
+    today = today or dt.date.today()
+    try:
+        catalogue: Catalogue | None = village_catalogue(store.data_dir, today)
+        error = ""
+    except CatalogueError as exc:
+        catalogue, error = None, str(exc)
+    with store.read() as s:
+        # the same start as `cunwu disclosure due`: periods before the village's record began are not owed
+        since = calendar_start(s) if catalogue is not None else None
+        village = get_village(s)
+        roles = list_roles(s, on=today)
+        years = _years(s)
+    reviewers = [r.resident_name for r in roles if r.body == SUPERVISION]
+    approver = next((r.resident_name for r in roles if r.body == COMMITTEE and r.title == "主任"), "")
+    hotline = village.hotline if village and village.hotline else ""
+    if not hotline and catalogue is not None:
+        hotline = str(catalogue.settings.get("hotline", "") or "")
+    return Context(today, catalogue, error, since, village.name if village else "", hotline,
+                   list(dict.fromkeys(reviewers)), approver, years)
+
+
+def _years(session: Any) -> list[int]:
+    from sqlalchemy import select
+
+    from app.disclosure.models import Notice
+
+    found = {y for y in session.scalars(select(Notice.year).distinct()) if y}
+    found |= {int(k[:4]) for k in session.scalars(select(Notice.period_key).distinct()) if k[:4].isdigit()}
+    return sorted(found, reverse=True)
+
+
+def read_page(store: Store, query: NoticeQuery, offset: int, limit: int) -> NoticePage:
+    from app.disclosure.service import count_notices, list_notices
+
+    with store.read() as s:
+        total = count_notices(s, query) if offset == 0 else -1
+        return NoticePage(total, list_notices(s, query, limit=limit, offset=offset))
+
+
+def read_notice(store: Store, notice_id: int) -> NoticeInfo:
+    from app.disclosure.service import get_notice
+
+    with store.read() as s:
+        return get_notice(s, notice_id)
+
+
+def read_view(store: Store, notice_id: int) -> NoticeView:
+    """The printed page of a saved notice, with its number, reviewers and QR code once posted."""
+    from app.disclosure.service import notice_view
+
+    with store.read() as s:
+        return notice_view(s, notice_id)
+
+
+def _in_progress(session: Any) -> dict[tuple[str, str], InProgress]:
+    from app.disclosure.models import PUBLISHED
+    from app.disclosure.service import list_notices
+
+    out: dict[tuple[str, str], InProgress] = {}
+    for n in list_notices(session):
+        if n.item_code and n.state not in PUBLISHED:
+            out.setdefault((n.item_code.upper(), n.period_key), InProgress(n.id, n.state, n.state_text))
+    return out
+
+
+def read_calendar(store: Store, context: Context, year: int, month: int | None) -> CalendarData:
+    """The entries whose deadline falls in ``month`` (or every period of ``year`` when month is None),
+    what is due or overdue today, and the notices already started for an item and period."""
+    from app.disclosure.calendar import due_on, month_view, year_calendar
+    from app.disclosure.service import posted_for_calendar
+
+    catalogue = context.catalogue
+    if catalogue is None:
+        return CalendarData([], {}, [])
+    with store.read() as s:
+        posted = posted_for_calendar(s)
+        started = _in_progress(s)
+    on = context.today
+    if month is None:
+        entries = year_calendar(catalogue, posted, year, on=on, since=context.since)
+    else:
+        entries = month_view(catalogue, posted, year, month, on=on, since=context.since)
+    due = due_on(catalogue, posted, on, since=context.since)
+    return CalendarData(entries, started, due)
+
+
+def read_due(store: Store, today: dt.date | None = None) -> list[CalendarEntry]:
+    """Due and overdue items for the home screen, counted from the same start as the calendar."""
+    context = load_context(store, today)
+    return read_calendar(store, context, context.today.year, context.today.month).due
+
+
+def posting_minimum(store: Store, notice: NoticeInfo) -> int:
+    """The fewest days the notice must stay on the board: the village's number for its catalogue item.
+
+    Passed to the service when posting, so the dialog shows the very number that is enforced.
+    """
+    from app.disclosure.service import minimum_days
+
+    return minimum_days(notice.item_code, notice.catalogue_version, store.data_dir)
+
+
+def draft_for(store: Store, item_code: str, period_key: str) -> NoticeDraft:
+    """The catalogue item's template, or the ledger's statement for a finance item."""
+    from app.disclosure.service import draft_for_item
+
+    with store.read() as s:
+        return draft_for_item(s, item_code, period_key, data_dir=store.data_dir)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def save(store: Store, actor: str, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
+    from app.disclosure.service import create_notice, update_notice
+
+    with store.begin(actor) as s:
+        if notice_id is None:
+            return create_notice(s, draft)
+        return update_notice(s, notice_id, draft)
+
+
+def save_and_submit(store: Store, actor: str, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
+    """Save what is on screen and send it for review in one transaction: both or neither."""
+    from app.disclosure.service import create_notice, submit_for_review, update_notice
+
+    with store.begin(actor) as s:
+        info = create_notice(s, draft) if notice_id is None else update_notice(s, notice_id, draft)
+        return submit_for_review(s, info.id)
+
+
+def submit(store: Store, actor: str, notice_id: int) -> NoticeInfo:
+    from app.disclosure.service import submit_for_review
+
+    with store.begin(actor) as s:
+        return submit_for_review(s, notice_id)
+
+
+def review(store: Store, actor: str, notice_id: int, reviewers: list[str] | str, day: dt.date, opinion: str,
+           passed: bool) -> NoticeInfo:
+    from app.disclosure.service import record_review
+
+    with store.begin(actor) as s:
+        return record_review(s, notice_id, reviewers=reviewers, date=day, opinion=opinion, passed=passed)
+
+
+def approve(store: Store, actor: str, notice_id: int, approver: str, day: dt.date) -> NoticeInfo:
+    from app.disclosure.service import approve as approve_notice
+
+    with store.begin(actor) as s:
+        return approve_notice(s, notice_id, approver=approver, date=day)
+
+
+def post(store: Store, actor: str, notice_id: int, start: dt.date, until: dt.date, min_days: int) -> NoticeInfo:
+    from app.disclosure.service import post_notice
+
+    with store.begin(actor) as s:
+        return post_notice(s, notice_id, posted_from=start, posted_until=until, min_days=min_days)
+
+
+def archive(store: Store, actor: str, notice_id: int) -> NoticeInfo:
+    from app.disclosure.service import archive as archive_notice
+
+    with store.begin(actor) as s:
+        return archive_notice(s, notice_id)
+
+
+def correct(store: Store, actor: str, notice_id: int, reason: str) -> NoticeInfo:
+    from app.disclosure.service import start_correction
+
+    with store.begin(actor) as s:
+        return start_correction(s, notice_id, reason=reason)
+
+
+def delete(store: Store, actor: str, notice_id: int) -> None:
+    from app.disclosure.service import delete_draft
+
+    with store.begin(actor) as s:
+        delete_draft(s, notice_id)
+
+
+def add_feedback(store: Store, actor: str, notice_id: int, asker: str, question: str, asked_on: dt.date,
+                 answer: str = "", answered_by: str = "", answered_on: dt.date | None = None) -> NoticeInfo:
+    """A villager's question, and its answer when there already is one, in one transaction.
+
+    Returns the notice, so the screen shows the new question at once.
+    """
+    from app.disclosure.service import add_feedback as add, answer_feedback, get_notice
+
+    with store.begin(actor) as s:
+        f = add(s, notice_id, asker=asker, question=question, asked_on=asked_on)
+        if answer.strip():
+            answer_feedback(s, f.id, answer=answer, answered_by=answered_by, answered_on=answered_on)
+        return get_notice(s, notice_id)
+
+
+def answer(store: Store, actor: str, notice_id: int, feedback_id: int, text: str, answered_by: str,
+           day: dt.date) -> NoticeInfo:
+    from app.disclosure.service import answer_feedback, get_notice
+
+    with store.begin(actor) as s:
+        answer_feedback(s, feedback_id, answer=text, answered_by=answered_by, answered_on=day)
+        return get_notice(s, notice_id)
+
+
+def attach(store: Store, actor: str, notice_id: int, path: Path, role: str) -> NoticeInfo:
+    from app.disclosure.service import attach_file, get_notice
+
+    with store.begin(actor) as s:
+        attach_file(s, store.data_dir, notice_id, Path(path), role=role)
+        return get_notice(s, notice_id)
+
+
+# ---------------------------------------------------------------- files
+
+
+def output_dir(data_dir: Path) -> Path:
+    """Where printed notices are kept: the data directory, so backups include them."""
+    folder = data_dir / OUTPUT_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:  # a read-only data directory still prints
+        folder = Path(tempfile.gettempdir()) / "cunwu-notices"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def pdf_name(view: NoticeView) -> str:
+    safe = "".join(c for c in view.title if c not in '\\/:*?"<>|').strip()[:30] or _("公开事项")
+    return _("{number}-{title}.pdf").format(number=view.number, title=safe)
+
+
+def save_pdf(view: NoticeView, out: Path, paper: str, landscape: bool) -> int:
+    from app.disclosure.printing import render_notice
+
+    return render_notice(view, out, paper=paper, landscape=landscape)
+
+
+def feedback_pdf(store: Store, notice_id: int, out: Path) -> int:
+    """The villagers' questions and answers on a notice (阳光评议), ready for the board."""
+    from app.disclosure.printing import render_feedback_list
+    from app.disclosure.service import feedback_rows, get_notice
+    from app.people.service import get_village
+
+    with store.read() as s:
+        notice = get_notice(s, notice_id)
+        village = get_village(s)
+    render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
+                         feedback_rows(notice), out)
+    return len(notice.feedback)
+
+
+def attachment_copy(data_dir: Path, sha256: str, name: str) -> Path:
+    """A copy of a kept file under its own name, so the system's viewer knows what it is."""
+    import shutil
+
+    from app.attachments import blob_path
+
+    folder = Path(tempfile.mkdtemp(prefix="cunwu-file-"))
+    safe = "".join(c for c in name if c not in '\\/:*?"<>|') or sha256[:12]
+    target = folder / safe
+    shutil.copyfile(blob_path(data_dir, sha256), target)
+    return target
+
+
+def blob(data_dir: Path, sha256: str) -> Path:
+    from app.attachments import blob_path
+
+    return blob_path(data_dir, sha256)
+
+
+def preview_view(context: Context | None, draft: NoticeDraft, *, corrects: str = "",
+                 today: dt.date | None = None) -> NoticeView:
+    """The printed page of what is in the editor, before it is saved: marked 草稿, no number, no QR."""
+    return NoticeView(
+        village_name=context.village_name if context else "", number=_("草稿"), title=draft.title,
+        category=draft.category, period_label=draft.period_label, body=draft.body, tables=list(draft.tables),
+        hotline=context.hotline if context else "", print_date=today or dt.date.today(), draft=True,
+        corrects=corrects)
+
+
+def correction_text(info: NoticeInfo) -> str:
+    if info.corrects_id is None:
+        return ""
+    return _("更正 {number}:{reason}").format(number=info.corrects_number or "#{}".format(info.corrects_id),
+                                            reason=info.correction_reason)

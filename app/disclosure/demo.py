@@ -102,7 +102,7 @@ class _Clerk:
         self.review_and_approve(nid, day - dt.timedelta(days=1))
         until = day + dt.timedelta(days=max(min_days, 10) - 1 + self.rng.randint(0, 10))
         post_notice(self.s, nid, posted_from=day, posted_until=until, min_days=min_days)
-        if until < self.today - dt.timedelta(days=30):
+        if day < self.today - dt.timedelta(days=90):  # the last quarter's notices are still on the board
             archive(self.s, nid, today=self.today)
 
 
@@ -214,7 +214,8 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
     drafts = [("村集体经济合作社年度分红方案(征求意见稿)", "村务", "分红方案如下,请各户提出意见。\n\n- 每股分红 120 元\n- 分红日期另行通知"),
               ("关于发展党员的公示", "党务", "经支部委员会研究,拟确定以下同志为发展对象,公示期 5 个工作日。"),
               ("村东主干道硬化项目实施结果公开", "村务", "项目已完工,经验收合格。\n\n## 资金使用\n- 决算金额 31.6 万元"),
-              ("第四季度党费收缴情况", "党务", "本季度应缴党费 1,860.00 元,实缴 1,860.00 元。")]
+              ("第四季度党费收缴情况", "党务", "本季度应缴党费 1,860.00 元,实缴 1,860.00 元。"),
+              ("冬季村内道路清雪安排", "村务", "入冬后遇降雪,各村民小组按划定路段清扫积雪。\n\n- 主干道:村委会组织\n- 巷道:各户门前")]
     ids = [create_notice(session, NoticeDraft(title=t, category=c, body=b)).id for t, c, b in drafts]
     made += len(ids)
     submit_for_review(session, ids[1])
@@ -224,6 +225,8 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
     update_notice(session, ids[2], NoticeDraft(title=drafts[2][0], category="村务",
                                                body=drafts[2][2] + "\n- 结余资金 0.9 万元转入村级公益金"))
     clerk.review_and_approve(ids[3], today - dt.timedelta(days=1))
+    submit_for_review(session, ids[4])  # reviewed, waiting for the director's approval
+    record_review(session, ids[4], reviewers=reviewers[:2], date=today, opinion="同意公开。")
     if progress:
         progress(total, total)
     return made

@@ -15,47 +15,29 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import argparse  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, save, settle  # noqa: E402
-
-SIZE = (1280, 800)
+from shotkit import application, arguments, demo_window, save, settle  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
-    parser.add_argument("--large", action="store_true", help="大字模式")
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    app = application(args.large)
+    out, large = arguments()
+    app = application(large)
 
     from sqlalchemy import select
 
     from app.certificates.models import Certificate
-    from app.demo import create_demo
     from app.people.service import ResidentQuery, search_residents
-    from app.storage import open_store
     from ui.certificates import common
     from ui.certificates.screen import ISSUE, REGISTER, VERIFY, CertificatesScreen
-    from ui.main_window import MainWindow
 
     common.open_file = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
-    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
-        store = open_store(Path(tmp) / "data")
-        create_demo(store, size="small")
-        window = MainWindow(store, actor="王文书")
-        window.resize(*SIZE)
-        window.show()
+    with demo_window(app) as (store, window):
         screen = window.show_screen("certificates")
         assert isinstance(screen, CertificatesScreen)
         settle(app, lambda: screen.context is not None and screen.register_panel.model.total > 0)
@@ -105,10 +87,6 @@ def main() -> int:
         verify.verify()  # type: ignore[attr-defined]
         settle(app, lambda: verify.result is not None)  # type: ignore[attr-defined]
         save(window, out / "cert-verify.png")
-
-        window.close()
-        settle(app)
-        store.close()
     return 0
 
 

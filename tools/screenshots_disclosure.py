@@ -18,36 +18,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import argparse  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, save, settle  # noqa: E402
-
-SIZE = (1280, 800)
+from shotkit import application, arguments, demo_window, save, settle  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
-    parser.add_argument("--large", action="store_true", help="大字模式")
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out, large = arguments()
+    app = application(large)
 
-    app = application(args.large)
-
-    from app.demo import create_demo
     from app.disclosure.service import NoticeQuery, list_notices
-    from app.storage import open_store
     from ui.disclosure import dialogs, screen as screen_module
     from ui.disclosure.preview import PrintPreviewDialog
     from ui.disclosure.screen import CALENDAR, NOTICES, DisclosureScreen
-    from ui.main_window import MainWindow
 
     shown: list = []
 
@@ -58,12 +45,7 @@ def main() -> int:
     dialogs.show_dialog = show  # type: ignore[assignment]
     screen_module.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
-    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
-        store = open_store(Path(tmp) / "data")
-        create_demo(store, size="small")
-        window = MainWindow(store, actor="王文书")
-        window.resize(*SIZE)
-        window.show()
+    with demo_window(app) as (store, window):
 
         # -- home: what is due and overdue
         home = window.show_screen("home")
@@ -150,10 +132,6 @@ def main() -> int:
         settle(app)
         save(preview, out / "disclosure-print.png")
         preview.reject()
-
-        window.close()
-        settle(app)
-        store.close()
     return 0
 
 

@@ -1,19 +1,35 @@
-"""What every screenshot script needs: the program's own application set-up, waiting for the
-screen to settle, saving a grab.
+"""What every screenshot script needs: the program's own application set-up, the demo village in
+the main window, waiting for the screen to settle, saving a grab.
 
 Imported by tools/screenshots*.py (run as scripts, so this folder is on sys.path).
 """
 
 from __future__ import annotations
 
+import argparse
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+SIZE = (1280, 800)
+
+
+def arguments() -> tuple[Path, bool]:
+    """``--out DIR`` (made if missing; docs/images by default) and ``--large`` (大字模式) from the command line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(IMAGES))
+    parser.add_argument("--large", action="store_true", help="大字模式")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out, args.large
 
 
 def application(large: bool = False) -> QApplication:
@@ -23,6 +39,28 @@ def application(large: bool = False) -> QApplication:
     app = make()
     apply_look(app, large)
     return app
+
+
+@contextmanager
+def demo_window(app: QApplication, actor: str = "王文书") -> Iterator[tuple[Any, Any]]:
+    """(store, main window) over the small demo village in a temporary directory, shown at :data:`SIZE`;
+    closed and the directory removed afterwards."""
+    from app.demo import create_demo
+    from app.storage import open_store
+    from ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
+        store = open_store(Path(tmp) / "data")
+        create_demo(store, size="small")
+        window = MainWindow(store, actor=actor)
+        window.resize(*SIZE)
+        window.show()
+        try:
+            yield store, window
+        finally:
+            window.close()
+            settle(app)
+            store.close()
 
 
 def settle(app: QApplication, until: Callable[[], bool] = lambda: True, timeout: float = 30.0) -> None:

@@ -7,14 +7,25 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QItemSelectionModel, QModelIndex, QObject,
+                            QPersistentModelIndex, Qt, QTimer)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
+                               QWidget)
+
+from ui.style import BASE_POINT_SIZE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
 
 # how long typing must pause before a search box searches (Enter searches at once)
 SEARCH_DELAY_MS = 250
+
+
+def base_size() -> int:
+    """The application font's point size, which 大字模式 raises; screens derive their own sizes from it."""
+    app = QApplication.instance()
+    base = app.font().pointSize() if isinstance(app, QApplication) else BASE_POINT_SIZE
+    return base if base > 0 else BASE_POINT_SIZE
 
 
 def heading(text: str) -> QLabel:
@@ -110,6 +121,14 @@ class ListModel(QAbstractTableModel, Generic[Row]):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._title(self._columns(section))
         return None
+
+
+def select_row(table: QTableView, row: int) -> None:
+    """Make ``row`` the one selected row of ``table`` and scroll it into view."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(index)
 
 
 def search_timer(parent: QObject, search: Callable[[], None]) -> QTimer:

@@ -17,9 +17,7 @@ The categories (科目) are data: resources/catalogues/accounting-categories.jso
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import unicodedata
@@ -32,8 +30,8 @@ from typing import Any
 
 from app.finance.capital import fen_to_yuan, format_yuan
 from app.i18n import _
-from app.people.spreadsheet import (_BRACKETED, _OLE2, _ZIP, HEADER_SEARCH_ROWS, RosterFileError, RowError,
-                                    _header_key, _is_blank, _text, _xls_sheets, _xlsx_sheets)
+from app.people.spreadsheet import (_BRACKETED, HEADER_SEARCH_ROWS, RosterFileError, RowError, _header_key, _is_blank,
+                                    _text, csv_sheet, open_sheets)
 from app.resources import resource_path
 
 INCOME, EXPENSE = "income", "expense"
@@ -323,31 +321,17 @@ def read_ledger(path: Path, *, year: int | None = None, categories: Categories |
     """Read the first sheet with a ledger header and check every row."""
     path = Path(path)
     categories = categories or load_categories()
+    sheets = open_sheets(path, _csv_sheets, missing=_missing, busy=_busy)
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise LedgerFileError(_("找不到文件“{name}”,请重新选择。").format(name=path.name)) from None
-    except OSError:
-        raise LedgerFileError(
-            _("无法打开文件“{name}”:它可能正被其他程序占用。请关闭 Excel 或 WPS 后再试。").format(name=path.name)) from None
-    try:
-        if head.startswith(_ZIP):
-            sheets = _xlsx_sheets(path)
-        elif head.startswith(_OLE2):
-            sheets = _xls_sheets(path)
-        else:
-            sheets = _csv_sheets(path)
-        try:
-            return _parse_sheets(sheets, path, year, categories)
-        finally:
-            sheets.close()
+        return _parse_sheets(sheets, path, year, categories)
     except RosterFileError as exc:  # the shared readers' messages are about the file, not about rosters
         raise LedgerFileError(str(exc)) from exc
     except FinanceError:
         raise
     except Exception as exc:  # a damaged file can fail anywhere inside the readers
         raise _unreadable(path) from exc
+    finally:
+        sheets.close()
 
 
 def _unreadable(path: Path) -> LedgerFileError:
@@ -355,29 +339,22 @@ def _unreadable(path: Path) -> LedgerFileError:
                              "请用 Excel 或 WPS 打开它,另存为 .xlsx 格式后再导入。").format(name=path.name))
 
 
+def _missing(path: Path) -> LedgerFileError:
+    return LedgerFileError(_("找不到文件“{name}”,请重新选择。").format(name=path.name))
+
+
+def _busy(path: Path) -> LedgerFileError:
+    return LedgerFileError(
+        _("无法打开文件“{name}”:它可能正被其他程序占用。请关闭 Excel 或 WPS 后再试。").format(name=path.name))
+
+
+def _web_page(path: Path) -> LedgerFileError:
+    return LedgerFileError(_("“{name}”其实是网页格式,不是真正的表格。请用 Excel 或 WPS 打开它,另存为 .xlsx 格式后再导入。").format(
+        name=path.name))
+
+
 def _csv_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise _unreadable(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise LedgerFileError(_("“{name}”其实是网页格式,不是真正的表格。请用 Excel 或 WPS 打开它,另存为 .xlsx 格式后再导入。").format(
-            name=path.name))
-    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 reads every GBK file and more
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _unreadable(path)
-    delimiter = ","
-    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
-        if "摘要" in line:
-            counts = {d: line.count(d) for d in (",", "\t", ";", "\uff0c")}
-            best = max(counts, key=lambda d: counts[d])
-            delimiter = best if counts[best] else ","
-            break
-    yield path.stem, enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    return csv_sheet(path, "摘要", unreadable=_unreadable, web_page=_web_page)
 
 
 @dataclass

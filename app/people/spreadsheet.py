@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,22 +141,7 @@ def read_roster(path: Path, *, existing_ids: Collection[str] = ()) -> RosterPars
     one of them is reported instead of being imported twice.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise RosterFileError(_("找不到文件“{name}”，请重新选择。").format(name=path.name)) from None
-    except OSError:
-        raise RosterFileError(
-            _("无法打开文件“{name}”：它可能正被其他程序占用。请关闭 Excel 或 WPS 后再试。").format(name=path.name)
-        ) from None
-
-    if head.startswith(_ZIP):
-        sheets = _xlsx_sheets(path)
-    elif head.startswith(_OLE2):
-        sheets = _xls_sheets(path)
-    else:
-        sheets = _csv_sheets(path)
+    sheets = open_sheets(path, _csv_sheets, missing=_missing, busy=_busy)
     try:
         return _parse_sheets(sheets, path, existing_ids)
     except RosterFileError:
@@ -167,6 +152,24 @@ def read_roster(path: Path, *, existing_ids: Collection[str] = ()) -> RosterPars
         sheets.close()
 
 
+def _missing(path: Path) -> RosterFileError:
+    return RosterFileError(_("找不到文件“{name}”，请重新选择。").format(name=path.name))
+
+
+def _busy(path: Path) -> RosterFileError:
+    return RosterFileError(
+        _("无法打开文件“{name}”：它可能正被其他程序占用。请关闭 Excel 或 WPS 后再试。").format(name=path.name)
+    )
+
+
+def _web_page(path: Path) -> RosterFileError:
+    return RosterFileError(
+        _("“{name}”其实是网页格式，不是真正的表格。请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后再导入。").format(
+            name=path.name
+        )
+    )
+
+
 def _unreadable(path: Path) -> RosterFileError:
     return RosterFileError(
         _(
@@ -174,6 +177,28 @@ def _unreadable(path: Path) -> RosterFileError:
             "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后再导入。"
         ).format(name=path.name)
     )
+
+
+def open_sheets(path: Path, csv_sheets: Callable[[Path], Iterator[tuple[str, Rows]]], *,
+                missing: Callable[[Path], Exception], busy: Callable[[Path], Exception]) -> Iterator[tuple[str, Rows]]:
+    """The sheets of ``path`` as (name, numbered rows), read lazily.
+
+    The kind of file is told by its first bytes, not its name: clerks rename .xls to .xlsx and
+    save CSV under any name. ``csv_sheets`` reads anything that is not a workbook; ``missing``
+    and ``busy`` make the error for a file that is not there or cannot be opened.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise missing(path) from None
+    except OSError:
+        raise busy(path) from None
+    if head.startswith(_ZIP):
+        return _xlsx_sheets(path)
+    if head.startswith(_OLE2):
+        return _xls_sheets(path)
+    return csv_sheets(path)
 
 
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
@@ -235,30 +260,34 @@ def _xls_rows(sheet: Any, datemode: int) -> Rows:
 
 
 def _csv_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
+    return csv_sheet(path, "姓名", unreadable=_unreadable, web_page=_web_page)
+
+
+def csv_sheet(path: Path, marker: str, *, unreadable: Callable[[Path], Exception],
+              web_page: Callable[[Path], Exception]) -> Iterator[tuple[str, Rows]]:
+    """A CSV file as one sheet named after the file; ``marker`` is a word of its header row,
+    which tells the delimiter. ``unreadable`` and ``web_page`` make the errors for a file that
+    is not text, or is a web page saved under a spreadsheet's name."""
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise _unreadable(path)
+        raise unreadable(path)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise RosterFileError(
-            _("“{name}”其实是网页格式，不是真正的表格。请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后再导入。").format(
-                name=path.name
-            )
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
+        raise web_page(path)
+    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 reads every GBK file and more
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
     else:
-        raise _unreadable(path)
-    delimiter = _guess_delimiter(text)
+        raise unreadable(path)
+    delimiter = _guess_delimiter(text, marker)
     yield path.stem, enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
 
 
-def _guess_delimiter(text: str) -> str:
+def _guess_delimiter(text: str, marker: str) -> str:
     for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
-        if "姓名" in line:
+        if marker in line:
             counts = {d: line.count(d) for d in (",", "\t", ";", "，")}
             best = max(counts, key=lambda d: counts[d])
             return best if counts[best] else ","

@@ -7,26 +7,20 @@ dropped by a generation number.
 
 from __future__ import annotations
 
-import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from shiboken6 import isValid
 
 from app.certificates.models import ISSUED, PENDING, VOIDED
 from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
 from app.storage import Store
 from ui.certificates import actions
+from ui.paged_model import PagedModel
 from ui.style import ACCENT, ERROR, MUTED
-from ui.tasks import Task
-from ui.widgets import AnyIndex, ListModel
-
-log = logging.getLogger(__name__)
-
-PAGE = 200
+from ui.widgets import AnyIndex
 GREY = "#8a8a8a"
 
 
@@ -60,99 +54,11 @@ def state_text(row: RegisterRow) -> str:
 _CENTRED = {Columns.PRINTS, Columns.STATE, Columns.DATE}
 
 
-class RegisterModel(ListModel[RegisterRow]):
+class RegisterModel(PagedModel[RegisterRow, RegisterQuery]):
     """Rows matching a :class:`RegisterQuery`; ``loaded`` after each answer, ``loadFailed`` with the error."""
 
-    loaded = Signal()
-    loadFailed = Signal(object)
-
     def __init__(self, store: Store, parent: Any = None) -> None:
-        super().__init__(Columns, column_title, parent)
-        self._store = store
-        self._query: RegisterQuery | None = None
-        self._total = 0
-        self._exhausted = True
-        self._fetching = False
-        self._generation = 0
-        self.loading = False
-
-    @property
-    def query(self) -> RegisterQuery | None:
-        return self._query
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def rows(self) -> list[RegisterRow]:
-        return list(self._rows)
-
-    def row_of(self, certificate_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == certificate_id), None)
-
-    def set_query(self, query: RegisterQuery, *, keep: int = 0) -> Task:
-        """Read the first rows matching ``query`` (at least ``keep`` of them, so a refresh does not jump)."""
-        self._query = query
-        self._generation += 1
-        generation = self._generation
-        limit = max(PAGE, -(-keep // PAGE) * PAGE)
-        self.loading = True
-        store = self._store
-        return (Task(lambda _ctx: actions.read_register(store, query, 0, limit))
-                .success(lambda page: self._reset(page, limit, generation))
-                .failure(lambda exc: self._failed(exc, generation)).run())
-
-    def refresh(self) -> Task | None:
-        if self._query is None:
-            return None
-        return self.set_query(self._query, keep=len(self._rows))
-
-    def _reset(self, page: actions.RegisterPage, limit: int, generation: int) -> None:
-        if not isValid(self) or generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._total = page.total
-        self._exhausted = len(page.rows) < limit
-        self._fetching = False
-        self.endResetModel()
-        self.loading = False
-        self.loaded.emit()
-
-    def _failed(self, exc: BaseException, generation: int) -> None:
-        if not isValid(self) or generation != self._generation:
-            return
-        log.error("reading the register failed", exc_info=exc)
-        self._fetching = False
-        self._exhausted = True  # stop asking; the view would otherwise retry on every scroll
-        self.loading = False
-        self.loadFailed.emit(exc)
-
-    # ------------------------------------------------------------ lazy loading
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802,B008 - Qt's name
-        return not parent.isValid() and not self._exhausted and not self._fetching
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802,B008
-        if parent.isValid() or self._exhausted or self._fetching or self._query is None:
-            return
-        self._fetching = True
-        generation, query, start, store = self._generation, self._query, len(self._rows), self._store
-        (Task(lambda _ctx: actions.read_register(store, query, start, PAGE))
-         .success(lambda page: self._append(page, start, generation))
-         .failure(lambda exc: self._failed(exc, generation)).run())
-
-    def _append(self, page: actions.RegisterPage, start: int, generation: int) -> None:
-        if not isValid(self) or generation != self._generation or start != len(self._rows):
-            return
-        self._fetching = False
-        self._exhausted = len(page.rows) < PAGE
-        if page.rows:
-            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-        self.loaded.emit()
+        super().__init__(store, actions.read_register, "register", Columns, column_title, parent)
 
     # ------------------------------------------------------------ Qt model
 

@@ -13,12 +13,13 @@ says why (posted notices are corrected by a new notice, never edited).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLayout, QLineEdit,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 from shiboken6 import isValid
 
@@ -54,6 +55,21 @@ def default_period(item: CatalogueItem, today: dt.date) -> str:
         return ""
     before = period_for(item, current.start - dt.timedelta(days=1))
     return before.key if before is not None else current.key
+
+
+def _part(title: str, content: QWidget | QLayout, below: QWidget | None = None) -> QWidget:
+    """One part of the notice under its heading; ``below`` is the line that says what is wrong with it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widgets.heading(title))
+    if isinstance(content, QLayout):
+        layout.addLayout(content)
+    else:
+        layout.addWidget(content, 1)
+    if below is not None:
+        layout.addWidget(below)
+    return box
 
 
 class NoticeEditor(QWidget):
@@ -136,29 +152,11 @@ class NoticeEditor(QWidget):
         files_buttons.addStretch(1)
         files_row.addLayout(files_buttons)
 
-        body_box = QWidget()
-        body_layout = QVBoxLayout(body_box)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addWidget(widgets.heading(_("正文")))
-        body_layout.addWidget(self.body_edit, 1)
-        body_layout.addWidget(self.body_error)
-        tables_box = QWidget()
-        tables_layout = QVBoxLayout(tables_box)
-        tables_layout.setContentsMargins(0, 0, 0, 0)
-        tables_layout.addWidget(widgets.heading(_("表格")))
-        tables_layout.addWidget(self.tables, 1)
-        tables_layout.addWidget(self.tables_error)
-        files_box = QWidget()
-        files_layout = QVBoxLayout(files_box)
-        files_layout.setContentsMargins(0, 0, 0, 0)
-        files_layout.addWidget(widgets.heading(_("照片和附件")))
-        files_layout.addLayout(files_row)
-
         parts = QSplitter(Qt.Orientation.Vertical)
         parts.setChildrenCollapsible(False)
-        parts.addWidget(body_box)
-        parts.addWidget(tables_box)
-        parts.addWidget(files_box)
+        parts.addWidget(_part(_("正文"), self.body_edit, self.body_error))
+        parts.addWidget(_part(_("表格"), self.tables, self.tables_error))
+        parts.addWidget(_part(_("照片和附件"), files_row))
         parts.setStretchFactor(0, 3)
         parts.setStretchFactor(1, 3)
         parts.setStretchFactor(2, 1)
@@ -431,18 +429,11 @@ class NoticeEditor(QWidget):
     def save(self) -> Task | None:
         if self.read_only:
             return None
-        self._clear_errors()
-        store, actor, nid, draft = self.store, self.actor, self.notice.id if self.notice else None, self.draft()
-        self._task = Task(lambda _ctx: actions.save(store, actor, nid, draft), write=True) \
-            .success(self._saved).failure(self._show_error).disabling(self.save_button, self.submit_button).run()
-        return self._task
+        return self._write(actions.save, self._saved)
 
     def _saved(self, info: NoticeInfo) -> None:
-        if not isValid(self):
-            return
-        self.open_notice(info)
-        show_message(self.status, _("已保存“{title}”。").format(title=info.title), "ok")
-        self.saved.emit(info)
+        if self._written(info, _("已保存“{title}”。").format(title=info.title)):
+            self.saved.emit(info)
 
     def save_and_submit(self) -> Task | None:
         if self.read_only:
@@ -451,19 +442,29 @@ class NoticeEditor(QWidget):
                 "把“{title}”送村务监督委员会审核吗?\n送审后就不能再修改;监委会退回后才能修改。").format(
                 title=self.title_edit.text().strip() or _("(无标题)")), _("送审"), _("先不送")):
             return None
-        self._clear_errors()
-        store, actor, nid, draft = self.store, self.actor, self.notice.id if self.notice else None, self.draft()
-        self._task = Task(lambda _ctx: actions.save_and_submit(store, actor, nid, draft), write=True) \
-            .success(self._submitted).failure(self._show_error).disabling(self.save_button, self.submit_button).run()
-        return self._task
+        return self._write(actions.save_and_submit, self._submitted)
 
     def _submitted(self, info: NoticeInfo) -> None:
+        if self._written(info, _("已送监委会审核。审核后请在列表里点“记录审核…”。")):
+            self.saved.emit(info)
+            self.submitted.emit(info)
+
+    def _write(self, action: Callable[[Store, str, int | None, NoticeDraft], NoticeInfo],
+               done: Callable[[NoticeInfo], None]) -> Task:
+        """Run ``action`` on the draft on a worker, with both buttons off until it answers."""
+        self._clear_errors()
+        store, actor, nid, draft = self.store, self.actor, self.notice.id if self.notice else None, self.draft()
+        self._task = Task(lambda _ctx: action(store, actor, nid, draft), write=True) \
+            .success(done).failure(self._show_error).disabling(self.save_button, self.submit_button).run()
+        return self._task
+
+    def _written(self, info: NoticeInfo, said: str) -> bool:
+        """Show the notice as stored now and say so; False if the editor has been closed meanwhile."""
         if not isValid(self):
-            return
+            return False
         self.open_notice(info)
-        show_message(self.status, _("已送监委会审核。审核后请在列表里点“记录审核…”。"), "ok")
-        self.saved.emit(info)
-        self.submitted.emit(info)
+        show_message(self.status, said, "ok")
+        return True
 
     def fill_from_template(self) -> Task | None:
         item = self._item()

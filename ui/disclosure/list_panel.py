@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 from shiboken6 import isValid
@@ -26,7 +26,7 @@ from ui.disclosure.notice_model import Columns, NoticeListModel, posted_text
 from ui.errors import message_for, show_error
 from ui.style import message_label, show_message
 from ui.tasks import Task
-from ui.widgets import record_table, search_timer, selectable, size_columns
+from ui.widgets import record_table, search_timer, select_row, selectable, size_columns
 
 ALL = ""
 PUBLISHED_FILTER = "published"
@@ -414,10 +414,7 @@ class ListPanel(QWidget):
         row = self.model.row_of(notice_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        select_row(self.table, row)
         return True
 
     def _selection_changed(self) -> None:

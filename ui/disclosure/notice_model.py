@@ -7,26 +7,20 @@ generation number, so the last search typed is the one shown.
 
 from __future__ import annotations
 
-import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from shiboken6 import isValid
 
 from app.disclosure.models import APPROVED, ARCHIVED, DRAFT, POSTED, RETURNED, REVIEWED, SUBMITTED
 from app.disclosure.service import NoticeQuery, NoticeSummary
 from app.i18n import _
 from app.storage import Store
 from ui.disclosure import actions
+from ui.paged_model import PagedModel
 from ui.style import ACCENT, ERROR, MUTED, OK
-from ui.tasks import Task
-from ui.widgets import AnyIndex, ListModel
-
-log = logging.getLogger(__name__)
-
-PAGE = 200
+from ui.widgets import AnyIndex
 
 
 class Columns(IntEnum):
@@ -70,96 +64,11 @@ def display(n: NoticeSummary, column: Columns) -> str:
     return ""
 
 
-class NoticeListModel(ListModel[NoticeSummary]):
+class NoticeListModel(PagedModel[NoticeSummary, NoticeQuery]):
     """Rows for a query; ``loaded`` after each answer, ``loadFailed`` with the error."""
 
-    loaded = Signal()
-    loadFailed = Signal(object)
-
     def __init__(self, store: Store, parent: Any = None) -> None:
-        super().__init__(Columns, column_title, parent)
-        self._store = store
-        self._query: NoticeQuery | None = None
-        self._total = 0
-        self._exhausted = True
-        self._fetching = False
-        self._generation = 0
-        self.loading = False
-
-    @property
-    def query(self) -> NoticeQuery | None:
-        return self._query
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def rows(self) -> list[NoticeSummary]:
-        return list(self._rows)
-
-    def row_of(self, notice_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == notice_id), None)
-
-    def set_query(self, query: NoticeQuery, *, keep: int = 0) -> Task:
-        self._query = query
-        self._generation += 1
-        generation = self._generation
-        limit = max(PAGE, -(-keep // PAGE) * PAGE)
-        self.loading = True
-        store = self._store
-        return (Task(lambda _ctx: actions.read_page(store, query, 0, limit))
-                .success(lambda page: self._reset(page, limit, generation))
-                .failure(lambda exc: self._failed(exc, generation)).run())
-
-    def refresh(self) -> Task | None:
-        if self._query is None:
-            return None
-        return self.set_query(self._query, keep=len(self._rows))
-
-    def _reset(self, page: actions.NoticePage, limit: int, generation: int) -> None:
-        if not isValid(self) or generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._total = page.total
-        self._exhausted = len(page.rows) < limit
-        self._fetching = False
-        self.endResetModel()
-        self.loading = False
-        self.loaded.emit()
-
-    def _failed(self, exc: BaseException, generation: int) -> None:
-        if not isValid(self) or generation != self._generation:
-            return
-        log.error("reading the notices failed", exc_info=exc)
-        self._fetching = False
-        self._exhausted = True
-        self.loading = False
-        self.loadFailed.emit(exc)
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802,B008 - Qt's name
-        return not parent.isValid() and not self._exhausted and not self._fetching
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802,B008
-        if parent.isValid() or self._exhausted or self._fetching or self._query is None:
-            return
-        self._fetching = True
-        generation, query, start, store = self._generation, self._query, len(self._rows), self._store
-        (Task(lambda _ctx: actions.read_page(store, query, start, PAGE))
-         .success(lambda page: self._append(page, start, generation))
-         .failure(lambda exc: self._failed(exc, generation)).run())
-
-    def _append(self, page: actions.NoticePage, start: int, generation: int) -> None:
-        if not isValid(self) or generation != self._generation or start != len(self._rows):
-            return
-        self._fetching = False
-        self._exhausted = len(page.rows) < PAGE
-        if page.rows:
-            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-        self.loaded.emit()
+        super().__init__(store, actions.read_page, "notices", Columns, column_title, parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

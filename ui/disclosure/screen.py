@@ -31,18 +31,10 @@ from ui.disclosure.editor import NoticeEditor
 from ui.disclosure.list_panel import ListPanel
 from ui.disclosure.preview import PrintPreviewDialog
 from ui.errors import message_for, show_error
-from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, TEXT, show_message
+from ui.style import ACCENT, ACCENT_TEXT, BORDER, TEXT, show_message
 from ui.tasks import LatestRead, Task
 
 CALENDAR, NOTICES, EDITOR = range(3)
-
-
-def base_size() -> int:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    base = app.font().pointSize() if isinstance(app, QApplication) else BASE_POINT_SIZE
-    return base if base > 0 else BASE_POINT_SIZE
 
 
 def style_sheet(base: int) -> str:
@@ -459,7 +451,7 @@ class DisclosureScreen(QWidget):
             self._restyle()
 
     def _restyle(self) -> None:
-        base = base_size()
+        base = widgets.base_size()
         if base == self._styled_base:
             return
         self._styled_base = base

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +30,7 @@ from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
 from ui.tasks import Task, TaskContext
-from ui.widgets import record_table, search_timer, size_columns
+from ui.widgets import record_table, search_timer, select_row, size_columns
 
 MASK_IDS_SETTING = "mask_ids"
 # widest text each column usually holds; measured with the window's font so larger type widens the table
@@ -247,10 +247,7 @@ class ResidentsScreen(QWidget):
         row = self.model.row_of(resident_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(index)
+        select_row(self.table, row)
         return True
 
     def _update_buttons(self) -> None:

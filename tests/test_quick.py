@@ -32,3 +32,20 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
     fast = [(p.applicant_name, p.kind_name, p.due_date, p.days_left) for p in pending_certificates(store.db_path, today)]
     assert fast == slow and len(fast) > 0
     store.close()
+
+
+def test_quick_disclosure_due_matches_the_service_on_a_demo_village(tmp_path):
+    from app.disclosure.service import due_entries
+    from app.storage.quick import disclosure_due
+
+    store = open_store(tmp_path / "v")
+    create_demo(store, size="small", seed=4)
+    today = dt.date.today()
+    try:
+        with store.read() as s:
+            expected = [(e.item.code, e.period.key, e.state, e.days_left) for e in due_entries(s, store.data_dir, today)]
+        got = [(e.item.code, e.period.key, e.state, e.days_left)
+               for e in disclosure_due(store.db_path, store.data_dir, today)]
+    finally:
+        store.close()
+    assert expected and got == expected

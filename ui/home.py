@@ -92,10 +92,11 @@ def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
 
 
 def load_disclosure_due(store: Store) -> list:
-    """Due and overdue disclosure items, the most urgent first (runs on a worker, loads SQLAlchemy)."""
-    from ui.disclosure.actions import read_due
+    """Due and overdue disclosure items, the most urgent first (on a worker, with plain sqlite3:
+    the first screen must not wait for SQLAlchemy)."""
+    from app.storage.quick import disclosure_due
 
-    return read_due(store)
+    return disclosure_due(store.db_path, store.data_dir)
 
 
 def due_text(e) -> str:  # type: ignore[no-untyped-def]

@@ -390,3 +390,12 @@ def _parse_item(doc: Any, index: int, settings: dict[str, Any], bad: Any) -> Cat
                          deadline_days=numbers["deadline_days"], min_days=numbers["min_days"], template=template,
                          legal_basis=text("legal_basis"), finance=finance, applies=applies,
                          note=text("note", required=False))
+
+
+def village_catalogue(data_dir: Path | None, on: dt.date | None = None) -> Catalogue:
+    """The catalogue in force on ``on`` with the village's own numbers (settings.json "disclosure")."""
+    from app.config import load_settings
+
+    catalogue = load_catalogue(data_dir, on)
+    overrides = load_settings(data_dir).get("disclosure", {}) if data_dir else {}
+    return apply_overrides(catalogue, overrides) if overrides else catalogue

@@ -620,14 +620,7 @@ def rebuild_search(session: Session) -> int:
 
 # ---------------------------------------------------------------- the catalogue as this village uses it
 
-def village_catalogue(data_dir: Path | None, on: dt.date | None = None):  # type: ignore[no-untyped-def]
-    """The catalogue in force on ``on`` with the village's own numbers (settings.json "disclosure")."""
-    from app.config import load_settings
-    from app.disclosure.catalogue import apply_overrides, load_catalogue
-
-    catalogue = load_catalogue(data_dir, on)
-    overrides = load_settings(data_dir).get("disclosure", {}) if data_dir else {}
-    return apply_overrides(catalogue, overrides) if overrides else catalogue
+from app.disclosure.catalogue import village_catalogue  # noqa: E402,F401 - callers find it with the service
 
 
 def due_entries(session: Session, data_dir: Path | None, on: dt.date):  # type: ignore[no-untyped-def]

@@ -99,3 +99,33 @@ def pending_certificates(db_path: Path, today: dt.date | None = None) -> list[Pe
         d = dt.date.fromisoformat(due)
         out.append(PendingCertificate(name, kind, d, (d - today).days))
     return out
+
+
+def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None = None) -> list:
+    """Due and overdue disclosure items for the home screen, without SQLAlchemy.
+
+    Mirrors app.disclosure.service.due_entries (tests/test_quick.py holds them equal): the same
+    postings, the same start of the village's record, the same calendar function.
+    """
+    from app.disclosure.calendar import PostedNotice, due_on
+    from app.disclosure.catalogue import village_catalogue
+
+    today = today or dt.date.today()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = con.execute("SELECT item_code, period_key, posted_from, number, corrects_id FROM notices "
+                           "WHERE state IN ('posted', 'archived') AND item_code != ''").fetchall()
+        first_event = con.execute("SELECT time FROM events WHERE seq = 1").fetchone()
+        first_post = con.execute("SELECT min(posted_from) FROM notices WHERE state IN ('posted', 'archived')"
+                                 ).fetchone()[0]
+    except sqlite3.OperationalError:  # a store from before disclosure existed
+        return []
+    finally:
+        con.close()
+    posted = [PostedNotice(item_code=i, period_key=p, posted_on=dt.date.fromisoformat(d), number=n or "",
+                           corrects=c is not None) for i, p, d, n, c in rows]
+    starts = [dt.date.fromisoformat(first_event[0][:10])] if first_event else []
+    if first_post:
+        starts.append(dt.date.fromisoformat(first_post))
+    catalogue = village_catalogue(data_dir, today)
+    return due_on(catalogue, posted, today, settings=catalogue.settings, since=min(starts) if starts else None)

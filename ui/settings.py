@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +55,9 @@ def backup_line(info: BackupInfo) -> str:
 class SettingsData:
     village: VillageInfo | None
     backups: list[BackupInfo]
+
+
+DISCLOSURE_SETTING = "disclosure"
 
 
 def update_setting(data_dir: Path, key: str, value: object) -> None:
@@ -136,6 +140,27 @@ class SettingsScreen(QWidget):
         display_layout.addWidget(self.large_text_check)
         display_layout.addLayout(lang_row)
 
+        # -- disclosure: the numbers Art. 30 and the county leave to the village
+        disclosure, disclosure_layout = _section(_("村务公开"))
+        own = settings.get(DISCLOSURE_SETTING, {}) if isinstance(settings.get(DISCLOSURE_SETTING), dict) else {}
+        self.monthly_check = QCheckBox(_("财务收支每月公开一次(集体财务往来较多的村)"))
+        self.monthly_check.setChecked(bool(own.get("finance_monthly", False)))
+        self.monthly_check.toggled.connect(lambda on: self.set_disclosure("finance_monthly", on))
+        self.threshold_spin = QSpinBox()
+        self.threshold_spin.setRange(0, 10_000_000)
+        self.threshold_spin.setSingleStep(500)
+        self.threshold_spin.setGroupSeparatorShown(True)
+        self.threshold_spin.setSuffix(_(" 元"))
+        self.threshold_spin.setValue(int(float(str(own.get("finance_threshold", "1000")) or 1000)))
+        self.threshold_spin.editingFinished.connect(
+            lambda: self.set_disclosure("finance_threshold", str(self.threshold_spin.value())))
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(QLabel(_("财务公开中单笔列出明细的金额(以上,含本数):")))
+        threshold_row.addWidget(self.threshold_spin)
+        threshold_row.addStretch(1)
+        disclosure_layout.addWidget(self.monthly_check)
+        disclosure_layout.addLayout(threshold_row)
+
         # -- backups
         backup, backup_layout = _section(_("备份"))
         where = QLabel(_("本软件每天自动备份一次,保存在 {path}").format(path=store.backup_dir))
@@ -167,7 +192,7 @@ class SettingsScreen(QWidget):
         body_layout.setContentsMargins(32, 24, 32, 24)
         body_layout.setSpacing(12)
         body_layout.addWidget(title)
-        for section in (profile, display, backup):
+        for section in (profile, display, disclosure, backup):
             body_layout.addWidget(section)
         body_layout.addStretch(1)
         page = QWidget()
@@ -282,6 +307,20 @@ class SettingsScreen(QWidget):
     def _language_chosen(self, _index: int) -> None:
         data_dir, code = self.store.data_dir, self.lang_combo.currentData()
         Task(lambda _ctx: update_setting(data_dir, LANG_SETTING, code)).run()
+
+    def set_disclosure(self, key: str, value: object) -> None:
+        """One of the village's own disclosure numbers (settings.json "disclosure"); the calendar,
+        the home screen and new financial drafts use it from now on."""
+        data_dir = self.store.data_dir
+
+        def save(_ctx: object) -> None:
+            settings = load_settings(data_dir)
+            own = settings.get(DISCLOSURE_SETTING)
+            own = dict(own) if isinstance(own, dict) else {}
+            own[key] = value
+            update_setting(data_dir, DISCLOSURE_SETTING, own)
+
+        Task(save, write=True).run()  # one at a time: each reads, changes and rewrites settings.json
 
     # ------------------------------------------------------------ backups
 

@@ -530,3 +530,24 @@ def test_qt_own_buttons_speak_chinese(qtbot):
         assert QCoreApplication.translate("QFileDialog", "Open") == "打开"
     finally:
         app.removeTranslator(app._cunwu_qt_translator)
+
+
+def test_disclosure_numbers_set_on_the_settings_screen_change_the_catalogue_in_use(qtbot, village):
+    from app.disclosure.service import village_catalogue
+
+    screen = _settings(qtbot, village)
+    assert screen.threshold_spin.value() == 1000
+    screen.threshold_spin.setValue(2500)
+    screen.threshold_spin.editingFinished.emit()
+    screen.monthly_check.setChecked(True)
+
+    def saved() -> bool:
+        s = village_catalogue(village.data_dir).settings
+        return s.get("finance_threshold") == "2500" and s.get("finance_monthly") is True
+
+    qtbot.waitUntil(saved, timeout=TASK_MS)
+    catalogue = village_catalogue(village.data_dir)
+    monthly = [i.code for i in catalogue.applicable(catalogue.settings) if i.finance and i.frequency == "monthly"]
+    assert monthly  # 财务收支 now falls due every month
+    again = _settings(qtbot, village)
+    assert again.threshold_spin.value() == 2500 and again.monthly_check.isChecked()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QItemSelectionModel, QModelIndex, QObject,
-                            QPersistentModelIndex, Qt, QTimer)
+from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
+                            QObject, QPersistentModelIndex, Qt, QTimer)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -26,6 +26,36 @@ def base_size() -> int:
     app = QApplication.instance()
     base = app.font().pointSize() if isinstance(app, QApplication) else BASE_POINT_SIZE
     return base if base > 0 else BASE_POINT_SIZE
+
+
+class FollowsTextSize:
+    """Mixin (before QWidget) for a screen whose own style sheet is derived from the base size.
+
+    ``restyle()`` calls ``apply_text_size(base)`` when the base size changed since
+    the last time; a font or style change (大字模式) restyles once it has settled.
+    """
+
+    _styled_base = 0
+
+    def apply_text_size(self, base: int) -> None:
+        raise NotImplementedError
+
+    def restyle(self) -> None:
+        base = base_size()
+        if base != self._styled_base:
+            self._styled_base = base
+            self.apply_text_size(base)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self._restyle_if_alive)
+        super().changeEvent(event)  # type: ignore[misc]
+
+    def _restyle_if_alive(self) -> None:
+        from shiboken6 import isValid
+
+        if isValid(self):
+            self.restyle()
 
 
 def heading(text: str) -> QLabel:

@@ -18,6 +18,23 @@ class CliError(Exception):
     """A failure to report as one line and a non-zero exit."""
 
 
+def village_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The store of ``--data-dir``, refusing when the village has not been set up."""
+    store = _open(args)
+    _need_village(store)
+    return store
+
+
+def pdf_output(value: str, wrong_suffix: str) -> Path:
+    """Where to write a PDF the command prints; ``wrong_suffix`` says what to type instead."""
+    path = Path(value).expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise CliError(wrong_suffix)
+    if not path.parent.is_dir():
+        raise CliError(_("文件夹 {dir} 不存在。").format(dir=path.parent))
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cunwu", description=_("村务:村委会的村务公开、会议记录、证明开具与村民信息管理。"))
     p.add_argument("--data-dir", help=_("数据目录(默认在用户数据目录;也可用环境变量 CUNWU_DATA_DIR)"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli import CliError, pdf_output, village_store
 from app.i18n import _
 
 
@@ -77,27 +78,13 @@ def _add_check_args(a: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _fail(message: str) -> Exception:
-    from app.cli import CliError
-
-    return CliError(message)
-
-
-def _village_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.cli import _need_village, _open
-
-    store = _open(args)
-    _need_village(store)
-    return store
-
-
 def _catalogues(data_dir: Path):  # type: ignore[no-untyped-def]
     from app.certificates.catalogue import CatalogueError, load_catalogues
 
     try:
         return load_catalogues(data_dir)
     except CatalogueError as exc:
-        raise _fail(str(exc)) from exc
+        raise CliError(str(exc)) from exc
 
 
 def _who(args: argparse.Namespace) -> str:
@@ -134,23 +121,12 @@ def _message(exc: BaseException) -> str:
     return str(getattr(exc, "message", "") or exc)
 
 
-def _pdf_path(value: str) -> Path:
-    path = Path(value).expanduser()
-    if path.suffix.lower() != ".pdf":
-        raise _fail(_("证明文件名要以 .pdf 结尾,例如 证明.pdf"))
-    if not path.parent.is_dir():
-        raise _fail(_("文件夹 {dir} 不存在。").format(dir=path.parent))
-    return path
-
-
-
-
 def _fields(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise _fail(_("填写项“{pair}”的格式应为 名称=内容,例如 --field address=第一村民小组12号").format(pair=pair))
+            raise CliError(_("填写项“{pair}”的格式应为 名称=内容,例如 --field address=第一村民小组12号").format(pair=pair))
         out[name.strip()] = value
     return out
 
@@ -164,7 +140,7 @@ def _check_and_approval(args: argparse.Namespace, store, on: dt.date):  # type: 
     with store.read() as s:
         approval = default_approver(s, on)
     if approval is None:
-        raise _fail(_("村民名册的职务里没有登记在任的村民委员会主任。请用 --approver 姓名 指明审批人。"))
+        raise CliError(_("村民名册的职务里没有登记在任的村民委员会主任。请用 --approver 姓名 指明审批人。"))
     return check, approval
 
 
@@ -175,7 +151,7 @@ def _print_in(store: Any, out: Path, work: Callable[[Any], Any]) -> Any:
     try:
         return print_after_commit(store, "cli", work, lambda _view: out)[0]
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
 
 
 # ---------------------------------------------------------------- commands
@@ -225,21 +201,21 @@ def _issue(args: argparse.Namespace) -> int:
                                           print_certificate)
     from app.sync.keys import ensure_village_key
 
-    store = _village_store(args)
+    store = village_store(args)
     cats = _catalogues(store.data_dir)
     today = dt.date.today()
     decision = cats.decide(args.kind, today)
     kind = decision.kind if decision.allowed else None  # a refused kind needs no file: it is only recorded
-    out = _pdf_path(args.output) if args.output else None
+    out = pdf_output(args.output, _("证明文件名要以 .pdf 结尾,例如 证明.pdf")) if args.output else None
     if kind is not None and kind.on_the_spot and out is None:
-        raise _fail(_("“{kind}”当场开具,请用 -o 文件名.pdf 指定证明写到哪里。").format(kind=kind.name))
+        raise CliError(_("“{kind}”当场开具,请用 -o 文件名.pdf 指定证明写到哪里。").format(kind=kind.name))
     if args.resident and args.applicant_name:
-        raise _fail(_("--resident 和 --applicant-name 只能用一个。"))
+        raise CliError(_("--resident 和 --applicant-name 只能用一个。"))
     try:
         with store.read() as s:
             rid = find_resident_by_id_number(s, args.resident) if args.resident else None
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
     applicant = Applicant(args.applicant_name, args.applicant_id) if args.applicant_name else None
     check, approval = _check_and_approval(args, store, today) if kind is not None and kind.on_the_spot else (None, None)
     request = IssueRequest(kind=args.kind, purpose=args.purpose, resident_id=rid, applicant=applicant,
@@ -257,7 +233,7 @@ def _issue(args: argparse.Namespace) -> int:
     outcome = _print_in(store, out or Path("."), work)
     if outcome.status == "refused":
         r = outcome.refusal
-        raise _fail(_("{reason} 请到:{authority}(已记录这次拒绝)").format(reason=r.reason, authority=r.authority))
+        raise CliError(_("{reason} 请到:{authority}(已记录这次拒绝)").format(reason=r.reason, authority=r.authority))
     c = outcome.certificate
     if outcome.status == "pending":
         print(_("已受理:{kind},申请人 {name},受理号 {id},应在 {due} 前办结。").format(
@@ -273,7 +249,7 @@ def _issue(args: argparse.Namespace) -> int:
 def _pending(args: argparse.Namespace) -> int:
     from app.certificates.service import list_pending
 
-    store = _village_store(args)
+    store = village_store(args)
     with store.read() as s:
         rows = list_pending(s)
     if not rows:
@@ -290,9 +266,9 @@ def _complete(args: argparse.Namespace) -> int:
     from app.certificates.service import complete_pending, print_certificate
     from app.sync.keys import ensure_village_key
 
-    store = _village_store(args)
+    store = village_store(args)
     cats = _catalogues(store.data_dir)
-    out = _pdf_path(args.output)
+    out = pdf_output(args.output, _("证明文件名要以 .pdf 结尾,例如 证明.pdf"))
     today = dt.date.today()
     check, approval = _check_and_approval(args, store, today)
     key = ensure_village_key(store.data_dir)
@@ -312,12 +288,12 @@ def _complete(args: argparse.Namespace) -> int:
 def _cancel(args: argparse.Namespace) -> int:
     from app.certificates.service import cancel_pending
 
-    store = _village_store(args)
+    store = village_store(args)
     try:
         with store.begin("cli") as s:
             c = cancel_pending(s, args.id, args.reason)
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
     print(_("已撤销受理号 {id}({kind},{name}),没有占用编号。").format(id=c.id, kind=c.kind_name, name=c.applicant_name))
     return 0
 
@@ -325,12 +301,12 @@ def _cancel(args: argparse.Namespace) -> int:
 def _void(args: argparse.Namespace) -> int:
     from app.certificates.service import void_certificate
 
-    store = _village_store(args)
+    store = village_store(args)
     try:
         with store.begin("cli") as s:
             c = void_certificate(s, args.serial, args.reason)
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
     print(_("已作废 {serial}。编号保留不再使用,台账里标明已作废。").format(serial=c.serial))
     return 0
 
@@ -338,8 +314,8 @@ def _void(args: argparse.Namespace) -> int:
 def _reprint(args: argparse.Namespace) -> int:
     from app.certificates.service import print_certificate
 
-    store = _village_store(args)
-    out = _pdf_path(args.output)
+    store = village_store(args)
+    out = pdf_output(args.output, _("证明文件名要以 .pdf 结尾,例如 证明.pdf"))
     who = _who(args)
 
     def work(s):  # type: ignore[no-untyped-def]
@@ -357,12 +333,12 @@ def _reprint(args: argparse.Namespace) -> int:
 def _register(args: argparse.Namespace) -> int:
     from app.certificates.register import RegisterQuery, export_register, print_rows
 
-    store = _village_store(args)
+    store = village_store(args)
     out = Path(args.output).expanduser()
     q = RegisterQuery(kind=args.kind, year=args.year, applicant=args.applicant, state=args.state or "")
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
-        raise _fail(_("台账文件名要以 .xlsx(导出 Excel)或 .pdf(打印表格)结尾,例如 证明台账.xlsx"))
+        raise CliError(_("台账文件名要以 .xlsx(导出 Excel)或 .pdf(打印表格)结尾,例如 证明台账.xlsx"))
     with store.read() as s:
         if suffix == ".xlsx":
             n = export_register(s, out, q)
@@ -373,7 +349,7 @@ def _register(args: argparse.Namespace) -> int:
             try:
                 render_register(out, title, rows, columns)
             except _user_errors() as exc:
-                raise _fail(_message(exc)) from exc
+                raise CliError(_message(exc)) from exc
             n = len(rows)
     print(_("已导出 {n} 条证明记录到 {path}").format(n=n, path=out))
     return 0
@@ -382,16 +358,16 @@ def _register(args: argparse.Namespace) -> int:
 def _serial_start(args: argparse.Namespace) -> int:
     from app.certificates.serials import set_start
 
-    store = _village_store(args)
+    store = village_store(args)
     cats = _catalogues(store.data_dir)
     kind = cats.find_approved(args.kind, dt.date.today())
     if kind is None:
-        raise _fail(_("现行清单里没有“{kind}”这种证明。").format(kind=args.kind))
+        raise CliError(_("现行清单里没有“{kind}”这种证明。").format(kind=args.kind))
     try:
         with store.begin("cli") as s:
             set_start(s, kind_code=kind.code, short=kind.short, year=args.year, start=args.start)
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
     from app.certificates.serials import format_serial
 
     print(_("{year} 年“{kind}”的第一个编号将是 {serial}").format(
@@ -408,7 +384,7 @@ def _verify(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     has_store, has_hub = (data_dir / DB_NAME).exists(), (hub_dir(data_dir) / CONFIG).exists()
     if not has_store and not has_hub:
-        raise _fail(_("{dir} 里既没有村务数据,也没有乡镇数据中心,无法核验。请用 --data-dir 指向本村或乡镇的数据目录。").format(
+        raise CliError(_("{dir} 里既没有村务数据,也没有乡镇数据中心,无法核验。请用 --data-dir 指向本村或乡镇的数据目录。").format(
             dir=data_dir))
     try:
         claimed = parse_payload(args.text)[0].village_code
@@ -419,7 +395,7 @@ def _verify(args: argparse.Namespace) -> int:
         if has_store:
             from app.certificates.register import verify_with_store
 
-            store = _village_store(args)
+            store = village_store(args)
             with store.read() as s:
                 from app.people.service import get_village
 
@@ -436,10 +412,10 @@ def _verify(args: argparse.Namespace) -> int:
             finally:
                 hub.close()
     except _user_errors() as exc:
-        raise _fail(_message(exc)) from exc
+        raise CliError(_message(exc)) from exc
     _show(result)
     if not result.ok:
-        raise _fail(_("证明无效({reason}):{message}").format(reason=result.reason, message=result.message))
+        raise CliError(_("证明无效({reason}):{message}").format(reason=result.reason, message=result.message))
     print(_("结果:真实有效(genuine)。{message}").format(message=result.message))
     return 0
 

@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from app.cli import CliError, pdf_output, village_store
 from app.i18n import _
 
 
@@ -37,36 +37,13 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
 
 
-def _fail(message: str) -> Exception:
-    from app.cli import CliError
-
-    return CliError(message)
-
-
-def _village_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.cli import _need_village, _open
-
-    store = _open(args)
-    _need_village(store)
-    return store
-
-
 def _date(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail(_("日期“{value}”看不懂,请写成 2026-11-05 这样。").format(value=value)) from None
-
-
-def _pdf_path(value: str) -> Path:
-    path = Path(value).expanduser()
-    if path.suffix.lower() != ".pdf":
-        raise _fail(_("文件名要以 .pdf 结尾,例如 公告.pdf"))
-    if not path.parent.is_dir():
-        raise _fail(_("文件夹 {dir} 不存在。").format(dir=path.parent))
-    return path
+        raise CliError(_("日期“{value}”看不懂,请写成 2026-11-05 这样。").format(value=value)) from None
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -83,12 +60,12 @@ def cmd_due(args: argparse.Namespace) -> int:
     from app.disclosure.service import due_entries
 
     on = _date(args.date)
-    store = _village_store(args)
+    store = village_store(args)
     try:
         with store.read() as s:
             entries = due_entries(s, store.data_dir, on)
     except _user_errors() as exc:
-        raise _fail(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     if not entries:
         print(_("截至 {date},没有待公开或已逾期的事项。").format(date=on.isoformat()))
         return 0
@@ -105,8 +82,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from app.disclosure.service import NoticeQuery, list_notices
 
     if args.state and args.state not in (*STATES, "published"):
-        raise _fail(_("状态“{state}”不对,可用的有:{states}").format(state=args.state, states=", ".join(STATES)))
-    store = _village_store(args)
+        raise CliError(_("状态“{state}”不对,可用的有:{states}").format(state=args.state, states=", ".join(STATES)))
+    store = village_store(args)
     with store.read() as s:
         rows = list_notices(s, NoticeQuery(text=args.search, category=args.category or "", state=args.state or "",
                                            period=args.period))
@@ -132,14 +109,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     from app.disclosure.printing import render_notice
     from app.disclosure.service import notice_view
 
-    out = _pdf_path(args.output)
-    store = _village_store(args)
+    out = pdf_output(args.output, _("文件名要以 .pdf 结尾,例如 公告.pdf"))
+    store = village_store(args)
     try:
         with store.read() as s:
             view = notice_view(s, args.id)
         pages = render_notice(view, out, paper=args.paper, landscape=args.landscape)
     except _user_errors() as exc:
-        raise _fail(str(getattr(exc, "message", "") or exc)) from exc
+        raise CliError(str(getattr(exc, "message", "") or exc)) from exc
     if view.draft:
         print(_("注意:这份还没有张贴,打印出来带有“草稿”字样。"))
     print(_("已打印 {pages} 页:{path}").format(pages=pages, path=out))
@@ -151,8 +128,8 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from app.disclosure.service import feedback_rows, get_notice
     from app.people.service import get_village
 
-    out = _pdf_path(args.output)
-    store = _village_store(args)
+    out = pdf_output(args.output, _("文件名要以 .pdf 结尾,例如 公告.pdf"))
+    store = village_store(args)
     try:
         with store.read() as s:
             notice = get_notice(s, args.id)
@@ -160,7 +137,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
                              feedback_rows(notice), out)
     except _user_errors() as exc:
-        raise _fail(str(getattr(exc, "message", "") or exc)) from exc
+        raise CliError(str(getattr(exc, "message", "") or exc)) from exc
     print(_("已打印 {n} 条村民意见:{path}").format(n=len(notice.feedback), path=out))
     return 0
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from app.cli import CliError, village_store
 from app.i18n import _
 
 
@@ -29,25 +30,11 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--all", action="store_true", help=_("逐笔列出全部收支"))
 
 
-def _fail(message: str) -> Exception:
-    from app.cli import CliError
-
-    return CliError(message)
-
-
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.cli import _need_village, _open
-
-    store = _open(args)
-    _need_village(store)
-    return store
-
-
 def _date(value: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(unicodedata.normalize("NFKC", value).strip())
     except ValueError:
-        raise _fail(_("{what}“{value}”看不懂,请写成 2026-03-31 这样的格式。").format(what=what, value=value)) from None
+        raise CliError(_("{what}“{value}”看不懂,请写成 2026-03-31 这样的格式。").format(what=what, value=value)) from None
 
 
 def _threshold(value: str) -> Decimal:
@@ -56,7 +43,7 @@ def _threshold(value: str) -> Decimal:
     except InvalidOperation:
         amount = Decimal(-1)
     if not amount.is_finite() or amount < 0:
-        raise _fail(_("--threshold 应为不小于 0 的金额(元),例如 1000。"))
+        raise CliError(_("--threshold 应为不小于 0 的金额(元),例如 1000。"))
     return amount
 
 
@@ -68,12 +55,12 @@ def _import(args: argparse.Namespace) -> int:
     from app.finance.ledger import FinanceError
     from app.finance.service import import_ledger, summary
 
-    store = _store(args)
+    store = village_store(args)
     try:
         with store.begin("cli") as s:
             report = import_ledger(s, Path(args.file).expanduser(), year=args.year, dry_run=args.dry_run)
     except FinanceError as exc:
-        raise _fail(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     print(summary(report))
     for e in report.errors:
         print(_("  第 {row} 行 [{col}]:{reason}。{fix}").format(row=e.row_number, col=e.column, reason=e.reason, fix=e.fix))
@@ -86,12 +73,12 @@ def _statement(args: argparse.Namespace) -> int:
 
     start, end = _date(args.start, _("开始日期")), _date(args.end, _("结束日期"))
     threshold = _threshold(args.threshold)
-    store = _store(args)
+    store = village_store(args)
     try:
         with store.read() as s:
             statement = build_statement(s, start, end, threshold=threshold, list_all=args.all)
     except FinanceError as exc:
-        raise _fail(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     print(statement_text(statement))
     return 0
 

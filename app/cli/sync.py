@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli import village_store
 from app.i18n import _
 
 
@@ -57,14 +58,6 @@ def _fail(exc: BaseException) -> Exception:
     return CliError(str(exc))
 
 
-def _village_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.cli import _need_village, _open
-
-    store = _open(args)
-    _need_village(store)
-    return store
-
-
 def _village(store) -> Any:  # type: ignore[no-untyped-def]
     from app.people.service import get_village
 
@@ -75,7 +68,7 @@ def _village(store) -> Any:  # type: ignore[no-untyped-def]
 def cmd_keys(args: argparse.Namespace) -> int:
     from app.sync.keys import KeyFileError, ensure_village_key, village_fingerprint, write_identity_file
 
-    store = _village_store(args)
+    store = village_store(args)
     v = _village(store)
     try:
         ensure_village_key(store.data_dir)  # a village set up before keys existed gets its key now
@@ -95,7 +88,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
 def cmd_township(args: argparse.Namespace) -> int:
     from app.sync.keys import KeyFileError, trust_township
 
-    store = _village_store(args)
+    store = village_store(args)
     try:
         key = trust_township(store.data_dir, Path(args.file).expanduser())
     except KeyFileError as exc:
@@ -108,7 +101,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     from app.sync.export import SyncError, export_bundle
     from app.sync.keys import KeyFileError, ensure_village_key
 
-    store = _village_store(args)
+    store = village_store(args)
     try:
         ensure_village_key(store.data_dir)
         result = export_bundle(store, Path(args.to).expanduser(), full=args.full)
@@ -126,7 +119,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 def cmd_receipt(args: argparse.Namespace) -> int:
     from app.sync.export import SyncError, import_receipt
 
-    store = _village_store(args)
+    store = village_store(args)
     try:
         r = import_receipt(store, Path(args.file).expanduser())
     except SyncError as exc:

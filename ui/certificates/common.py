@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.certificates.catalogue import ApprovedKind
 from app.i18n import _
-from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, ERROR, MUTED, OK, PANEL, TEXT
+from ui.style import ACCENT, ACCENT_TEXT, BORDER, ERROR, MUTED, OK, PANEL, TEXT
 
 if TYPE_CHECKING:
     from ui.certificates.actions import Printed
@@ -48,12 +48,6 @@ def set_kind(label: QWidget, name: str) -> None:
         label.setObjectName(name)
         label.style().unpolish(label)
         label.style().polish(label)
-
-
-def base_size() -> int:
-    app = QApplication.instance()
-    base = app.font().pointSize() if isinstance(app, QApplication) else BASE_POINT_SIZE
-    return base if base > 0 else BASE_POINT_SIZE
 
 
 def style_sheet(base: int) -> str:

@@ -9,7 +9,7 @@ takes effect without a restart.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -24,12 +24,12 @@ from ui.certificates.register_panel import RegisterPanel
 from ui.certificates.verify_panel import VerifyPanel
 from ui.errors import message_for
 from ui.tasks import LatestRead
-from ui.widgets import hint
+from ui.widgets import FollowsTextSize, hint
 
 ISSUE, PENDING, REGISTER, VERIFY, CATALOGUE = range(5)
 
 
-class CertificatesScreen(QWidget):
+class CertificatesScreen(FollowsTextSize, QWidget):
     """``CertificatesScreen(store, actor=...)``; :meth:`refresh` reads everything again.
 
     ``context_loaded`` carries the :class:`actions.Context` each time it has been read.
@@ -42,7 +42,6 @@ class CertificatesScreen(QWidget):
         self.store = store
         self.actor = actor
         self.context: actions.Context | None = None
-        self._styled_base = 0
         self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
         # white like the other screens' pages: the style sheet paints a QWidget#page only with this attribute
         self.setObjectName("page")
@@ -77,7 +76,7 @@ class CertificatesScreen(QWidget):
         self.pending_panel.loaded.connect(self._pending_loaded)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self._restyle()
+        self.restyle()
         self.refresh()
 
     # ------------------------------------------------------------ reading
@@ -150,22 +149,9 @@ class CertificatesScreen(QWidget):
 
     # ------------------------------------------------------------ look
 
-    def _restyle(self) -> None:
-        base = common.base_size()
-        if base == self._styled_base:
-            return
-        self._styled_base = base
+    def apply_text_size(self, base: int) -> None:
         self.setStyleSheet(common.style_sheet(base))
         self.issue_panel.restyle()
         self.pending_panel.restyle()
         self.register_panel.restyle()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            # 大字模式 changed the application font: derive the sizes again once the change has settled
-            QTimer.singleShot(0, self._restyle_if_alive)
-        super().changeEvent(event)
-
-    def _restyle_if_alive(self) -> None:
-        if isValid(self):
-            self._restyle()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -75,7 +75,7 @@ class ImageDialog(QDialog):
         self.resize(1040, 780)
 
 
-class DisclosureScreen(QWidget):
+class DisclosureScreen(widgets.FollowsTextSize, QWidget):
     """``DisclosureScreen(store, actor=...)``; :meth:`refresh` reads everything again.
 
     ``changed`` after any notice was written, so the home screen's list can follow.
@@ -94,7 +94,6 @@ class DisclosureScreen(QWidget):
         self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._styled_base = 0
 
         title = QLabel(_("村务公开"))
         title.setObjectName("title")
@@ -139,7 +138,7 @@ class DisclosureScreen(QWidget):
         self.editor.attach_requested.connect(lambda: self.editor.notice and self.attach(self.editor.notice.id))
         self.editor.file_requested.connect(self.open_file)
         QShortcut(QKeySequence.StandardKey.New, self, activated=lambda: self.new_notice())  # type: ignore[call-arg]
-        self._restyle()
+        self.restyle()
         self.refresh()
 
     # ------------------------------------------------------------ reading
@@ -441,20 +440,8 @@ class DisclosureScreen(QWidget):
 
     # ------------------------------------------------------------ look
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            QTimer.singleShot(0, self._restyle_if_alive)
-        super().changeEvent(event)
 
-    def _restyle_if_alive(self) -> None:
-        if isValid(self):
-            self._restyle()
-
-    def _restyle(self) -> None:
-        base = widgets.base_size()
-        if base == self._styled_base:
-            return
-        self._styled_base = base
+    def apply_text_size(self, base: int) -> None:
         self.setStyleSheet(style_sheet(base))
         self.calendar.restyle()
         self.notices.restyle()

@@ -14,10 +14,9 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -40,9 +39,9 @@ from app.sync.export import ExportResult, ReceiptResult, SyncError, SyncStatus, 
 from app.sync.keys import (KeyFileError, TownshipKey, ensure_village_key, read_township_file, trust_township,
                            write_identity_file)
 from app.sync.models import RECEIPTED
-from ui.style import ACCENT, ACCENT_TEXT, BASE_POINT_SIZE, BORDER, OK, TEXT, message_label, show_message
+from ui.style import ACCENT, ACCENT_TEXT, BORDER, OK, TEXT, message_label, show_message
 from ui.tasks import LatestRead, Task, TaskContext
-from ui.widgets import AnyIndex, ListModel, confirm, heading, hint, record_table, selectable, size_columns
+from ui.widgets import AnyIndex, FollowsTextSize, ListModel, confirm, heading, hint, record_table, selectable, size_columns
 
 OutboxRow = tuple[str, int, int, str, str]  # (file, first, last, created, state), as sync_status gives it
 
@@ -121,7 +120,7 @@ class OutboxModel(ListModel[OutboxRow]):
 # ---------------------------------------------------------------- the screen
 
 
-class SyncScreen(QWidget):
+class SyncScreen(FollowsTextSize, QWidget):
     """``SyncScreen(store, parent=None)``; :meth:`refresh` reads the status and looks for sticks again."""
 
     status_loaded = Signal(object)  # SyncStatus
@@ -134,7 +133,6 @@ class SyncScreen(QWidget):
         store = self.store
         self._status_read = LatestRead(self, lambda: sync_status(store), self._show_status, self._status_failed)
         self._drives_read = LatestRead(self, drives.list_removable, self._show_drives, lambda _exc: None)
-        self._styled_base = 0
 
         title = QLabel(_("同步"))
         title.setObjectName("title")
@@ -252,7 +250,7 @@ class SyncScreen(QWidget):
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
 
-        self._restyle()  # sizes the table too
+        self.restyle()  # sizes the table too
         self._show_drives([])
         self.refresh()
 
@@ -347,14 +345,8 @@ class SyncScreen(QWidget):
         # room for about six bundles before the table scrolls on its own
         self.table.setMinimumHeight(int(metrics.height() * 2.1 * 7))
 
-    def _restyle(self) -> None:
+    def apply_text_size(self, base: int) -> None:
         """Sizes for the big status lines and the main button, from the same base size as the rest of the window."""
-        app = QApplication.instance()
-        base = app.font().pointSize() if isinstance(app, QApplication) else BASE_POINT_SIZE
-        base = base if base > 0 else BASE_POINT_SIZE
-        if base == self._styled_base:
-            return
-        self._styled_base = base
         pad = max(base // 2, 6)
         self.content.setStyleSheet(
             f"QLabel#syncBig {{ font-size: {base + 5}pt; font-weight: bold; color: {TEXT}; border: none; }}"
@@ -364,15 +356,6 @@ class SyncScreen(QWidget):
             f"QPushButton#primary:disabled {{ background: {BORDER}; border-color: {BORDER}; }}")
         self._size_table()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            # 大字模式 changed the application font: derive the sizes again once the change has settled
-            QTimer.singleShot(0, self._restyle_if_alive)
-        super().changeEvent(event)
-
-    def _restyle_if_alive(self) -> None:
-        if isValid(self):
-            self._restyle()
 
     # ------------------------------------------------------------ reading
 

@@ -11,7 +11,7 @@ from app.i18n import _
 log = logging.getLogger(__name__)
 
 # exceptions whose message is already written for a person
-_PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "RosterFileError",
+_PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "SheetFileError",
           "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
           "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
           "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError",

@@ -7,16 +7,15 @@ one, the first full row as the header, every following non-blank row as data,
 and a last row that starts with 合计/总计 as the table's total. Amount and count
 columns are recognised so the printout right-aligns them.
 
-openpyxl and xlrd are imported inside the functions: the program starts faster without them.
+The spreadsheet readers are imported inside the functions: the program starts faster without them.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -64,129 +63,42 @@ def text_of(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- reading the file
+# The file itself is read by the same code as the roster and the ledger (app.people.spreadsheet):
+# the kind of file told by its first bytes, GBK or UTF-8 text, a web page saved as .xls refused.
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
-    import openpyxl
+def _sheets(path: Path) -> Iterator[tuple[str, Any]]:
+    from app.people.spreadsheet import SheetFileError, csv_sheet, open_sheets
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise _unreadable(path) from exc
-    try:
-        names = list(book.sheetnames)
-        ws = _pick(book, names, sheet, path)
-        if ws is None:
-            return names, []
-        ws.reset_dimensions()  # some programs write a wrong sheet size; rows would come back cut short
-        rows = []
-        for values in ws.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 50:
-                break
-        return names, rows
-    finally:
-        book.close()
-
-
-def _pick(book: Any, names: list[str], sheet: str | None, path: Path) -> Any:
-    if sheet is None:
-        return book[names[0]] if names else None
-    if sheet not in names:
-        raise TableFileError(_("“{name}”里没有名为“{sheet}”的工作表。").format(name=path.name, sheet=sheet))
-    return book[sheet]
-
-
-def _xls_rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
-    try:
-        import xlrd
-    except ImportError:
-        raise TableFileError(_("这台电脑不能读取旧版 .xls 文件。请在 Excel 或 WPS 中把“{name}”另存为 .xlsx 格式,再导入。")
-                             .format(name=path.name)) from None
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-    except Exception as exc:  # noqa: BLE001
-        raise _unreadable(path) from exc
-    try:
-        names = list(book.sheet_names())
-        if not names:
-            return names, []
-        if sheet is not None and sheet not in names:
-            raise TableFileError(_("“{name}”里没有名为“{sheet}”的工作表。").format(name=path.name, sheet=sheet))
-        ws = book.sheet_by_name(sheet or names[0])
-        rows = []
-        for r in range(min(ws.nrows, MAX_ROWS + 50)):
-            values: list[Any] = []
-            for cell in ws.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                    except Exception:  # noqa: BLE001 - an impossible date stays a number
-                        values.append(cell.value)
-                elif cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_BOOLEAN):
-                    values.append(bool(cell.value) if cell.ctype == xlrd.XL_CELL_BOOLEAN else cell.value)
-                else:
-                    values.append(None)
-            rows.append(values)
-        return names, rows
-    finally:
-        book.release_resources()
-
-
-def _csv_rows(path: Path) -> tuple[list[str], list[list[Any]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableFileError(_("无法读取“{name}”({reason})。").format(name=path.name, reason=exc.strerror or exc)) from exc
-    if b"\x00" in data[:4096]:
-        raise _unreadable(path)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _unreadable(path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";", "\uff0c")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    return [path.stem], [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise TableFileError(_("“{name}”不是表格文件。请选择 .xlsx、.xls 或 .csv 文件。").format(name=path.name))
-    if not path.is_file():
-        raise TableFileError(_("找不到文件“{path}”。").format(path=path))
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix == ".xls":
-        return _xls_rows(path, sheet)
-    return _xlsx_rows(path, sheet)
+    missing = lambda p: TableFileError(_("找不到文件“{path}”。").format(path=p))  # noqa: E731
+    try:
+        sheets = open_sheets(path, lambda p: csv_sheet(p, "", unreadable=_unreadable, web_page=_unreadable),
+                             missing=missing, busy=_unreadable)
+        for name, rows in sheets:
+            yield name, rows
+    except SheetFileError as exc:
+        raise TableFileError(str(exc)) from exc
+
+
+def _rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
+    """The sheets' names and the rows of ``sheet`` (the first by default), at most a little over MAX_ROWS."""
+    names: list[str] = []
+    chosen: list[list[Any]] | None = None
+    for name, rows in _sheets(path):
+        names.append(name)
+        if chosen is None and (sheet is None or name == sheet):
+            chosen = [list(values) for _n, values in islice(rows, MAX_ROWS + 50)]
+    if sheet is not None and chosen is None:
+        raise TableFileError(_("“{name}”里没有名为“{sheet}”的工作表。").format(name=path.name, sheet=sheet))
+    return names, chosen or []
 
 
 def sheet_names(path: Path) -> list[str]:
     """The workbook's sheets, in order (a .csv file has one, named after the file)."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return [path.stem]
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise TableFileError(_("“{name}”不是表格文件。请选择 .xlsx、.xls 或 .csv 文件。").format(name=path.name))
-    if suffix == ".xls":
-        return _xls_rows(path, None)[0]
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True)
-    except Exception as exc:  # noqa: BLE001
-        raise _unreadable(path) from exc
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
+    return [name for name, _rows in _sheets(Path(path))]
 
 
 # ---------------------------------------------------------------- making the table

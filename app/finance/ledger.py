@@ -30,7 +30,7 @@ from typing import Any
 
 from app.finance.capital import fen_to_yuan, format_yuan
 from app.i18n import _
-from app.people.spreadsheet import (_BRACKETED, HEADER_SEARCH_ROWS, RosterFileError, RowError, _header_key, _is_blank,
+from app.people.spreadsheet import (_BRACKETED, HEADER_SEARCH_ROWS, RowError, SheetFileError, _header_key, _is_blank,
                                     _text, csv_sheet, open_sheets)
 from app.resources import resource_path
 
@@ -324,7 +324,7 @@ def read_ledger(path: Path, *, year: int | None = None, categories: Categories |
     sheets = open_sheets(path, _csv_sheets, missing=_missing, busy=_busy)
     try:
         return _parse_sheets(sheets, path, year, categories)
-    except RosterFileError as exc:  # the shared readers' messages are about the file, not about rosters
+    except SheetFileError as exc:  # the shared readers speak of the file, not of what is in it
         raise LedgerFileError(str(exc)) from exc
     except FinanceError:
         raise

@@ -88,8 +88,14 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
 
-class RosterFileError(ValueError):
-    """The roster file as a whole cannot be used; the message says what to do."""
+class SheetFileError(ValueError):
+    """A spreadsheet file as a whole cannot be used (missing, damaged, a web page); the message says what to do.
+
+    The readers here serve the roster, the ledger and notice tables; each catches this one class.
+    """
+
+
+RosterFileError = SheetFileError  # the roster import's name for it
 
 
 @dataclass

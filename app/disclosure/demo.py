@@ -79,7 +79,7 @@ def _import_year(session: Session, rng: random.Random, year: int, today: dt.date
             w.writerow(["日期", "凭证号", "摘要", "科目", "收入", "支出", "余额"])
             w.writerows(rows)
         report = import_ledger(session, path, year=year)
-    if getattr(report, "errors", None):
+    if report.errors:
         raise RuntimeError(f"demo ledger {year} did not import: {report.errors[:3]}")
 
 
@@ -156,7 +156,7 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
         if day >= today:
             continue
         try:
-            draft = draft_for_item(session, item.code, period.key, data_dir=data_dir)
+            draft = draft_for_item(session, item.code, period.key, data_dir=data_dir, catalogue=catalogue)
         except ReconciliationError:
             continue
         if item.name.find("低保") >= 0 or item.name.find("救助") >= 0:

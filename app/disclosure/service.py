@@ -652,9 +652,10 @@ def feedback_rows(notice: NoticeInfo) -> list[tuple[str, ...]]:
 
 
 def draft_for_item(session: Session, item_code: str, period_key: str, *, data_dir: Path | None = None,
-                   threshold=None, list_all: bool = False) -> NoticeDraft:  # type: ignore[no-untyped-def]
+                   threshold=None, list_all: bool = False, catalogue=None) -> NoticeDraft:  # type: ignore[no-untyped-def]
     """A draft for a catalogue item and period: its template, or for a finance item the ledger's statement.
 
+    ``catalogue`` saves reading it again when the caller has it (the village's, from ``village_catalogue``).
     Raises ``app.finance.statement.ReconciliationError`` (with the difference) when the ledger does not add up.
     """
     from decimal import Decimal
@@ -662,7 +663,7 @@ def draft_for_item(session: Session, item_code: str, period_key: str, *, data_di
     from app.disclosure.calendar import periods
     from app.people.service import get_village
 
-    catalogue = village_catalogue(data_dir)
+    catalogue = catalogue or village_catalogue(data_dir)
     item = catalogue.item(item_code)
     try:
         year = int(period_key[:4])

@@ -97,4 +97,10 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
     for notice_id, number in verify_posted(session):
         problems.append(Problem(f"notices #{notice_id}", _("已公开的公告 {number} 的内容与张贴时不符(内容哈希变了)").format(
             number=number)))
+    # 4. closed minutes still say what they said when they were closed
+    from app.meetings.service import verify_closed
+
+    for meeting_id, title in verify_closed(session):
+        problems.append(Problem(f"meetings #{meeting_id}", _("已定稿的会议记录“{title}”与定稿时不符(内容哈希变了)").format(
+            title=title)))
     return CheckReport(events=count, records=records, problems=problems)

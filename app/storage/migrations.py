@@ -38,8 +38,10 @@ def _create_v1(conn: Connection) -> None:
 def _derived(conn: Connection) -> None:
     """Tables that are not models: indexes rebuilt from the records (the notices' search index)."""
     from app.disclosure import search
+    from app.meetings import search as minutes_search
 
     conn.execute(text(search.DDL))
+    conn.execute(text(minutes_search.DDL))
 
 
 def _to_v2(conn: Connection) -> None:
@@ -63,8 +65,17 @@ def _to_v3(conn: Connection) -> None:
     _derived(conn)
 
 
+def _to_v4(conn: Connection) -> None:
+    """Meetings and their minutes, major matters (四议两公开), and the minutes' search index."""
+    import app.models  # noqa: F401
+    from app.meetings.models import TABLES as MEETING_TABLES
+
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in MEETING_TABLES])
+    _derived(conn)
+
+
 # version reached -> step from (version - 1). Add new steps at the end only.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def current_version(store: Store) -> int | None:

@@ -129,3 +129,20 @@ def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None =
         starts.append(dt.date.fromisoformat(first_post))
     catalogue = village_catalogue(data_dir, today)
     return due_on(catalogue, posted, today, settings=catalogue.settings, since=min(starts) if starts else None)
+
+
+def representatives_quarter(db_path: Path, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Art. 26 for the home screen, without SQLAlchemy; mirrors app.meetings.service.representatives_quarter."""
+    from app.meetings.quarterly import representatives_status
+
+    today = today or dt.date.today()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        dates = [dt.date.fromisoformat(d) for (d,) in con.execute(
+            "SELECT date FROM meetings WHERE kind = '村民代表会议'")]
+        first_event = con.execute("SELECT time FROM events WHERE seq = 1").fetchone()
+    except sqlite3.OperationalError:  # a store from before meetings existed
+        return None
+    finally:
+        con.close()
+    return representatives_status(dates, today, since=dt.date.fromisoformat(first_event[0][:10]) if first_event else None)

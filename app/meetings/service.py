@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.events import EventWriter, canonical, head, now_text, record
+from app.events import EventWriter, canonical, now_text, record
 from app.i18n import _
 from app.meetings import search
 from app.meetings.kinds import KindInfo, MeetingKind, UnknownKind, info, parse_kind
@@ -860,91 +860,6 @@ def rebuild_search(session: Session) -> int:
         _reindex(session, m)
         count += 1
     return count
-
-
-# ---------------------------------------------------------------- printing
-
-def _chain_head(session: Session) -> str:
-    seq, h = head(session)
-    return _("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8])
-
-
-def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None,
-                 data_dir: Path | None = None):  # type: ignore[no-untyped-def]
-    from app.meetings.view import AddendumLine, AgendaLine, AttendeeLine, MinutesView, MotionLine
-    from app.people.service import get_village
-
-    info_ = get_meeting(session, meeting_id, data_dir=data_dir)
-    village = get_village(session)
-    names = {a.id: a.name for a in info_.attendees}
-
-    def motion_line(n: int, x: MotionInfo) -> MotionLine:
-        return MotionLine(number=str(n), text=x.text, votes_for=x.votes_for, votes_against=x.votes_against,
-                          abstentions=x.abstentions, result_label=x.result_text, reason=x.verdict,
-                          named_votes=[(names.get(a, str(a)), choice_label(c)) for a, c in x.named_votes.items()],
-                          resolution=x.resolution)
-
-    agenda: list[AgendaLine] = []
-    numbered = 0
-    for item in info_.agenda:
-        motions = []
-        for x in info_.motion_list:
-            if x.agenda_item_id == item.id:
-                numbered += 1
-                motions.append(motion_line(numbered, x))
-        agenda.append(AgendaLine(str(item.position), item.title, item.discussion, motions))
-    loose = [x for x in info_.motion_list if x.agenda_item_id is None]
-    if loose:
-        lines = []
-        for x in loose:
-            numbered += 1
-            lines.append(motion_line(numbered, x))
-        agenda.append(AgendaLine(str(len(agenda) + 1), _("其他表决事项"), "", lines))
-    signers = [(_("主持人"), info_.chair), (_("记录人"), info_.recorder)]
-    if info_.members <= 15:
-        signers.append((_("参会人员"), ""))
-    return MinutesView(
-        village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label, title=info_.title,
-        date=info_.date, time_text=info_.time_text, place=info_.place, convener=info_.convener, chair=info_.chair,
-        recorder=info_.recorder, group_name=info_.group_name, members=info_.members, present=info_.present,
-        absent=info_.absent, on_leave=info_.on_leave, households=info_.households,
-        households_present=info_.households_present,
-        quorum_text=info_.quorum.quorum_reason + _("依据:{citation}。").format(citation=info_.quorum.citation)
-        if info_.quorum else _("尚未登记到会人数。"),
-        attendees=[AttendeeLine(a.name, a.group_name, a.role_text, attendance_label(a.status) if a.status != EXPECTED
-                                else "", a.proxy_name, a.note) for a in info_.attendees],
-        agenda=agenda,
-        addenda=[AddendumLine(a.date, a.corrects, a.text, a.recorded_by) for a in info_.addenda],
-        closed=info_.closed, content_hash=info_.content_hash, chain_head=_chain_head(session),
-        print_date=print_date or dt.date.today(), signers=signers)
-
-
-def signin_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None):  # type: ignore[no-untyped-def]
-    from app.meetings.view import SigninGroup, SigninName, SigninView
-    from app.people.service import get_village
-
-    info_ = get_meeting(session, meeting_id)
-    village = get_village(session)
-    groups: dict[str, list[SigninName]] = {}
-    for a in info_.attendees:
-        if a.member:
-            groups.setdefault(a.group_name, []).append(SigninName(a.name, a.role_text, a.household))
-    return SigninView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
-                      title=info_.title, date=info_.date, time_text=info_.time_text, place=info_.place,
-                      groups=[SigninGroup(name, people) for name, people in groups.items()], members=info_.members,
-                      print_date=print_date or dt.date.today())
-
-
-def tally_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None):  # type: ignore[no-untyped-def]
-    from app.meetings.view import TallyView
-    from app.people.service import get_village
-
-    info_ = get_meeting(session, meeting_id)
-    village = get_village(session)
-    return TallyView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
-                     title=info_.title, date=info_.date, place=info_.place, members=info_.members,
-                     present=info_.present or None, motions=[x.text for x in info_.motion_list],
-                     print_date=print_date or dt.date.today())
 
 
 # ---------------------------------------------------------------- Art. 26: a representatives' meeting every quarter

@@ -1,0 +1,91 @@
+"""The printouts' contents (app.meetings.view) built from the stored minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.events import head
+from app.i18n import _
+from app.meetings.kinds import parse_kind
+from app.meetings.models import EXPECTED
+from app.meetings.service import MotionInfo, attendance_label, choice_label, get_meeting
+from app.meetings.view import (AddendumLine, AgendaLine, AttendeeLine, MinutesView, MotionLine, SigninGroup,
+                               SigninName, SigninView, TallyView)
+from app.people.service import get_village
+
+
+def _chain_head(session: Session) -> str:
+    seq, h = head(session)
+    return _("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8])
+
+
+def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None,
+                 data_dir: Path | None = None) -> MinutesView:
+    info_ = get_meeting(session, meeting_id, data_dir=data_dir)
+    village = get_village(session)
+    names = {a.id: a.name for a in info_.attendees}
+
+    def motion_line(n: int, x: MotionInfo) -> MotionLine:
+        return MotionLine(number=str(n), text=x.text, votes_for=x.votes_for, votes_against=x.votes_against,
+                          abstentions=x.abstentions, result_label=x.result_text, reason=x.verdict,
+                          named_votes=[(names.get(a, str(a)), choice_label(c)) for a, c in x.named_votes.items()],
+                          resolution=x.resolution)
+
+    agenda: list[AgendaLine] = []
+    numbered = 0
+    for item in info_.agenda:
+        motions = []
+        for x in info_.motion_list:
+            if x.agenda_item_id == item.id:
+                numbered += 1
+                motions.append(motion_line(numbered, x))
+        agenda.append(AgendaLine(str(item.position), item.title, item.discussion, motions))
+    loose = [x for x in info_.motion_list if x.agenda_item_id is None]
+    if loose:
+        lines = []
+        for x in loose:
+            numbered += 1
+            lines.append(motion_line(numbered, x))
+        agenda.append(AgendaLine(str(len(agenda) + 1), _("其他表决事项"), "", lines))
+    signers = [(_("主持人"), info_.chair), (_("记录人"), info_.recorder)]
+    if info_.members <= 15:
+        signers.append((_("参会人员"), ""))
+    return MinutesView(
+        village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label, title=info_.title,
+        date=info_.date, time_text=info_.time_text, place=info_.place, convener=info_.convener, chair=info_.chair,
+        recorder=info_.recorder, group_name=info_.group_name, members=info_.members, present=info_.present,
+        absent=info_.absent, on_leave=info_.on_leave, households=info_.households,
+        households_present=info_.households_present,
+        quorum_text=info_.quorum.quorum_reason + _("依据:{citation}。").format(citation=info_.quorum.citation)
+        if info_.quorum else _("尚未登记到会人数。"),
+        attendees=[AttendeeLine(a.name, a.group_name, a.role_text, attendance_label(a.status) if a.status != EXPECTED
+                                else "", a.proxy_name, a.note) for a in info_.attendees],
+        agenda=agenda,
+        addenda=[AddendumLine(a.date, a.corrects, a.text, a.recorded_by) for a in info_.addenda],
+        closed=info_.closed, content_hash=info_.content_hash, chain_head=_chain_head(session),
+        print_date=print_date or dt.date.today(), signers=signers)
+
+
+def signin_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None) -> SigninView:
+    info_ = get_meeting(session, meeting_id)
+    village = get_village(session)
+    groups: dict[str, list[SigninName]] = {}
+    for a in info_.attendees:
+        if a.member:
+            groups.setdefault(a.group_name, []).append(SigninName(a.name, a.role_text, a.household))
+    return SigninView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
+                      title=info_.title, date=info_.date, time_text=info_.time_text, place=info_.place,
+                      groups=[SigninGroup(name, people) for name, people in groups.items()], members=info_.members,
+                      print_date=print_date or dt.date.today())
+
+
+def tally_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None) -> TallyView:
+    info_ = get_meeting(session, meeting_id)
+    village = get_village(session)
+    return TallyView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
+                     title=info_.title, date=info_.date, place=info_.place, members=info_.members,
+                     present=info_.present or None, motions=[x.text for x in info_.motion_list],
+                     print_date=print_date or dt.date.today())

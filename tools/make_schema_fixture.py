@@ -53,6 +53,12 @@ def build(target: Path) -> None:
             ledger.write_text("日期,凭证号,摘要,科目,收入,支出,余额\n2026-01-01,,上年结转,,,,1000.00\n"
                               "2026-01-05,记-001,鱼塘承包费,发包及上交收入,500.00,,1500.00\n", encoding="utf-8")
             import_ledger(s, ledger, year=2026)
+            # v4: a meeting with its attendance, agenda and a motion (and the minutes' search index)
+            from app.meetings.service import MeetingInput, add_motion, create_meeting
+
+            meeting = create_meeting(s, MeetingInput(kind="村民小组会议", title="第一组道路维修会议",
+                                                     date=dt.date(2026, 3, 2), group_id=group, agenda_text="道路维修"))
+            add_motion(s, meeting.id, text="同意维修组内道路")
         store.close()
         con = sqlite3.connect(data / "cunwu.sqlite3")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

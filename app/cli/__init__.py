@@ -75,11 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     a = rs.add_parser("export", help=_("导出为 Excel"))
     a.add_argument("file")
 
-    from app.cli import certificates, disclosure, finance, sync
+    from app.cli import certificates, disclosure, finance, meetings, sync
 
     sync.add_parsers(sub)
     certificates.add_parsers(sub)
     disclosure.add_parsers(sub)
+    meetings.add_parsers(sub)
     finance.add_parsers(sub)
     return p
 
@@ -247,9 +248,10 @@ def _all_commands() -> dict[str, Callable[[argparse.Namespace], int]]:
     from app.cli.certificates import COMMANDS as CERT
     from app.cli.disclosure import COMMANDS as DISCLOSURE
     from app.cli.finance import COMMANDS as FINANCE
+    from app.cli.meetings import COMMANDS as MEETINGS
     from app.cli.sync import COMMANDS as SYNC
 
-    return {**COMMANDS, **SYNC, **CERT, **DISCLOSURE, **FINANCE}
+    return {**COMMANDS, **SYNC, **CERT, **DISCLOSURE, **FINANCE, **MEETINGS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

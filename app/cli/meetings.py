@@ -1,0 +1,154 @@
+"""``cunwu meeting ...``: the list of meetings, printing minutes and sheets, the rules, 四议两公开 (docs/meetings.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from app.cli import CliError, pdf_output, village_store
+from app.i18n import _
+
+
+def add_parsers(sub: Any) -> None:
+    s = sub.add_parser("meeting", help=_("会议记录与四议两公开"))
+    ms = s.add_subparsers(dest="meeting_command", required=True, metavar="ACTION")
+
+    a = ms.add_parser("list", help=_("列出会议"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    a.add_argument("--kind", default="", help=_("会议类型,如 村民代表会议"))
+    a.add_argument("--year", type=int, help=_("年份,如 2026"))
+    a.add_argument("--search", default="", help=_("查找会议记录中的文字"))
+
+    for name, text in (("print", _("把会议记录打印成 PDF")), ("signin-sheet", _("打印签到表(按村民小组分组,留签名栏)")),
+                       ("tally", _("打印计票单"))):
+        a = ms.add_parser(name, help=text)
+        a.add_argument("id", type=int, metavar="ID")
+        a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+
+    a = ms.add_parser("evaluate", help=_("按法定规则判断会议是否有效、表决是否通过"))
+    a.add_argument("kind", metavar="KIND", help=_("会议类型,如 村民会议、党员大会"))
+    a.add_argument("--members", type=int, required=True, help=_("应到人数"))
+    a.add_argument("--present", type=int, required=True, help=_("实到人数"))
+    a.add_argument("--for", dest="votes_for", type=int, default=0, help=_("赞成票"))
+    a.add_argument("--against", type=int, default=0, help=_("反对票"))
+    a.add_argument("--abstain", type=int, default=0, help=_("弃权票"))
+    a.add_argument("--households", type=int, help=_("总户数(按户计算到会时)"))
+    a.add_argument("--households-present", type=int, help=_("到会户数"))
+
+    a = ms.add_parser("matters", help=_("列出四议两公开事项及其进度"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from app.meetings.matters import MatterError
+    from app.meetings.service import MeetingError
+    from app.people.service import FieldError, NotFound
+    from app.printing.fonts import FontFileMissingError, MissingGlyphError
+
+    return (MeetingError, MatterError, FieldError, NotFound, FontFileMissingError, MissingGlyphError)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from app.meetings.kinds import UnknownKind, parse_kind
+    from app.meetings.service import MeetingQuery, list_meetings
+
+    try:
+        kind = parse_kind(args.kind).value if args.kind else ""
+    except UnknownKind as exc:
+        raise CliError(str(exc)) from exc
+    store = village_store(args)
+    with store.read() as s:
+        rows = list_meetings(s, MeetingQuery(text=args.search, kind=kind, year=args.year))
+    if args.json:
+        print(json.dumps([{"id": m.id, "date": m.date.isoformat(), "kind": m.kind, "title": m.title, "state": m.state,
+                           "members": m.members, "present": m.present, "quorate": m.quorate, "motions": m.motions,
+                           "passed": m.passed} for m in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(_("没有符合条件的会议。"))
+        return 0
+    for m in rows:
+        print(_("{id:>5}  {date}  {kind}  {title}  应到 {members} 实到 {present}  {valid}  通过 {passed}/{motions}  {state}").format(
+            id=m.id, date=m.date.isoformat(), kind=m.kind, title=m.title, members=m.members, present=m.present,
+            valid=_("有效") if m.quorate else _("不足法定人数"), passed=m.passed, motions=m.motions,
+            state=m.state_text))
+    print(_("共 {n} 次会议").format(n=len(rows)))
+    return 0
+
+
+def _print(args: argparse.Namespace, build: str, render: str, done: str) -> int:
+    from app.meetings import printing, printouts
+
+    out = pdf_output(args.output, _("文件名要以 .pdf 结尾,例如 会议记录.pdf"))
+    store = village_store(args)
+    try:
+        with store.read() as s:
+            view = getattr(printouts, build)(s, args.id)
+        pages = getattr(printing, render)(view, out)
+    except _user_errors() as exc:
+        raise CliError(str(exc)) from exc
+    if build == "minutes_view" and not view.closed:
+        print(_("注意:这次会议的记录还没有定稿,打印出来带有“未定稿”字样。"))
+    print(done.format(pages=pages, path=out))
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    return _print(args, "minutes_view", "render_minutes", _("已打印会议记录 {pages} 页:{path}"))
+
+
+def cmd_signin(args: argparse.Namespace) -> int:
+    return _print(args, "signin_view", "render_signin_sheet", _("已打印签到表 {pages} 页:{path}"))
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    return _print(args, "tally_view", "render_tally_sheet", _("已打印计票单 {pages} 页:{path}"))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Print the verdict (exit 0 whether or not the motion passes); impossible numbers exit 1 with the reason."""
+    from app.meetings.rules import evaluate
+
+    try:
+        verdict = evaluate(args.kind, members=args.members, present=args.present, votes_for=args.votes_for,
+                           votes_against=args.against, abstentions=args.abstain, households=args.households,
+                           households_represented=args.households_present)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    print(verdict.reason)
+    return 0
+
+
+def cmd_matters(args: argparse.Namespace) -> int:
+    from app.meetings.matters import list_matters
+
+    store = village_store(args)
+    with store.read() as s:
+        rows = list_matters(s)
+    if args.json:
+        print(json.dumps([{"id": m.id, "subject": m.subject, "category": m.category, "state": m.state,
+                           "round": m.round, "next_step": m.next_step,
+                           "steps": [{"step": st.step, "round": st.round, "meeting_id": st.meeting_id,
+                                      "date": st.date.isoformat(), "passed": st.passed, "outcome": st.outcome}
+                                     for st in m.steps],
+                           "resolution_notice_id": m.resolution_notice_id, "result_notice_id": m.result_notice_id}
+                          for m in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(_("还没有四议两公开事项。"))
+        return 0
+    for m in rows:
+        print("{id:>4}  {state:<8} {subject}  —  {waiting}".format(id=m.id, state=m.state_text, subject=m.subject,
+                                                                  waiting=m.waiting))
+    print(_("共 {n} 项").format(n=len(rows)))
+    return 0
+
+
+def cmd_meeting(args: argparse.Namespace) -> int:
+    return {"list": cmd_list, "print": cmd_print, "signin-sheet": cmd_signin, "tally": cmd_tally,
+            "evaluate": cmd_evaluate, "matters": cmd_matters}[args.meeting_command](args)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"meeting": cmd_meeting}

@@ -100,7 +100,8 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
         rows = [row for row in session.execute(stmt) if row[0].birth_date and is_adult(row[0].birth_date, on)]
         people = [_expected(row, roles) for row in _ordered(rows)]
         households = len({p.household_id for p in people if p.household_id is not None})
-        return Membership(people, households)
+        # a register kept without households can only count people
+        return Membership(people, households or None)
     holders = _roles(session, on)
     wanted_bodies = {BRANCH: {BRANCH_BODY}, TWO_COMMITTEES: {BRANCH_BODY, COMMITTEE_BODY},
                      SUPERVISORS: {SUPERVISION_BODY}, REPRESENTATIVES: {COMMITTEE_BODY, REPS_BODY},

@@ -29,6 +29,7 @@ from app.disclosure.models import RETURNED
 from app.disclosure.service import CATEGORIES, TITLE_MAX, NoticeDraft, NoticeInfo, role_label
 from app.disclosure.view import NoticeView
 from app.i18n import _
+from app.meetings.matters import matter_for_notice
 from app.people.service import FieldError
 from app.storage import Store
 from ui import widgets
@@ -300,6 +301,10 @@ class NoticeEditor(QWidget):
                     date=last.date.isoformat(), who=last.reviewers, opinion=last.opinion), "error")
             elif info.corrects_id is not None:
                 show_message(self.banner, actions.correction_text(info), "hint")
+            elif matter_for_notice(info.source) is not None:
+                show_message(self.banner, _("这份公告由“四议两公开”事项(编号 {id})办完决议或实施后自动起草,"
+                                            "请核对内容后保存并送监委会审核。").format(id=matter_for_notice(info.source)),
+                             "hint")
             else:
                 show_message(self.banner, "")
             self.preview.refresh_now()

@@ -99,7 +99,7 @@ def _write(target: str | IO[bytes], pages: list[Page], view: NoticeView) -> None
     canvas.setSubject(" ".join(p for p in (view.number, category_label(view.category), view.period_label) if p))
     canvas.setCreator(_("村务"))
     draw_pages(canvas, pages)
-    with _binary_streams():
+    with binary_streams():
         canvas.save()
 
 
@@ -107,7 +107,7 @@ _stream_lock = threading.Lock()
 
 
 @contextmanager
-def _binary_streams() -> Iterator[None]:
+def binary_streams() -> Iterator[None]:
     """Compressed streams written as they are, not re-encoded as ASCII85 text.
 
     ReportLab wraps every compressed stream in ASCII85 by default, for channels that

@@ -239,8 +239,8 @@ def _check_binding(session: Session, matter: Matter, step: int, meeting_id: int,
     used = session.execute(select(MatterStep.matter_id).where(MatterStep.motion_id == motion.id)).scalars().first()
     if used is not None:
         raise MatterError(_("这个表决事项已经用在另一个议事步骤上了,每个步骤要有自己的表决。"))
-    previous = session.execute(select(func.max(MatterStep.date)).where(
-        MatterStep.matter_id == matter.id, MatterStep.round == matter.round)).scalar_one()
+    # every round counts: after a restart the new proposal comes after the vote that failed
+    previous = session.execute(select(func.max(MatterStep.date)).where(MatterStep.matter_id == matter.id)).scalar_one()
     if previous is not None and meeting.date < previous:
         raise MatterError(_("“{title}”在 {date} 召开,早于上一步的会议({previous})。四议要按先后顺序进行。").format(
             title=meeting.title, date=meeting.date.isoformat(), previous=previous.isoformat()))
@@ -334,8 +334,7 @@ def candidates(session: Session, matter_id: int) -> list[tuple[int, str, dt.date
     """Closed meetings that could take the matter's next step: (meeting id, title, date, [(motion id, text, passed)])."""
     m = _get(session, matter_id)
     step = _next_step(session, m)
-    previous = session.execute(select(func.max(MatterStep.date)).where(
-        MatterStep.matter_id == m.id, MatterStep.round == m.round)).scalar_one()
+    previous = session.execute(select(func.max(MatterStep.date)).where(MatterStep.matter_id == m.id)).scalar_one()
     used = set(session.scalars(select(MatterStep.motion_id)))
     stmt = select(Meeting).where(Meeting.state == CLOSED, Meeting.kind.in_([k.value for k in STEP_KINDS[step]]))
     if previous is not None:

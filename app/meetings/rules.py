@@ -153,9 +153,12 @@ def _check_numbers(kind: MeetingKind, rule: Rule, members: int, present: int, vo
              "votes_for": (_("赞成票"), votes_for), "votes_against": (_("反对票"), votes_against),
              "abstentions": (_("弃权票"), abstentions), "households": (_("总户数"), households),
              "households_represented": (_("到会户数"), households_represented)}
-    for label, value in named.values():
-        if value is None:
+    for key, (label, value) in named.items():
+        # only the households counts may be left out (a kind counted by people alone)
+        if value is None and key in ("households", "households_represented"):
             continue
+        if value is None:
+            raise ValueError(_("请填写{what}(整数)。").format(what=label))
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(_("{what}必须是整数,现在是“{value}”。").format(what=label, value=value))
         if value < 0:
@@ -227,7 +230,7 @@ def evaluate(kind: str | MeetingKind, *, members: int, present: int, votes_for: 
     votes_needed = rule.passing.needed(base)
     if not quorate:
         passed = False
-        vote_reason = _("表决无效。")
+        vote_reason = _("表决无效,未通过。")
     else:
         passed = rule.passing.met(votes_for, base)
         base_text = (_("到会 {n} 人") if rule.pass_base == PRESENT else _("应到 {n} 人")).format(n=base)

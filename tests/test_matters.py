@@ -309,6 +309,19 @@ def test_a_passed_motion_cannot_be_recorded_as_a_failure(village):
     assert get(village, mid).steps == []
 
 
+def test_a_meeting_without_a_quorum_is_not_a_failed_vote(village):
+    """Art. 26: below two thirds present nothing was decided, so the matter neither ends nor restarts."""
+    mid = new_matter(village)
+    with village.begin("测试") as s:
+        m = ms.create_meeting(s, ms.MeetingInput(kind="支部委员会会议", title="流会的支委会", date=STEP_DAYS[1],
+                                                 chair="张书记", recorder="李秀英"))
+        x = ms.add_motion(s, m.id, text="同意硬化村东道路")
+        ms.close_meeting(s, m.id)  # nobody marked present: not quorate, the motion not voted
+    with pytest.raises(mt.MatterError, match="不足法定人数"), village.begin("测试") as s:
+        mt.record_failure(s, mid, meeting_id=m.id, motion_id=x.id, outcome=mt.ENDED)
+    assert get(village, mid).steps == [] and get(village, mid).state == "in_progress"
+
+
 # ---------------------------------------------------------------- what can take the next step
 
 def test_candidates_are_closed_meetings_of_the_right_kind_on_or_after_the_previous_step(village):

@@ -571,22 +571,24 @@ def test_search_finds_minutes_by_one_and_two_characters_and_by_an_addendum(villa
 # ---------------------------------------------------------------- Art. 26: every quarter
 
 def test_representatives_quarter_agrees_with_the_quick_reader(village):
+    """Art. 26 on the home screen (plain sqlite3) and in the service: the same answer; only closed minutes count."""
     from app.storage import quick
 
-    # the record starts today (the store's first event), so only quarters from now on can be overdue
-    for day in (dt.date(2026, 3, 31), dt.date(2099, 3, 31), dt.date(2099, 7, 1)):
-        new_meeting(village, "村民代表会议", day=day)
-    new_meeting(village, "党员大会", day=dt.date(2099, 5, 1))  # not a representatives' meeting
-    ons = (dt.date(2026, 3, 31), dt.date(2099, 3, 30), dt.date(2099, 4, 1), dt.date(2099, 7, 1),
-           dt.date(2099, 10, 1), dt.date.today())
+    def held(day: dt.date) -> None:
+        m = new_meeting(village, "村民代表会议", day=day)
+        with village.begin("测试") as s:
+            ms.close_meeting(s, m.id)
+
+    held(dt.date(2026, 3, 31))
+    new_meeting(village, "村民代表会议", day=dt.date(2026, 5, 6))  # planned, never closed: not held
+    new_meeting(village, "党员大会", day=dt.date(2026, 8, 1))  # not a representatives' meeting
+    ons = (dt.date(2026, 3, 31), dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 8, 2), dt.date.today())
     answers = {}
     for on in ons:
         with village.read() as s:
             answers[on] = ms.representatives_quarter(s, on)
         assert quick.representatives_quarter(village.db_path, on) == answers[on], on
-    assert answers[dt.date(2026, 3, 31)].held and answers[dt.date(2026, 3, 31)].overdue_quarter == ""
-    assert not answers[dt.date(2099, 3, 30)].held
-    assert answers[dt.date(2099, 3, 30)].overdue_quarter == "2098年第四季度"
-    assert answers[dt.date(2099, 4, 1)] == QuarterStatus("2099年第二季度", False, "", dt.date(2099, 3, 31))
-    assert answers[dt.date(2099, 7, 1)] == QuarterStatus("2099年第三季度", True, "2099年第二季度", dt.date(2099, 7, 1))
-    assert answers[dt.date(2099, 10, 1)].overdue_quarter == ""
+    assert answers[dt.date(2026, 3, 31)].held and answers[dt.date(2026, 3, 31)].last_held == dt.date(2026, 3, 31)
+    assert answers[dt.date(2026, 4, 1)] == QuarterStatus("2026年第二季度", False, "", dt.date(2026, 3, 31))
+    assert not answers[dt.date(2026, 6, 30)].held  # the May meeting was planned but its minutes never closed
+    assert answers[dt.date(2026, 8, 2)].last_held == dt.date(2026, 3, 31)

@@ -229,6 +229,10 @@ def _check_binding(session: Session, matter: Matter, step: int, meeting_id: int,
             kind=meeting.kind))
     if meeting.state != CLOSED:
         raise MatterError(_("“{title}”的会议记录还没有定稿。请先结束会议记录,再用它推进议事。").format(title=meeting.title))
+    if not meeting.quorate:
+        # nothing was decided: neither a step nor a failed vote
+        raise MatterError(_("“{title}”不足法定人数,表决无效,既不能推进也不算表决未通过。请另行召开会议表决。").format(
+            title=meeting.title))
     if not motion.voted:
         raise MatterError(_("表决事项“{text}”还没有表决结果。").format(text=motion.text[:30]))
     if step == 4 and meeting.kind == MeetingKind.REPRESENTATIVES.value and is_art24(matter.category) \

@@ -496,7 +496,7 @@ def refill_attendees(session: Session, meeting_id: int) -> MeetingInfo:
 
 
 def add_attendee(session: Session, meeting_id: int, *, name: str, role_text: str = "", member: bool = True,
-                 resident_id: int | None = None, group_name: str = "") -> AttendeeInfo:
+                 resident_id: int | None = None, group_name: str = "", data_dir: Path | None = None) -> AttendeeInfo:
     """Someone not on the generated list: an invited member of a consultation, or an observer (列席, not counted)."""
     m = _get(session, meeting_id)
     _refuse_closed(m)
@@ -512,13 +512,13 @@ def add_attendee(session: Session, meeting_id: int, *, name: str, role_text: str
     record(session, a, "create")
     if member:
         m.members += 1
-        _recount(session, m)
+        _recount(session, m, data_dir)
     _touch(session, m)
     return AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
                         a.proxy_name, a.note)
 
 
-def remove_attendee(session: Session, attendee_id: int) -> None:
+def remove_attendee(session: Session, attendee_id: int, *, data_dir: Path | None = None) -> None:
     a = session.get(MeetingAttendee, attendee_id)
     if a is None:
         raise NotFound(_("找不到这位参会人员。"))
@@ -531,13 +531,14 @@ def remove_attendee(session: Session, attendee_id: int) -> None:
     session.flush()
     if a.member:
         m.members -= 1
-    _recount(session, m)
+    _recount(session, m, data_dir)
     _touch(session, m)
 
 
 # ---------------------------------------------------------------- attend
 
-def set_attendance(session: Session, meeting_id: int, changes: Mapping[int, str | tuple[str, str]]) -> MeetingInfo:
+def set_attendance(session: Session, meeting_id: int, changes: Mapping[int, str | tuple[str, str]], *,
+                   data_dir: Path | None = None) -> MeetingInfo:
     """Mark attendees: {attendee id: status} or {attendee id: (status, proxy name)}.
 
     The meeting's count of those present follows the marks (a proxy counts as present).
@@ -577,8 +578,8 @@ def set_attendance(session: Session, meeting_id: int, changes: Mapping[int, str 
         households_present = session.execute(select(func.count(func.distinct(MeetingAttendee.household_id))).where(
             MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
             MeetingAttendee.household_id.is_not(None), MeetingAttendee.status.in_(COUNTED_PRESENT))).scalar_one()
-    _set_counts(session, m, present, households_present)
-    return get_meeting(session, m.id)
+    _set_counts(session, m, present, households_present, data_dir)
+    return get_meeting(session, m.id, data_dir=data_dir)
 
 
 def set_counts(session: Session, meeting_id: int, *, present: int, households_present: int | None = None,
@@ -869,6 +870,8 @@ def representatives_quarter(session: Session, on: dt.date):  # type: ignore[no-u
     from app.events import Event
     from app.meetings.quarterly import representatives_status
 
-    dates = session.scalars(select(Meeting.date).where(Meeting.kind == MeetingKind.REPRESENTATIVES.value))
+    # held means recorded: minutes closed (a meeting only planned does not count)
+    dates = session.scalars(select(Meeting.date).where(Meeting.kind == MeetingKind.REPRESENTATIVES.value,
+                                                       Meeting.state == CLOSED))
     first = session.execute(select(Event.time).where(Event.seq == 1)).scalar_one_or_none()
     return representatives_status(dates, on, since=dt.date.fromisoformat(first[:10]) if first else None)

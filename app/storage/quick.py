@@ -139,7 +139,7 @@ def representatives_quarter(db_path: Path, today: dt.date | None = None):  # typ
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
     try:
         dates = [dt.date.fromisoformat(d) for (d,) in con.execute(
-            "SELECT date FROM meetings WHERE kind = '村民代表会议'")]
+            "SELECT date FROM meetings WHERE kind = '村民代表会议' AND state = 'closed'")]
         first_event = con.execute("SELECT time FROM events WHERE seq = 1").fetchone()
     except sqlite3.OperationalError:  # a store from before meetings existed
         return None

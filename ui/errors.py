@@ -15,7 +15,8 @@ _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupErr
           "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
           "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
           "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError",
-          "NoticeError", "NoticeLayoutError", "ReconciliationError", "TableFileError")
+          "NoticeError", "NoticeLayoutError", "ReconciliationError", "TableFileError", "MeetingError", "MatterError",
+          "UnknownKind")
 
 
 def is_plain(exc: BaseException) -> bool:

@@ -8,6 +8,7 @@ nothing is shown for parts of the program that do not exist yet.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,7 +18,10 @@ from shiboken6 import isValid
 from app.i18n import _
 from app.people.info import VillageInfo
 from app.storage import Store
+from ui.style import ERROR
 from ui.tasks import Task
+
+log = logging.getLogger(__name__)
 
 CARDS_PER_ROW = 4
 PENDING_SHOWN = 3  # the most urgent certificates by name; the rest as a count
@@ -37,6 +41,11 @@ class HomeStats:
     users: int = 0
     backup_due: bool = False
     todos: list[str] = field(default_factory=list)
+    # Art. 26: (OVERDUE or DUE, text); kept apart from ``todos`` because it is said in its own colour
+    meetings: list[tuple[str, str]] = field(default_factory=list)
+
+
+OVERDUE, DUE = "overdue", "due"
 
 
 def load_home_stats(store: Store) -> HomeStats:
@@ -63,7 +72,33 @@ def load_home_stats(store: Store) -> HomeStats:
     if backup_due:
         todos.append(_("今天还没有备份:可以到“设置”里点“立即备份”。"))
     todos.extend(certificate_todos(store))
-    return HomeStats(village=village, backup_due=backup_due, todos=todos, **stats)
+    meetings = meeting_todos(store) if village is not None else []
+    return HomeStats(village=village, backup_due=backup_due, todos=todos, meetings=meetings, **stats)
+
+
+def meeting_todos(store: Store, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Art. 26 (a representatives' meeting at least every quarter) as the home screen says it.
+
+    Read with plain sqlite3 (app.storage.quick), like the other to-dos: no SQLAlchemy before the
+    first screen. A quarter that began before the village's record here is never called missed.
+    """
+    from app.storage.quick import representatives_quarter
+
+    try:
+        status = representatives_quarter(store.db_path, today)
+    except Exception:  # noqa: BLE001 - a reminder that cannot be read must not keep the home screen from opening
+        log.warning("could not read the representatives' meetings for the home screen", exc_info=True)
+        return []
+    if status is None:
+        return []
+    lines = []
+    if status.overdue_quarter:
+        lines.append((OVERDUE, _("已逾期:{quarter}没有召开村民代表会议(《村民委员会组织法》第二十六条:"
+                                 "至少每季度召开一次)。").format(quarter=status.overdue_quarter)))
+    if not status.held:
+        lines.append((DUE, _("待办:本季度({quarter})还没有召开村民代表会议,请在本季度内召开。").format(
+            quarter=status.quarter)))
+    return lines
 
 
 def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
@@ -167,10 +202,22 @@ class HomeScreen(QWidget):
         self.todo_label.setObjectName("todoItems")
         self.todo_label.setWordWrap(True)
         self.todo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Art. 26, in its own labels so a missed quarter can be said in red as well as in words
+        self.meeting_labels: dict[str, QLabel] = {}
+        for kind in (OVERDUE, DUE):
+            label = QLabel("")
+            label.setObjectName("todoItems")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setVisible(False)
+            self.meeting_labels[kind] = label
+        self.meeting_labels[OVERDUE].setStyleSheet("QLabel { color: %s; font-weight: bold; }" % ERROR)
         todo_layout = QVBoxLayout(self.todo_frame)
         todo_layout.setContentsMargins(20, 14, 20, 16)
         todo_layout.addWidget(todo_title)
         todo_layout.addWidget(self.todo_label)
+        todo_layout.addWidget(self.meeting_labels[OVERDUE])
+        todo_layout.addWidget(self.meeting_labels[DUE])
 
         # 村务公开: read after the numbers, on a worker, because it needs SQLAlchemy and the catalogue
         self.due: list = []
@@ -250,12 +297,25 @@ class HomeScreen(QWidget):
             self.todo_label.setText("\n".join("• " + t for t in stats.todos))
         else:
             self.todo_label.setText(_("暂无待办事项"))
+        self._show_meetings(stats.meetings)
+        # "nothing to do" would contradict a reminder shown under it
+        self.todo_label.setVisible(bool(stats.todos) or not stats.meetings)
         self.loaded.emit(stats)
         if v is not None:
             # after this paint: the first screen must not wait for the disclosure calendar
             QTimer.singleShot(0, self.refresh_disclosure)
         else:
             self.due_frame.setVisible(False)
+
+    def _show_meetings(self, lines: list[tuple[str, str]]) -> None:
+        for kind, label in self.meeting_labels.items():
+            text = "\n".join("• " + t for k, t in lines if k == kind)
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    def meeting_text(self) -> str:
+        """The Art. 26 lines as shown, for a test or a screen reader."""
+        return "\n".join(label.text() for label in self.meeting_labels.values() if label.text())
 
     # ------------------------------------------------------------ 村务公开
 

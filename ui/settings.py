@@ -1,4 +1,4 @@
-"""设置: the village profile, 大字模式, the language, and backups."""
+"""设置: the village profile, 大字模式, the language, disclosure numbers, meeting rules, and backups."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +29,8 @@ from shiboken6 import isValid
 from app.backup import BackupInfo, list_backups, make_backup
 from app.config import load_settings, save_settings
 from app.i18n import _
+from app.meetings.kinds import MeetingKind
+from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, rule_for
 from app.people.service import FieldError, VillageInfo, get_village, update_village
 from app.storage import Store
 from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
@@ -58,6 +61,22 @@ class SettingsData:
 
 
 DISCLOSURE_SETTING = "disclosure"
+MEETINGS_SETTING = "meetings"
+
+
+def quorum_text(key: str) -> str:
+    """A quorum choice (its key is what settings.json keeps) in words that say where the line falls."""
+    return {"过半数": _("过半数(多于一半)"), "半数以上": _("半数以上(含正好一半)"),
+            "三分之二以上": _("三分之二以上(含正好三分之二)")}.get(key, key)
+
+
+def pass_text(key: str) -> str:
+    return {"到会过半数": _("到会人员过半数赞成"), "到会三分之二以上": _("到会人员三分之二以上赞成"),
+            "应到过半数": _("应到人员过半数赞成"), "应到三分之二以上": _("应到人员三分之二以上赞成")}.get(key, key)
+
+
+def _dict(value: object) -> dict:  # type: ignore[type-arg]
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def update_setting(data_dir: Path, key: str, value: object) -> None:
@@ -161,6 +180,49 @@ class SettingsScreen(QWidget):
         disclosure_layout.addWidget(self.monthly_check)
         disclosure_layout.addLayout(threshold_row)
 
+        # -- meetings: the kinds the law leaves to the village's own rules (app.meetings.rules)
+        meetings, meetings_layout = _section(_("会议规则"))
+        meetings_note = QLabel(_("村民会议、村民代表会议、村民小组会议和党员大会的到会和通过要求由法律和党内法规规定"
+                                 "(《村民委员会组织法》第二十二、二十六、二十八条,《中国共产党支部工作条例(试行)》第十一条),"
+                                 "不能修改。下面四种会议没有法定要求,按本村的议事规则计算;改动后,以后记录的表决按新规则计算,"
+                                 "已定稿的会议记录不变。"))
+        meetings_note.setObjectName("hint")
+        meetings_note.setWordWrap(True)
+        own_rules = _dict(_dict(settings.get(MEETINGS_SETTING)).get("rules"))
+        rules_grid = QGridLayout()
+        rules_grid.setHorizontalSpacing(10)
+        for column, text in enumerate((_("会议"), _("到会要求"), _("通过要求"))):
+            rules_grid.addWidget(QLabel(text), 0, column)
+        self.rule_combos: dict[str, tuple[QComboBox, QComboBox]] = {}
+        problems = []
+        for row, kind in enumerate(DEFAULT_SETTINGS, start=1):
+            chosen = dict(DEFAULT_SETTINGS[kind])
+            try:
+                rule_for(kind, {"rules": own_rules})
+                chosen.update(_dict(own_rules.get(kind.value)))
+            except ValueError as exc:  # the minutes already fall back to the defaults (meeting_rule): say why
+                problems.append(str(exc))
+            quorum, passing = QComboBox(), QComboBox()
+            for key in QUORUM_CHOICES:
+                quorum.addItem(quorum_text(key), key)
+            for key in PASS_CHOICES:
+                passing.addItem(pass_text(key), key)
+            quorum.setCurrentIndex(max(quorum.findData(chosen.get("quorum")), 0))
+            passing.setCurrentIndex(max(passing.findData(chosen.get("pass")), 0))
+            for combo in (quorum, passing):
+                combo.currentIndexChanged.connect(lambda _i, k=kind.value: self.set_meeting_rule(k))
+            self.rule_combos[kind.value] = (quorum, passing)
+            rules_grid.addWidget(QLabel(kind.label), row, 0)
+            rules_grid.addWidget(quorum, row, 1)
+            rules_grid.addWidget(passing, row, 2)
+        rules_grid.setColumnStretch(3, 1)
+        self.rules_message = message_label("ok")
+        if problems:
+            show_message(self.rules_message, "\n".join(problems) + _("现在按默认规则计算,请重新选择。"), "error")
+        meetings_layout.addWidget(meetings_note)
+        meetings_layout.addLayout(rules_grid)
+        meetings_layout.addWidget(self.rules_message)
+
         # -- backups
         backup, backup_layout = _section(_("备份"))
         where = QLabel(_("本软件每天自动备份一次,保存在 {path}").format(path=store.backup_dir))
@@ -192,7 +254,7 @@ class SettingsScreen(QWidget):
         body_layout.setContentsMargins(32, 24, 32, 24)
         body_layout.setSpacing(12)
         body_layout.addWidget(title)
-        for section in (profile, display, disclosure, backup):
+        for section in (profile, display, disclosure, meetings, backup):
             body_layout.addWidget(section)
         body_layout.addStretch(1)
         page = QWidget()
@@ -321,6 +383,36 @@ class SettingsScreen(QWidget):
             update_setting(data_dir, DISCLOSURE_SETTING, own)
 
         Task(save, write=True).run()  # one at a time: each reads, changes and rewrites settings.json
+
+    def set_meeting_rule(self, kind: str) -> Task:
+        """The village's rule for one kind without a statutory rule (settings.json "meetings" → "rules");
+        votes recorded from now on follow it (app.meetings.service.meeting_rule)."""
+        quorum, passing = self.rule_combos[kind]
+        rule = {"quorum": str(quorum.currentData()), "pass": str(passing.currentData())}
+        data_dir = self.store.data_dir
+
+        def save(_ctx: object) -> None:
+            settings = load_settings(data_dir)
+            own = _dict(settings.get(MEETINGS_SETTING))
+            rules = _dict(own.get("rules"))
+            rules[kind] = rule
+            own["rules"] = rules
+            update_setting(data_dir, MEETINGS_SETTING, own)
+
+        def saved(_result: object) -> None:
+            if isValid(self):
+                text = _("已保存:{kind}按“{quorum}”到会、“{passing}”通过。").format(
+                    kind=MeetingKind(kind).label, quorum=quorum_text(rule["quorum"]), passing=pass_text(rule["pass"]))
+                show_message(self.rules_message, text, "ok")
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                from ui.errors import message_for
+
+                show_message(self.rules_message, message_for(exc), "error")
+
+        # the write pool, one at a time: each reads, changes and rewrites settings.json
+        return Task(save, write=True).success(saved).failure(failed).run()
 
     # ------------------------------------------------------------ backups
 

@@ -29,6 +29,8 @@ def closed_villagers_meeting(store) -> int:
         ms.update_agenda_item(s, m.agenda[0].id, title="村道维修方案", discussion="大家同意用碎石铺设村东道路。")
         x = ms.add_motion(s, m.id, text="同意村东道路维修方案", agenda_item_id=m.agenda[0].id)
         ms.record_vote(s, x.id, votes_for=2, resolution="维修村东道路")
+        y = ms.add_motion(s, m.id, text="同意由村民小组组织义务投工", agenda_item_id=m.agenda[0].id)
+        ms.record_vote(s, y.id, votes_for=2)
         ms.close_meeting(s, m.id)
         return m.id
 
@@ -43,7 +45,7 @@ def test_list_and_search_show_the_meeting_with_its_verdict(capsys, store):
     assert code == 0
     (row,) = json.loads(out)
     assert row == {"id": mid, "date": "2026-10-12", "kind": "村民会议", "title": "村道维修村民会议", "state": "closed",
-                   "members": 3, "present": 2, "quorate": True, "motions": 1, "passed": 1}
+                   "members": 3, "present": 2, "quorate": True, "motions": 2, "passed": 2}
     code, out, _err = run(capsys, store, "list", "--search", "碎石")
     assert code == 0 and "村道维修村民会议" in out and "有效" in out
     code, out, _err = run(capsys, store, "list", "--search", "鱼塘")

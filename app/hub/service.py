@@ -484,8 +484,10 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
                 raise BundleRejected("archive", _("同步包里有一个没有登记的附件。已拒收,乡镇数据未改动。请让村里重新导出。"))
             blobs[blob_sha] = tmp_path
     applied += _write_events(conn, batch)
-    have = set(conn.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256.in_(needed)))
-               .scalars()) if needed else set()
+    # a full export brings files the hub may already hold: look up every file the bundle refers to or carries
+    known = needed | set(blobs)
+    have = set(conn.execute(select(t.attachments.c.sha256).where(t.attachments.c.sha256.in_(known)))
+               .scalars()) if known else set()
     missing = needed - have - set(blobs)
     if missing:
         raise BundleRejected("missing-attachment", _("同步包缺少 {n} 个附件文件。已拒收,乡镇数据未改动。请让村里重新导出。").format(

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.events import EventWriter, canonical, now_text, record
@@ -277,7 +277,7 @@ def meeting_rule(kind: str, data_dir: Path | None = None) -> Rule:
 
 def _summary_fields(session: Session, m: Meeting) -> dict:
     total, passed = session.execute(
-        select(func.count(Motion.id), func.coalesce(func.sum(Motion.passed), 0)).where(Motion.meeting_id == m.id)).one()
+        select(func.count(Motion.id), func.coalesce(func.sum(case((Motion.passed.is_(True), 1), else_=0)), 0)).where(Motion.meeting_id == m.id)).one()
     return dict(id=m.id, kind=m.kind, title=m.title, date=m.date, place=m.place, group_id=m.group_id, state=m.state,
                 members=m.members, present=m.present, quorate=m.quorate, motions=int(total), passed=int(passed))
 
@@ -362,7 +362,7 @@ def list_meetings(session: Session, q: MeetingQuery | None = None, *, limit: int
         stmt = stmt.limit(limit).offset(offset)
     meetings = list(session.scalars(stmt))
     counts = {mid: (int(t), int(p)) for mid, t, p in session.execute(
-        select(Motion.meeting_id, func.count(Motion.id), func.coalesce(func.sum(Motion.passed), 0))
+        select(Motion.meeting_id, func.count(Motion.id), func.coalesce(func.sum(case((Motion.passed.is_(True), 1), else_=0)), 0))
         .where(Motion.meeting_id.in_([m.id for m in meetings])).group_by(Motion.meeting_id))}
     return [MeetingSummary(id=m.id, kind=m.kind, title=m.title, date=m.date, place=m.place, group_id=m.group_id,
                            state=m.state, members=m.members, present=m.present, quorate=m.quorate,

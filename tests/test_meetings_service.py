@@ -592,3 +592,13 @@ def test_representatives_quarter_agrees_with_the_quick_reader(village):
     assert answers[dt.date(2026, 4, 1)] == QuarterStatus("2026年第二季度", False, "", dt.date(2026, 3, 31))
     assert not answers[dt.date(2026, 6, 30)].held  # the May meeting was planned but its minutes never closed
     assert answers[dt.date(2026, 8, 2)].last_held == dt.date(2026, 3, 31)
+
+
+def test_representatives_quarter_sees_a_meeting_held_this_quarter(village):
+    """Art. 26: a representatives' meeting closed today counts for today's quarter."""
+    m = new_meeting(village, "村民代表会议", day=dt.date.today())
+    with village.begin("测试") as s:
+        ms.close_meeting(s, m.id)
+    with village.read() as s:
+        status = ms.representatives_quarter(s, dt.date.today())
+    assert status.held and status.last_held == dt.date.today()

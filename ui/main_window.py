@@ -32,6 +32,7 @@ WINDOW_STATE_FILE = "window.ini"
 DEFAULT_SIZE = (1280, 800)
 HOME = "home"
 DISCLOSURE = "disclosure"
+MEETINGS = "meetings"
 RESIDENTS = "residents"
 SETTINGS = "settings"
 
@@ -48,7 +49,7 @@ def sections() -> list[Section]:
         Section(HOME, _("首页"), ""),
         Section(DISCLOSURE, _("村务公开"),
                 _("按公开目录拟定党务、村务、财务公开事项,经监委会审核后打印张贴,并留存照片存档。")),
-        Section("meetings", _("会议记录"),
+        Section(MEETINGS, _("会议记录"),
                 _("记录村民会议、村民代表会议和“四议两公开”的每一步,按法定人数自动核对表决结果。")),
         Section("certificates", _("证明开具"),
                 _("只开具公布清单内的证明,自动编号、登记台账、留存存根;清单外的证明说明原因和去处。")),
@@ -194,6 +195,10 @@ class MainWindow(QMainWindow):
             disclosure = DisclosureScreen(self.store, actor=self.actor)
             disclosure.changed.connect(self._disclosure_changed)
             return disclosure
+        if key == MEETINGS:
+            from ui.meetings.screen import MeetingsScreen
+
+            return MeetingsScreen(self.store, actor=self.actor, data_dir=self.store.data_dir)
         return PlaceholderScreen(section.title, section.plan)
 
     def open_disclosure_entry(self, item_code: str, period_key: str) -> QWidget:

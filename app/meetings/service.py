@@ -871,7 +871,7 @@ def representatives_quarter(session: Session, on: dt.date):  # type: ignore[no-u
     from app.meetings.quarterly import representatives_status
 
     # held means recorded: minutes closed (a meeting only planned does not count)
-    dates = session.scalars(select(Meeting.date).where(Meeting.kind == MeetingKind.REPRESENTATIVES.value,
-                                                       Meeting.state == CLOSED))
+    dates = list(session.scalars(select(Meeting.date).where(Meeting.kind == MeetingKind.REPRESENTATIVES.value,
+                                                            Meeting.state == CLOSED)))
     first = session.execute(select(Event.time).where(Event.seq == 1)).scalar_one_or_none()
     return representatives_status(dates, on, since=dt.date.fromisoformat(first[:10]) if first else None)

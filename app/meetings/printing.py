@@ -574,7 +574,7 @@ def _tally_block(number: int, text: str, expected: int, s: _Styles) -> Any:
     # one 正 is five votes and takes about 7 mm of a line: the box is as tall as the meeting needs
     per_line = max(1, int(box_w // (7 * MM)))
     lines = math.ceil(max(expected, 1) / 5 / per_line)
-    box_h = min(max(lines * 8 * MM, 14 * MM), 40 * MM)
+    box_h = min(max(lines * 8 * MM, 14 * MM), 30 * MM)  # one block still fits under the header of page 1
     head = [_para(_("选项"), s.cell_center), _para(_("计票(画“正”字)"), s.cell_center),
             _para(_("合计(票)"), s.cell_center)]
     rows = [head] + [[_para(option, s.cell_center), "", ""] for option in (_("赞成"), _("反对"), _("弃权"), _("无效"))]

@@ -9,9 +9,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
                             QObject, QPersistentModelIndex, Qt, QTimer)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
                                QWidget)
 
+from app.i18n import _
 from ui.style import BASE_POINT_SIZE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -179,3 +180,23 @@ def with_message_below(widget: QWidget, message: QLabel) -> QWidget:
     layout.addWidget(widget)
     layout.addWidget(message)
     return box
+
+
+def fit_combos(*combos: QComboBox) -> None:
+    """Chinese is wider than the "X" Qt sizes a combo's contents by: make room for the longest choice."""
+    for combo in combos:
+        metrics = combo.fontMetrics()
+        widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+        combo.setMinimumWidth(widest + metrics.horizontalAdvance("M") * 3)
+
+
+def refill_years(combo: QComboBox, years: set[int] | list[int], this_year: int, data: Callable[[int], Any] = int) -> None:
+    """Keep the first choice ("all years"), list ``years`` and this year newest first, keep the chosen one."""
+    combo.blockSignals(True)
+    chosen = combo.currentData()
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for y in sorted(set(years) | {this_year}, reverse=True):
+        combo.addItem(_("{year}年").format(year=y), data(y))
+    combo.setCurrentIndex(max(combo.findData(chosen), 0))
+    combo.blockSignals(False)

@@ -346,25 +346,14 @@ class ListPanel(QWidget):
         self._fit_combos()
 
     def _fit_combos(self) -> None:
-        # Chinese is wider than the "X" Qt counts a combo's contents in: measure the longest choice
-        metrics = self.fontMetrics()
-        for combo in (self.category_combo, self.state_combo, self.year_combo):
-            widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
-            combo.setMinimumWidth(widest + metrics.horizontalAdvance("M") * 3)
+        widgets.fit_combos(self.category_combo, self.state_combo, self.year_combo)
 
     # ------------------------------------------------------------ filters
 
     def set_context(self, context: actions.Context) -> None:
         first = self.context is None
         self.context = context
-        self.year_combo.blockSignals(True)
-        year = self.year_combo.currentData()
-        while self.year_combo.count() > 1:
-            self.year_combo.removeItem(1)
-        for y in sorted(set(context.years) | {context.today.year}, reverse=True):
-            self.year_combo.addItem(_("{year}年").format(year=y), str(y))
-        self.year_combo.setCurrentIndex(max(self.year_combo.findData(year), 0))
-        self.year_combo.blockSignals(False)
+        widgets.refill_years(self.year_combo, context.years, context.today.year, str)
         self._fit_combos()
         if first:
             self.apply_filters()

@@ -21,7 +21,7 @@ from ui.meetings.common import error_text
 from ui.meetings.model import Columns, MeetingListModel
 from ui.style import message_label, show_message
 from ui.tasks import Task
-from ui.widgets import record_table, search_timer, select_row, size_columns
+from ui.widgets import fit_combos, record_table, refill_years, search_timer, select_row, size_columns
 
 ALL = ""
 _SAMPLE = {Columns.DATE: "2026-10-12", Columns.KIND: "村务监督委员会会议", Columns.ATTENDANCE: "应到/实到",
@@ -108,24 +108,14 @@ class ListPanel(QWidget):
 
     def restyle(self) -> None:
         size_columns(self.table, _SAMPLE, stretch=Columns.TITLE)
-        metrics = self.fontMetrics()
-        for combo in (self.kind_combo, self.year_combo, self.state_combo):
-            widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
-            combo.setMinimumWidth(widest + metrics.horizontalAdvance("M") * 3)
+        fit_combos(self.kind_combo, self.year_combo, self.state_combo)
 
     # ------------------------------------------------------------ filters
 
     def set_context(self, context: actions.Context) -> None:
         first = self.context is None
         self.context = context
-        self.year_combo.blockSignals(True)
-        year = self.year_combo.currentData()
-        while self.year_combo.count() > 1:
-            self.year_combo.removeItem(1)
-        for y in sorted(set(context.years) | {context.today.year}, reverse=True):
-            self.year_combo.addItem(_("{year}年").format(year=y), y)
-        self.year_combo.setCurrentIndex(max(self.year_combo.findData(year), 0))
-        self.year_combo.blockSignals(False)
+        refill_years(self.year_combo, context.years, context.today.year)
         self.restyle()
         if first:
             self.apply_filters()

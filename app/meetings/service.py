@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import case, delete, func, select, text
@@ -29,11 +29,13 @@ from sqlalchemy.orm import Session
 from app.events import EventWriter, canonical, now_text, record
 from app.i18n import _
 from app.meetings import search
-from app.meetings.kinds import KindInfo, MeetingKind, UnknownKind, info, parse_kind
+from app.meetings.info import (AddendumInfo, AgendaInfo, AttendeeInfo, FileInfo, MeetingInfo, MeetingInput,  # noqa: F401
+                               MeetingSummary, MotionInfo, attendance_label, choice_label, role_label, state_label)
+from app.meetings.kinds import MeetingKind, UnknownKind, info, parse_kind
 from app.meetings.members import membership
-from app.meetings.models import (ABSENT, ABSTAIN, AGAINST, ATTACHMENT_ROLES, ATTENDANCE, CHOICES, CLOSED,
-                                 COUNTED_PRESENT, EXPECTED, FOR, LEAVE, OBSERVER, PLANNED, PRESENT, PROXY, AgendaItem,
-                                 Meeting, MeetingAddendum, MeetingAttachment, MeetingAttendee, Motion)
+from app.meetings.models import (ABSTAIN, AGAINST, ATTACHMENT_ROLES, ATTENDANCE, CHOICES, CLOSED, COUNTED_PRESENT,
+                                 EXPECTED, FOR, OBSERVER, PLANNED, PROXY, AgendaItem, Meeting, MeetingAddendum,
+                                 MeetingAttachment, MeetingAttendee, Motion)
 from app.meetings.rules import Rule, Verdict, evaluate, rule_for
 from app.people.models import VillagerGroup
 from app.people.service import FieldError, NotFound
@@ -46,162 +48,6 @@ NAME_MAX = 30
 class MeetingError(Exception):
     """An action on a meeting that cannot be done now; the message says why and what to do."""
 
-
-def attendance_label(status: str) -> str:
-    return {EXPECTED: _("未登记"), PRESENT: _("出席"), ABSENT: _("缺席"), LEAVE: _("请假"), PROXY: _("委托出席"),
-            OBSERVER: _("列席")}.get(status, status)
-
-
-def choice_label(choice: str) -> str:
-    return {FOR: _("赞成"), AGAINST: _("反对"), ABSTAIN: _("弃权")}.get(choice, choice)
-
-
-def state_label(state: str) -> str:
-    return {PLANNED: _("未结束"), CLOSED: _("已定稿")}.get(state, state)
-
-
-def role_label(role: str) -> str:
-    return {"signin_photo": _("签到表照片"), "document": _("会议材料"), "other": _("其他")}.get(role, role)
-
-
-# ---------------------------------------------------------------- plain values for the UI and printing
-
-@dataclass
-class MeetingInput:
-    kind: str
-    title: str
-    date: dt.date
-    time_text: str = ""
-    place: str = ""
-    group_id: int | None = None
-    convener: str = ""
-    chair: str = ""
-    recorder: str = ""
-    agenda_text: str = ""
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class AttendeeInfo:
-    id: int
-    resident_id: int | None
-    name: str
-    group_name: str
-    household: str
-    role_text: str
-    member: bool
-    status: str
-    proxy_name: str
-    note: str
-
-    @property
-    def status_text(self) -> str:
-        return attendance_label(self.status)
-
-
-@dataclass(frozen=True)
-class MotionInfo:
-    id: int
-    agenda_item_id: int | None
-    position: int
-    text: str
-    voted: bool
-    votes_for: int
-    votes_against: int
-    abstentions: int
-    named_votes: dict[int, str]
-    passed: bool
-    verdict: str
-    resolution: str
-
-    @property
-    def result_text(self) -> str:
-        if not self.voted:
-            return _("未表决")
-        return _("通过") if self.passed else _("未通过")
-
-
-@dataclass(frozen=True)
-class AgendaInfo:
-    id: int
-    position: int
-    title: str
-    discussion: str
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    id: int
-    sha256: str
-    name: str
-    role: str
-    added: str
-
-
-@dataclass(frozen=True)
-class AddendumInfo:
-    id: int
-    corrects: str
-    text: str
-    date: dt.date
-    recorded_by: str
-
-
-@dataclass(frozen=True)
-class MeetingSummary:
-    id: int
-    kind: str
-    title: str
-    date: dt.date
-    place: str
-    group_id: int | None
-    state: str
-    members: int
-    present: int
-    quorate: bool
-    motions: int
-    passed: int
-
-    @property
-    def state_text(self) -> str:
-        return state_label(self.state)
-
-    @property
-    def closed(self) -> bool:
-        return self.state == CLOSED
-
-
-@dataclass(frozen=True)
-class MeetingInfo(MeetingSummary):
-    time_text: str
-    group_name: str
-    convener: str
-    chair: str
-    recorder: str
-    agenda_text: str
-    notes: str
-    households: int | None
-    households_present: int | None
-    closed_at: str
-    content_hash: str
-    attendees: list[AttendeeInfo] = field(default_factory=list)
-    agenda: list[AgendaInfo] = field(default_factory=list)
-    motion_list: list[MotionInfo] = field(default_factory=list)
-    files: list[FileInfo] = field(default_factory=list)
-    addenda: list[AddendumInfo] = field(default_factory=list)
-    quorum: Verdict | None = None  # the verdict on attendance as it stands (None while nobody is counted)
-
-    @property
-    def kind_info(self) -> KindInfo:
-        return info(self.kind)
-
-    @property
-    def absent(self) -> int:
-        return sum(1 for a in self.attendees if a.member and a.status == ABSENT)
-
-    @property
-    def on_leave(self) -> int:
-        return sum(1 for a in self.attendees if a.member and a.status == LEAVE)
 
 
 # ---------------------------------------------------------------- checks of what was typed

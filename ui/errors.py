@@ -16,7 +16,7 @@ _PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupErr
           "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
           "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError",
           "NoticeError", "NoticeLayoutError", "ReconciliationError", "TableFileError", "MeetingError", "MatterError",
-          "UnknownKind")
+          "UnknownKind", "RuleError")
 
 
 def is_plain(exc: BaseException) -> bool:

@@ -36,6 +36,11 @@ from app.meetings.kinds import MeetingKind, parse_kind
 PRESENT, MEMBERS = "present", "members"  # what a vote threshold counts against
 
 
+class RuleError(ValueError):
+    """Numbers the rules cannot judge (more votes than people present, a negative count) or a setting
+    they cannot read; the message says which and what to do."""
+
+
 @dataclass(frozen=True)
 class Threshold:
     """A fraction of a base, met either at the fraction (以上) or only above it (过半数/超过)."""
@@ -125,11 +130,11 @@ def rule_for(kind: str | MeetingKind, settings: Mapping[str, Any] | None = None)
     chosen.update(((settings or {}).get("rules") or {}).get(kind.value) or {})
     quorum = QUORUM_CHOICES.get(chosen.get("quorum", ""))
     if quorum is None:
-        raise ValueError(_("设置里“{kind}”的到会要求“{value}”看不懂,只能是:{choices}。").format(
+        raise RuleError(_("设置里“{kind}”的到会要求“{value}”看不懂,只能是:{choices}。").format(
             kind=kind.value, value=chosen.get("quorum"), choices="、".join(QUORUM_CHOICES)))
     passing = PASS_CHOICES.get(chosen.get("pass", ""))
     if passing is None:
-        raise ValueError(_("设置里“{kind}”的通过要求“{value}”看不懂,只能是:{choices}。").format(
+        raise RuleError(_("设置里“{kind}”的通过要求“{value}”看不懂,只能是:{choices}。").format(
             kind=kind.value, value=chosen.get("pass"), choices="、".join(PASS_CHOICES)))
     return Rule(quorum, passing[0], passing[1], None, _("本村议事规则(默认,可在设置中修改)"), statutory=False)
 
@@ -158,33 +163,33 @@ def _check_numbers(kind: MeetingKind, rule: Rule, members: int, present: int, vo
         if value is None and key in ("households", "households_represented"):
             continue
         if value is None:
-            raise ValueError(_("请填写{what}(整数)。").format(what=label))
+            raise RuleError(_("请填写{what}(整数)。").format(what=label))
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(_("{what}必须是整数,现在是“{value}”。").format(what=label, value=value))
+            raise RuleError(_("{what}必须是整数,现在是“{value}”。").format(what=label, value=value))
         if value < 0:
-            raise ValueError(_("{what}不能是负数(现在是 {value}),请检查。").format(what=label, value=value))
+            raise RuleError(_("{what}不能是负数(现在是 {value}),请检查。").format(what=label, value=value))
     if members == 0:
-        raise ValueError(_("应到人数是 0,这个会议没有组成人员。请先在名册或职务里登记参会人员。"))
+        raise RuleError(_("应到人数是 0,这个会议没有组成人员。请先在名册或职务里登记参会人员。"))
     if present > members:
-        raise ValueError(_("实到 {present} 人,比应到的 {members} 人还多,请检查人数。").format(
+        raise RuleError(_("实到 {present} 人,比应到的 {members} 人还多,请检查人数。").format(
             present=present, members=members))
     cast = votes_for + votes_against + abstentions
     if cast > present:
-        raise ValueError(_("赞成、反对、弃权合计 {cast} 票,比到会的 {present} 人还多,请检查票数。").format(
+        raise RuleError(_("赞成、反对、弃权合计 {cast} 票,比到会的 {present} 人还多,请检查票数。").format(
             cast=cast, present=present))
     if households is None and households_represented is None:
         return
     if rule.household_quorum is None:
-        raise ValueError(_("{kind}不按户计算到会,请只填写人数。").format(kind=kind.value))
+        raise RuleError(_("{kind}不按户计算到会,请只填写人数。").format(kind=kind.value))
     if households is None or households_represented is None:
-        raise ValueError(_("按户计算到会时,总户数和到会户数都要填写。"))
+        raise RuleError(_("按户计算到会时,总户数和到会户数都要填写。"))
     if households == 0:
-        raise ValueError(_("总户数是 0,请先在名册里登记户。"))
+        raise RuleError(_("总户数是 0,请先在名册里登记户。"))
     if households_represented > households:
-        raise ValueError(_("到会 {hr} 户,比总户数 {households} 户还多,请检查。").format(
+        raise RuleError(_("到会 {hr} 户,比总户数 {households} 户还多,请检查。").format(
             hr=households_represented, households=households))
     if households_represented > present:
-        raise ValueError(_("到会 {hr} 户,但到会的只有 {present} 人;每户至少要有一人到会,请检查。").format(
+        raise RuleError(_("到会 {hr} 户,但到会的只有 {present} 人;每户至少要有一人到会,请检查。").format(
             hr=households_represented, present=present))
 
 
@@ -198,7 +203,7 @@ def evaluate(kind: str | MeetingKind, *, members: int, present: int, votes_for: 
     take the households path of Art. 22 and 28; the meeting is quorate when
     either path is met. ``rule`` replaces the default of a kind without a
     statutory rule (from :func:`rule_for` with the village's settings); the
-    law's kinds always follow the law. Impossible numbers raise ValueError
+    law's kinds always follow the law. Impossible numbers raise RuleError (a ValueError)
     with a Chinese message and decide nothing.
     """
     kind = parse_kind(kind)

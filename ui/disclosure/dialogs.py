@@ -14,19 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
-                               QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDateEdit, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
 
 from app.disclosure.models import ATTACHMENT_ROLES, BOARD_PHOTO
 from app.disclosure.service import role_label
 from app.i18n import _
 from app.people.service import FieldError
 from ui.style import message_label, show_message
+from ui.attach_dialog import AttachFileDialog, lead
 from ui.task_dialog import TaskDialog
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic")
 
 
 def show_dialog(dialog: QDialog) -> None:
@@ -52,13 +50,6 @@ def set_day(edit: QDateEdit, day: dt.date) -> None:
     edit.setDate(QDate(day.year, day.month, day.day))
 
 
-def _lead(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("lead")
-    label.setWordWrap(True)
-    return label
-
-
 # ---------------------------------------------------------------- review and approval
 
 
@@ -72,7 +63,7 @@ class ReviewDialog(TaskDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(_("记录监委会审核"), parent)
         self._action = action
-        intro = _lead(_("“{title}”\n请记下村务监督委员会审核的人、日期和意见。审核通过后才能批准张贴;"
+        intro = lead(_("“{title}”\n请记下村务监督委员会审核的人、日期和意见。审核通过后才能批准张贴;"
                         "退回修改时请写明要改什么。").format(title=title))
         self.member_checks: list[QCheckBox] = []
         members_box = QWidget()
@@ -148,7 +139,7 @@ class ApproveDialog(TaskDialog):
         form.addRow(_("批准日期"), self.date_edit)
         self.add_buttons(_("批准"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”已经监委会审核通过。批准后就可以张贴。").format(title=title)))
+        layout.addWidget(lead(_("“{title}”已经监委会审核通过。批准后就可以张贴。").format(title=title)))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
@@ -183,7 +174,7 @@ class PostDialog(TaskDialog):
         form.addRow("", self.days_label)
         self.add_buttons(_("确认张贴"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”\n张贴后会给它一个公开编号,内容从此不能再修改;"
+        layout.addWidget(lead(_("“{title}”\n张贴后会给它一个公开编号,内容从此不能再修改;"
                                  "如有错误,只能另发一份更正公告。").format(title=title)))
         layout.addWidget(self.minimum_label)
         layout.addLayout(form)
@@ -223,7 +214,7 @@ class ReasonDialog(TaskDialog):
         self.reason_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.add_buttons(ok_text)
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(question))
+        layout.addWidget(lead(question))
         layout.addWidget(QLabel(_("原因")))
         layout.addWidget(self.reason_edit)
         layout.addWidget(self.error_label("reason"))
@@ -275,7 +266,7 @@ class FeedbackDialog(TaskDialog):
         form.addRow("", self.error_label("answered_on"))
         self.add_buttons(_("登记"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”").format(title=title)))
+        layout.addWidget(lead(_("“{title}”").format(title=title)))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
@@ -307,7 +298,7 @@ class AnswerDialog(TaskDialog):
         form.addRow("", self.error_label("answered_on"))
         self.add_buttons(_("保存答复"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("{asker}问:{question}").format(asker=asker, question=question)))
+        layout.addWidget(lead(_("{asker}问:{question}").format(asker=asker, question=question)))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
@@ -321,65 +312,15 @@ class AnswerDialog(TaskDialog):
 # ---------------------------------------------------------------- files
 
 
-class AttachDialog(TaskDialog):
-    """A photo of the posted board (or a scan) kept with the notice: ``action(path, role)``.
-
-    ``choose_file`` is the seam a test replaces.
-    """
+class AttachDialog(AttachFileDialog):
+    """A photo of the posted board (or a scan) kept with the notice: ``action(path, role)``."""
 
     def __init__(self, title: str, action: Callable[..., Any], *, parent: QWidget | None = None) -> None:
-        super().__init__(_("添加照片或附件"), parent)
-        self._action = action
-        self.path: Path | None = None
-        self.choose_button = QPushButton(_("选择文件…"))
-        self.file_label = QLabel(_("还没有选择文件"))
-        self.file_label.setWordWrap(True)
-        self.thumb = QLabel()
-        self.thumb.setMinimumHeight(10)
-        self.role_combo = QComboBox()
-        for role in ATTACHMENT_ROLES:
-            self.role_combo.addItem(role_label(role), role)
-        row = QHBoxLayout()
-        row.addWidget(self.choose_button)
-        row.addWidget(self.file_label, 1)
-        form = QFormLayout()
-        form.addRow(_("文件"), row)
-        form.addRow("", self.error_label("file"))
-        form.addRow(_("类型"), self.role_combo)
-        self.add_buttons(_("保存到档案"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”\n张贴后请给公开栏拍一张照片存档,作为按时公开的凭据。"
-                                 "可以选手机传到电脑上的照片(jpg、png)或扫描的 PDF。").format(title=title)))
-        layout.addLayout(form)
-        layout.addWidget(self.thumb)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.choose_button.clicked.connect(self.choose)
-
-    def choose_file(self) -> Path | None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("选择照片或扫描件"), str(Path.home()),
-            _("照片和 PDF (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.pdf);;所有文件 (*)"))
-        return Path(chosen) if chosen else None
-
-    def choose(self) -> None:
-        path = self.choose_file()
-        if path is not None:
-            self.set_path(path)
-
-    def set_path(self, path: Path) -> None:
-        self.path = Path(path)
-        self.file_label.setText(str(self.path))
-        image = self.path.suffix.lower() in IMAGE_SUFFIXES
-        self.role_combo.setCurrentIndex(max(self.role_combo.findData(BOARD_PHOTO if image else "scan"), 0))
-        pixmap = QPixmap(str(self.path)) if image else QPixmap()
-        if not pixmap.isNull():
-            self.thumb.setPixmap(pixmap.scaledToHeight(220))
-        else:
-            self.thumb.clear()
-
-    def action(self) -> Callable[[], Any]:
-        if self.path is None:
-            raise FieldError("file", _("请先点“选择文件…”选一张照片或一个 PDF。"))
-        action, path, role = self._action, self.path, str(self.role_combo.currentData())
-        return lambda: action(path, role)
+        super().__init__(
+            _("添加照片或附件"),
+            _("“{title}”\n张贴后请给公开栏拍一张照片存档,作为按时公开的凭据。"
+              "可以选手机传到电脑上的照片(jpg、png)或扫描的 PDF。").format(title=title),
+            action, roles=[(role, role_label(role)) for role in ATTACHMENT_ROLES], image_role=BOARD_PHOTO,
+            other_role="scan", chooser_title=_("选择照片或扫描件"),
+            file_filter=_("照片和 PDF (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.pdf);;所有文件 (*)"),
+            start_dir=Path.home(), missing=_("请先点“选择文件…”选一张照片或一个 PDF。"), parent=parent)

@@ -25,6 +25,7 @@ from app.disclosure.view import NoticeView
 from app.i18n import _
 from app.storage import Store
 from ui import widgets
+from ui.attach_dialog import IMAGE_SUFFIXES
 from ui.disclosure import actions, dialogs
 from ui.disclosure.calendar import CalendarPanel
 from ui.disclosure.editor import NoticeEditor
@@ -432,7 +433,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         if file is None:
             return None
         data_dir = self.store.data_dir
-        if Path(file.name).suffix.lower() in dialogs.IMAGE_SUFFIXES:
+        if Path(file.name).suffix.lower() in IMAGE_SUFFIXES:
             self._show(ImageDialog(actions.blob(data_dir, file.sha256), file.name, parent=self))
             return None
         return Task(lambda _ctx: actions.attachment_copy(data_dir, file.sha256, file.name)) \

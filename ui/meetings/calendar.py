@@ -22,8 +22,9 @@ from app.i18n import _
 from app.meetings.service import MeetingSummary
 from app.storage import Store
 from ui import widgets
+from ui.errors import message_for
 from ui.meetings import actions
-from ui.meetings.common import BAD, GOOD, PENDING, error_text, page_scroll, quorum_state, quorum_word, short_kind
+from ui.meetings.common import BAD, GOOD, PENDING, page_scroll, quorum_state, quorum_word, short_kind
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
@@ -181,7 +182,7 @@ class CalendarPanel(QWidget):
     def _failed(self, exc: BaseException, generation: int) -> None:
         if isValid(self) and generation == self._generation:
             self.loading = False
-            show_message(self.message, _("读取会议日历时出错:{reason}").format(reason=error_text(exc)), "error")
+            show_message(self.message, _("读取会议日历时出错:{reason}").format(reason=message_for(exc)), "error")
             self.loaded.emit()
 
     def _loaded(self, rows: list[MeetingSummary], generation: int) -> None:

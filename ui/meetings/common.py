@@ -1,51 +1,18 @@
-"""What the 会议记录 tabs share: plain error texts, the words for a meeting's quorum, the screen's sizes."""
+"""What the 会议记录 tabs share: the words for a meeting's quorum, the screen's sizes."""
 
 from __future__ import annotations
 
-import logging
-import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from app.i18n import _
 from app.meetings.kinds import MeetingKind, parse_kind
 from app.meetings.models import CLOSED
 from app.meetings.service import MeetingSummary
-from app.people.service import FieldError
-from ui.errors import is_plain, message_for
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, ERROR, MUTED, OK, PANEL, TEXT
 
-log = logging.getLogger(__name__)
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-# the meetings core's refusals, written for the clerk (ui.errors does not know them)
-_PLAIN_HERE = ("MeetingError", "MatterError", "UnknownKind")
-
 GOOD, BAD, PENDING = "good", "bad", "pending"  # a meeting's quorum, as the calendar and the list colour it
-
-
-def is_plain_here(exc: BaseException) -> bool:
-    if is_plain(exc) or any(c.__name__ in _PLAIN_HERE for c in type(exc).__mro__):
-        return True
-    # the rules raise ValueError with a Chinese sentence for impossible numbers; a bare one is a bug
-    return isinstance(exc, ValueError) and bool(_CJK.search(str(exc)))
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, FieldError):
-        return exc.message
-    if is_plain_here(exc):
-        return str(exc)
-    return message_for(exc)
-
-
-def show_failure(parent: QWidget | None, exc: BaseException) -> None:
-    """A refusal in a message box, plainly; anything unexpected also goes to the log in full."""
-    if not is_plain_here(exc):
-        log.error("error shown to the user", exc_info=exc)
-    QMessageBox.warning(parent, _("出错了"), error_text(exc))
 
 
 def set_name(label: QWidget, name: str) -> None:

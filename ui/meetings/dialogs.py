@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFileDialog, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout,
+                               QWidget)
 
 from app.i18n import _
 from app.meetings.models import DOCUMENT, SIGNIN_PHOTO
 from app.meetings.service import role_label
 from app.people.service import FieldError
-from ui.disclosure.dialogs import IMAGE_SUFFIXES, date_edit, day_of
-from ui.meetings.common import error_text
-from ui.style import show_message
+from ui.attach_dialog import AttachFileDialog, lead
+from ui.disclosure.dialogs import date_edit, day_of
 from ui.task_dialog import TaskDialog
 
 
@@ -49,22 +47,7 @@ def choose_pdf(parent: QWidget | None, title: str, suggested: Path) -> Path | No
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
-def _lead(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("lead")
-    label.setWordWrap(True)
-    return label
-
-
-class MeetingDialog(TaskDialog):
-    """A TaskDialog that also says the meetings core's refusals (MeetingError) in their own words."""
-
-    def show_error(self, exc: BaseException) -> None:
-        label = self.field_errors.get(getattr(exc, "field", "") or "") if isinstance(exc, FieldError) else None
-        show_message(label or self.general_error, error_text(exc), "error")
-
-
-class AttendeeDialog(MeetingDialog):
+class AttendeeDialog(TaskDialog):
     """Someone not on the generated list: an observer (列席, not counted), or for a consultation an invited member.
 
     ``action(name, role_text, member)``.
@@ -88,7 +71,7 @@ class AttendeeDialog(MeetingDialog):
         form.addRow("", self.member_check)
         self.add_buttons(_("添加"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”\n列席的人记在会议记录里,但不计入应到和实到人数,也不参加表决。").format(
+        layout.addWidget(lead(_("“{title}”\n列席的人记在会议记录里,但不计入应到和实到人数,也不参加表决。").format(
             title=meeting_title)))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
@@ -103,7 +86,7 @@ class AttendeeDialog(MeetingDialog):
         return lambda: action(name, role, member)
 
 
-class AddendumDialog(MeetingDialog):
+class AddendumDialog(TaskDialog):
     """补充更正 to closed minutes: what it corrects, the correction, its date and who recorded it.
 
     ``action(corrects, text, recorded_by, day)``.
@@ -132,7 +115,7 @@ class AddendumDialog(MeetingDialog):
         form.addRow("", self.error_label("recorded_by"))
         self.add_buttons(_("添加补充更正"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”的会议记录已经定稿,原记录保持不变。补充更正附在原记录后面,"
+        layout.addWidget(lead(_("“{title}”的会议记录已经定稿,原记录保持不变。补充更正附在原记录后面,"
                                  "打印会议记录时一并打印。").format(title=meeting_title)))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
@@ -146,66 +129,16 @@ class AddendumDialog(MeetingDialog):
         return lambda: action(*values)
 
 
-class AttachDialog(MeetingDialog):
-    """The photo of the signed sign-in sheet, or a document of the meeting, kept with the minutes.
-
-    ``action(path, role)``; :meth:`choose_file` is the seam a test replaces.
-    """
+class AttachDialog(AttachFileDialog):
+    """The photo of the signed sign-in sheet, or a document of the meeting, kept with the minutes."""
 
     def __init__(self, meeting_title: str, action: Callable[..., Any], *, parent: QWidget | None = None) -> None:
-        super().__init__(_("添加附件"), parent)
-        self._action = action
-        self.path: Path | None = None
-        self.choose_button = QPushButton(_("选择文件…"))
-        self.file_label = QLabel(_("还没有选择文件"))
-        self.file_label.setWordWrap(True)
-        self.thumb = QLabel()
-        self.role_combo = QComboBox()
-        for role in (SIGNIN_PHOTO, DOCUMENT):
-            self.role_combo.addItem(role_label(role), role)
-        row = QHBoxLayout()
-        row.addWidget(self.choose_button)
-        row.addWidget(self.file_label, 1)
-        form = QFormLayout()
-        form.addRow(_("文件"), row)
-        form.addRow("", self.error_label("file"))
-        form.addRow(_("类型"), self.role_combo)
-        form.addRow("", self.error_label("role"))
-        self.add_buttons(_("保存到档案"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(_lead(_("“{title}”\n请给签了名的签到表拍一张照片存档,作为到会人数的凭据;"
-                                 "会议材料(方案、预算)也可以一起存。定稿以后也可以添加。").format(title=meeting_title)))
-        layout.addLayout(form)
-        layout.addWidget(self.thumb)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.choose_button.clicked.connect(self.choose)
-
-    def choose_file(self) -> Path | None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("选择照片或文件"), str(documents_dir()),
-            _("照片和文档 (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.pdf *.doc *.docx *.xls *.xlsx);;"
-              "所有文件 (*)"))
-        return Path(chosen) if chosen else None
-
-    def choose(self) -> None:
-        path = self.choose_file()
-        if path is not None:
-            self.set_path(path)
-
-    def set_path(self, path: Path) -> None:
-        self.path = Path(path)
-        self.file_label.setText(str(self.path))
-        image = self.path.suffix.lower() in IMAGE_SUFFIXES
-        self.role_combo.setCurrentIndex(max(self.role_combo.findData(SIGNIN_PHOTO if image else DOCUMENT), 0))
-        pixmap = QPixmap(str(self.path)) if image else QPixmap()
-        if not pixmap.isNull():
-            self.thumb.setPixmap(pixmap.scaledToHeight(200))
-        else:
-            self.thumb.clear()
-
-    def action(self) -> Callable[[], Any]:
-        if self.path is None:
-            raise FieldError("file", _("请先点“选择文件…”选一张照片或一个文件。"))
-        action, path, role = self._action, self.path, str(self.role_combo.currentData())
-        return lambda: action(path, role)
+        super().__init__(
+            _("添加附件"),
+            _("“{title}”\n请给签了名的签到表拍一张照片存档,作为到会人数的凭据;"
+              "会议材料(方案、预算)也可以一起存。定稿以后也可以添加。").format(title=meeting_title),
+            action, roles=[(role, role_label(role)) for role in (SIGNIN_PHOTO, DOCUMENT)], image_role=SIGNIN_PHOTO,
+            other_role=DOCUMENT, chooser_title=_("选择照片或文件"),
+            file_filter=_("照片和文档 (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.pdf *.doc *.docx *.xls *.xlsx);;"
+                          "所有文件 (*)"),
+            start_dir=documents_dir(), missing=_("请先点“选择文件…”选一张照片或一个文件。"), parent=parent)

@@ -23,9 +23,9 @@ from app.i18n import _
 from app.meetings.kinds import parse_kind
 from app.storage import Store
 from ui import widgets
+from ui.errors import is_plain, show_error
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
-from ui.meetings.common import is_plain_here, show_failure
 from ui.meetings.step_attend import AttendPage, quorum_words
 from ui.meetings.step_base import StepPage
 from ui.meetings.step_close import ClosePage
@@ -301,10 +301,10 @@ class MeetingEditor(QWidget):
         if not isValid(self):
             return
         self.writing -= 1
-        if is_plain_here(exc):
+        if is_plain(exc):
             page.show_error(exc)
         else:
-            show_failure(self, exc)
+            show_error(self, exc)
         if self.state is not None:
             self._show(self.state, None)  # a refused mark or vote: show again what is stored
 

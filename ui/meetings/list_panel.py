@@ -16,8 +16,8 @@ from app.meetings.kinds import MeetingKind
 from app.meetings.models import CLOSED, PLANNED
 from app.meetings.service import MeetingQuery, state_label
 from app.storage import Store
+from ui.errors import message_for
 from ui.meetings import actions
-from ui.meetings.common import error_text
 from ui.meetings.model import Columns, MeetingListModel
 from ui.style import message_label, show_message
 from ui.tasks import Task
@@ -101,7 +101,7 @@ class ListPanel(QWidget):
         self.table.activated.connect(lambda _i: self._open_selected())
         self.model.loaded.connect(self._loaded)
         self.model.loadFailed.connect(
-            lambda exc: show_message(self.message, error_text(exc), "error") if isValid(self) else None)
+            lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.restyle()
         self._update_buttons()

@@ -22,6 +22,7 @@ from app.i18n import _
 from app.meetings.matters import ENDED, MatterInfo, StepInfo, is_art24, step_label
 from app.meetings.models import CARRIED_OUT, FAILED, IN_PROGRESS, RESOLVED
 from app.storage import Store
+from ui.errors import message_for
 from ui.meetings import common, matter_dialogs
 from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, Candidate, NewMatterDialog, ResultDialog,
                                         kinds_text)
@@ -464,7 +465,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         if not isValid(self):
             return
         self.loading = False
-        show_message(self.message, common.error_text(exc), "error")
+        show_message(self.message, message_for(exc), "error")
 
     def _render(self) -> None:
         position = self.scroll.verticalScrollBar().value()
@@ -525,7 +526,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         store = self.store
         card = self.card_for(matter_id)
         task = Task(lambda _ctx: read_candidates(store, matter_id)).success(self._show_advance) \
-            .failure(lambda exc: show_message(self.message, common.error_text(exc), "error") if isValid(self) else None)
+            .failure(lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None)
         if card is not None:
             task.disabling(card.advance_button)
         return task.run()

@@ -23,8 +23,7 @@ from app.i18n import _
 from app.meetings.matters import ENDED, RESTARTED, STEP_KINDS, MatterInfo, categories, is_art24, step_label
 from app.people.service import FieldError
 from ui.disclosure.dialogs import date_edit, day_of, show_dialog
-from ui.meetings.common import error_text
-from ui.style import ERROR, OK, show_message
+from ui.style import ERROR, OK
 from ui.task_dialog import TaskDialog
 
 # show_dialog is re-exported: the board calls it through this module, the seam its tests replace
@@ -55,13 +54,7 @@ def _text_edit(lines: int, placeholder: str = "", text: str = "") -> QPlainTextE
 
 
 class MatterDialog(TaskDialog):
-    """A TaskDialog that says the meetings core's refusals plainly (ui.errors does not know them)."""
-
-    def show_error(self, exc: BaseException) -> None:
-        if isinstance(exc, FieldError) and exc.field in self.field_errors:
-            super().show_error(exc)
-            return
-        show_message(self.general_error, error_text(exc), "error")
+    """A TaskDialog laid out the board's way: the message, then the buttons."""
 
     def _finish_layout(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.general_error)

@@ -22,10 +22,10 @@ from shiboken6 import isValid
 from app.i18n import _
 from app.storage import Store
 from ui import widgets
+from ui.errors import message_for, show_error
 from ui.meetings import actions, common, dialogs
 from ui.meetings.actions import MeetingState
 from ui.meetings.calendar import CalendarPanel
-from ui.meetings.common import error_text, show_failure
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.list_panel import ListPanel
 from ui.style import message_label, show_message
@@ -168,7 +168,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         if isValid(self):
-            show_message(self.status_label, _("读取会议记录时出错:{reason}").format(reason=error_text(exc)), "error")
+            show_message(self.status_label, _("读取会议记录时出错:{reason}").format(reason=message_for(exc)), "error")
 
     def _show_context(self, context: actions.Context) -> None:
         if not isValid(self):
@@ -214,7 +214,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 self.tabs.setCurrentIndex(EDITOR)
 
         return Task(lambda _ctx: actions.read_meeting(store, meeting_id, data_dir)).success(show) \
-            .failure(lambda exc: show_failure(self, exc) if isValid(self) else None).run()
+            .failure(lambda exc: show_error(self, exc) if isValid(self) else None).run()
 
     # ------------------------------------------------------------ after a change
 
@@ -266,8 +266,8 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
 
         def failed(exc: BaseException) -> None:
             if isValid(self):
-                self.editor.say(error_text(exc), "error")
-                show_failure(self, exc)
+                self.editor.say(message_for(exc), "error")
+                show_error(self, exc)
 
         return Task(lambda _ctx: actions.render(store, what, mid, path, data_dir)).success(done).failure(failed) \
             .with_progress(self, _("正在排版……")).run()
@@ -277,7 +277,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
             return None
         data_dir = self.store.data_dir
         return Task(lambda _ctx: actions.attachment_copy(data_dir, file.sha256, file.name)) \
-            .success(lambda path: open_path(path)).failure(lambda exc: show_failure(self, exc)).run()
+            .success(lambda path: open_path(path)).failure(lambda exc: show_error(self, exc)).run()
 
     # ------------------------------------------------------------ look
 

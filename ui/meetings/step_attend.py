@@ -18,6 +18,7 @@ from app.i18n import _
 from app.meetings.kinds import MeetingKind, info as kind_info
 from app.meetings.models import ABSENT, EXPECTED, LEAVE, PRESENT, PROXY
 from app.meetings.service import AttendeeInfo, MeetingInfo
+from ui.style import show_message
 from ui import widgets
 from ui.meetings import actions, dialogs
 from ui.meetings.actions import MeetingState
@@ -293,7 +294,7 @@ class AttendPage(StepPage):
         chosen = self._selected()
         if self.read_only or len(chosen) != 1:
             if len(chosen) > 1:
-                self.show_error(ValueError(_("一次只能删去一个人,请只选中一行。")))
+                show_message(self.message, _("一次只能删去一个人,请只选中一行。"), "error")
             return None
         a = chosen[0]
         if not widgets.confirm(self, _("删去参会人员"), _("从名单里删去“{name}”吗?").format(name=a.name),

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.people.service import FieldError
+from ui.errors import message_for
 from ui.meetings.actions import MeetingState
-from ui.meetings.common import error_text
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
@@ -73,7 +73,7 @@ class StepPage(QWidget):
 
     def show_error(self, exc: BaseException) -> None:
         label = self.field_labels.get(exc.field) if isinstance(exc, FieldError) else None
-        show_message(label or self.message, error_text(exc), "error")
+        show_message(label or self.message, message_for(exc), "error")
 
     def say(self, text: str) -> None:
         show_message(self.status, text, "ok")

@@ -40,6 +40,16 @@ class Attachment(Audited, Base):
     added: Mapped[str] = mapped_column(String(32))
 
 
+class AttachmentLink:
+    """Columns of a row that keeps a stored file with a record (a notice's board photo, a meeting's
+    sign-in sheet): the file's hash, the name it was given, what it is, and when."""
+
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    added: Mapped[str] = mapped_column(String(32))
+
+
 @dataclass(frozen=True)
 class AttachmentInfo:
     sha256: str
@@ -84,3 +94,20 @@ def add_attachment(session: Session, data_dir: Path, source: Path, *, name: str 
         session.add(existing)
         record(session, existing, "create")
     return AttachmentInfo(digest, existing.size, existing.name, existing.media_type)
+
+
+def link_file(session: Session, data_dir: Path, model: type, source: Path, *, role: str, roles: tuple[str, ...],
+              name: str = "", **owner: int) -> AttachmentLink:
+    """Store ``source`` and keep it with a record: a new ``model`` row (an AttachmentLink) naming
+    ``owner`` (e.g. ``notice_id=3``), written with its event."""
+    if role not in roles:
+        from app.people.service import FieldError
+
+        raise FieldError("role", _("附件类型不对。"))
+    name = name or source.name
+    kept = add_attachment(session, data_dir, source, name=name)
+    link = model(sha256=kept.sha256, name=name, role=role, added=now_text(), **owner)
+    session.add(link)
+    session.flush()
+    record(session, link, "create")
+    return link

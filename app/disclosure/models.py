@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.attachments import AttachmentLink
 from app.events import Audited, audited
 from app.storage.base import Base
 
@@ -102,7 +103,7 @@ class NoticeFeedback(Audited, Base):
 
 
 @audited
-class NoticeAttachment(Audited, Base):
+class NoticeAttachment(Audited, AttachmentLink, Base):
     """A file kept with a notice (photo of the posted board, a scan); the file itself is content-addressed."""
 
     __tablename__ = "notice_attachments"
@@ -110,7 +111,3 @@ class NoticeAttachment(Audited, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(Integer, index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
-    added: Mapped[str] = mapped_column(String(32))

@@ -546,16 +546,11 @@ def answer_feedback(session: Session, feedback_id: int, *, answer: str, answered
 def attach_file(session: Session, data_dir: Path, notice_id: int, source: Path, *, role: str = "board_photo",
                 name: str = "") -> NoticeFileInfo:
     """Keep a photo of the posted board or a scan with the notice (allowed after posting: it adds, never edits)."""
-    from app.attachments import add_attachment
+    from app.attachments import link_file
 
     n = _get(session, notice_id)
-    if role not in ATTACHMENT_ROLES:
-        raise FieldError("role", _("附件类型不对。"))
-    info = add_attachment(session, data_dir, source, name=name or source.name)
-    a = NoticeAttachment(notice_id=n.id, sha256=info.sha256, name=name or source.name, role=role, added=now_text())
-    session.add(a)
-    session.flush()
-    record(session, a, "create")
+    a = link_file(session, data_dir, NoticeAttachment, source, role=role, roles=ATTACHMENT_ROLES, name=name,
+                  notice_id=n.id)
     _reindex(session, n)
     return NoticeFileInfo(a.id, a.sha256, a.name, a.role, a.added)
 

@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.attachments import AttachmentLink
 from app.events import Audited, audited
 from app.storage.base import Base
 
@@ -126,7 +127,7 @@ class Motion(Audited, Base):
 
 
 @audited
-class MeetingAttachment(Audited, Base):
+class MeetingAttachment(Audited, AttachmentLink, Base):
     """The photo of the signed sign-in sheet, documents tabled; the file itself is content-addressed."""
 
     __tablename__ = "meeting_attachments"
@@ -134,10 +135,6 @@ class MeetingAttachment(Audited, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(Integer, index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
-    added: Mapped[str] = mapped_column(String(32))
 
 
 @audited

@@ -680,16 +680,11 @@ def add_addendum(session: Session, meeting_id: int, *, corrects: str, text: str,
 def attach_file(session: Session, data_dir: Path, meeting_id: int, source: Path, *, role: str = "signin_photo",
                 name: str = "") -> FileInfo:
     """Keep the photo of the signed sign-in sheet or a document with the minutes (also after closing)."""
-    from app.attachments import add_attachment
+    from app.attachments import link_file
 
     m = _get(session, meeting_id)
-    if role not in ATTACHMENT_ROLES:
-        raise FieldError("role", _("附件类型不对。"))
-    info_ = add_attachment(session, data_dir, source, name=name or source.name)
-    a = MeetingAttachment(meeting_id=m.id, sha256=info_.sha256, name=name or source.name, role=role, added=now_text())
-    session.add(a)
-    session.flush()
-    record(session, a, "create")
+    a = link_file(session, data_dir, MeetingAttachment, source, role=role, roles=ATTACHMENT_ROLES, name=name,
+                  meeting_id=m.id)
     _reindex(session, m)
     return FileInfo(a.id, a.sha256, a.name, a.role, a.added)
 

@@ -70,7 +70,7 @@ def role_texts(session: Session, on: dt.date) -> dict[int, str]:
     return {rid: "、".join(dict.fromkeys(t)) for rid, t in texts.items()}
 
 
-def _active(on: dt.date):  # type: ignore[no-untyped-def]
+def _active():  # type: ignore[no-untyped-def]
     return select(Resident, VillagerGroup.name, VillagerGroup.sort_order, Household.number).outerjoin(
         VillagerGroup, VillagerGroup.id == Resident.group_id).outerjoin(
         Household, Household.id == Resident.household_id).where(Resident.status.is_(None))
@@ -92,7 +92,7 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
     k = info(kind)
     roles = role_texts(session, on)
     if k.membership in (ADULTS, GROUP_ADULTS):
-        stmt = _active(on)
+        stmt = _active()
         if k.membership == GROUP_ADULTS:
             if group_id is None:
                 raise ValueError(_("村民小组会议要选定是哪个村民小组。"))
@@ -108,7 +108,7 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
                      INVITED: {BRANCH_BODY, COMMITTEE_BODY, SUPERVISION_BODY, REPS_BODY},
                      PARTY_MEMBERS: set()}[k.membership]
     ids = {r.resident_id for r in holders if r.body in wanted_bodies}
-    stmt = _active(on)
+    stmt = _active()
     if k.membership == PARTY_MEMBERS:
         stmt = stmt.where(Resident.party_member.is_(True))
     elif k.membership in (REPRESENTATIVES, INVITED):

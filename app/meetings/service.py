@@ -275,7 +275,12 @@ def create_meeting(session: Session, data: MeetingInput, *, fill_attendees: bool
 
 def _fill(session: Session, m: Meeting) -> None:
     """Replace the attendance list with the members on the meeting's date (only before anyone is marked)."""
+    old = list(session.scalars(select(MeetingAttendee.id).where(MeetingAttendee.meeting_id == m.id)))
     session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == m.id))
+    writer = EventWriter(session)
+    for attendee_id in old:  # the log says the old list went, row by row, as `cunwu check` expects
+        writer.add(MeetingAttendee.__record_type__, str(attendee_id), "delete", {"id": attendee_id})
+    writer.flush()
     found = membership(session, m.kind, m.date, group_id=m.group_id)
     rows = [MeetingAttendee(meeting_id=m.id, resident_id=p.resident_id, name=p.name, group_name=p.group_name,
                             household=p.household, household_id=p.household_id, role_text=p.role_text, member=True,
@@ -582,11 +587,16 @@ def record_vote(session: Session, motion_id: int, *, votes_for: int, votes_again
                 resolution: str = "", data_dir: Path | None = None) -> MotionInfo:
     """The counted vote on a motion; the verdict of the rules is kept with it."""
     x, m = _motion(session, motion_id)
+    return _vote(session, x, m, votes_for, votes_against, abstentions, "", resolution, data_dir)
+
+
+def _vote(session: Session, x: Motion, m: Meeting, votes_for: int, votes_against: int, abstentions: int,
+          named_votes: str, resolution: str, data_dir: Path | None) -> MotionInfo:
     if m.present <= 0:
         raise MeetingError(_("还没有登记到会人数,请先在“签到”一步登记谁到会了,再记录表决。"))
     v = _verdict(m, votes_for, votes_against, abstentions, meeting_rule(m.kind, data_dir))
     x.voted, x.votes_for, x.votes_against, x.abstentions = True, votes_for, votes_against, abstentions
-    x.named_votes = ""
+    x.named_votes = named_votes
     x.passed, x.verdict = v.passed, v.reason
     x.resolution = _clean_text(resolution, "resolution", _("决议")) or x.resolution
     record(session, x, "update")
@@ -609,11 +619,8 @@ def record_named_votes(session: Session, motion_id: int, votes: Mapping[int, str
             raise FieldError("votes", _("{name}没有登记为到会,不能记录其表决。").format(
                 name=a.name if a else attendee_id))
     counts = {c: sum(1 for v in votes.values() if v == c) for c in CHOICES}
-    record_vote(session, motion_id, votes_for=counts[FOR], votes_against=counts[AGAINST],
-                abstentions=counts[ABSTAIN], resolution=resolution, data_dir=data_dir)
-    x.named_votes = canonical({str(k): v for k, v in sorted(votes.items())})
-    record(session, x, "update")
-    return _motion_info(x)
+    return _vote(session, x, m, counts[FOR], counts[AGAINST], counts[ABSTAIN],
+                 canonical({str(k): v for k, v in sorted(votes.items())}), resolution, data_dir)
 
 
 # ---------------------------------------------------------------- close, correct, attach

@@ -38,6 +38,7 @@ from app.meetings.models import (ABSTAIN, AGAINST, ATTACHMENT_ROLES, ATTENDANCE,
                                  MeetingAttachment, MeetingAttendee, Motion)
 from app.meetings.rules import Rule, Verdict, evaluate, rule_for
 from app.people.models import VillagerGroup
+from app.people.importer import next_id
 from app.people.service import FieldError, NotFound
 
 TITLE_MAX = 60
@@ -280,17 +281,17 @@ def _fill(session: Session, m: Meeting) -> None:
     writer = EventWriter(session)
     for attendee_id in old:  # the log says the old list went, row by row, as `cunwu check` expects
         writer.add(MeetingAttendee.__record_type__, str(attendee_id), "delete", {"id": attendee_id})
-    writer.flush()
     found = membership(session, m.kind, m.date, group_id=m.group_id)
-    rows = [MeetingAttendee(meeting_id=m.id, resident_id=p.resident_id, name=p.name, group_name=p.group_name,
-                            household=p.household, household_id=p.household_id, role_text=p.role_text, member=True,
-                            status=EXPECTED, proxy_name="", note="", position=i)
-            for i, p in enumerate(found.people, start=1)]
-    session.add_all(rows)
-    session.flush()
-    writer = EventWriter(session)
+    # a villagers' meeting lists some 2,000 adults: written in bulk, as the roster import writes residents
+    first = next_id(session, MeetingAttendee)
+    rows = [{"id": first + i, "meeting_id": m.id, "resident_id": p.resident_id, "name": p.name,
+             "group_name": p.group_name, "household": p.household, "household_id": p.household_id,
+             "role_text": p.role_text, "member": True, "status": EXPECTED, "proxy_name": "", "note": "",
+             "position": i + 1} for i, p in enumerate(found.people)]
+    if rows:
+        session.execute(MeetingAttendee.__table__.insert(), rows)
     for row in rows:
-        writer.add(MeetingAttendee.__record_type__, row.record_id, "create", row.to_record())
+        writer.add(MeetingAttendee.__record_type__, str(row["id"]), "create", row)
     writer.flush()
     m.members = len(rows)
     m.households = found.households
@@ -454,7 +455,8 @@ def _set_counts(session: Session, m: Meeting, present: int, households_present: 
         raise FieldError("present", str(exc)) from None
     m.present, m.households_present = present, households_present
     _recount(session, m, data_dir)
-    _touch(session, m)
+    m.updated_at = now_text()
+    record(session, m, "update")  # counts are not searched: the index stays as it is
 
 
 def _recount(session: Session, m: Meeting, data_dir: Path | None = None) -> None:

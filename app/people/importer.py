@@ -61,7 +61,8 @@ class ImportReport:
         return not self.errors
 
 
-def _next_id(session: Session, model: type) -> int:
+def next_id(session: Session, model: type) -> int:
+    """The id the next row of ``model`` gets when rows are written in bulk with their ids given."""
     return int(session.scalar(select(func.max(model.id))) or 0) + 1  # type: ignore[attr-defined]
 
 
@@ -72,7 +73,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
     events = EventWriter(session)
     groups = {g.name: g.id for g in session.scalars(select(VillagerGroup))}
     order = int(session.scalar(select(func.max(VillagerGroup.sort_order))) or 0)
-    next_group = _next_id(session, VillagerGroup)
+    next_group = next_id(session, VillagerGroup)
     new_groups = []
     for h in households:
         if h.group_name and h.group_name not in groups:
@@ -86,7 +87,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
     if new_groups:
         session.execute(VillagerGroup.__table__.insert(), new_groups)
 
-    hid, rid = _next_id(session, Household), _next_id(session, Resident)
+    hid, rid = next_id(session, Household), next_id(session, Resident)
     total = sum(len(h.members) for h in households)
     hh_rows: list[dict[str, Any]] = []
     res_rows: list[dict[str, Any]] = []

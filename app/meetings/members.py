@@ -61,11 +61,11 @@ def _roles(session: Session, on: dt.date) -> list[Role]:
                                 .order_by(Role.body, Role.id)))
 
 
-def role_texts(session: Session, on: dt.date) -> dict[int, str]:
+def role_texts(holders: list[Role]) -> dict[int, str]:
     """What each office holder is, for the sign-in sheet: {resident id: "党支部书记、村委会主任"}."""
     texts: dict[int, list[str]] = {}
     order = {BRANCH_BODY: 0, COMMITTEE_BODY: 1, SUPERVISION_BODY: 2, GROUP_BODY: 3, REPS_BODY: 4}
-    for role in sorted(_roles(session, on), key=lambda r: (order.get(r.body, 9), r.id)):
+    for role in sorted(holders, key=lambda r: (order.get(r.body, 9), r.id)):
         texts.setdefault(role.resident_id, []).append(_short_body(role.body, role.title))
     return {rid: "、".join(dict.fromkeys(t)) for rid, t in texts.items()}
 
@@ -90,7 +90,8 @@ def _expected(row, roles: dict[int, str]) -> Expected:  # type: ignore[no-untype
 def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_id: int | None = None) -> Membership:
     """The members of a meeting of ``kind`` held on ``on`` (for a group meeting, of ``group_id``)."""
     k = info(kind)
-    roles = role_texts(session, on)
+    holders = _roles(session, on)
+    roles = role_texts(holders)
     if k.membership in (ADULTS, GROUP_ADULTS):
         stmt = _active()
         if k.membership == GROUP_ADULTS:
@@ -102,7 +103,6 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
         households = len({p.household_id for p in people if p.household_id is not None})
         # a register kept without households can only count people
         return Membership(people, households or None)
-    holders = _roles(session, on)
     wanted_bodies = {BRANCH: {BRANCH_BODY}, TWO_COMMITTEES: {BRANCH_BODY, COMMITTEE_BODY},
                      SUPERVISORS: {SUPERVISION_BODY}, REPRESENTATIVES: {COMMITTEE_BODY, REPS_BODY},
                      INVITED: {BRANCH_BODY, COMMITTEE_BODY, SUPERVISION_BODY, REPS_BODY},

@@ -363,7 +363,6 @@ def add_attendee(session: Session, meeting_id: int, *, name: str, role_text: str
     session.flush()
     record(session, a, "create")
     if member:
-        m.members += 1
         _recount(session, m, data_dir)
     _touch(session, m)
     return AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
@@ -381,8 +380,6 @@ def remove_attendee(session: Session, attendee_id: int, *, data_dir: Path | None
     record(session, a, "delete")
     session.delete(a)
     session.flush()
-    if a.member:
-        m.members -= 1
     _recount(session, m, data_dir)
     _touch(session, m)
 
@@ -461,6 +458,8 @@ def _set_counts(session: Session, m: Meeting, present: int, households_present: 
 
 def _recount(session: Session, m: Meeting, data_dir: Path | None = None) -> None:
     """Every motion's verdict again, with attendance as it now stands; refuses counts that no longer fit."""
+    m.members = session.execute(select(func.count()).select_from(MeetingAttendee).where(
+        MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True))).scalar_one()
     rule = meeting_rule(m.kind, data_dir)
     verdict = _quorum(m, rule)
     m.quorate = bool(verdict and verdict.quorate)

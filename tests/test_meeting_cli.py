@@ -105,3 +105,18 @@ def test_matters_lists_what_each_matter_waits_for(capsys, store):
     code, out, _err = run(capsys, store, "matters", "--json")
     (row,) = json.loads(out)
     assert row["next_step"] == 1 and row["state"] == "in_progress" and row["steps"] == []
+
+
+def test_minutes_of_a_meeting_counted_from_the_sheet_do_not_list_everyone_as_unrecorded(capsys, store, tmp_path):
+    """Art. 22: a villagers' meeting counted from the signed sheet prints the counts and points to the sheet."""
+    from app.meetings import service as ms
+
+    with store.begin("测试") as s:
+        m = ms.create_meeting(s, ms.MeetingInput(kind="村民会议", title="清点人数的村民会议", date=DAY,
+                                                 chair="张三", recorder="李四"))
+        ms.set_counts(s, m.id, present=2)
+    out_pdf = tmp_path / "会议记录.pdf"
+    code, _out, _err = run(capsys, store, "print", str(m.id), "-o", str(out_pdf))
+    text = pdf_text(out_pdf)
+    assert code == 0 and "按签到表清点" in text and "实到" in text
+    assert "王小红" not in text and "未登记" not in text

@@ -7,15 +7,14 @@ character is checked against the shipped fonts before a file is opened.
 from __future__ import annotations
 
 import datetime
-import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from app.i18n import _
 from app.masking import mask_text
-from app.printing.fonts import PRIMARY_FONT, register_fonts, split_runs
+from app.printing.metrics import clean_line
 
 
 MM = 72 / 25.4
@@ -48,7 +47,6 @@ OBSERVER = "列席"
 ABSENT = "缺席"
 LEAVE = "请假"
 
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _NUMERALS = "一二三四五六七八九十"
 
 V = TypeVar("V")
@@ -57,78 +55,13 @@ V = TypeVar("V")
 # ---------------------------------------------------------------- text: cleaned, masked, checked
 
 
-def _clean(text: str) -> str:
-    """One line as printed: tabs are spaces; control characters and variation selectors, which no
-    font can draw and nobody can see, are dropped rather than stop printing."""
-    return _INVISIBLE.sub("", " ".join(str(text or "").replace("\t", " ").splitlines())).strip()
-
-
 def _public(text: str) -> str:
     """Free text as printed: ID, phone and bank numbers typed into it are masked; names are kept."""
-    return mask_text(_clean(text))
+    return mask_text(clean_line(text))
 
 
 def _paragraphs(text: str) -> list[str]:
     return [p for p in (_public(line) for line in str(text or "").splitlines()) if p]
-
-
-class _Glyphs:
-    """Which shipped font draws each character of one printout, and its advance.
-
-    Every character is checked once, all together, before anything is drawn: the message of
-    :class:`MissingGlyphError` names every character that cannot print, not just the first.
-    """
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        register_fonts()
-        from reportlab.pdfbase import pdfmetrics
-
-        self._get_font = pdfmetrics.getFont
-        self.font: dict[str, str] = {}
-        self.advance: dict[str, float] = {}
-        self.rare: set[str] = set()  # characters only a fallback font has
-        chars: set[str] = set()
-        for text in texts:
-            chars.update(text)
-        self._add(chars)
-
-    def _add(self, chars: Iterable[str]) -> None:
-        new = sorted(set(chars).difference(self.font))
-        if not new:
-            return
-        for run in split_runs("".join(new)):
-            face = self._get_font(run.font_name).face
-            for char in run.text:
-                self.font[char] = run.font_name
-                self.advance[char] = face.charWidths.get(ord(char), face.defaultWidth)
-                if run.font_name != PRIMARY_FONT:
-                    self.rare.add(char)
-
-    def width(self, text: str, size: float) -> float:
-        try:
-            return sum(map(self.advance.__getitem__, text)) * size / 1000
-        except KeyError:
-            self._add(text)
-            return sum(map(self.advance.__getitem__, text)) * size / 1000
-
-    def runs(self, text: str) -> list[tuple[str, str]]:
-        """``text`` cut into (font, text) runs; the common case is one run in the primary font."""
-        self.width(text, 1)
-        if self.rare.isdisjoint(text):
-            return [(PRIMARY_FONT, text)]
-        fonts = self.font
-        runs: list[tuple[str, str]] = []
-        for char in text:
-            font = fonts[char]
-            if runs and runs[-1][0] == font:
-                runs[-1] = (font, runs[-1][1] + char)
-            else:
-                runs.append((font, char))
-        return runs
-
-    def plain(self, text: str) -> bool:
-        self.width(text, 1)
-        return self.rare.isdisjoint(text)
 
 
 def _date(day: datetime.date) -> str:

@@ -24,19 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# The notice printer's painter writes laid-out pages as PDF content directly, and its binary
-# streams skip ReportLab's pure-Python ASCII85 pass; both belong in app.printing when a third
-# printout needs them.
 from app.files import replacing
 from app.i18n import _
 from app.meetings.print_common import (A4_H, A4_W, ABSENT, BODY_SIZE, CELL_SIZE, COMPACT_FROM, FOOTER_SIZE, GRAY,
                                        HEADER_SIZE, HEAD_FILL, LEAVE, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM,
-                                       OBSERVER, PRESENT, PROXY, RULE, TITLE_SIZE, WIDTH, _Glyphs, _clean, _date,
-                                       _numeral, _paragraphs, _people, _print_date, _public)
+                                       OBSERVER, PRESENT, PROXY, RULE, TITLE_SIZE, WIDTH, _date, _numeral,
+                                       _paragraphs, _people, _print_date, _public)
 from app.meetings.print_common import pdf_bytes  # noqa: F401 - callers print from this one module
 from app.meetings.signin_sheet import layout_signin_sheet, render_signin_sheet  # noqa: F401
 from app.meetings.view import AttendeeLine, MinutesView, MotionLine, TallyView
 from app.printing.fonts import PRIMARY_FONT, draw_text, paragraph_markup, text_width
+from app.printing.metrics import Metrics, clean_line
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -201,7 +199,7 @@ def render_minutes(view: MinutesView, out: Path) -> int:
     """
     minutes = _minutes(view)
     styles = _styles()
-    glyphs = _Glyphs(_minutes_texts(minutes))
+    glyphs = Metrics(_minutes_texts(minutes))
     story = _minutes_story(minutes, styles, glyphs)
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
@@ -209,35 +207,35 @@ def render_minutes(view: MinutesView, out: Path) -> int:
         _footer(canvas, number, total, minutes.footer_left, minutes.footer_right)
 
     top = MARGIN_TOP + HEADER_SIZE + 18 + (8 if minutes.draft else 0)
-    return _build(out, story, _clean(view.title) or _clean(view.kind_label), decorate, top,
+    return _build(out, story, clean_line(view.title) or clean_line(view.kind_label), decorate, top,
                   _footer_height(max(2, len(minutes.footer_right))))
 
 
 def _minutes(view: MinutesView) -> _Minutes:
     right = []
     if view.chain_head.strip():
-        right.append(_("防篡改链:{head}").format(head=_clean(view.chain_head)))
+        right.append(_("防篡改链:{head}").format(head=clean_line(view.chain_head)))
     if view.closed and view.content_hash.strip():
-        right.append(_("内容校验:{hash}").format(hash=_clean(view.content_hash)[:16]))
-    header = _("{village} {kind}记录").format(village=_clean(view.village_name), kind=_clean(view.kind_label))
+        right.append(_("内容校验:{hash}").format(hash=clean_line(view.content_hash)[:16]))
+    header = _("{village} {kind}记录").format(village=clean_line(view.village_name), kind=clean_line(view.kind_label))
     draft = "" if view.closed else _("未定稿")
     return _Minutes(view, header.strip(), draft, _print_date(view.print_date), right)
 
 
 def _signers(view: MinutesView) -> list[tuple[str, str]]:
     if view.signers:
-        return [(_clean(label), _clean(name)) for label, name in view.signers]
-    return [(_("主持人"), _clean(view.chair)), (_("记录人"), _clean(view.recorder))]
+        return [(clean_line(label), clean_line(name)) for label, name in view.signers]
+    return [(_("主持人"), clean_line(view.chair)), (_("记录人"), clean_line(view.recorder))]
 
 
 def _facts(view: MinutesView) -> list[tuple[str, str]]:
     facts = [(_("日期"), _date(view.date))]
     if view.time_text.strip():
         facts.append((_("时间"), _public(view.time_text)))
-    facts += [(_("地点"), _public(view.place)), (_("召集人"), _clean(view.convener)),
-              (_("主持人"), _clean(view.chair)), (_("记录人"), _clean(view.recorder))]
+    facts += [(_("地点"), _public(view.place)), (_("召集人"), clean_line(view.convener)),
+              (_("主持人"), clean_line(view.chair)), (_("记录人"), clean_line(view.recorder))]
     if view.group_name.strip():
-        facts.append((_("村民小组"), _clean(view.group_name)))
+        facts.append((_("村民小组"), clean_line(view.group_name)))
     facts += [(_("应到"), _people(view.members)), (_("实到"), _people(view.present)),
               (_("缺席"), _people(view.absent)), (_("请假"), _people(view.on_leave))]
     if view.households is not None:
@@ -249,16 +247,16 @@ def _facts(view: MinutesView) -> list[tuple[str, str]]:
 
 def _entry(person: AttendeeLine) -> str:
     """One person in a compact list: the name, and who attended for them or a note."""
-    text = _clean(person.name)
+    text = clean_line(person.name)
     if person.proxy_name.strip():
-        text += _("(委托{proxy})").format(proxy=_clean(person.proxy_name))
+        text += _("(委托{proxy})").format(proxy=clean_line(person.proxy_name))
     if person.note.strip():
         text += _("({note})").format(note=_public(person.note))
     return text
 
 
 def _status_order(attendees: Sequence[AttendeeLine]) -> list[str]:
-    seen = list(dict.fromkeys(_clean(a.status_label) for a in attendees))
+    seen = list(dict.fromkeys(clean_line(a.status_label) for a in attendees))
     first = [s for s in (PRESENT, PROXY, OBSERVER) if s in seen]
     last = [s for s in (LEAVE, ABSENT, "") if s in seen]
     return first + [s for s in seen if s not in first and s not in last] + last
@@ -275,24 +273,24 @@ def _group_heading(group: str, count: int) -> str:
 
 def _minutes_texts(m: _Minutes) -> Iterable[str]:
     view = m.view
-    yield from (m.header, m.draft, m.footer_left, *m.footer_right, _clean(view.village_name),
-                _clean(view.kind_label), _clean(view.title), _public(view.quorum_text))
+    yield from (m.header, m.draft, m.footer_left, *m.footer_right, clean_line(view.village_name),
+                clean_line(view.kind_label), clean_line(view.title), _public(view.quorum_text))
     for label, value in _facts(view):
         yield label
         yield value
     for person in view.attendees:
-        yield from (_clean(person.name), _clean(person.group_name), _clean(person.role_text),
-                    _clean(person.status_label), _entry(person))
+        yield from (clean_line(person.name), clean_line(person.group_name), clean_line(person.role_text),
+                    clean_line(person.status_label), _entry(person))
     for item in view.agenda:
         yield _public(item.title)
         yield from _paragraphs(item.discussion)
         for motion in item.motions:
-            yield from (_public(motion.text), _clean(motion.result_label), _public(motion.reason),
+            yield from (_public(motion.text), clean_line(motion.result_label), _public(motion.reason),
                         _public(motion.resolution))
             for name, choice in motion.named_votes:
-                yield _clean(name) + _clean(choice)
+                yield clean_line(name) + clean_line(choice)
     for addendum in view.addenda:
-        yield from (_public(addendum.corrects), _public(addendum.text), _clean(addendum.recorded_by))
+        yield from (_public(addendum.corrects), _public(addendum.text), clean_line(addendum.recorded_by))
     for label, name in _signers(view):
         yield label + name
 
@@ -319,14 +317,14 @@ def _minutes_header(canvas: Canvas, m: _Minutes) -> None:
     canvas.restoreState()
 
 
-def _minutes_story(m: _Minutes, s: _Styles, g: _Glyphs) -> list[Any]:
+def _minutes_story(m: _Minutes, s: _Styles, g: Metrics) -> list[Any]:
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     view = m.view
     story: list[Any] = [
-        _para(_("{village} {kind}").format(village=_clean(view.village_name), kind=_clean(view.kind_label)),
+        _para(_("{village} {kind}").format(village=clean_line(view.village_name), kind=clean_line(view.kind_label)),
               s.kicker),
-        _para(_clean(view.title) or _clean(view.kind_label), s.title),
+        _para(clean_line(view.title) or clean_line(view.kind_label), s.title),
         _para(_("会 议 记 录"), s.subtitle),
     ]
     if m.draft:
@@ -350,7 +348,7 @@ def _minutes_story(m: _Minutes, s: _Styles, g: _Glyphs) -> list[Any]:
         story.append(CondPageBreak(50 * MM))
         story.append(section(_("会议议题")))
         for item in view.agenda:
-            heading = _para(_("议题{n}:{title}").format(n=_clean(item.number), title=_public(item.title)), s.h2)
+            heading = _para(_("议题{n}:{title}").format(n=clean_line(item.number), title=_public(item.title)), s.h2)
             discussion = _paragraphs(item.discussion)
             first = [heading]
             if discussion:
@@ -371,7 +369,7 @@ def _minutes_story(m: _Minutes, s: _Styles, g: _Glyphs) -> list[Any]:
                 _para(_("{date} 更正“{what}”:").format(date=addendum.date.isoformat(),
                                                    what=_public(addendum.corrects)), s.plain),
                 *[_para(text, s.body) for text in _paragraphs(addendum.text)],
-                _para(_("记录人:{name}").format(name=_clean(addendum.recorded_by)), s.plain),
+                _para(_("记录人:{name}").format(name=clean_line(addendum.recorded_by)), s.plain),
             ]))
     story.append(Spacer(1, 8 * MM))
     story.append(KeepTogether([_para(_("签 字"), s.h1), _signature_table(_signers(view), s)]))
@@ -399,11 +397,11 @@ def _attendance_table(attendees: Sequence[AttendeeLine], s: _Styles) -> Any:
     head = [_("序号"), _("姓名"), _("村民小组"), _("职务"), _("出席情况"), _("委托人/备注")]
     rows = [[_para(h, s.cell_center) for h in head]]
     for n, person in enumerate(attendees, start=1):
-        proxy = _("委托 {name}").format(name=_clean(person.proxy_name)) if person.proxy_name.strip() else ""
+        proxy = _("委托 {name}").format(name=clean_line(person.proxy_name)) if person.proxy_name.strip() else ""
         note = "; ".join(p for p in (proxy, _public(person.note)) if p)
-        rows.append([_para(str(n), s.cell_center), _para(_clean(person.name), s.name),
-                     _para(_clean(person.group_name), s.cell), _para(_clean(person.role_text), s.cell),
-                     _para(_clean(person.status_label), s.cell_center), _para(note, s.cell)])
+        rows.append([_para(str(n), s.cell_center), _para(clean_line(person.name), s.name),
+                     _para(clean_line(person.group_name), s.cell), _para(clean_line(person.role_text), s.cell),
+                     _para(clean_line(person.status_label), s.cell_center), _para(note, s.cell)])
     widths = [12 * MM, 28 * MM, 28 * MM, 30 * MM, 22 * MM]
     widths.append(WIDTH - sum(widths))
     table = LongTable(rows, colWidths=widths, repeatRows=1)
@@ -411,19 +409,19 @@ def _attendance_table(attendees: Sequence[AttendeeLine], s: _Styles) -> Any:
     return table
 
 
-def _attendance_lists(attendees: Sequence[AttendeeLine], s: _Styles, g: _Glyphs) -> list[Any]:
+def _attendance_lists(attendees: Sequence[AttendeeLine], s: _Styles, g: Metrics) -> list[Any]:
     """Hundreds of villagers as lists of names, by attendance and then by group, in the register's order."""
     from reportlab.platypus import CondPageBreak
 
     flowables: list[Any] = []
-    order = list(dict.fromkeys(_clean(a.group_name) for a in attendees))
+    order = list(dict.fromkeys(clean_line(a.group_name) for a in attendees))
     for status in _status_order(attendees):
-        people = [a for a in attendees if _clean(a.status_label) == status]
+        people = [a for a in attendees if clean_line(a.status_label) == status]
         flowables.append(CondPageBreak(25 * MM))
         flowables.append(_para(_status_heading(status, len(people)), s.h2))
         groups: dict[str, list[str]] = {group: [] for group in order}
         for person in people:
-            groups[_clean(person.group_name)].append(_entry(person))
+            groups[clean_line(person.group_name)].append(_entry(person))
         groups = {group: entries for group, entries in groups.items() if entries}
         for group, entries in groups.items():
             if len(groups) > 1 or group:
@@ -433,7 +431,7 @@ def _attendance_lists(attendees: Sequence[AttendeeLine], s: _Styles, g: _Glyphs)
     return flowables
 
 
-def _name_grid(entries: list[str], s: _Styles, g: _Glyphs) -> Any:
+def _name_grid(entries: list[str], s: _Styles, g: Metrics) -> Any:
     from reportlab.platypus import LongTable, TableStyle
 
     size = s.name.fontSize
@@ -466,11 +464,11 @@ def _motion(motion: MotionLine, s: _Styles) -> list[Any]:
     votes = _("{n} 票")
     head = [_("赞成"), _("反对"), _("弃权"), _("表决结果")]
     values = [votes.format(n=motion.votes_for), votes.format(n=motion.votes_against),
-              votes.format(n=motion.abstentions), _clean(motion.result_label)]
+              votes.format(n=motion.abstentions), clean_line(motion.result_label)]
     table = Table([[_para(h, s.cell_center) for h in head], [_para(v, s.cell_center) for v in values]],
                   colWidths=[WIDTH / 4] * 4, hAlign="LEFT")
     table.setStyle(TableStyle(_grid_style()))
-    parts = [_para(_("表决事项{n}:{text}").format(n=_clean(motion.number), text=_public(motion.text)), s.plain),
+    parts = [_para(_("表决事项{n}:{text}").format(n=clean_line(motion.number), text=_public(motion.text)), s.plain),
              table]
     if motion.reason.strip():
         parts.append(_para(_("说明:{reason}").format(reason=_public(motion.reason)), s.note))
@@ -482,7 +480,7 @@ def _named_votes(motion: MotionLine, s: _Styles) -> list[Any]:
         return []
     by_choice: dict[str, list[str]] = {}
     for name, choice in motion.named_votes:
-        by_choice.setdefault(_clean(choice), []).append(_clean(name))
+        by_choice.setdefault(clean_line(choice), []).append(clean_line(name))
     order = [c for c in (_("赞成"), _("反对"), _("弃权")) if c in by_choice]
     order += [c for c in by_choice if c not in order]
     lines = [_para(_("记名表决:"), s.plain)]
@@ -536,14 +534,14 @@ def render_tally_sheet(view: TallyView, out: Path) -> int:
              (_("应到"), _people(view.members)), (_("实到"), present)]
     motions = [_public(text) for text in view.motions]
     date_line = _print_date(view.print_date)
-    header = " ".join(p for p in (_clean(view.village_name), _clean(view.kind_label), _("计票单")) if p)
-    texts = [header, date_line, _clean(view.title), *motions, *(label + value for label, value in facts)]
-    _Glyphs(texts)
+    header = " ".join(p for p in (clean_line(view.village_name), clean_line(view.kind_label), _("计票单")) if p)
+    texts = [header, date_line, clean_line(view.title), *motions, *(label + value for label, value in facts)]
+    Metrics(texts)
 
-    story: list[Any] = [_para(" ".join(p for p in (_clean(view.village_name), _clean(view.kind_label)) if p),
+    story: list[Any] = [_para(" ".join(p for p in (clean_line(view.village_name), clean_line(view.kind_label)) if p),
                               styles.kicker)]
     if view.title.strip():
-        story.append(_para(_clean(view.title), styles.title))
+        story.append(_para(clean_line(view.title), styles.title))
     story += [_para(_("计 票 单"), styles.subtitle), _facts_table(facts, styles)]
     expected = view.present if view.present is not None else view.members
     for n, text in enumerate(motions, start=1):
@@ -562,7 +560,7 @@ def render_tally_sheet(view: TallyView, out: Path) -> int:
         canvas.restoreState()
         _footer(canvas, number, total, date_line, [])
 
-    return _build(out, story, _clean(view.title) or header, decorate, MARGIN_TOP + HEADER_SIZE + 14,
+    return _build(out, story, clean_line(view.title) or header, decorate, MARGIN_TOP + HEADER_SIZE + 14,
                   _footer_height(2))
 
 

@@ -51,18 +51,24 @@ def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | Non
             lines.append(motion_line(numbered, x))
         agenda.append(AgendaLine(str(len(agenda) + 1), _("其他表决事项"), "", lines))
     signers = [(_("主持人"), info_.chair), (_("记录人"), info_.recorder)]
+    # a big meeting counted from the signed sheet: the sheet is the list of who came, not 2,000 blank marks
+    counted = info_.present > 0 and all(a.status == EXPECTED for a in info_.attendees if a.member)
+    quorum_text = (info_.quorum.quorum_reason + _("依据:{citation}。").format(citation=info_.quorum.citation)
+                   if info_.quorum else _("尚未登记到会人数。"))
+    if counted:
+        quorum_text += _("到会人数按签到表清点,到会名单见签到表(原件存档)。")
     if info_.members <= 15:
         signers.append((_("参会人员"), ""))
     return MinutesView(
         village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label, title=info_.title,
         date=info_.date, time_text=info_.time_text, place=info_.place, convener=info_.convener, chair=info_.chair,
         recorder=info_.recorder, group_name=info_.group_name, members=info_.members, present=info_.present,
-        absent=info_.absent, on_leave=info_.on_leave, households=info_.households,
+        absent=info_.members - info_.present if counted else info_.absent, on_leave=info_.on_leave, households=info_.households,
         households_present=info_.households_present,
-        quorum_text=info_.quorum.quorum_reason + _("依据:{citation}。").format(citation=info_.quorum.citation)
-        if info_.quorum else _("尚未登记到会人数。"),
-        attendees=[AttendeeLine(a.name, a.group_name, a.role_text, attendance_label(a.status) if a.status != EXPECTED
-                                else "", a.proxy_name, a.note) for a in info_.attendees],
+        quorum_text=quorum_text,
+        attendees=[] if counted else [
+            AttendeeLine(a.name, a.group_name, a.role_text, attendance_label(a.status) if a.status != EXPECTED else "",
+                         a.proxy_name, a.note) for a in info_.attendees],
         agenda=agenda,
         addenda=[AddendumLine(a.date, a.corrects, a.text, a.recorded_by) for a in info_.addenda],
         closed=info_.closed, content_hash=info_.content_hash, chain_head=_chain_head(session),

@@ -22,9 +22,10 @@ from app.disclosure.printing import binary_streams, draw_pages
 from app.files import replacing
 from app.i18n import _
 from app.meetings.print_common import (A4_H, A4_W, BODY_SIZE, CELL_SIZE, FOOTER_SIZE, HEADER_SIZE, MARGIN_BOTTOM,
-                                       MARGIN_TOP, MARGIN_X, MM, NAME_SIZE, SIGN_ROW_H, WIDTH, _Glyphs, _clean, _date,
-                                       _print_date, _public)
+                                       MARGIN_TOP, MARGIN_X, MM, NAME_SIZE, SIGN_ROW_H, WIDTH, _date, _print_date,
+                                       _public)
 from app.meetings.view import SigninView
+from app.printing.metrics import Metrics, clean_line
 
 
 # ---------------------------------------------------------------- sign-in sheet
@@ -55,7 +56,7 @@ class _SigninPages:
     HEAD_H = 8 * MM
     GROUP_H = 10 * MM
 
-    def __init__(self, view: SigninView, glyphs: _Glyphs) -> None:
+    def __init__(self, view: SigninView, glyphs: Metrics) -> None:
         self.view = view
         self.g = glyphs
         self.columns = _signin_columns()
@@ -109,10 +110,10 @@ class _SigninPages:
 
     def first_header(self) -> None:
         view = self.view
-        kicker = " ".join(p for p in (_clean(view.village_name), _clean(view.kind_label)) if p)
+        kicker = " ".join(p for p in (clean_line(view.village_name), clean_line(view.kind_label)) if p)
         self.centred(_baseline(self.y, 20, 14), kicker, 14, gray=0.3)
         self.y -= 20
-        for line in self.wrap(_clean(view.title), 20, WIDTH):
+        for line in self.wrap(clean_line(view.title), 20, WIDTH):
             self.centred(_baseline(self.y, 28, 20), line, 20, bold=True)
             self.y -= 28
         self.centred(_baseline(self.y, 30, 20), _("签 到 表"), 20, bold=True)
@@ -127,7 +128,7 @@ class _SigninPages:
 
     def running_header(self) -> None:
         view = self.view
-        parts = [_clean(view.village_name), _clean(view.kind_label), _clean(view.title), _("签到表(续)")]
+        parts = [clean_line(view.village_name), clean_line(view.kind_label), clean_line(view.title), _("签到表(续)")]
         line = self.wrap(" ".join(p for p in parts if p), HEADER_SIZE, WIDTH)[0]
         self.text(MARGIN_X, _baseline(self.y, 16, HEADER_SIZE), line, HEADER_SIZE, gray=0.3)
         self.y -= 18
@@ -172,7 +173,7 @@ class _SigninPages:
         self.close_table()
 
     def group_heading(self, name: str, count: int, continued: bool) -> None:
-        label = _clean(name) or _("其他参会人员")
+        label = clean_line(name) or _("其他参会人员")
         text = _("{group}(续)").format(group=label) if continued else _("{group}(共 {n} 人)").format(
             group=label, n=count)
         self.text(MARGIN_X, _baseline(self.y, self.GROUP_H, 15), text, 15, bold=True)
@@ -187,7 +188,7 @@ class _SigninPages:
         self.rows.append(self.y)
 
     def row(self, number: int, person: Any) -> None:
-        values = (str(number), _clean(person.name), _clean(person.role_text), _clean(person.household))
+        values = (str(number), clean_line(person.name), clean_line(person.role_text), clean_line(person.household))
         top = self.y
         for c, value in enumerate(values):
             if not value:
@@ -259,16 +260,16 @@ class _SigninPages:
 
 
 def _signin_texts(view: SigninView) -> Iterable[str]:
-    yield from (_clean(view.village_name), _clean(view.kind_label), _clean(view.title), _public(view.time_text),
+    yield from (clean_line(view.village_name), clean_line(view.kind_label), clean_line(view.title), _public(view.time_text),
                 _public(view.place), _("签到表(续)"), _("本页实到 ______ 人"), _print_date(view.print_date),
                 _date(view.date), "0123456789")
     yield from (c.label for c in _signin_columns())
     for group in view.groups:
-        yield _clean(group.name)
+        yield clean_line(group.name)
         for person in group.people:
-            yield _clean(person.name)
-            yield _clean(person.role_text)
-            yield _clean(person.household)
+            yield clean_line(person.name)
+            yield clean_line(person.role_text)
+            yield clean_line(person.household)
 
 
 def layout_signin_sheet(view: SigninView) -> list[Page]:
@@ -277,7 +278,7 @@ def layout_signin_sheet(view: SigninView) -> list[Page]:
     Raises :class:`~app.printing.fonts.MissingGlyphError` naming every character no shipped
     font has, before anything is laid out.
     """
-    pages = _SigninPages(view, _Glyphs(_signin_texts(view)))
+    pages = _SigninPages(view, Metrics(_signin_texts(view)))
     for group in view.groups:
         if group.people:
             pages.group(group.name, group.people)
@@ -299,7 +300,7 @@ def render_signin_sheet(view: SigninView, out: Path) -> int:
     pages = layout_signin_sheet(view)
     with replacing(Path(out)) as tmp:
         canvas = Canvas(str(tmp), pagesize=(A4_W, A4_H), pageCompression=1)
-        canvas.setTitle(_("{title} 签到表").format(title=_clean(view.title)))
+        canvas.setTitle(_("{title} 签到表").format(title=clean_line(view.title)))
         canvas.setCreator(_("村务"))
         draw_pages(canvas, pages)
         with binary_streams():

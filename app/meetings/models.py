@@ -88,6 +88,8 @@ class MeetingAttendee(Audited, Base):
     member: Mapped[bool] = mapped_column(Boolean, default=True)  # False: attends without counting (列席)
     status: Mapped[str] = mapped_column(String(12), default=EXPECTED)
     proxy_name: Mapped[str] = mapped_column(String(64), default="")
+    # schema v5: the attendee present who holds this member's written proxy (kinds whose village rule allows it)
+    proxy_holder_id: Mapped[int | None] = mapped_column(Integer, default=None)
     note: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -124,6 +126,8 @@ class Motion(Audited, Base):
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     verdict: Mapped[str] = mapped_column(Text, default="")
     resolution: Mapped[str] = mapped_column(Text, default="")
+    # schema v5: a decision whose statute sets its own threshold (app.meetings.specials), e.g. 农村土地承包法第五十二条
+    special: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 @audited
@@ -166,6 +170,11 @@ class Matter(Audited, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # Art. 24 matters go to the villagers' meeting, or to the representatives' meeting it authorised
     authorisation: Mapped[str] = mapped_column(Text, default="")
+    # schema v5: the passed motion of a closed 村民会议 that authorised the representatives' meeting (Art. 24)
+    authorisation_motion_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # schema v5: 村规民约 and 村民自治章程 (Art. 27) are filed with the township once adopted (报乡镇备案)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    filing_reference: Mapped[str | None] = mapped_column(String(120), default=None)
     state: Mapped[str] = mapped_column(String(12), index=True)
     round: Mapped[int] = mapped_column(Integer, default=1)  # 1, then 2 after a failed vote sent it back
     resolution_notice_id: Mapped[int | None] = mapped_column(Integer)

@@ -67,6 +67,10 @@ class Resident(Audited, Base):
     # minutes refer to people who have since left. NULL rather than "" so the events written
     # before this column existed still match (cunwu check compares a missing key as None).
     status: Mapped[str | None] = mapped_column(String(8), default=None)
+    # 预备党员 (schema v5): a probationary party member has no vote (党章 Art. 7) until the party members'
+    # meeting decides 转正; ``party_member`` stays for full members. NULL, as above, for rows older than v5.
+    probationary: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    probation_since: Mapped[dt.date | None] = mapped_column(Date, default=None)  # the date of admission
 
 
 STATUS_LABELS = {None: "在册", "moved": "已迁出", "died": "已故"}

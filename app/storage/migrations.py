@@ -74,8 +74,24 @@ def _to_v4(conn: Connection) -> None:
     _derived(conn)
 
 
+def _to_v5(conn: Connection) -> None:
+    """Law fidelity: probationary party members, proxy holders, special-majority motions, Art. 24
+    authorisation by a motion of the villagers' meeting, and the filing of 村规民约 with the township.
+
+    The new columns are NULL on old rows, as a key missing from their older events reads (cunwu check).
+    The tables that an earlier step created from today's models already have them: only missing ones are added."""
+    for table, column, kind in (("residents", "probationary", "BOOLEAN"), ("residents", "probation_since", "DATE"),
+                                ("meeting_attendees", "proxy_holder_id", "INTEGER"),
+                                ("motions", "special", "VARCHAR(32)"),
+                                ("matters", "authorisation_motion_id", "INTEGER"), ("matters", "filed_on", "DATE"),
+                                ("matters", "filing_reference", "VARCHAR(120)")):
+        if column in {row[1] for row in conn.execute(text(f"PRAGMA table_info({table})"))}:
+            continue
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+
+
 # version reached -> step from (version - 1). Add new steps at the end only.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 
 
 def current_version(store: Store) -> int | None:

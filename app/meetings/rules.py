@@ -19,6 +19,12 @@ How thresholds read (Civil Code Art. 1259): 以上 includes the number itself,
 thirds and so 三分之二以上. All arithmetic is on integers: a float would put
 26/39 a hair under 2/3.
 
+Special majorities (Art. 22: 法律……另有规定的,依照其规定): a decision another law governs,
+e.g. 《农村土地承包法》 Art. 52 (contracting land to anyone outside the collective), needs
+votes for from at least two thirds of ALL members of the meeting. ``evaluate(...,
+special=CODE)`` keeps the kind's ordinary quorum and applies that threshold instead of the
+ordinary majority; the catalogue is data in ``app.meetings.specials``.
+
 The other kinds have no statutory rule; they use defaults that a village may
 change in settings.json (``"meetings": {"rules": {...}}``, see
 docs/meetings.md). Their verdicts say they follow the village's own rule.
@@ -150,6 +156,8 @@ class Verdict:
     quorum_needed: int  # people present needed (people path)
     households_needed: int | None  # households represented needed (households path), if the kind has one
     votes_needed: int  # votes for needed to pass, with the people present as they are
+    special: str = ""  # the special decision's code (app.meetings.specials), "" for the ordinary rule
+    special_citation: str = ""  # its statute and article, e.g. 《……农村土地承包法》(2018修正)第五十二条
 
 
 def _check_numbers(kind: MeetingKind, rule: Rule, members: int, present: int, votes_for: int, votes_against: int,
@@ -195,7 +203,7 @@ def _check_numbers(kind: MeetingKind, rule: Rule, members: int, present: int, vo
 
 def evaluate(kind: str | MeetingKind, *, members: int, present: int, votes_for: int, votes_against: int = 0,
              abstentions: int = 0, households: int | None = None, households_represented: int | None = None,
-             rule: Rule | None = None) -> Verdict:
+             rule: Rule | None = None, special: str | None = None) -> Verdict:
     """The verdict on one motion at one meeting.
 
     ``members`` are those entitled to attend (for 党员大会, the members with a
@@ -203,10 +211,16 @@ def evaluate(kind: str | MeetingKind, *, members: int, present: int, votes_for: 
     take the households path of Art. 22 and 28; the meeting is quorate when
     either path is met. ``rule`` replaces the default of a kind without a
     statutory rule (from :func:`rule_for` with the village's settings); the
-    law's kinds always follow the law. Impossible numbers raise RuleError (a ValueError)
-    with a Chinese message and decide nothing.
+    law's kinds always follow the law. ``special`` is the code of a decision whose statute sets
+    its own threshold (``app.meetings.specials``): the quorum stays the kind's, and the motion
+    passes only with votes for at least that share of all members (应到), not of those present;
+    an unknown code, or one the kind cannot take, raises RuleError. Impossible numbers raise
+    RuleError (a ValueError) with a Chinese message and decide nothing.
     """
+    from app.meetings.specials import check
+
     kind = parse_kind(kind)
+    chosen = check(kind, special)
     if rule is None or is_statutory(kind):
         rule = rule_for(kind)
     _check_numbers(kind, rule, members, present, votes_for, votes_against, abstentions, households,
@@ -233,17 +247,37 @@ def evaluate(kind: str | MeetingKind, *, members: int, present: int, votes_for: 
 
     base = present if rule.pass_base == PRESENT else members
     votes_needed = rule.passing.needed(base)
+    if chosen is not None:
+        votes_needed = chosen.needed(members)
     if not quorate:
         passed = False
         vote_reason = _("表决无效,未通过。")
+        if chosen is not None:
+            vote_reason += _("本项属于“{name}”,即使会议有效,也须应到 {members} 人的{label}同意(至少 {needed} 票)。").format(
+                name=chosen.name, members=members, label=chosen.threshold.label, needed=votes_needed)
+    elif chosen is not None:
+        passed = chosen.threshold.met(votes_for, members)
+        ordinary = rule.passing.met(votes_for, base)
+        vote_reason = _("赞成 {votes} 票,反对 {against} 票,弃权 {abstain} 票;本项属于“{name}”,依{citation},"
+                        "须经应到 {members} 人的{label}同意(至少 {needed} 票,按应到人数计算,不按到会人数),{result}。").format(
+            votes=votes_for, against=votes_against, abstain=abstentions, name=chosen.name,
+            citation=chosen.citation, members=members, label=chosen.threshold.label, needed=votes_needed,
+            result=_("通过") if passed else _("未通过"))
+        if ordinary and not passed:
+            vote_reason += _("赞成票虽已达到一般事项的要求,但不足这一特别多数。")
     else:
         passed = rule.passing.met(votes_for, base)
         base_text = (_("到会 {n} 人") if rule.pass_base == PRESENT else _("应到 {n} 人")).format(n=base)
         vote_reason = _("赞成 {votes} 票,反对 {against} 票,弃权 {abstain} 票;需{base}的{label}(至少 {needed} 票),{result}。").format(
             votes=votes_for, against=votes_against, abstain=abstentions, base=base_text, label=rule.passing.label,
             needed=votes_needed, result=_("通过") if passed else _("未通过"))
-    reason = _("{quorum}{vote}依据:{citation}。").format(quorum=quorum_reason, vote=vote_reason,
-                                                         citation=rule.citation)
+    if chosen is None:
+        reason = _("{quorum}{vote}依据:{citation}。").format(quorum=quorum_reason, vote=vote_reason,
+                                                             citation=rule.citation)
+    else:
+        reason = _("{quorum}{vote}依据:{citation}(会议是否有效);{special}(表决是否通过)。").format(
+            quorum=quorum_reason, vote=vote_reason, citation=rule.citation, special=chosen.citation)
     return Verdict(quorate=quorate, passed=passed, reason=reason, quorum_reason=quorum_reason,
                    vote_reason=vote_reason, citation=rule.citation, quorum_needed=quorum_needed,
-                   households_needed=households_needed, votes_needed=votes_needed)
+                   households_needed=households_needed, votes_needed=votes_needed,
+                   special=chosen.code if chosen else "", special_citation=chosen.citation if chosen else "")

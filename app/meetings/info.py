@@ -77,6 +77,19 @@ class MotionInfo:
     passed: bool
     verdict: str
     resolution: str
+    special: str | None = None  # the code of a special-majority decision (app.meetings.specials), None: ordinary
+
+    @property
+    def special_rule(self):  # type: ignore[no-untyped-def]
+        """The special decision this motion is (app.meetings.specials.Special), or None for an ordinary one."""
+        if not self.special:
+            return None
+        from app.meetings.specials import UnknownSpecial, lookup
+
+        try:
+            return lookup(self.special)
+        except UnknownSpecial:
+            return None
 
     @property
     def result_text(self) -> str:

@@ -135,7 +135,7 @@ def _named(value: str) -> dict[int, str]:
 
 def _motion_info(x: Motion) -> MotionInfo:
     return MotionInfo(x.id, x.agenda_item_id, x.position, x.text, x.voted, x.votes_for, x.votes_against,
-                      x.abstentions, _named(x.named_votes), x.passed, x.verdict, x.resolution)
+                      x.abstentions, _named(x.named_votes), x.passed, x.verdict, x.resolution, x.special)
 
 
 def _quorum(m: Meeting, rule: Rule | None = None) -> Verdict | None:
@@ -310,6 +310,10 @@ def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> Mee
     _refuse_closed(m)
     d = _clean_input(session, data)
     refill = (d.kind, d.group_id, d.date) != (m.kind, m.group_id, m.date)
+    if d.kind != m.kind:  # a motion marked as a special decision must stay at a kind that can take it
+        for code in session.scalars(select(Motion.special).where(Motion.meeting_id == m.id,
+                                                                 Motion.special.is_not(None))):
+            _special(d.kind, code)
     if refill and (d.kind, d.group_id) != (m.kind, m.group_id) and _marked(session, m):
         raise MeetingError(_("已经登记了到会情况,不能再改会议类型或村民小组。请新建一个会议。"))
     m.kind, m.title, m.date, m.time_text, m.place, m.group_id = d.kind, d.title, d.date, d.time_text, d.place, d.group_id
@@ -466,7 +470,7 @@ def _recount(session: Session, m: Meeting, data_dir: Path | None = None) -> None
     writer = EventWriter(session)
     changed = False
     for x in session.scalars(select(Motion).where(Motion.meeting_id == m.id, Motion.voted.is_(True))):
-        v = _verdict(m, x.votes_for, x.votes_against, x.abstentions, rule)
+        v = _verdict(m, x.votes_for, x.votes_against, x.abstentions, rule, x.special)
         if (x.passed, x.verdict) != (v.passed, v.reason):
             x.passed, x.verdict = v.passed, v.reason
             session.flush()
@@ -476,12 +480,14 @@ def _recount(session: Session, m: Meeting, data_dir: Path | None = None) -> None
         writer.flush()
 
 
-def _verdict(m: Meeting, votes_for: int, votes_against: int, abstentions: int, rule: Rule) -> Verdict:
+def _verdict(m: Meeting, votes_for: int, votes_against: int, abstentions: int, rule: Rule,
+             special: str | None = None) -> Verdict:
     try:
         return evaluate(m.kind, members=m.members, present=m.present, votes_for=votes_for,
                         votes_against=votes_against, abstentions=abstentions,
                         households=m.households if m.households_present is not None else None,
-                        households_represented=m.households_present if m.households is not None else None, rule=rule)
+                        households_represented=m.households_present if m.households is not None else None, rule=rule,
+                        special=special)
     except ValueError as exc:
         raise FieldError("votes", str(exc)) from None
 
@@ -535,19 +541,39 @@ def remove_agenda_item(session: Session, item_id: int) -> None:
 
 # ---------------------------------------------------------------- vote
 
-def add_motion(session: Session, meeting_id: int, *, text: str, agenda_item_id: int | None = None) -> MotionInfo:
+def _special(kind: str, special: str | None) -> str | None:
+    """The stored code of a special-majority decision (app.meetings.specials); refuses a code the
+    meeting's kind cannot take (the rules' message says which kinds can)."""
+    from app.meetings.specials import check
+
+    try:
+        chosen = check(kind, special)
+    except ValueError as exc:
+        raise FieldError("special", str(exc)) from None
+    return chosen.code if chosen else None
+
+
+KEEP: object = object()  # update_motion: leave the motion's special decision as it is
+
+
+def add_motion(session: Session, meeting_id: int, *, text: str, agenda_item_id: int | None = None,
+               special: str | None = None) -> MotionInfo:
+    """A motion to vote on; ``special`` marks a decision whose statute sets its own threshold
+    (a code of app.meetings.specials, e.g. "TDCB-52"), None for an ordinary one."""
     m = _get(session, meeting_id)
     _refuse_closed(m)
     body = _clean_text(text, "text", _("表决事项"), 2000)
     if not body:
         raise FieldError("text", _("请写明付诸表决的事项。"))
+    code = _special(m.kind, special)
     if agenda_item_id is not None:
         item = session.get(AgendaItem, agenda_item_id)
         if item is None or item.meeting_id != m.id:
             raise FieldError("agenda_item_id", _("这个议题不属于本次会议。"))
     last = session.execute(select(func.max(Motion.position)).where(Motion.meeting_id == m.id)).scalar_one()
     x = Motion(meeting_id=m.id, agenda_item_id=agenda_item_id, position=(last or 0) + 1, text=body, voted=False,
-               votes_for=0, votes_against=0, abstentions=0, named_votes="", passed=False, verdict="", resolution="")
+               votes_for=0, votes_against=0, abstentions=0, named_votes="", passed=False, verdict="", resolution="",
+               special=code)
     session.add(x)
     session.flush()
     record(session, x, "create")
@@ -564,11 +590,21 @@ def _motion(session: Session, motion_id: int) -> tuple[Motion, Meeting]:
     return x, m
 
 
-def update_motion(session: Session, motion_id: int, *, text: str, resolution: str | None = None) -> MotionInfo:
+def update_motion(session: Session, motion_id: int, *, text: str, resolution: str | None = None,
+                  special: str | None | object = KEEP, data_dir: Path | None = None) -> MotionInfo:
+    """The motion's wording, resolution and (when given) its special decision; a voted motion whose
+    special decision changes gets its verdict again."""
     x, m = _motion(session, motion_id)
     body = _clean_text(text, "text", _("表决事项"), 2000)
     if not body:
         raise FieldError("text", _("请写明付诸表决的事项。"))
+    if special is not KEEP:
+        code = _special(m.kind, special)  # type: ignore[arg-type]
+        if code != x.special:
+            x.special = code
+            if x.voted:
+                v = _verdict(m, x.votes_for, x.votes_against, x.abstentions, meeting_rule(m.kind, data_dir), code)
+                x.passed, x.verdict = v.passed, v.reason
     x.text = body
     if resolution is not None:
         x.resolution = _clean_text(resolution, "resolution", _("决议"))
@@ -595,7 +631,7 @@ def _vote(session: Session, x: Motion, m: Meeting, votes_for: int, votes_against
           named_votes: str, resolution: str, data_dir: Path | None) -> MotionInfo:
     if m.present <= 0:
         raise MeetingError(_("还没有登记到会人数,请先在“签到”一步登记谁到会了,再记录表决。"))
-    v = _verdict(m, votes_for, votes_against, abstentions, meeting_rule(m.kind, data_dir))
+    v = _verdict(m, votes_for, votes_against, abstentions, meeting_rule(m.kind, data_dir), x.special)
     x.voted, x.votes_for, x.votes_against, x.abstentions = True, votes_for, votes_against, abstentions
     x.named_votes = named_votes
     x.passed, x.verdict = v.passed, v.reason

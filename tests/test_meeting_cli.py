@@ -120,3 +120,63 @@ def test_minutes_of_a_meeting_counted_from_the_sheet_do_not_list_everyone_as_unr
     text = pdf_text(out_pdf)
     assert code == 0 and "按签到表清点" in text and "实到" in text
     assert "王小红" not in text and "未登记" not in text
+
+
+# ---------------------------------------------------------------- special majorities (组织法 Art. 22: 法律另有规定的)
+
+def test_specials_lists_each_decision_with_its_rule_and_article(capsys, store):
+    """《农村土地承包法》(2018修正) Art. 52 and Art. 28: two thirds of all members of the meeting."""
+    code, out, _err = run(capsys, store, "specials")
+    assert code == 0
+    assert "TDCB-52" in out and "TDCB-28" in out
+    assert "第五十二条" in out and "第二十八条" in out and "三分之二以上" in out and "应到人数" in out
+    code, out, _err = run(capsys, store, "specials", "--json")
+    rows = {r["code"]: r for r in json.loads(out)}
+    assert set(rows) == {"TDCB-52", "TDCB-28"}
+    assert rows["TDCB-52"]["article"] == "第五十二条" and rows["TDCB-28"]["article"] == "第二十八条"
+    assert rows["TDCB-52"]["statute"] == "《中华人民共和国农村土地承包法》(2018修正)"
+    assert rows["TDCB-52"]["kinds"] == ["村民会议", "村民代表会议"]
+    assert rows["TDCB-52"]["threshold"] == {"num": 2, "den": 3, "inclusive": True, "base": "members",
+                                            "label": "三分之二以上"}
+    assert "三分之二以上成员或者三分之二以上村民代表" in rows["TDCB-52"]["text"]
+
+
+def test_evaluate_special_counts_two_thirds_of_all_members(capsys, store):
+    """300 adults, 200 present, 101 for: a majority under Art. 22, not two thirds of the 300 under Art. 52."""
+    base = ["evaluate", "村民会议", "--members", "300", "--present", "200"]
+    code, out, _err = run(capsys, store, *base, "--for", "101")
+    assert code == 0 and "通过" in out and "未通过" not in out
+    code, out, _err = run(capsys, store, *base, "--for", "101", "--special", "TDCB-52")
+    assert code == 0 and "未通过" in out and "第五十二条" in out and "第二十二条" in out and "至少 200 票" in out
+    code, out, _err = run(capsys, store, *base, "--for", "200", "--special", "TDCB-52")
+    assert code == 0 and "未通过" not in out
+    code, out, _err = run(capsys, store, "evaluate", "村民代表会议", "--members", "30", "--present", "25", "--for", "19",
+                          "--special", "TDCB-28")
+    assert code == 0 and "未通过" in out and "第二十八条" in out
+
+
+def test_evaluate_json_is_one_object_scripts_can_read(capsys, store):
+    code, out, _err = run(capsys, store, "evaluate", "村民会议", "--members", "300", "--present", "200", "--for", "101",
+                          "--special", "TDCB-52", "--json")
+    assert code == 0
+    v = json.loads(out)
+    assert v["quorate"] is True and v["passed"] is False
+    assert v["votes_needed"] == 200 and v["quorum_needed"] == 151 and v["special"] == "TDCB-52"
+    assert v["quorum_citation"] == "《村民委员会组织法》第二十二条"
+    assert v["special_citation"] == "《中华人民共和国农村土地承包法》(2018修正)第五十二条"
+    assert "第五十二条" in v["citation"] and "第二十二条" in v["citation"] and "未通过" in v["reason"]
+    code, out, _err = run(capsys, store, "evaluate", "党员大会", "--members", "40", "--present", "30", "--for", "21",
+                          "--json")
+    v = json.loads(out)
+    assert code == 0 and v["passed"] is True and v["special"] is None and v["votes_needed"] == 21
+    assert v["citation"] == "《中国共产党支部工作条例(试行)》第十一条"
+
+
+def test_evaluate_refuses_an_unknown_code_or_a_kind_that_cannot_take_it(capsys, store):
+    code, out, err = run(capsys, store, "evaluate", "村民会议", "--members", "300", "--present", "200", "--for", "200",
+                         "--special", "TDCB-99")
+    assert code == 1 and out == ""
+    assert "TDCB-99" in err and "TDCB-52" in err and "TDCB-28" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run(capsys, store, "evaluate", "党员大会", "--members", "30", "--present", "30", "--for", "30",
+                         "--special", "TDCB-52", "--json")
+    assert code == 1 and out == "" and "只能由村民会议或村民代表会议决定" in err

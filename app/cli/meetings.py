@@ -36,6 +36,12 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--abstain", type=int, default=0, help=_("弃权票"))
     a.add_argument("--households", type=int, help=_("总户数(按户计算到会时)"))
     a.add_argument("--households-present", type=int, help=_("到会户数"))
+    a.add_argument("--special", default=None, metavar="CODE",
+                   help=_("法律另有规定的表决事项代码,如 TDCB-52(见 cunwu meeting specials);不填为一般事项"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+
+    a = ms.add_parser("specials", help=_("列出法律另有规定表决比例的事项(特别多数)"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     a = ms.add_parser("matters", help=_("列出四议两公开事项及其进度"))
     a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
@@ -108,16 +114,53 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Print the verdict (exit 0 whether or not the motion passes); impossible numbers exit 1 with the reason."""
+    """Print the verdict (exit 0 whether or not the motion passes); impossible numbers, an unknown kind or
+    special code exit 1 with the reason. ``--json`` prints one object for scripts."""
+    from app.meetings.kinds import parse_kind
     from app.meetings.rules import evaluate
 
     try:
         verdict = evaluate(args.kind, members=args.members, present=args.present, votes_for=args.votes_for,
                            votes_against=args.against, abstentions=args.abstain, households=args.households,
-                           households_represented=args.households_present)
+                           households_represented=args.households_present, special=args.special)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    if args.json:
+        citations = [verdict.citation] + ([verdict.special_citation] if verdict.special_citation else [])
+        print(json.dumps({"kind": parse_kind(args.kind).value, "quorate": verdict.quorate, "passed": verdict.passed,
+                          "reason": verdict.reason, "special": verdict.special or None,
+                          "members": args.members, "present": args.present, "votes_for": args.votes_for,
+                          "votes_against": args.against, "abstentions": args.abstain,
+                          "quorum_needed": verdict.quorum_needed, "households_needed": verdict.households_needed,
+                          "votes_needed": verdict.votes_needed, "quorum_citation": verdict.citation,
+                          "special_citation": verdict.special_citation or None, "citation": ";".join(citations)},
+                         ensure_ascii=False, indent=1))
+        return 0
     print(verdict.reason)
+    return 0
+
+
+def cmd_specials(args: argparse.Namespace) -> int:
+    """The decisions whose statute sets its own threshold (app.meetings.specials), for clerks and scripts."""
+    from app.meetings.specials import catalogue
+
+    rows = catalogue()
+    if args.json:
+        print(json.dumps([{"code": s.code, "name": s.name, "rule": s.rule_text, "statute": s.statute,
+                           "article": s.article, "citation": s.citation, "text": s.quoted,
+                           "kinds": [k.value for k in s.kinds],
+                           "threshold": {"num": s.threshold.num, "den": s.threshold.den,
+                                         "inclusive": s.threshold.inclusive, "base": "members",
+                                         "label": s.threshold.label}} for s in rows],
+                         ensure_ascii=False, indent=1))
+        return 0
+    for s in rows:
+        print("{code}  {name}".format(code=s.code, name=s.name))
+        print(_("    规则:{rule}").format(rule=s.rule_text))
+        print(_("    依据:{citation}(可由{kinds}决定)").format(citation=s.citation,
+                                                          kinds="、".join(k.value for k in s.kinds)))
+    print(_("共 {n} 项。表决时用 --special 代码,例如:cunwu meeting evaluate 村民会议 --members 300 --present 200 "
+            "--for 200 --special {code}").format(n=len(rows), code=rows[0].code if rows else "CODE"))
     return 0
 
 
@@ -148,7 +191,7 @@ def cmd_matters(args: argparse.Namespace) -> int:
 
 def cmd_meeting(args: argparse.Namespace) -> int:
     return {"list": cmd_list, "print": cmd_print, "signin-sheet": cmd_signin, "tally": cmd_tally,
-            "evaluate": cmd_evaluate, "matters": cmd_matters}[args.meeting_command](args)
+            "evaluate": cmd_evaluate, "specials": cmd_specials, "matters": cmd_matters}[args.meeting_command](args)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"meeting": cmd_meeting}

@@ -286,7 +286,7 @@ def _minutes_texts(m: _Minutes) -> Iterable[str]:
         yield from _paragraphs(item.discussion)
         for motion in item.motions:
             yield from (_public(motion.text), clean_line(motion.result_label), _public(motion.reason),
-                        _public(motion.resolution))
+                        _public(motion.resolution), _special_line(motion.special))
             for name, choice in motion.named_votes:
                 yield clean_line(name) + clean_line(choice)
     for addendum in view.addenda:
@@ -468,11 +468,18 @@ def _motion(motion: MotionLine, s: _Styles) -> list[Any]:
     table = Table([[_para(h, s.cell_center) for h in head], [_para(v, s.cell_center) for v in values]],
                   colWidths=[WIDTH / 4] * 4, hAlign="LEFT")
     table.setStyle(TableStyle(_grid_style()))
-    parts = [_para(_("表决事项{n}:{text}").format(n=clean_line(motion.number), text=_public(motion.text)), s.plain),
-             table]
+    parts = [_para(_("表决事项{n}:{text}").format(n=clean_line(motion.number), text=_public(motion.text)), s.plain)]
+    if motion.special.strip():
+        parts.append(_para(_special_line(motion.special), s.note))
+    parts.append(table)
     if motion.reason.strip():
         parts.append(_para(_("说明:{reason}").format(reason=_public(motion.reason)), s.note))
     return parts
+
+
+def _special_line(special: str) -> str:
+    """The special majority a motion is voted under (法律另有规定), printed above its counts."""
+    return _("表决事项类别:{text}").format(text=clean_line(special)) if special.strip() else ""
 
 
 def _named_votes(motion: MotionLine, s: _Styles) -> list[Any]:
@@ -533,9 +540,11 @@ def render_tally_sheet(view: TallyView, out: Path) -> int:
     facts = [(_("日期"), _date(view.date)), (_("地点"), _public(view.place)),
              (_("应到"), _people(view.members)), (_("实到"), present)]
     motions = [_public(text) for text in view.motions]
+    specials = [_special_line(text) for text in view.specials] + [""] * (len(motions) - len(view.specials))
     date_line = _print_date(view.print_date)
     header = " ".join(p for p in (clean_line(view.village_name), clean_line(view.kind_label), _("计票单")) if p)
-    texts = [header, date_line, clean_line(view.title), *motions, *(label + value for label, value in facts)]
+    texts = [header, date_line, clean_line(view.title), *motions, *specials,
+             *(label + value for label, value in facts)]
     Metrics(texts)
 
     story: list[Any] = [_para(" ".join(p for p in (clean_line(view.village_name), clean_line(view.kind_label)) if p),
@@ -544,8 +553,8 @@ def render_tally_sheet(view: TallyView, out: Path) -> int:
         story.append(_para(clean_line(view.title), styles.title))
     story += [_para(_("计 票 单"), styles.subtitle), _facts_table(facts, styles)]
     expected = view.present if view.present is not None else view.members
-    for n, text in enumerate(motions, start=1):
-        story.append(_tally_block(n, text, expected, styles))
+    for n, (text, special) in enumerate(zip(motions, specials), start=1):
+        story.append(_tally_block(n, text, expected, styles, special))
     if not motions:
         story.append(_tally_block(1, "", expected, styles))
 
@@ -564,7 +573,7 @@ def render_tally_sheet(view: TallyView, out: Path) -> int:
                   _footer_height(2))
 
 
-def _tally_block(number: int, text: str, expected: int, s: _Styles) -> Any:
+def _tally_block(number: int, text: str, expected: int, s: _Styles, special: str = "") -> Any:
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
     label_w, total_w = 24 * MM, 30 * MM
@@ -581,6 +590,7 @@ def _tally_block(number: int, text: str, expected: int, s: _Styles) -> Any:
     table.setStyle(TableStyle(_grid_style() + [("LINEABOVE", (0, -1), (-1, -1), 1.5, (0, 0, 0))]))
     title = _("表决事项{n}:{text}").format(n=number, text=text) if text else _("表决事项{n}:").format(n=number)
     signers = [(_("计票人"), ""), (_("监票人"), ""), (_("主持人"), "")]
-    return KeepTogether([_para(title, s.h2), table, _signature_table(signers, s, columns=3, label=_("{label}:")),
-                         Spacer(1, 6 * MM)])
+    head_parts = [_para(title, s.h2)] + ([_para(special, s.note)] if special else [])
+    return KeepTogether(head_parts + [table, _signature_table(signers, s, columns=3, label=_("{label}:")),
+                                      Spacer(1, 6 * MM)])
 

@@ -22,6 +22,16 @@ def _chain_head(session: Session) -> str:
     return _("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8])
 
 
+def special_text(x: MotionInfo, members: int) -> str:
+    """The special rule a motion is voted under, as printed with it; "" for an ordinary motion."""
+    special = x.special_rule
+    if special is None:
+        return ""
+    return _("{name}。依{citation},须经应到 {members} 人的{label}同意(至少 {needed} 票,"
+             "按应到人数计算,不按到会人数)。").format(name=special.name, citation=special.citation, members=members,
+                                                label=special.threshold.label, needed=special.needed(members))
+
+
 def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None,
                  data_dir: Path | None = None) -> MinutesView:
     info_ = get_meeting(session, meeting_id, data_dir=data_dir)
@@ -32,7 +42,7 @@ def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | Non
         return MotionLine(number=str(n), text=x.text, votes_for=x.votes_for, votes_against=x.votes_against,
                           abstentions=x.abstentions, result_label=x.result_text, reason=x.verdict,
                           named_votes=[(names.get(a, str(a)), choice_label(c)) for a, c in x.named_votes.items()],
-                          resolution=x.resolution)
+                          resolution=x.resolution, special=special_text(x, info_.members))
 
     agenda: list[AgendaLine] = []
     numbered = 0
@@ -94,4 +104,5 @@ def tally_view(session: Session, meeting_id: int, *, print_date: dt.date | None 
     return TallyView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
                      title=info_.title, date=info_.date, place=info_.place, members=info_.members,
                      present=info_.present or None, motions=[x.text for x in info_.motion_list],
-                     print_date=print_date or dt.date.today())
+                     print_date=print_date or dt.date.today(),
+                     specials=[special_text(x, info_.members) for x in info_.motion_list])

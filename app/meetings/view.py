@@ -32,6 +32,8 @@ class MotionLine:
     reason: str  # the rule's verdict, citing the article
     named_votes: list[tuple[str, str]] = field(default_factory=list)  # (name, 赞成/反对/弃权)
     resolution: str = ""
+    # a decision whose statute sets its own threshold: its name, the rule and the article; "" for an ordinary one
+    special: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,3 +121,5 @@ class TallyView:
     present: int | None  # None when attendance is not yet recorded: a blank to fill in
     motions: list[str]  # the motion texts, numbered in order
     print_date: datetime.date | None = None
+    # for each motion, the special rule it is voted under ("" for an ordinary one); may be left empty
+    specials: list[str] = field(default_factory=list)

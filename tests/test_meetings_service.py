@@ -286,7 +286,7 @@ def test_set_counts_from_the_signed_sheet(village):
     assert get(village, m.id).present == 4
 
 
-@pytest.mark.parametrize("kind", ["村民代表会议", "党员大会", "支部委员会会议", "两委联席会议"])
+@pytest.mark.parametrize("kind", ["党员大会", "支部委员会会议", "两委联席会议"])
 def test_proxies_are_refused_for_kinds_without_them(village, kind):
     m = new_meeting(village, kind)
     who = attendee_ids(m)["张书记"]
@@ -295,14 +295,16 @@ def test_proxies_are_refused_for_kinds_without_them(village, kind):
     assert get(village, m.id).present == 0
 
 
-def test_a_proxy_at_the_villagers_meeting_counts_as_present_and_needs_a_name(village):
+def test_a_proxy_at_the_villagers_meeting_is_recorded_with_a_name_but_not_counted(village):
+    # Organic Law Art. 22 counts the villagers who take part; a written proxy is not attendance
     m = new_meeting(village, "村民会议")
     who = attendee_ids(m)["钱监督"]
     with pytest.raises(FieldError, match="替钱监督出席"), village.begin("测试") as s:
         ms.set_attendance(s, m.id, {who: "proxy"})
     m = mark(village, m.id, {who: ("proxy", "钱小宝")})
-    assert m.present == 1
-    assert [(a.status_text, a.proxy_name) for a in m.attendees if a.name == "钱监督"] == [("委托出席", "钱小宝")]
+    assert m.present == 0
+    assert [(a.status_text, a.proxy_name) for a in m.attendees if a.name == "钱监督"] == [
+        ("书面委托(不计入到会人数)", "钱小宝")]
 
 
 def test_an_observer_does_not_count(village):

@@ -57,10 +57,19 @@ class AttendeeInfo:
     status: str
     proxy_name: str
     note: str
+    proxy_holder_id: int | None = None  # the attendee present who holds this member's proxy (village rule)
+    counted: bool = False  # counts towards those present, and may vote (in person, or a proxy the rule counts)
 
     @property
     def status_text(self) -> str:
+        if self.status == PROXY and self.member and not self.counted:
+            return _("书面委托(不计入到会人数)")
         return attendance_label(self.status)
+
+    @property
+    def proxy_not_counted(self) -> bool:
+        """A written proxy recorded at a kind that does not count it (the law's kinds)."""
+        return self.status == PROXY and self.member and not self.counted
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 - 村民会议: residents of the village aged 18 or over on the day (Art. 22), and its households;
 - 村民小组会议: the same within one villager group (Art. 28);
 - 村民代表会议: the villagers' committee and the representatives (Art. 25);
-- 党员大会: party members (those with a vote);
+- 党员大会: party members with a vote; probationary members (预备党员) have no vote
+  (《中国共产党章程》第七条) and are listed as attending without a vote (列席), never
+  in the quorum base or the vote base (《中国共产党支部工作条例(试行)》第十一条);
 - 支部委员会会议 / 两委联席会议 / 村务监督委员会会议: the office holders;
 - 议事协商会议: a starting list (both committees, the supervisors, the representatives)
   that the clerk adjusts: it has no fixed membership.
@@ -40,6 +42,7 @@ class Expected:
     household_id: int | None
     role_text: str
     sex: str = ""
+    member: bool = True  # False: on the list, attending without counting (列席), e.g. a probationary party member
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,14 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
         households = len({p.household_id for p in people if p.household_id is not None})
         # a register kept without households can only count people
         return Membership(people, households or None)
+    if k.membership == PARTY_MEMBERS:
+        return Membership(_party(session, roles), None)
     wanted_bodies = {BRANCH: {BRANCH_BODY}, TWO_COMMITTEES: {BRANCH_BODY, COMMITTEE_BODY},
                      SUPERVISORS: {SUPERVISION_BODY}, REPRESENTATIVES: {COMMITTEE_BODY, REPS_BODY},
-                     INVITED: {BRANCH_BODY, COMMITTEE_BODY, SUPERVISION_BODY, REPS_BODY},
-                     PARTY_MEMBERS: set()}[k.membership]
+                     INVITED: {BRANCH_BODY, COMMITTEE_BODY, SUPERVISION_BODY, REPS_BODY}}[k.membership]
     ids = {r.resident_id for r in holders if r.body in wanted_bodies}
     stmt = _active()
-    if k.membership == PARTY_MEMBERS:
-        stmt = stmt.where(Resident.party_member.is_(True))
-    elif k.membership in (REPRESENTATIVES, INVITED):
+    if k.membership in (REPRESENTATIVES, INVITED):
         stmt = stmt.where(or_(Resident.id.in_(ids), Resident.representative.is_(True)))
     else:
         stmt = stmt.where(Resident.id.in_(ids))
@@ -122,6 +124,28 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
                 roles[row[0].id] = "、".join(t for t in (roles.get(row[0].id, ""), _("村民代表")) if t)
     people = [_expected(row, roles) for row in _ordered(rows)]
     return Membership(people, None)
+
+
+PROBATIONARY_ROLE = "预备党员"  # the role text of a probationary member on a party meeting's list (stored)
+
+
+def _party(session: Session, roles: dict[int, str]) -> list[Expected]:
+    """Full members with a vote, then the probationary members as 列席 (member=False, role 预备党员).
+
+    A resident marked probationary is never counted, even if also marked 党员 by an older import.
+    """
+    rows = list(session.execute(_active().where(or_(Resident.party_member.is_(True),
+                                                    Resident.probationary.is_(True)))))
+    voting = [row for row in rows if row[0].probationary is not True]
+    probationary = [row for row in rows if row[0].probationary is True]
+    people = [_expected(row, roles) for row in _ordered(voting)]
+    for row in _ordered(probationary):
+        e = _expected(row, roles)
+        role = "、".join(t for t in (PROBATIONARY_ROLE, roles.get(row[0].id, "")) if t)
+        people.append(Expected(e.resident_id, e.name, e.group_name, e.household, e.household_id, role, e.sex,
+                               member=False))
+    return people
+
 
 
 # ---------------------------------------------------------------- Art. 25: the representatives' meeting

@@ -31,10 +31,10 @@ from app.i18n import _
 from app.meetings import search
 from app.meetings.info import (AddendumInfo, AgendaInfo, AttendeeInfo, FileInfo, MeetingInfo, MeetingInput,  # noqa: F401
                                MeetingSummary, MotionInfo, attendance_label, choice_label, role_label, state_label)
-from app.meetings.kinds import MeetingKind, UnknownKind, info, parse_kind
-from app.meetings.members import membership
-from app.meetings.models import (ABSTAIN, AGAINST, ATTACHMENT_ROLES, ATTENDANCE, CHOICES, CLOSED, COUNTED_PRESENT,
-                                 EXPECTED, FOR, OBSERVER, PLANNED, PROXY, AgendaItem, Meeting, MeetingAddendum,
+from app.meetings.kinds import MAX_PROXIES_PER_HOLDER, MeetingKind, UnknownKind, info, parse_kind, proxy_rule
+from app.meetings.members import PROBATIONARY_ROLE, membership
+from app.meetings.models import (ABSTAIN, AGAINST, ATTACHMENT_ROLES, ATTENDANCE, CHOICES, CLOSED, EXPECTED, FOR,
+                                 OBSERVER, PLANNED, PRESENT, PROXY, AgendaItem, Meeting, MeetingAddendum,
                                  MeetingAttachment, MeetingAttendee, Motion)
 from app.meetings.rules import Rule, Verdict, evaluate, rule_for
 from app.people.models import VillagerGroup
@@ -150,11 +150,27 @@ def _quorum(m: Meeting, rule: Rule | None = None) -> Verdict | None:
         return None
 
 
+def counted_statuses(kind: str, data_dir: Path | None = None) -> tuple[str, ...]:
+    """The marks that count a member as present (and let them vote): in person always; a written proxy only at
+    a kind whose village rule allows it, never at the law's kinds (Organic Law Art. 22, 26, 28)."""
+    try:
+        counted = proxy_rule(kind, _settings(data_dir)).counted
+    except ValueError:
+        counted = False
+    return (PRESENT, PROXY) if counted else (PRESENT,)
+
+
+def _attendee_info(a: MeetingAttendee, counted: tuple[str, ...]) -> AttendeeInfo:
+    return AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
+                        a.proxy_name, a.note, proxy_holder_id=a.proxy_holder_id,
+                        counted=bool(a.member and a.status in counted))
+
+
 def get_meeting(session: Session, meeting_id: int, *, data_dir: Path | None = None) -> MeetingInfo:
     m = _get(session, meeting_id)
     group = session.get(VillagerGroup, m.group_id) if m.group_id else None
-    attendees = [AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
-                              a.proxy_name, a.note) for a in session.scalars(
+    counted = counted_statuses(m.kind, data_dir)
+    attendees = [_attendee_info(a, counted) for a in session.scalars(
         select(MeetingAttendee).where(MeetingAttendee.meeting_id == m.id)
         .order_by(MeetingAttendee.position, MeetingAttendee.id))]
     agenda = [AgendaInfo(a.id, a.position, a.title, a.discussion) for a in session.scalars(
@@ -286,14 +302,15 @@ def _fill(session: Session, m: Meeting) -> None:
     first = next_id(session, MeetingAttendee)
     rows = [{"id": first + i, "meeting_id": m.id, "resident_id": p.resident_id, "name": p.name,
              "group_name": p.group_name, "household": p.household, "household_id": p.household_id,
-             "role_text": p.role_text, "member": True, "status": EXPECTED, "proxy_name": "", "note": "",
-             "position": i + 1} for i, p in enumerate(found.people)]
+             "role_text": p.role_text, "member": p.member, "status": EXPECTED if p.member else OBSERVER,
+             "proxy_name": "", "proxy_holder_id": None, "note": "", "position": i + 1}
+            for i, p in enumerate(found.people)]
     if rows:
         session.execute(MeetingAttendee.__table__.insert(), rows)
     for row in rows:
         writer.add(MeetingAttendee.__record_type__, str(row["id"]), "create", row)
     writer.flush()
-    m.members = len(rows)
+    m.members = sum(1 for row in rows if row["member"])  # 列席 (a probationary party member) is never counted
     m.households = found.households
     m.present, m.households_present, m.quorate = 0, None, False
     m.updated_at = now_text()
@@ -301,8 +318,14 @@ def _fill(session: Session, m: Meeting) -> None:
 
 
 def _marked(session: Session, m: Meeting) -> bool:
+    """Attendance was marked, or someone added by hand: the list can no longer be generated again.
+    The probationary members the list itself puts there as 列席 are not marks."""
+    generated_observer = (MeetingAttendee.member.is_(False) & (MeetingAttendee.status == OBSERVER)
+                          & MeetingAttendee.role_text.like(PROBATIONARY_ROLE + "%")
+                          & MeetingAttendee.resident_id.is_not(None))
     return bool(session.execute(select(func.count()).select_from(MeetingAttendee).where(
-        MeetingAttendee.meeting_id == m.id, MeetingAttendee.status != EXPECTED)).scalar_one()) or m.present > 0
+        MeetingAttendee.meeting_id == m.id, MeetingAttendee.status != EXPECTED, ~generated_observer)).scalar_one()) \
+        or m.present > 0
 
 
 def update_meeting(session: Session, meeting_id: int, data: MeetingInput) -> MeetingInfo:
@@ -369,8 +392,7 @@ def add_attendee(session: Session, meeting_id: int, *, name: str, role_text: str
     if member:
         _recount(session, m, data_dir)
     _touch(session, m)
-    return AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
-                        a.proxy_name, a.note)
+    return _attendee_info(a, counted_statuses(m.kind, data_dir))
 
 
 def remove_attendee(session: Session, attendee_id: int, *, data_dir: Path | None = None) -> None:
@@ -381,6 +403,11 @@ def remove_attendee(session: Session, attendee_id: int, *, data_dir: Path | None
     _refuse_closed(m)
     if m.kind not in (MeetingKind.CONSULTATION.value,) and a.member and a.resident_id is not None:
         raise MeetingError(_("{name}是这个会议的法定组成人员,不能从名单里删去;没来请登记为缺席或请假。").format(name=a.name))
+    holding = [p.name for p in session.scalars(select(MeetingAttendee).where(
+        MeetingAttendee.meeting_id == m.id, MeetingAttendee.status == PROXY, MeetingAttendee.proxy_holder_id == a.id))]
+    if holding:
+        raise MeetingError(_("{name}接受了{who}的委托,不能从名单里删去;请先改登记这些人的到会情况。").format(
+            name=a.name, who="、".join(holding)))
     record(session, a, "delete")
     session.delete(a)
     session.flush()
@@ -390,49 +417,127 @@ def remove_attendee(session: Session, attendee_id: int, *, data_dir: Path | None
 
 # ---------------------------------------------------------------- attend
 
-def set_attendance(session: Session, meeting_id: int, changes: Mapping[int, str | tuple[str, str]], *,
-                   data_dir: Path | None = None) -> MeetingInfo:
-    """Mark attendees: {attendee id: status} or {attendee id: (status, proxy name)}.
+Change = str | tuple[str, str] | tuple[str, int] | tuple[str, str, int | None]
 
-    The meeting's count of those present follows the marks (a proxy counts as present).
+
+def _parse_change(change: Change) -> tuple[str, str, int | None]:
+    """(status, proxy holder's name, proxy holder's attendee id) from what a caller passes."""
+    if isinstance(change, str):
+        return change, "", None
+    status, *rest = change
+    name, holder = "", None
+    for value in rest:
+        if isinstance(value, int) and not isinstance(value, bool):
+            holder = value
+        elif isinstance(value, str):
+            name = value
+    return status, name, holder
+
+
+def set_attendance(session: Session, meeting_id: int, changes: Mapping[int, Change], *,
+                   data_dir: Path | None = None) -> MeetingInfo:
+    """Mark attendees: {attendee id: status}, or for a written proxy (委托) {attendee id: ("proxy", holder)}
+    where the holder is a name or the attendee id of the person holding it.
+
+    Only people present in person count (Organic Law Art. 22, 26, 28). At the law's kinds a written proxy
+    is recorded with its holder's name and counts neither as present nor as a vote; the party members'
+    meeting takes none. A kind without a statutory rule counts a proxy only where the village's rule allows
+    it, and then its holder must be an attendee of this meeting marked present, holding at most three.
+    Anything refused raises before a row changes.
     """
     m = _get(session, meeting_id)
     _refuse_closed(m)
     kind = info(m.kind)
-    rows = {a.id: a for a in session.scalars(select(MeetingAttendee).where(
-        MeetingAttendee.meeting_id == m.id, MeetingAttendee.id.in_(list(changes))))}
-    writer_rows = []
+    prule = proxy_rule(m.kind, _settings(data_dir))
+    everyone = {a.id: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == m.id))}
+    planned: dict[int, tuple[str, str, int | None]] = {}
     for attendee_id, change in changes.items():
-        status, proxy = (change, "") if isinstance(change, str) else change
-        a = rows.get(attendee_id)
+        status, proxy, holder_id = _parse_change(change)
+        a = everyone.get(attendee_id)
         if a is None:
             raise NotFound(_("这位参会人员不在这个会议的名单里。"))
         if status not in ATTENDANCE or status == OBSERVER and a.member:
             raise FieldError("status", _("到会情况“{status}”不对。").format(status=status))
         proxy = _clean_name(proxy, "proxy_name", _("受委托人"))
-        if status == PROXY:
-            if not kind.proxies:
-                raise FieldError("status", _("{kind}不能委托他人出席,{name}没来请登记为缺席或请假。").format(
-                    kind=m.kind, name=a.name))
-            if not proxy:
-                raise FieldError("proxy_name", _("请填写替{name}出席的人的姓名。").format(name=a.name))
-        a.status, a.proxy_name = status, proxy if status == PROXY else ""
+        if status != PROXY:
+            planned[a.id] = (status, "", None)
+            continue
+        if not a.member:
+            raise FieldError("status", _("{name}是列席人员,不计入会议人数,不需要委托。").format(name=a.name))
+        if not prule.recordable:
+            raise FieldError("status", prule.reason + _("{name}没来请登记为缺席或请假。").format(name=a.name))
+        if holder_id is not None:
+            holder = everyone.get(holder_id)
+            if holder is None:
+                raise FieldError("proxy_name", _("受委托人不在本次会议的名单里。"))
+            proxy = holder.name
+        elif prule.counted and proxy:
+            same = [x for x in everyone.values() if x.name == proxy and x.member and x.id != a.id]
+            if not same:
+                raise FieldError("proxy_name", _("“{holder}”不是本次会议的组成人员。按本村议事规则,只能委托本次会议"
+                                                 "到会的组成人员代为出席和表决。").format(holder=proxy))
+            if len(same) > 1:
+                raise FieldError("proxy_name", _("本次会议有 {n} 位叫“{holder}”的人,请在名单里核对后再登记委托。").format(
+                    n=len(same), holder=proxy))
+            holder_id = same[0].id
+        if not proxy:
+            raise FieldError("proxy_name", _("请填写替{name}出席的人的姓名。").format(name=a.name))
+        planned[a.id] = (PROXY, proxy, holder_id)
+    if prule.counted:
+        _check_holders(everyone, planned)
+
+    writer_rows = []
+    for attendee_id, (status, proxy, holder_id) in planned.items():
+        a = everyone[attendee_id]
+        a.status, a.proxy_name, a.proxy_holder_id = status, proxy, holder_id
         writer_rows.append(a)
     session.flush()
     writer = EventWriter(session)
     for a in writer_rows:
         writer.add(a.__record_type__, a.record_id, "update", a.to_record())
     writer.flush()
-    present = session.execute(select(func.count()).select_from(MeetingAttendee).where(
-        MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
-        MeetingAttendee.status.in_(COUNTED_PRESENT))).scalar_one()
-    households_present = None
-    if kind.by_households and m.households is not None:
-        households_present = session.execute(select(func.count(func.distinct(MeetingAttendee.household_id))).where(
-            MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
-            MeetingAttendee.household_id.is_not(None), MeetingAttendee.status.in_(COUNTED_PRESENT))).scalar_one()
+    present, households_present = _attendance_counts(session, m, kind.by_households, data_dir)
     _set_counts(session, m, present, households_present, data_dir)
     return get_meeting(session, m.id, data_dir=data_dir)
+
+
+def _check_holders(everyone: Mapping[int, MeetingAttendee], planned: Mapping[int, tuple[str, str, int | None]]) -> None:
+    """A counted proxy (village rule): its holder is a member of this meeting, present in person, holding at most
+    three. Checked on the marks as they would stand after the change, before anything is written."""
+    status = {i: planned.get(i, (a.status, a.proxy_name, a.proxy_holder_id)) for i, a in everyone.items()}
+    held: dict[int, list[str]] = {}
+    for attendee_id, (mark, _name, holder_id) in status.items():
+        if mark != PROXY:
+            continue
+        a = everyone[attendee_id]
+        holder = everyone.get(holder_id) if holder_id is not None else None
+        if holder is None or holder.id == a.id or not holder.member:
+            raise FieldError("proxy_name", _("{name}的委托要写明本次会议到会的哪一位组成人员代为出席。").format(name=a.name))
+        if status[holder.id][0] != PRESENT:
+            raise FieldError("proxy_name", _("{holder}没有登记为亲自到会,不能代{name}出席和表决。请先登记{holder}出席,"
+                                             "或把{name}登记为缺席或请假。").format(holder=holder.name, name=a.name))
+        held.setdefault(holder.id, []).append(a.name)
+    for holder_id, names in held.items():
+        if len(names) > MAX_PROXIES_PER_HOLDER:
+            raise FieldError("proxy_name", _("{holder}已接受 {n} 份委托({names}),按本村议事规则每人最多 {max} 份。").format(
+                holder=everyone[holder_id].name, n=len(names), names="、".join(names), max=MAX_PROXIES_PER_HOLDER))
+
+
+def _attendance_counts(session: Session, m: Meeting, by_households: bool,
+                       data_dir: Path | None) -> tuple[int, int | None]:
+    """Members present as the law counts them, and households represented by a person of theirs present.
+
+    A written proxy never represents a household (Art. 22, 28: 户的代表 is someone of the household who came)."""
+    counted = counted_statuses(m.kind, data_dir)
+    present = session.execute(select(func.count()).select_from(MeetingAttendee).where(
+        MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
+        MeetingAttendee.status.in_(counted))).scalar_one()
+    households_present = None
+    if by_households and m.households is not None:
+        households_present = session.execute(select(func.count(func.distinct(MeetingAttendee.household_id))).where(
+            MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
+            MeetingAttendee.household_id.is_not(None), MeetingAttendee.status == PRESENT)).scalar_one()
+    return present, households_present
 
 
 def set_counts(session: Session, meeting_id: int, *, present: int, households_present: int | None = None,
@@ -643,16 +748,21 @@ def _vote(session: Session, x: Motion, m: Meeting, votes_for: int, votes_against
 
 def record_named_votes(session: Session, motion_id: int, votes: Mapping[int, str], *, resolution: str = "",
                        data_dir: Path | None = None) -> MotionInfo:
-    """Who voted how ({attendee id: for/against/abstain}); only members present may vote."""
+    """Who voted how ({attendee id: for/against/abstain}); only members present in person may vote, or, where
+    the village's rule counts proxies, a member whose proxy is held by someone present (cast by the holder)."""
     x, m = _motion(session, motion_id)
     present = {a.id: a for a in session.scalars(select(MeetingAttendee).where(
         MeetingAttendee.meeting_id == m.id, MeetingAttendee.member.is_(True),
-        MeetingAttendee.status.in_(COUNTED_PRESENT)))}
+        MeetingAttendee.status.in_(counted_statuses(m.kind, data_dir))))}
     for attendee_id, choice in votes.items():
         if choice not in CHOICES:
             raise FieldError("votes", _("表决意见只能是赞成、反对或弃权。"))
         if attendee_id not in present:
             a = session.get(MeetingAttendee, attendee_id)
+            if a is not None and a.meeting_id == m.id and not a.member:
+                raise FieldError("votes", _("{name}列席会议,没有表决权,不能记录其表决。").format(name=a.name))
+            if a is not None and a.meeting_id == m.id and a.status == PROXY:
+                raise FieldError("votes", _("{name}是书面委托,不计入到会人数,不能记录其表决。").format(name=a.name))
             raise FieldError("votes", _("{name}没有登记为到会,不能记录其表决。").format(
                 name=a.name if a else attendee_id))
     counts = {c: sum(1 for v in votes.values() if v == c) for c in CHOICES}

@@ -25,7 +25,9 @@ PLANNED, CLOSED = "planned", "closed"  # meeting states
 
 EXPECTED, PRESENT, ABSENT, LEAVE, PROXY, OBSERVER = "expected", "present", "absent", "leave", "proxy", "observer"
 ATTENDANCE = (EXPECTED, PRESENT, ABSENT, LEAVE, PROXY, OBSERVER)
-COUNTED_PRESENT = (PRESENT, PROXY)  # a proxy attends for the member, who counts as present
+# the most a meeting can count: a proxy counts only at a kind whose village rule allows it, never at the law's
+# kinds (Organic Law Art. 22, 26, 28); app.meetings.service.counted_statuses says which apply to a meeting
+COUNTED_PRESENT = (PRESENT, PROXY)
 
 FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
 CHOICES = (FOR, AGAINST, ABSTAIN)

@@ -25,6 +25,7 @@ def roster_rows(session: Session) -> Iterator[object]:
             group_name=groups.get(r.group_id or 0, ""), head_name=head, relation=r.relation,
             party_member=r.party_member, representative=r.representative,
             address=addresses.get(r.household_id or 0, ""), note=r.note, status=r.status,
+            probationary=bool(r.probationary), probation_since=r.probation_since if r.probationary else None,
         )
 
 

@@ -36,6 +36,8 @@ class PersonRecord:
     representative: bool = False
     note: str = ""
     status: str | None = None
+    probationary: bool = False  # 预备党员 (not also party_member)
+    probation_since: dt.date | None = None
 
 
 @dataclass
@@ -102,7 +104,8 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
                 "id": rid, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_number": p.id_number,
                 "phone": p.phone, "group_id": gid, "household_id": hid, "relation": p.relation,
                 "party_member": bool(p.party_member), "representative": bool(p.representative), "note": p.note,
-                "status": p.status,
+                "status": p.status, "probationary": bool(p.probationary),
+                "probation_since": p.probation_since if p.probationary else None,
             }
             res_rows.append(row)
             events.add("resident", str(rid), "create", _record_of(row))
@@ -128,8 +131,9 @@ def _record_of(row: dict[str, Any]) -> dict[str, Any]:
     """The same shape Audited.to_record() gives for the stored row: every audited column, so
     the township's copy rebuilt from events has the same keys as the village's record."""
     out = {k: row.get(k) for k in _RESIDENT_KEYS}
-    if isinstance(out.get("birth_date"), dt.date):
-        out["birth_date"] = out["birth_date"].isoformat()
+    for key in ("birth_date", "probation_since"):
+        if isinstance(out.get(key), dt.date):
+            out[key] = out[key].isoformat()
     return out
 
 
@@ -172,7 +176,7 @@ def households_from_roster(rows: Iterable[Any]) -> list[HouseholdRecord]:
         h.members.append(PersonRecord(
             name=r.name, sex=r.sex, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
             relation=r.relation, party_member=r.party_member, representative=r.representative, note=r.note,
-            status=r.status))
+            status=r.status, probationary=r.probationary, probation_since=r.probation_since))
     return ordered
 
 

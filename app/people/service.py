@@ -68,6 +68,9 @@ class ResidentInput:
     representative: bool = False
     note: str = ""
     status: str | None = None  # None (在册), "moved" or "died"; Chinese words are accepted too
+    # 预备党员: no vote until 转正 (《中国共产党章程》第七条); not also ``party_member``; the day admitted
+    probationary: bool = False
+    probation_since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class ResidentRow:
     note: str
     adult: bool
     status: str | None = None
+    probationary: bool = False
+    probation_since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -217,12 +222,34 @@ def clean_resident(session: Session, data: ResidentInput, *, resident_id: int | 
         raise FieldError("group", _("所选村民小组不存在。"))
     if data.household_id is not None and session.get(Household, data.household_id) is None:
         raise FieldError("household", _("所选户不存在。"))
+    probationary, since = clean_probation(data.party_member, data.probationary, data.probation_since, birth, today)
     return ResidentInput(
         name=name, sex=sex, birth_date=birth, id_number=id_number, phone=normalize_phone(data.phone),
         group_id=data.group_id, household_id=data.household_id, relation=(data.relation or "").strip(),
         party_member=bool(data.party_member), representative=bool(data.representative),
         note=(data.note or "").strip(), status=clean_status(data.status),
+        probationary=probationary, probation_since=since,
     )
+
+
+def clean_probation(party_member: bool, probationary: bool, since: dt.date | None, birth: dt.date | None,
+                    today: dt.date) -> tuple[bool, dt.date | None]:
+    """A probationary member (预备党员) is not yet a full member: the two marks exclude each other; the day
+    admitted is kept only for a probationary member and cannot be in the future."""
+    if party_member and probationary:
+        raise FieldError("probationary", _("“党员”和“预备党员”只能选一个:预备党员还不是正式党员,没有表决权"
+                                           "(《中国共产党章程》第七条)。转正以后改选“党员”。"))
+    if not probationary:
+        if since is not None:
+            raise FieldError("probation_since", _("只有预备党员才填写预备期开始日期。请勾选“预备党员”,或清空日期。"))
+        return False, None
+    if since is not None and not isinstance(since, dt.date):
+        raise FieldError("probation_since", _("预备期开始日期看不懂,请写成 2026-03-01 这样的格式。"))
+    if since is not None and since > today:
+        raise FieldError("probation_since", _("预备期开始日期 {date} 晚于今天,请检查。").format(date=since.isoformat()))
+    if since is not None and birth is not None and since <= birth:
+        raise FieldError("probation_since", _("预备期开始日期早于出生日期,请检查。"))
+    return True, since
 
 
 def clean_status(value: str | None) -> str | None:
@@ -285,6 +312,7 @@ def _row(session: Session, r: Resident, group_names: dict[int, str] | None = Non
         group_id=r.group_id, group_name=gname, household_id=r.household_id, relation=r.relation,
         party_member=r.party_member, representative=r.representative, note=r.note,
         adult=bool(r.birth_date and is_adult(r.birth_date, today)), status=r.status,
+        probationary=bool(r.probationary), probation_since=r.probation_since,
     )
 
 
@@ -370,3 +398,21 @@ def list_roles(session: Session, *, on: dt.date | None = None) -> list[RoleInfo]
             .order_by(Role.body, Role.title, Role.id))
     return [RoleInfo(r.id, r.resident_id, name, r.body, r.title, r.group_id, r.term_start, r.term_end)
             for r, name in session.execute(stmt)]
+
+
+# ---------------------------------------------------------------- probationary party members
+
+def probations_due(session: Session, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Probationary members on the register whose year of probation ends within 30 days or has ended
+    (《中国共产党章程》第七条), the earliest first: 转正 is for the party members' meeting to decide.
+
+    app.storage.quick.probations_due reads the same for the home screen (tests/test_quick.py holds them equal).
+    """
+    from app.people.probation import due
+
+    today = today or dt.date.today()
+    rows = session.execute(select(Resident.id, Resident.name, VillagerGroup.name, Resident.probation_since)
+                           .outerjoin(VillagerGroup, VillagerGroup.id == Resident.group_id)
+                           .where(Resident.probationary.is_(True), Resident.status.is_(None),
+                                  Resident.probation_since.is_not(None)))
+    return due([(rid, name, group or "", since) for rid, name, group, since in rows], today)

@@ -33,11 +33,11 @@ from app.people.status import LABELS as STATUS_LABELS
 # read back, like the stored values 男/女, so they are data and not translated.
 COLUMNS: list[str] = [
     "姓名", "性别", "身份证号", "出生日期", "联系电话", "村民小组",
-    "户主姓名", "与户主关系", "党员", "村民代表", "住址", "备注", "状态",
+    "户主姓名", "与户主关系", "党员", "村民代表", "住址", "备注", "状态", "预备期开始日期",
 ]  # fmt: skip
 _FIELDS = [
     "name", "sex", "id_number", "birth_date", "phone", "group_name",
-    "head_name", "relation", "party_member", "representative", "address", "note", "status",
+    "head_name", "relation", "party_member", "representative", "address", "note", "status", "probation_since",
 ]  # fmt: skip
 _CANONICAL = dict(zip(_FIELDS, COLUMNS))
 
@@ -55,6 +55,10 @@ _SYNONYMS = {
     "address": ["住址", "地址", "家庭住址"],
     "note": ["备注"],
     "status": ["状态", "人员状态", "在册状态"],
+    # the day the party members' meeting admitted a probationary member (《中国共产党章程》第七条: the year runs
+    # from it); read for probationary members only: a full member's 入党日期 is not kept
+    "probation_since": ["预备期开始日期", "预备期开始", "预备期起始日期", "预备期起算日期", "接收预备党员日期",
+                        "接收为预备党员日期", "成为预备党员日期", "入党日期", "入党时间"],
 }
 _HEADER_FIELD = {label: name for name, labels in _SYNONYMS.items() for label in labels}
 _POLITICAL_STATUS = "政治面貌"
@@ -75,7 +79,10 @@ _SECTION = re.compile(r"(?:.*村)?(第?[0-9一二三四五六七八九十百零�
 _EXACT_FLOAT_LIMIT = 10**15
 
 _SEX = {"男": "男", "男性": "男", "m": "男", "male": "男", "女": "女", "女性": "女", "f": "女", "female": "女"}
-_PARTY = {"中共党员", "党员", "中共预备党员", "预备党员"}
+_PARTY = {"中共党员", "党员"}
+# 预备党员 (probationary) in a 党员 or 政治面貌 column: not a full member (《中国共产党章程》第七条)
+_PROBATIONARY = {"中共预备党员", "预备党员", "中共预备", "预备", "预备党", "中国共产党预备党员", "共产党预备党员"}
+PROBATIONARY_TEXT = "中共预备党员"  # what the export writes in the 党员 column: the 政治面貌 word, read back
 _TRUE = {"是", "y", "yes", "1", "√", "✓", "✔", "true", "对", "有", "村民代表", "代表"} | _PARTY
 _FALSE = {"否", "n", "no", "0", "×", "✗", "✘", "x", "false", "不是", "无", "非", "群众",
           "共青团员", "团员", "非党员", "无党派人士", "民主党派"}  # fmt: skip
@@ -114,6 +121,8 @@ class RosterRow:
     address: str = ""
     note: str = ""
     status: str | None = None  # None (在册), "moved" (已迁出) or "died" (已故)
+    probationary: bool = False  # 预备党员 in the 党员/政治面貌 column; then party_member is False
+    probation_since: dt.date | None = None
 
 
 @dataclass
@@ -498,7 +507,9 @@ class _RowParser:
                 )  # fmt: skip
 
         phone = self.phone(row, cells.get("phone"))
-        party = self.flag(row, "party_member", cells.get("party_member"))
+        probationary = self.probationary(cells.get("party_member"))
+        party = False if probationary else self.flag(row, "party_member", cells.get("party_member"))
+        since = self.probation_since(row, cells.get("probation_since")) if probationary else None
         representative = self.flag(row, "representative", cells.get("representative"))
         status = self.status(row, cells.get("status"))
         if len(self.result.errors) != errors_before:
@@ -518,6 +529,8 @@ class _RowParser:
             address=_text(cells.get("address")),
             note=_text(cells.get("note")),
             status=status,
+            probationary=probationary,
+            probation_since=since,
         )
 
     def id_number(self, row: int, value: Any) -> str | None | bool:
@@ -630,6 +643,28 @@ class _RowParser:
             )  # fmt: skip
             return None
 
+    @staticmethod
+    def probationary(value: Any) -> bool:
+        text = "".join(unicodedata.normalize("NFKC", _text(value)).split())
+        return text in _PROBATIONARY
+
+    def probation_since(self, row: int, value: Any) -> dt.date | None:
+        """The day a probationary member was admitted; empty is allowed (the clerk fills it in later)."""
+        if _is_blank(value):
+            return None
+        errors = len(self.result.errors)
+        day = self.birth_date(row, value)
+        if len(self.result.errors) != errors:  # the date reader named the birth column: name this one
+            self.result.errors[-1] = RowError(row, self.label("probation_since"),
+                                              _("预备期开始日期“{value}”无法识别").format(value=_text(value)),
+                                              _("请写成2026-03-01这样的格式"))
+            return None
+        if isinstance(day, dt.date):
+            return day
+        self.error(row, "probation_since", _("预备期开始日期要写全年、月、日"),
+                   _("请写成2026-03-01这样的格式:预备期从支部大会通过之日起算一年"))
+        return None
+
     def flag(self, row: int, name: str, value: Any) -> bool:
         if isinstance(value, bool):
             return value
@@ -660,8 +695,10 @@ def _display_width(text: str) -> int:
 def _export_values(row: RosterRow) -> list[Any]:
     return [
         row.name, row.sex, row.id_number or "", row.birth_date, row.phone, row.group_name,
-        row.head_name, row.relation, "是" if row.party_member else "否", "是" if row.representative else "否",
-        row.address, row.note, STATUS_LABELS[row.status],
+        row.head_name, row.relation,
+        PROBATIONARY_TEXT if row.probationary else "是" if row.party_member else "否",
+        "是" if row.representative else "否",
+        row.address, row.note, STATUS_LABELS[row.status], row.probation_since if row.probationary else None,
     ]  # fmt: skip
 
 
@@ -710,7 +747,7 @@ def _build_workbook(rows: Iterable[RosterRow]) -> Any:
 
     table = [_export_values(r) for r in rows]
     text_columns = {COLUMNS.index("身份证号"), COLUMNS.index("联系电话")}
-    date_column = COLUMNS.index("出生日期")
+    date_columns = {COLUMNS.index("出生日期"), COLUMNS.index("预备期开始日期")}
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE)
@@ -741,7 +778,7 @@ def _build_workbook(rows: Iterable[RosterRow]) -> Any:
         for index, value in enumerate(values):
             if value == "" or value is None:
                 out.append(None)
-            elif index == date_column:
+            elif index in date_columns:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = _DATE_FORMAT
                 out.append(cell)

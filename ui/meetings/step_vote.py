@@ -5,6 +5,11 @@ how, picks each member's choice) and the verdict beside the numbers follows ever
 keystroke (ui.meetings.verdict). Numbers the rules call impossible (more votes than
 people present) are said in red beside the fields and 记录表决 stays off until they are
 corrected. Recording runs through the service on the write worker.
+
+At a villagers' or representatives' meeting the clerk also picks the motion's 表决事项类别:
+一般事项, or a decision whose statute sets its own threshold (app.meetings.specials, e.g.
+《农村土地承包法》第五十二条: two thirds of all members). The rule is said in words under the
+choice and the live verdict follows it.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
 
 from app.i18n import _
 from app.meetings.kinds import info as kind_info
-from app.meetings.models import COUNTED_PRESENT, FOR
+from app.meetings.models import FOR
 from app.meetings.service import MotionInfo
+from app.meetings.specials import Special, for_kind
 from ui import widgets
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
@@ -41,7 +47,30 @@ MAX_VOTES = 99999  # far above any village: a typing slip must reach the rules, 
 def motion_text(n: int, x: MotionInfo, agenda_numbers: dict[int, int]) -> str:
     under = _("议题{n} · ").format(n=agenda_numbers[x.agenda_item_id]) if x.agenda_item_id in agenda_numbers else ""
     text = x.text if len(x.text) <= 40 else x.text[:40] + "…"
+    special = x.special_rule
+    if special is not None:
+        text += _("〔{label},{article}〕").format(label=special.threshold.label, article=special.article)
     return _("{n}. {under}{text}:{result}").format(n=n, under=under, text=text, result=x.result_text)
+
+
+def fill_specials(combo: QComboBox, specials: list[Special], chosen: str | None = None) -> None:
+    """一般事项 first, then each special decision the meeting's kind may take; ``chosen`` selected."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(_("一般事项(到会人数过半数等,按会议类型的一般规则)"), None)
+    for special in specials:
+        combo.addItem(special.label, special.code)
+        combo.setItemData(combo.count() - 1, special.rule_text, Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
+    combo.blockSignals(False)
+
+
+def special_words(special: Special | None, members: int) -> str:
+    """The rule of the chosen category in words, for the line under the choice."""
+    if special is None:
+        return _("一般事项按本会议类型的一般规则表决。")
+    return _("依{citation}:须经应到 {members} 人的{label}同意,至少 {needed} 票(按应到人数计算,不按到会人数)。").format(
+        citation=special.citation, members=members, label=special.threshold.label, needed=special.needed(members))
 
 
 class VotePage(StepPage):
@@ -57,6 +86,9 @@ class VotePage(StepPage):
         self.agenda_combo = QComboBox()
         self.new_edit = QLineEdit()
         self.new_edit.setPlaceholderText(_("付诸表决的事项,例如:同意村道硬化方案"))
+        self.new_special_combo = QComboBox()
+        self.new_special_combo.setAccessibleName(_("新表决事项的类别"))
+        self.new_special_label = QLabel(_("表决事项类别"))
         self.add_button = QPushButton(_("添加表决事项"))
         self.remove_button = QPushButton(_("删去这个表决事项…"))
 
@@ -70,6 +102,19 @@ class VotePage(StepPage):
         self.present_label = QLabel("")
         self.present_label.setObjectName("lead")
         self.present_label.setWordWrap(True)
+        # 表决事项类别: an ordinary motion, or a decision whose statute sets its own threshold
+        self.special_combo = QComboBox()
+        self.special_combo.setAccessibleName(_("表决事项类别"))
+        self.special_rule = QLabel("")
+        self.special_rule.setObjectName("hint")
+        self.special_rule.setWordWrap(True)
+        self.special_box = QWidget()
+        special_layout = QGridLayout(self.special_box)
+        special_layout.setContentsMargins(0, 0, 0, 0)
+        special_layout.addWidget(QLabel(_("表决事项类别")), 0, 0)
+        special_layout.addWidget(self.special_combo, 0, 1)
+        special_layout.addWidget(self.special_rule, 1, 0, 1, 2)
+        special_layout.setColumnStretch(1, 1)
 
         self.for_spin, self.against_spin, self.abstain_spin = (QSpinBox() for _i in range(3))
         labels = (_("赞成"), _("反对"), _("弃权"))
@@ -126,6 +171,8 @@ class VotePage(StepPage):
         left_layout.addWidget(self.motions_list, 1)
         left_layout.addWidget(QLabel(_("属于哪个议题")))
         left_layout.addWidget(self.agenda_combo)
+        left_layout.addWidget(self.new_special_label)
+        left_layout.addWidget(self.new_special_combo)
         left_layout.addWidget(self.new_edit)
         left_layout.addWidget(self.error_label("text"))
         left_layout.addWidget(self.add_button)
@@ -138,6 +185,8 @@ class VotePage(StepPage):
         detail.addWidget(self.text_edit)
         detail.addWidget(self.resolution_edit)
         detail.addWidget(self.error_label("resolution"))
+        detail.addWidget(self.special_box)
+        detail.addWidget(self.error_label("special"))
         detail.addWidget(self.present_label)
         detail.addWidget(self.counts_box)
         detail.addWidget(self.named_box, 1)
@@ -172,6 +221,7 @@ class VotePage(StepPage):
         for spin in (self.for_spin, self.against_spin, self.abstain_spin):
             spin.valueChanged.connect(self.recompute)
         self.named_model.changed.connect(self.recompute)
+        self.special_combo.currentIndexChanged.connect(self._special_changed)
         self.text_edit.textChanged.connect(self._text_changed)
         self.resolution_edit.textChanged.connect(self._text_changed)
         self.motions_list.currentRowChanged.connect(self._row_changed)
@@ -216,6 +266,12 @@ class VotePage(StepPage):
         self.agenda_combo.addItem(_("(不属于哪个议题)"), NO_ITEM)
         if not fresh and chosen_item is not None:
             self.agenda_combo.setCurrentIndex(max(self.agenda_combo.findData(chosen_item), 0))
+        specials = for_kind(m.kind) if m else []
+        new_choice = self.new_special_combo.currentData() if not fresh else None
+        fill_specials(self.new_special_combo, specials, new_choice)
+        for w in (self.new_special_label, self.new_special_combo):
+            w.setVisible(bool(specials) and not self.read_only)
+        self.special_box.setVisible(bool(specials))
         motions = self._motions()
         self.motions_list.blockSignals(True)
         self.motions_list.clear()
@@ -248,12 +304,14 @@ class VotePage(StepPage):
             self.text_edit.setPlainText(x.text)
             self.resolution_edit.setPlainText(x.resolution)
             self._text_dirty = False
+        keep_special = self.chosen_special() if keep_typing else x.special
+        fill_specials(self.special_combo, for_kind(m.kind) if m else [], keep_special)
         if not keep_typing:
             for spin, value in zip((self.for_spin, self.against_spin, self.abstain_spin),
                                    (x.votes_for, x.votes_against, x.abstentions)):
                 spin.setValue(value)
         if m is not None:
-            voters = [a for a in m.attendees if a.member and a.status in COUNTED_PRESENT]
+            voters = [a for a in m.attendees if a.member and a.counted]  # in person, or a proxy the rule counts
             votes = self.named_model.votes if keep_typing else dict(x.named_votes)
             self.named_model.set_voters(voters, votes)
             self.present_label.setText(_("到会 {present} 人(应到 {members} 人)。{how}").format(
@@ -293,7 +351,10 @@ class VotePage(StepPage):
             return
         if self.message.objectName() == "hint":
             show_message(self.message, "")
-        live = judge(m, rule, f, a, ab)
+        special = self.chosen_special()
+        chosen = next((s for s in for_kind(m.kind) if s.code == special), None)
+        self.special_rule.setText(special_words(chosen, m.members))
+        live = judge(m, rule, f, a, ab, special)
         self.verdict.show_live(m, rule, live, f)
         self.votes_error.setText(live.error)
         self.record_button.setEnabled(live.verdict is not None and not self.read_only)
@@ -303,6 +364,19 @@ class VotePage(StepPage):
     def _text_changed(self) -> None:
         if not self._loading and not self.read_only:
             self._text_dirty = True
+
+    def chosen_special(self) -> str | None:
+        """The code of the special decision picked for the motion shown, None for 一般事项."""
+        return self.special_combo.currentData() if self.special_box.isVisibleTo(self) or self.special_combo.count() > 1 \
+            else None
+
+    def _special_changed(self) -> None:
+        if not self._loading:
+            self.recompute()
+
+    def special_changed(self) -> bool:
+        x = self.current
+        return x is not None and not self.read_only and self.chosen_special() != (x.special or None)
 
     def counts_changed(self) -> bool:
         x = self.current
@@ -314,18 +388,21 @@ class VotePage(StepPage):
 
     @property
     def dirty(self) -> bool:
-        return not self.read_only and (self._text_dirty or self.counts_changed())
+        return not self.read_only and (self._text_dirty or self.counts_changed() or self.special_changed())
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
         self.text_edit.setReadOnly(read_only)
         self.resolution_edit.setReadOnly(read_only)
+        self.special_combo.setEnabled(not read_only)
         for spin in (self.for_spin, self.against_spin, self.abstain_spin):
             spin.setReadOnly(read_only)
         self.named_model.read_only = read_only
         for w in (self.agenda_combo, self.new_edit, self.add_button, self.remove_button, self.record_button,
                   self.save_text_button, self.all_for_button):
             w.setVisible(not read_only)
+        for w in (self.new_special_label, self.new_special_combo):
+            w.setVisible(not read_only and self.new_special_combo.count() > 1)
         self.record_button.setEnabled(not read_only and self.record_button.isEnabled())
 
     def editable_fields(self) -> list[QWidget]:
@@ -340,7 +417,8 @@ class VotePage(StepPage):
     def _row_changed(self, row: int) -> None:
         motions = self._motions()
         chosen = motions[row] if 0 <= row < len(motions) else None
-        if self.current is not None and chosen is not None and chosen.id != self.current.id and self.counts_changed():
+        if self.current is not None and chosen is not None and chosen.id != self.current.id and (
+                self.counts_changed() or self.special_changed()):
             if not widgets.confirm(self, _("票数还没有记录"), _("“{text}”的票数改过还没有记录。不记录就换到别的表决事项吗?")
                                    .format(text=self.current.text[:30]), _("不记录,换过去"), _("留下来记录")):
                 old = next((i for i, x in enumerate(motions) if x.id == self.current.id), -1)
@@ -357,9 +435,10 @@ class VotePage(StepPage):
         if self.read_only or self.current is None:
             return None
         motion_id, text, resolution = self.current.id, self.text_edit.toPlainText(), self.resolution_edit.toPlainText()
+        special = self.chosen_special()
         self._text_dirty = False
-        return self.write(actions.update_motion, motion_id, text, resolution,
-                          then=lambda _st: self.say(_("已保存表决事项的文字。")))
+        return self.write(actions.update_motion, motion_id, text, resolution, special,
+                          then=lambda _st: self.say(_("已保存表决事项的文字和类别。")))
 
     def record(self) -> Task | None:
         if self.read_only or self.current is None or not self.record_button.isEnabled():
@@ -375,14 +454,15 @@ class VotePage(StepPage):
         if self.named:
             return self.write(actions.record_named_votes, motion_id, text, resolution, dict(self.named_model.votes),
                               then=done, disabling=(self.record_button,))
-        return self.write(actions.record_vote, motion_id, text, resolution, self.votes(), then=done,
-                          disabling=(self.record_button,))
+        return self.write(actions.record_vote, motion_id, text, resolution, self.votes(), self.chosen_special(),
+                          then=done, disabling=(self.record_button,))
 
     def add_motion(self) -> Task | None:
         if self.read_only or self.state is None:
             return None
         item = self.agenda_combo.currentData()
         text = self.new_edit.text()
+        special = self.new_special_combo.currentData() if self.new_special_combo.count() > 1 else None
 
         def done(state: MeetingState) -> None:
             self.new_edit.clear()
@@ -390,8 +470,8 @@ class VotePage(StepPage):
                 self.motions_list.setCurrentRow(len(state.info.motion_list) - 1)
                 (self.named_table if self.named else self.for_spin).setFocus()
 
-        return self.write(actions.add_motion, text, None if item in (None, NO_ITEM) else int(item), then=done,
-                          disabling=(self.add_button,))
+        return self.write(actions.add_motion, text, None if item in (None, NO_ITEM) else int(item), special,
+                          then=done, disabling=(self.add_button,))
 
     def remove_motion(self) -> Task | None:
         if self.read_only or self.current is None:

@@ -13,6 +13,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -108,6 +109,28 @@ class ResidentDialog(QDialog):
         self.relation_combo.setCurrentIndex(-1)
         self.relation_combo.lineEdit().setPlaceholderText(_("可选择或直接输入"))
         self.party_check = QCheckBox(_("党员"))
+        # 预备党员: no vote until 转正 (《中国共产党章程》第七条); the year of probation runs from the day admitted
+        self.probationary_check = QCheckBox(_("预备党员"))
+        self.probationary_check.setToolTip(_("预备党员没有表决权,党员大会上列席,不计入应到和表决人数;"
+                                             "预备期一年,从支部大会通过之日算起。"))
+        self.probation_edit = QDateEdit()
+        self.probation_edit.setCalendarPopup(True)
+        self.probation_edit.setDisplayFormat("yyyy-MM-dd")
+        self.probation_edit.setMinimumDate(NO_DATE)
+        self.probation_edit.setMaximumDate(QDate.currentDate())
+        self.probation_edit.setSpecialValueText(_("未填写"))
+        self.probation_edit.setDate(NO_DATE)
+        self.probation_edit.setEnabled(False)
+        self.probation_label = QLabel(_("预备期开始日期(支部大会通过之日)"))
+        probation_row = QWidget()
+        probation_layout = QHBoxLayout(probation_row)
+        probation_layout.setContentsMargins(0, 0, 0, 0)
+        probation_layout.addWidget(self.probationary_check)
+        probation_layout.addSpacing(12)
+        probation_layout.addWidget(self.probation_label)
+        probation_layout.addWidget(self.probation_edit)
+        probation_layout.addStretch(1)
+        self.probation_row = probation_row
         self.representative_check = QCheckBox(_("村民代表"))
         self.note_edit = QLineEdit()
         self.status_combo = QComboBox()
@@ -132,6 +155,7 @@ class ResidentDialog(QDialog):
             (_("村民小组"), self.group_combo, "group"),
             (_("与户主关系"), self.relation_combo, None),
             ("", self.party_check, None),
+            ("", self.probation_row, "probationary"),
             ("", self.representative_check, None),
             (_("备注"), self.note_edit, None),
             (_("状态"), self.status_combo, "status"),
@@ -139,6 +163,7 @@ class ResidentDialog(QDialog):
         for label, widget, field in rows:
             form.addRow(label, self._with_error(widget, field))
         self._errors["household"] = self._errors["group"]
+        self._errors["probation_since"] = self._errors["probationary"]
 
         self.general_error = self._error_label()
         self._errors[_GENERAL] = self.general_error
@@ -156,6 +181,8 @@ class ResidentDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
 
+        self.probationary_check.toggled.connect(self._probation_changed)
+        self.party_check.toggled.connect(self._probation_changed)
         self.id_edit.textChanged.connect(self._id_typed)
         self.id_edit.editingFinished.connect(self._id_finished)
         if resident is not None:
@@ -198,10 +225,24 @@ class ResidentDialog(QDialog):
         self._select_group(r.group_id)
         self.relation_combo.setCurrentText(r.relation)
         self.party_check.setChecked(r.party_member)
+        self.probationary_check.setChecked(r.probationary)
+        if r.probation_since:
+            d = r.probation_since
+            self.probation_edit.setDate(QDate(d.year, d.month, d.day))
         self.representative_check.setChecked(r.representative)
         self.note_edit.setText(r.note)
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(r.status)))
         self._id_finished()
+
+    def _probation_changed(self, _checked: bool = False) -> None:
+        """The date belongs to a probationary member only; both boxes ticked is said at once, plainly."""
+        probationary = self.probationary_check.isChecked()
+        self.probation_edit.setEnabled(probationary)
+        if probationary and self.party_check.isChecked():
+            self.show_error("probationary", _("“党员”和“预备党员”只能选一个:预备党员还不是正式党员,没有表决权。"
+                                              "转正以后改选“党员”。"))
+        else:
+            self.show_error("probationary", "")
 
     def _select_group(self, group_id: int | None) -> None:
         i = self.group_combo.findData(group_id)
@@ -278,7 +319,15 @@ class ResidentDialog(QDialog):
             representative=self.representative_check.isChecked(),
             note=self.note_edit.text(),
             status=self.status_combo.currentData(),
+            probationary=self.probationary_check.isChecked(),
+            probation_since=self._probation_since(),
         )
+
+    def _probation_since(self) -> dt.date | None:
+        date = self.probation_edit.date()
+        if not self.probationary_check.isChecked() or date == NO_DATE:
+            return None
+        return dt.date(date.year(), date.month(), date.day())
 
     def show_error(self, field: str, message: str) -> None:
         label = self._errors.get(field, self.general_error)
@@ -303,7 +352,8 @@ class ResidentDialog(QDialog):
         return {
             "name": self.name_edit, "id_number": self.id_edit, "sex": self.sex_combo,
             "birth_date": self.birth_edit, "phone": self.phone_edit, "group": self.group_combo,
-            "household": self.group_combo,
+            "household": self.group_combo, "probationary": self.probationary_check,
+            "probation_since": self.probation_edit,
         }.get(field)
 
     # ------------------------------------------------------------ saving

@@ -245,7 +245,7 @@ class ResidentsTableModel(QAbstractTableModel):
         if column == Columns.RELATION:
             return r.relation
         if column == Columns.PARTY_MEMBER:
-            return _("是") if r.party_member else ""
+            return _("是") if r.party_member else _("预备党员") if r.probationary else ""
         if column == Columns.REPRESENTATIVE:
             return _("是") if r.representative else ""
         return ""

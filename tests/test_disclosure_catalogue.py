@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.disclosure.catalogue import (CATEGORIES, EVENT, MONTHLY, QUARTERLY, CatalogueError, apply_overrides,
-                                      catalogue_by_version, effective_settings, first_effective, load_catalogue,
-                                      load_catalogue_file)
+from app.disclosure.catalogue import (ANNUAL, CATEGORIES, EVENT, GENERAL, MAJOR, MATTER_FREQUENCIES, MONTHLY,
+                                      OCCASIONAL, QUARTERLY, CatalogueError, apply_overrides, catalogue_by_version,
+                                      effective_settings, first_effective, load_catalogue, load_catalogue_file,
+                                      matter_label)
 from app.resources import resource_path
 
 DAY = dt.date(2026, 11, 24)
@@ -44,9 +45,9 @@ def township(tmp_path: Path, version: str, effective: str, **changes) -> Path:
 
 def test_default_catalogue_is_marked_as_the_stand_in_for_the_county_one():
     cat = load_catalogue(None, DAY)
-    assert cat.version == "2026.1" and cat.effective == dt.date(2026, 1, 1)
+    assert cat.version == "2026.2" and cat.effective == dt.date(2026, 10, 1)
     assert cat.example and "默认" in cat.name and "替换" in cat.name
-    assert 15 <= len(cat.items) <= 25
+    assert 15 <= len(cat.items) <= 30
     assert cat.settings == {"finance_monthly": False, "finance_threshold": "1000", "hotline": ""}
 
 
@@ -70,8 +71,8 @@ def test_default_catalogue_covers_article_30():
 
 @pytest.mark.parametrize("words, category, frequencies", [
     (("财务收支",), "财务", {MONTHLY, QUARTERLY}),
-    (("集体资产",), "财务", {"yearly", "half_yearly"}),
-    (("合同",), "财务", {"yearly", "half_yearly"}),
+    (("集体资产和资源",), "财务", {"yearly", "half_yearly"}),
+    (("合同",), "财务", {QUARTERLY}),
     (("救灾", "补贴"), "财务", {QUARTERLY}),
     (("最低生活保障",), "村务", {QUARTERLY}),
     (("宅基地",), "村务", {EVENT}),
@@ -91,6 +92,50 @@ def test_default_catalogue_has_the_common_items(words, category, frequencies):
     assert found, words
     assert {i.category for i in found} == {category}
     assert {i.frequency for i in found} <= frequencies
+
+
+def test_default_catalogue_has_the_matters_article_30_names():
+    """Art. 30: (二) 国家计划生育政策的落实方案; (三) 政府拨付和接受社会捐赠的……资金、物资; Art. 27: 村民自治章程、
+    村规民约 adopted by the villagers' meeting; Art. 24 (八) 处分村集体财产: each has its item and says why."""
+    cat = load_catalogue(None, DAY)
+    plan = cat.item("SW-13")
+    assert plan.name == "国家计划生育政策的落实方案" and plan.category == "村务"
+    assert (plan.matter, plan.frequency) == (GENERAL, QUARTERLY)
+    assert "(二)国家计划生育政策的落实方案" in plan.legal_basis and "身份证号码" in plan.template
+    relief = cat.item("CW-03")
+    assert "社会捐赠" in relief.name and "接受的社会捐赠" in relief.template
+    assert "(三)政府拨付和接受社会捐赠的救灾救助、补贴补助等资金、物资的管理使用情况" in relief.legal_basis
+    rules = cat.item("SW-12")  # the code 四议两公开 matters about 村规民约 and 村民自治章程 post under
+    assert all(w in rules.name for w in ("村民自治章程", "村规民约", "议事规则"))
+    assert (rules.category, rules.frequency, rules.matter) == ("村务", EVENT, MAJOR)
+    assert "第二十七条" in rules.legal_basis and "《山东省村务公开条例》第三条" in rules.legal_basis
+    assert "备案" in rules.template and rules.min_days >= 15
+    assets = cat.item("CW-10")
+    assert (assets.frequency, assets.matter) == (EVENT, MAJOR)
+    assert "(八)以借贷、租赁或者其他方式处分村集体财产" in assets.legal_basis
+
+
+def test_every_default_item_says_what_kind_of_matter_it_is():
+    """Art. 30: 一般事项至少每季度公布一次; 涉及村民利益的重大事项应当随时公布."""
+    cat = load_catalogue(None, DAY)
+    assert {i.matter for i in cat.items} == {GENERAL, MAJOR, ANNUAL, OCCASIONAL}
+    for item in cat.items:
+        assert item.frequency in MATTER_FREQUENCIES[item.matter], item.code
+        assert matter_label(item.matter)
+    general = {i.code for i in cat.items if i.matter == GENERAL}
+    assert {"SW-01", "SW-02", "SW-13", "CW-02", "CW-03", "CW-05", "CW-06"} <= general
+    assert all(cat.item(c).frequency in (MONTHLY, QUARTERLY) for c in general)
+    assert {i.code for i in cat.items if i.frequency in ("half_yearly", "yearly")} == \
+        {i.code for i in cat.items if i.matter == ANNUAL}
+
+
+def test_the_version_before_2026_2_still_serves_the_notices_made_under_it():
+    old = catalogue_by_version("2026.1")
+    assert old.effective == dt.date(2026, 1, 1) and len(old.items) == 24
+    assert {i.matter for i in old.items} == {""}  # written before items said what they are: read as it was
+    assert old.item("CW-05").frequency == "half_yearly"
+    assert load_catalogue(None, dt.date(2026, 9, 30)).version == "2026.1"
+    assert load_catalogue(None, dt.date(2026, 10, 1)).version == "2026.2"
 
 
 def test_every_default_item_can_be_drafted_and_posted():
@@ -138,12 +183,12 @@ def test_deadline_rule_reads_as_a_day_of_the_next_month(frequency, days, text):
 
 def test_newer_township_catalogue_takes_over_on_its_effective_date(tmp_path):
     township(tmp_path, "2027.1", "2027-01-01")
-    assert load_catalogue(tmp_path, dt.date(2026, 12, 31)).version == "2026.1"
+    assert load_catalogue(tmp_path, dt.date(2026, 12, 31)).version == "2026.2"
     newer = load_catalogue(tmp_path, dt.date(2027, 1, 1))
     assert newer.version == "2027.1" and newer.name == "某县村务公开目录"
     assert newer.path == tmp_path / "catalogues" / "disclosure-2027.1.json"
     # without the data directory only the shipped catalogue is known
-    assert load_catalogue(None, dt.date(2027, 6, 1)).version == "2026.1"
+    assert load_catalogue(None, dt.date(2027, 6, 1)).version == "2026.2"
 
 
 def test_old_notices_keep_the_version_they_were_made_under(tmp_path):
@@ -171,7 +216,7 @@ def test_nothing_in_force_yet_says_what_to_do(tmp_path):
 
 def test_township_resending_the_shipped_file_is_harmless(tmp_path):
     write(tmp_path / "catalogues", "disclosure-copy.json", shipped_doc())
-    assert load_catalogue(tmp_path, DAY).version == "2026.1"
+    assert load_catalogue(tmp_path, DAY).version == "2026.2"
 
 
 def test_two_files_with_one_version_but_different_content_are_refused(tmp_path):
@@ -181,7 +226,7 @@ def test_two_files_with_one_version_but_different_content_are_refused(tmp_path):
     with pytest.raises(CatalogueError) as err:
         load_catalogue(tmp_path, DAY)
     assert "disclosure-default.json" in str(err.value) and "disclosure-changed.json" in str(err.value)
-    assert "2026.1" in str(err.value)
+    assert "2026.2" in str(err.value)
 
 
 # ---------------------------------------------------------------- validation
@@ -225,6 +270,53 @@ def test_a_bad_item_is_refused_naming_the_file_and_the_item(tmp_path, change, wo
     code = doc["items"][0].get("code", "")
     if words not in ("重复", "编号"):
         assert code in message
+
+
+def _item(code: str, **change):
+    def edit(doc: dict) -> None:
+        item = next(i for i in doc["items"] if i["code"] == code)
+        for key, value in change.items():
+            if value is None:
+                del item[key]
+            else:
+                item[key] = value
+    return edit
+
+
+@pytest.mark.parametrize("change, code, words", [
+    # Art. 30: 一般事项至少每季度公布一次
+    (_item("CW-05", frequency="yearly"), "CW-05", "一般事项至少每季度公布一次"),
+    (_item("CW-06", frequency="half_yearly"), "CW-06", "每半年"),
+    (_item("SW-01", frequency="event"), "SW-01", "要定期公布"),
+    # 涉及村民利益的重大事项应当随时公布
+    (_item("SW-04", frequency="quarterly"), "SW-04", "应当随时公布"),
+    (_item("SW-10", frequency="quarterly"), "SW-10", "matter 改为 general"),
+    (_item("DW-03", frequency="monthly"), "DW-03", "occasional"),
+    (_item("CW-04", matter="yearly"), "CW-04", "matter 应为 general、major、annual 或 occasional"),
+    (_item("CW-09", matter=None), "CW-09", "缺少 matter"),
+])
+def test_an_item_whose_frequency_breaks_article_30_is_refused(tmp_path, change, code, words):
+    doc = shipped_doc()
+    change(doc)
+    path = write(tmp_path, "disclosure-bad.json", doc)
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue_file(path)
+    message = str(err.value)
+    assert "disclosure-bad.json" in message and f"“{code}”" in message and words in message
+
+
+def test_a_general_item_set_to_yearly_stops_the_township_catalogue_from_loading(tmp_path):
+    doc = shipped_doc()
+    _item("CW-05", frequency="yearly")(doc)
+    township(tmp_path, "2027.1", "2027-01-01", items=doc["items"])
+    with pytest.raises(CatalogueError, match="disclosure-2027.1.json 有错:事项“CW-05”是一般事项"):
+        load_catalogue(tmp_path, DAY)
+
+
+def test_a_general_item_more_often_than_quarterly_is_accepted(tmp_path):
+    doc = shipped_doc()
+    _item("CW-05", frequency="monthly")(doc)
+    assert load_catalogue_file(write(tmp_path, "disclosure-x.json", doc)).item("CW-05").frequency == MONTHLY
 
 
 @pytest.mark.parametrize("change, words", [

@@ -32,6 +32,12 @@ DEFAULT_FILE = "disclosure-default.json"
 CATEGORIES = ("党务", "村务", "财务")
 MONTHLY, QUARTERLY, HALF_YEARLY, YEARLY, EVENT = "monthly", "quarterly", "half_yearly", "yearly", "event"
 FREQUENCIES = (MONTHLY, QUARTERLY, HALF_YEARLY, YEARLY, EVENT)
+# What kind of matter an item is (Organic Law Art. 30): 一般事项 at least every quarter, 重大事项 at once;
+# an annual report once a year by its nature; other things posted when they happen (发展党员公示).
+GENERAL, MAJOR, ANNUAL, OCCASIONAL = "general", "major", "annual", "occasional"
+MATTERS = (GENERAL, MAJOR, ANNUAL, OCCASIONAL)
+MATTER_FREQUENCIES: dict[str, tuple[str, ...]] = {GENERAL: (MONTHLY, QUARTERLY), MAJOR: (EVENT,), ANNUAL: (YEARLY,),
+                                                  OCCASIONAL: (EVENT,)}
 PLACEHOLDERS = ("period", "village")
 # a deadline more than a year after its period would leave the calendar unable to say what is late
 MAX_DEADLINE_DAYS = 366
@@ -52,6 +58,12 @@ def frequency_label(frequency: str) -> str:
             EVENT: _("随时")}[frequency]
 
 
+def matter_label(matter: str) -> str:
+    """一般事项, 重大事项, 年度事项, 随时公开事项; "" for an item of an older catalogue that does not say."""
+    return {GENERAL: _("一般事项"), MAJOR: _("重大事项"), ANNUAL: _("年度事项"), OCCASIONAL: _("随时公开事项")}.get(
+        matter, "")
+
+
 @dataclass(frozen=True)
 class CatalogueItem:
     code: str
@@ -65,6 +77,7 @@ class CatalogueItem:
     finance: bool = False
     applies: str = ""
     note: str = ""
+    matter: str = ""  # GENERAL, MAJOR, ANNUAL or OCCASIONAL; "" in a catalogue written before items said so
 
     @property
     def periodic(self) -> bool:
@@ -314,7 +327,9 @@ def parse_catalogue(doc: Any, path: Path) -> Catalogue:
     items_doc = doc.get("items")
     if not isinstance(items_doc, list) or not items_doc:
         raise bad(_("事项清单 items 是空的。"))
-    items = tuple(_parse_item(x, i, settings, bad) for i, x in enumerate(items_doc, 1))
+    # a catalogue says for every item what kind of matter it is, or (written before 2026.2) for none
+    classified = any(isinstance(x, dict) and "matter" in x for x in items_doc)
+    items = tuple(_parse_item(x, i, settings, bad, classified) for i, x in enumerate(items_doc, 1))
     seen: set[str] = set()
     for it in items:
         if it.code.upper() in seen:
@@ -343,7 +358,7 @@ def _parse_settings(doc: Any, bad: Any) -> dict[str, Any]:
     return settings
 
 
-def _parse_item(doc: Any, index: int, settings: dict[str, Any], bad: Any) -> CatalogueItem:
+def _parse_item(doc: Any, index: int, settings: dict[str, Any], bad: Any, classified: bool = False) -> CatalogueItem:
     if not isinstance(doc, dict):
         raise bad(_("第 {n} 项不是对象。").format(n=index))
     who = str(doc.get("code") or doc.get("name") or _("第 {n} 项").format(n=index))
@@ -362,6 +377,7 @@ def _parse_item(doc: Any, index: int, settings: dict[str, Any], bad: Any) -> Cat
         raise bad(_("事项“{who}”的类别 category 应为 党务、村务 或 财务。").format(who=who))
     if frequency not in FREQUENCIES:
         raise bad(_("事项“{who}”的频次 frequency 应为 monthly、quarterly、half_yearly、yearly 或 event。").format(who=who))
+    matter = _matter(doc, who, str(frequency), bad) if classified else ""
     numbers = {}
     for key in ITEM_NUMBERS:
         if key not in doc:
@@ -389,7 +405,36 @@ def _parse_item(doc: Any, index: int, settings: dict[str, Any], bad: Any) -> Cat
     return CatalogueItem(code=code, name=text("name"), category=str(category), frequency=str(frequency),
                          deadline_days=numbers["deadline_days"], min_days=numbers["min_days"], template=template,
                          legal_basis=text("legal_basis"), finance=finance, applies=applies,
-                         note=text("note", required=False))
+                         note=text("note", required=False), matter=matter)
+
+
+def _matter(doc: dict[str, Any], who: str, frequency: str, bad: Any) -> str:
+    """The item's kind of matter, checked against its frequency (Organic Law Art. 30: 一般事项至少每季度公布一次;
+    涉及村民利益的重大事项应当随时公布)."""
+    matter = doc.get("matter")
+    if matter is None:
+        raise bad(_("事项“{who}”缺少 matter(事项性质)。目录里只要有一个事项写了 matter,每个事项都要写:"
+                    "general(一般事项)、major(重大事项)、annual(年度事项)或 occasional(其他随时公开的事项)。").format(
+            who=who))
+    if matter not in MATTERS:
+        raise bad(_("事项“{who}”的事项性质 matter 应为 general、major、annual 或 occasional。").format(who=who))
+    if frequency in MATTER_FREQUENCIES[matter]:
+        return str(matter)
+    if matter == GENERAL and frequency in (HALF_YEARLY, YEARLY):
+        raise bad(_("事项“{who}”是一般事项(matter 为 general),频次却是{frequency}({value})。《村民委员会组织法》"
+                    "第三十条规定一般事项至少每季度公布一次:请把频次 frequency 改为 quarterly 或 monthly;"
+                    "如果它本来就是一年一次的年度报告,请把 matter 改为 annual。").format(
+            who=who, frequency=frequency_label(frequency), value=frequency))
+    if matter == GENERAL:
+        raise bad(_("事项“{who}”是一般事项(matter 为 general),要定期公布,频次 frequency 应为 quarterly 或 monthly;"
+                    "事项发生时才公布的,请把 matter 改为 major 或 occasional。").format(who=who))
+    if matter == MAJOR:
+        raise bad(_("事项“{who}”是重大事项(matter 为 major)。《村民委员会组织法》第三十条规定涉及村民利益的重大事项"
+                    "应当随时公布,频次 frequency 应为 event。").format(who=who))
+    if matter == ANNUAL:
+        raise bad(_("事项“{who}”是年度事项(matter 为 annual),频次 frequency 应为 yearly;"
+                    "一年不止公布一次的,请把 matter 改为 general。").format(who=who))
+    raise bad(_("事项“{who}”是随时公开的事项(matter 为 occasional),频次 frequency 应为 event。").format(who=who))
 
 
 def village_catalogue(data_dir: Path | None, on: dt.date | None = None) -> Catalogue:

@@ -19,7 +19,7 @@ from app.i18n import _
 from app.meetings.kinds import parse_kind
 from app.meetings.quarterly import QuarterStatus
 from app.meetings.rules import Rule
-from app.meetings.service import MeetingInfo, MeetingInput, MeetingQuery, MeetingSummary
+from app.meetings.service import KEEP, MeetingInfo, MeetingInput, MeetingQuery, MeetingSummary
 from app.storage import Store
 
 MINUTES, SIGNIN, TALLY = "minutes", "signin", "tally"  # the three printouts
@@ -206,19 +206,22 @@ def remove_agenda_item(store: Store, actor: str, meeting_id: int, item_id: int,
 
 
 def add_motion(store: Store, actor: str, meeting_id: int, text: str, agenda_item_id: int | None,
-               data_dir: Path | None = None) -> MeetingState:
+               special: str | None = None, data_dir: Path | None = None) -> MeetingState:
+    """A motion, ordinary or marked as a special-majority decision (a code of app.meetings.specials)."""
     from app.meetings.service import add_motion as add
 
     return _write(store, actor, meeting_id, data_dir, lambda s: add(s, meeting_id, text=text,
-                                                                   agenda_item_id=agenda_item_id))
+                                                                   agenda_item_id=agenda_item_id, special=special))
 
 
 def update_motion(store: Store, actor: str, meeting_id: int, motion_id: int, text: str, resolution: str,
-                  data_dir: Path | None = None) -> MeetingState:
+                  special: Any = KEEP, data_dir: Path | None = None) -> MeetingState:
+    """The motion's wording, resolution and special decision (None: an ordinary motion; KEEP: as it is)."""
     from app.meetings.service import update_motion as update
 
     return _write(store, actor, meeting_id, data_dir, lambda s: update(s, motion_id, text=text,
-                                                                      resolution=resolution))
+                                                                      resolution=resolution, special=special,
+                                                                      data_dir=data_dir))
 
 
 def remove_motion(store: Store, actor: str, meeting_id: int, motion_id: int,
@@ -229,12 +232,13 @@ def remove_motion(store: Store, actor: str, meeting_id: int, motion_id: int,
 
 
 def record_vote(store: Store, actor: str, meeting_id: int, motion_id: int, text: str, resolution: str,
-                votes: tuple[int, int, int], data_dir: Path | None = None) -> MeetingState:
-    """The motion's wording and the counted vote, in one transaction."""
+                votes: tuple[int, int, int], special: Any = KEEP, data_dir: Path | None = None) -> MeetingState:
+    """The motion's wording, its special decision (None: ordinary; KEEP: as it is) and the counted vote, in one
+    transaction."""
     from app.meetings.service import record_vote as record, update_motion
 
     def work(s: Any) -> None:
-        update_motion(s, motion_id, text=text, resolution=resolution)
+        update_motion(s, motion_id, text=text, resolution=resolution, special=special)
         record(s, motion_id, votes_for=votes[0], votes_against=votes[1], abstentions=votes[2],
                resolution=resolution, data_dir=data_dir)
 

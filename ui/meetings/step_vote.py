@@ -367,8 +367,7 @@ class VotePage(StepPage):
 
     def chosen_special(self) -> str | None:
         """The code of the special decision picked for the motion shown, None for 一般事项."""
-        return self.special_combo.currentData() if self.special_box.isVisibleTo(self) or self.special_combo.count() > 1 \
-            else None
+        return self.special_combo.currentData()  # only 一般事项 (None) where the kind takes no special decision
 
     def _special_changed(self) -> None:
         if not self._loading:
@@ -466,6 +465,7 @@ class VotePage(StepPage):
 
         def done(state: MeetingState) -> None:
             self.new_edit.clear()
+            self.new_special_combo.setCurrentIndex(0)  # the next motion starts as 一般事项 again
             if state.info.motion_list:
                 self.motions_list.setCurrentRow(len(state.info.motion_list) - 1)
                 (self.named_table if self.named else self.for_spin).setFocus()

@@ -25,14 +25,16 @@ class Live:
     error: str = ""
 
 
-def judge(m: MeetingInfo, rule: Rule, votes_for: int, votes_against: int, abstentions: int) -> Live:
-    """The verdict on these votes with the meeting's attendance as stored (people, and households where counted)."""
+def judge(m: MeetingInfo, rule: Rule, votes_for: int, votes_against: int, abstentions: int,
+          special: str | None = None) -> Live:
+    """The verdict on these votes with the meeting's attendance as stored (people, and households where counted);
+    ``special`` is the code of a special-majority decision (two thirds of all members), None for an ordinary one."""
     try:
         return Live(evaluate(m.kind, members=m.members, present=m.present, votes_for=votes_for,
                              votes_against=votes_against, abstentions=abstentions,
                              households=m.households if m.households_present is not None else None,
                              households_represented=m.households_present if m.households is not None else None,
-                             rule=rule))
+                             rule=rule, special=special))
     except ValueError as exc:
         return Live(None, str(exc))
 
@@ -48,7 +50,7 @@ def short_text(m: MeetingInfo, rule: Rule, live: Live, votes_for: int) -> str:
     if v.passed:
         return ""
     short = v.votes_needed - votes_for
-    if rule.pass_base == MEMBERS and v.votes_needed > m.present:
+    if (rule.pass_base == MEMBERS or v.special) and v.votes_needed > m.present:
         return _("还差 {n} 票。到会的人全部赞成也不到 {need} 票,这一项不能通过。").format(n=short, need=v.votes_needed)
     return _("还差 {n} 票").format(n=short)
 

@@ -27,12 +27,30 @@ def draft(**kw) -> NoticeDraft:
     return NoticeDraft(**base)
 
 
+TERM = (dt.date(2026, 5, 1), dt.date(2031, 4, 30))  # the supervision committee's five-year term
+
+
+def committee(store) -> None:
+    """刘监督 (主任) and 陈委员 (委员) on the 村务监督委员会 for TERM: the only people who may review."""
+    from app.people.roles import add_member, members_on
+    from app.people.service import ResidentInput, add_resident
+
+    with store.begin("王文书") as s:
+        if members_on(s, DAY):
+            return
+        for name, title in (("刘监督", "主任"), ("陈委员", "委员")):
+            rid = add_resident(s, ResidentInput(name=name, sex="男", birth_date=dt.date(1965, 4, 1))).id
+            add_member(s, resident_id=rid, title=title, term_start=TERM[0], term_end=TERM[1])
+
+
 def make(store, **kw) -> int:
+    committee(store)
     with store.begin("王文书") as s:
         return create_notice(s, draft(**kw)).id
 
 
 def reviewed_and_approved(store, nid: int) -> None:
+    committee(store)
     with store.begin("王文书") as s:
         submit_for_review(s, nid)
         record_review(s, nid, reviewers=["刘监督", "陈委员"], date=DAY, opinion="内容属实")
@@ -258,3 +276,80 @@ def test_a_period_the_item_does_not_have_is_refused(store):
 
     with store.begin() as s, pytest.raises(FieldError, match="没有“2026-13”这个期间"):
         draft_for_item(s, "SW-01", "2026-13", data_dir=store.data_dir)
+
+
+# ---------------------------------------------------------------- who may review (监委会审核)
+
+
+def _review_rows(store) -> int:
+    from sqlalchemy import func, select
+
+    from app.disclosure.models import NoticeReview
+
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(NoticeReview))
+
+
+def submitted(store) -> int:
+    nid = make(store)
+    with store.begin() as s:
+        submit_for_review(s, nid)
+    return nid
+
+
+def test_a_reviewer_not_on_the_supervision_committee_is_refused_and_nothing_changes(store):
+    # Organic Law Art. 32: the supervision committee reviews; the director 张三 is not on it
+    nid = submitted(store)
+    before, reviews = events(store), _review_rows(store)
+    with store.begin() as s, pytest.raises(FieldError) as err:
+        record_review(s, nid, reviewers=["刘监督", "张三"], date=DAY, opinion="同意")
+    message = str(err.value)
+    assert err.value.field == "reviewers"
+    assert "“张三”不是登记在册的村务监督委员会成员" in message
+    assert "刘监督、陈委员" in message and "登记村务监督委员会成员" in message  # who may, and what to do
+    with store.read() as s:
+        assert get_notice(s, nid).state == "submitted" and get_notice(s, nid).reviews == []
+    assert events(store) == before and _review_rows(store) == reviews
+
+
+def test_a_member_whose_term_ended_is_refused_for_a_later_review(store):
+    from app.people.roles import add_member
+    from app.people.service import ResidentInput, add_resident
+
+    nid = submitted(store)
+    with store.begin() as s:
+        rid = add_resident(s, ResidentInput(name="周前任", sex="女", birth_date=dt.date(1958, 1, 1))).id
+        add_member(s, resident_id=rid, title="委员", term_start=dt.date(2021, 5, 1), term_end=dt.date(2026, 4, 30))
+    before = events(store)
+    with store.begin() as s, pytest.raises(FieldError, match="任期已于 2026-04-30 结束,不能审核 2026-11-02"):
+        record_review(s, nid, reviewers="周前任", date=DAY, opinion="同意")
+    assert events(store) == before
+    with store.begin() as s:  # on the last day of the term she may still review
+        assert record_review(s, nid, reviewers="周前任", date=dt.date(2026, 4, 30), opinion="同意").state == "reviewed"
+
+
+def test_a_member_is_not_yet_one_before_the_term_starts(store):
+    nid = submitted(store)
+    with store.begin() as s, pytest.raises(FieldError, match="任期从 2026-05-01 开始,2026-04-30 还不是监委会成员"):
+        record_review(s, nid, reviewers="陈委员", date=TERM[0] - dt.timedelta(days=1), opinion="同意")
+    with store.begin() as s:
+        assert record_review(s, nid, reviewers="陈委员", date=TERM[0], opinion="同意").reviewers == "陈委员"
+
+
+def test_with_no_member_registered_the_refusal_says_to_register_them_first(store):
+    with store.begin() as s:
+        nid = create_notice(s, draft()).id
+        submit_for_review(s, nid)
+    with store.begin() as s, pytest.raises(FieldError) as err:
+        record_review(s, nid, reviewers="刘监督", date=DAY, opinion="同意")
+    assert "没有登记在任的村务监督委员会成员" in str(err.value) and "请先登记" in str(err.value)
+
+
+def test_the_members_in_force_are_listed_chair_first_for_the_day(store):
+    from app.people.roles import members_on
+
+    committee(store)
+    with store.read() as s:
+        assert [(m.name, m.title) for m in members_on(s, DAY)] == [("刘监督", "主任"), ("陈委员", "委员")]
+        assert members_on(s, TERM[1] + dt.timedelta(days=1)) == []
+        assert [m.name for m in members_on(s, TERM[1])] == ["刘监督", "陈委员"]  # the last day is in the term

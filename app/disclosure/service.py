@@ -368,9 +368,41 @@ def submit_for_review(session: Session, notice_id: int) -> NoticeInfo:
     return get_notice(session, n.id)
 
 
+def _refuse_non_members(session: Session, names: Sequence[str], day: dt.date) -> None:
+    """Every reviewer must be a member of the supervision committee in force on the review date
+    (村务监督委员会, Organic Law Art. 32), as registered with its term (app.people.roles)."""
+    from app.people.roles import members_on, terms_of
+
+    members = [m.name for m in members_on(session, day)]
+    for name in names:
+        if name in members:
+            continue
+        terms = terms_of(session, name)
+        ended = [t.term_end for t in terms if t.term_end is not None and t.term_end < day]
+        later = [t.term_start for t in terms if t.term_start is not None and t.term_start > day]
+        if later:
+            reason = _("“{name}”的村务监督委员会任期从 {start} 开始,{day} 还不是监委会成员,不能审核。").format(
+                name=name, start=min(later).isoformat(), day=day.isoformat())
+        elif ended:
+            reason = _("“{name}”的村务监督委员会任期已于 {end} 结束,不能审核 {day} 的公开事项;如果已经连任,"
+                       "请登记新一届的任期。").format(name=name, end=max(ended).isoformat(), day=day.isoformat())
+        else:
+            reason = _("“{name}”不是登记在册的村务监督委员会成员,不能记录为审核人。").format(name=name)
+        if members:
+            hint = _("{day} 在任的监委会成员是:{members}。请从中选择审核人;名单不全的,请先登记村务监督委员会成员"
+                     "(职务和任期)。").format(day=day.isoformat(), members="、".join(members))
+        else:
+            hint = _("{day} 没有登记在任的村务监督委员会成员。请先登记村务监督委员会成员(职务和任期),"
+                     "再记录审核。").format(day=day.isoformat())
+        raise FieldError("reviewers", reason + hint)
+
+
 def record_review(session: Session, notice_id: int, *, reviewers: Sequence[str] | str, date: dt.date,
                   opinion: str = "", passed: bool = True) -> NoticeInfo:
-    """The supervision committee's review (监委会审核): passed, or returned with comments."""
+    """The supervision committee's review (监委会审核): passed, or returned with comments.
+
+    The reviewers are members of the 村务监督委员会 in force on ``date``
+    (app.people.roles.members_on); anyone else is refused and nothing is written."""
     n = _get(session, notice_id)
     _refuse_unless(n, (SUBMITTED,), _("“{title}”是“{state}”状态,只有送审中的公开事项可以记录审核。"))
     names = _clean_names(reviewers, "reviewers", _("审核人"))
@@ -379,6 +411,7 @@ def record_review(session: Session, notice_id: int, *, reviewers: Sequence[str] 
         raise FieldError("opinion", _("退回修改时请写明审核意见,说明要改什么。"))
     if date > dt.date.today():
         raise FieldError("date", _("审核日期 {date} 还没到,请填写实际审核的日期。").format(date=date.isoformat()))
+    _refuse_non_members(session, names, date)
     review = NoticeReview(notice_id=n.id, reviewers="、".join(names), date=date, opinion=opinion,
                           outcome=PASSED if passed else SENT_BACK, time=now_text())
     session.add(review)

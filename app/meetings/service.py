@@ -160,6 +160,11 @@ def counted_statuses(kind: str, data_dir: Path | None = None) -> tuple[str, ...]
     return (PRESENT, PROXY) if counted else (PRESENT,)
 
 
+def meeting_proxy_rule(kind: str, data_dir: Path | None = None):  # type: ignore[no-untyped-def]
+    """What a written proxy is at a meeting of ``kind`` in this village (app.meetings.kinds.ProxyRule)."""
+    return proxy_rule(kind, _settings(data_dir))
+
+
 def _attendee_info(a: MeetingAttendee, counted: tuple[str, ...]) -> AttendeeInfo:
     return AttendeeInfo(a.id, a.resident_id, a.name, a.group_name, a.household, a.role_text, a.member, a.status,
                         a.proxy_name, a.note, proxy_holder_id=a.proxy_holder_id,

@@ -469,12 +469,15 @@ def test_a_proxy_is_written_once_the_name_of_who_came_instead_is_typed(qtbot, vi
     _settled(qtbot, editor)
     with village.read() as s:
         m = get_meeting(s, mid)
-    assert (m.attendees[0].status, m.attendees[0].proxy_name, m.present) == (PROXY, "张小三", 1)
-    assert "其中委托出席 1 人" in page.counts_label.text()
+    # Organic Law Art. 22: recorded, but a written proxy is not attendance
+    assert (m.attendees[0].status, m.attendees[0].proxy_name, m.present) == (PROXY, "张小三", 0)
+    assert "书面委托 1 份(不计入到会人数)" in page.counts_label.text()
+    assert model.data(model.index(0, AttendanceColumns.STATUS)) == "书面委托(不计入到会人数)"
+    assert "第二十二条" in page.proxy_label.text() and page.proxy_label.isVisibleTo(page)
 
 
-def test_a_representatives_meeting_offers_no_proxy(qtbot, village):
-    mid = _meeting(village)
+def test_a_party_members_meeting_offers_no_proxy(qtbot, village):
+    mid = _meeting(village, "党员大会", "党员大会")
     screen = _screen(qtbot, village)
     editor = _open(qtbot, screen, mid, ATTEND)
     assert editor.attend.table.isColumnHidden(AttendanceColumns.PROXY)

@@ -237,7 +237,8 @@ class AttendanceModel(ListModel[AttendeeInfo]):
         if role == CHOICE_ROLE and column == AttendanceColumns.STATUS:
             return PROXY if waiting else a.status
         if role == Qt.ItemDataRole.ForegroundRole and column == AttendanceColumns.STATUS:
-            return QColor(ERROR if waiting else STATUS_COLOURS.get(a.status, MUTED))
+            # a written proxy the law does not count is greyed, not green (Organic Law Art. 22, 26, 28)
+            return QColor(ERROR if waiting else MUTED if a.proxy_not_counted else STATUS_COLOURS.get(a.status, MUTED))
         if role == Qt.ItemDataRole.FontRole and column == AttendanceColumns.STATUS and a.status != EXPECTED:
             font = QFont()
             font.setBold(True)

@@ -1,4 +1,9 @@
-"""② 签到: who came. Each expected person is marked 出席, 缺席, 请假 or (where the kind allows) 委托出席.
+"""② 签到: who came. Each expected person is marked 出席, 缺席, 请假 or (where a proxy may be recorded) 委托.
+
+Only people present in person count (Organic Law Art. 22, 26, 28): at the villagers', group and
+representatives' meetings a written proxy is recorded with its holder's name and shown as not counted,
+with the article; the kinds the village rules count one only where its 会议规则 allow it. Probationary party
+members are on a party members' meeting's list as 列席, without a vote.
 
 The count of those present, and whether the meeting is quorate, follow each mark at
 once, with the article it rests on. A villagers' meeting of two thousand is not marked
@@ -16,8 +21,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
 
 from app.i18n import _
 from app.meetings.kinds import MeetingKind, info as kind_info
+from app.meetings.members import PROBATIONARY_ROLE
 from app.meetings.models import ABSENT, EXPECTED, LEAVE, PRESENT, PROXY
-from app.meetings.service import AttendeeInfo, MeetingInfo
+from app.meetings.service import AttendeeInfo, MeetingInfo, meeting_proxy_rule
 from ui.style import show_message
 from ui import widgets
 from ui.meetings import actions, dialogs
@@ -40,8 +46,11 @@ def counts_text(m: MeetingInfo) -> str:
         if a.member:
             marked[a.status] = marked.get(a.status, 0) + 1
     parts = [_("应到 {n} 人").format(n=m.members), _("实到 {n} 人").format(n=m.present)]
-    if marked.get(PROXY):
-        parts.append(_("其中委托出席 {n} 人").format(n=marked[PROXY]))
+    counted_proxies = sum(1 for a in m.attendees if a.member and a.status == PROXY and a.counted)
+    if counted_proxies:
+        parts.append(_("其中委托出席 {n} 人").format(n=counted_proxies))
+    if marked.get(PROXY, 0) - counted_proxies:
+        parts.append(_("书面委托 {n} 份(不计入到会人数)").format(n=marked[PROXY] - counted_proxies))
     parts += [_("缺席 {n} 人").format(n=marked.get(ABSENT, 0)), _("请假 {n} 人").format(n=marked.get(LEAVE, 0))]
     if marked.get(EXPECTED) and m.members <= BIG:
         parts.append(_("未登记 {n} 人").format(n=marked[EXPECTED]))
@@ -49,7 +58,9 @@ def counts_text(m: MeetingInfo) -> str:
         parts.append(_("到会 {hp} 户 / 共 {h} 户").format(hp=m.households_present, h=m.households))
     observers = sum(1 for a in m.attendees if not a.member)
     if observers:
-        parts.append(_("列席 {n} 人").format(n=observers))
+        probationary = sum(1 for a in m.attendees if not a.member and a.role_text.startswith(PROBATIONARY_ROLE))
+        parts.append(_("列席 {n} 人").format(n=observers) + (
+            _("(其中预备党员 {n} 人,没有表决权)").format(n=probationary) if probationary else ""))
     return " · ".join(parts)
 
 
@@ -102,6 +113,11 @@ class AttendPage(StepPage):
         self.refill_button = QPushButton(_("按名册重新生成名单"))
         self.refill_button.setToolTip(_("名册或职务改过以后用;已经登记了到会情况时不能重新生成"))
         self.hint_label = widgets.hint(_("双击“到会情况”一格选择;可以按住 Ctrl 或 Shift 选中多人,再点上面的按钮。"))
+        # what a written proxy is at this kind, with its article (shown where one may be recorded)
+        self.proxy_label = QLabel("")
+        self.proxy_label.setObjectName("reason")
+        self.proxy_label.setWordWrap(True)
+        self.proxy_label.setVisible(False)
 
         # the signed sheet's totals, for a meeting too big to mark name by name
         self.counts_box = QFrame()
@@ -149,6 +165,7 @@ class AttendPage(StepPage):
         self.body.addWidget(self.counts_box)
         self.body.addLayout(tools)
         self.body.addWidget(self.table, 1)
+        self.body.addWidget(self.proxy_label)
         self.body.addWidget(self.error_label("status"))
         self.body.addWidget(self.error_label("proxy_name"))
         self.body.addLayout(more)
@@ -188,8 +205,12 @@ class AttendPage(StepPage):
             return
         m = state.info
         k = kind_info(m.kind)
-        self.model.set_attendees(m.attendees, proxies=k.proxies, read_only=self.read_only)
-        self._show_proxy_column(k.proxies)
+        proxies = meeting_proxy_rule(m.kind, self.editor.data_dir)
+        shown = proxies.recordable or any(a.status == PROXY for a in m.attendees)
+        self.model.set_attendees(m.attendees, proxies=proxies.recordable, read_only=self.read_only)
+        self._show_proxy_column(shown)
+        self.proxy_label.setText(_("委托:") + proxies.reason if shown else "")
+        self.proxy_label.setVisible(shown)
         self.counts_label.setText(counts_text(m))
         word, style, reason = quorum_words(m)
         self.quorum_label.setText(word)
@@ -259,7 +280,7 @@ class AttendPage(StepPage):
         if index.isValid():
             self.table.setCurrentIndex(index)
             self.table.edit(index)
-        self.say(_("请在“受委托人”一格里填写替他出席的人的姓名,按回车保存。"))
+        self.say(_("请在“受委托人”一格里填写交来书面委托的受委托人姓名,按回车保存。"))
 
     def mark(self, attendee_id: int, status: str, proxy: str = "") -> Task | None:
         """Mark one person (the same as choosing in the table)."""

@@ -29,7 +29,7 @@ from shiboken6 import isValid
 from app.backup import BackupInfo, list_backups, make_backup
 from app.config import load_settings, save_settings
 from app.i18n import _
-from app.meetings.kinds import MeetingKind
+from app.meetings.kinds import MAX_PROXIES_PER_HOLDER, MeetingKind, proxies_setting
 from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, rule_for
 from app.people.service import FieldError, VillageInfo, get_village, update_village
 from app.storage import Store
@@ -185,15 +185,20 @@ class SettingsScreen(QWidget):
         meetings_note = QLabel(_("村民会议、村民代表会议、村民小组会议和党员大会的到会和通过要求由法律和党内法规规定"
                                  "(《村民委员会组织法》第二十二、二十六、二十八条,《中国共产党支部工作条例(试行)》第十一条),"
                                  "不能修改。下面四种会议没有法定要求,按本村的议事规则计算;改动后,以后记录的表决按新规则计算,"
-                                 "已定稿的会议记录不变。"))
+                                 "已定稿的会议记录不变。"
+                                 "委托:法律规定的会议只计算亲自到会的人,书面委托可以登记,但不计入到会人数;党员大会不能委托。"
+                                 "下面四种会议默认也不能委托;勾选“允许委托”后,可委托本次会议到会的组成人员代为出席和表决,"
+                                 "每人最多接受 {n} 份委托。").format(n=MAX_PROXIES_PER_HOLDER))
         meetings_note.setObjectName("hint")
         meetings_note.setWordWrap(True)
         own_rules = _dict(_dict(settings.get(MEETINGS_SETTING)).get("rules"))
         rules_grid = QGridLayout()
         rules_grid.setHorizontalSpacing(10)
-        for column, text in enumerate((_("会议"), _("到会要求"), _("通过要求"))):
+        own_proxies = _dict(settings.get(MEETINGS_SETTING))
+        for column, text in enumerate((_("会议"), _("到会要求"), _("通过要求"), _("委托"))):
             rules_grid.addWidget(QLabel(text), 0, column)
         self.rule_combos: dict[str, tuple[QComboBox, QComboBox]] = {}
+        self.proxy_checks: dict[str, QCheckBox] = {}
         problems = []
         for row, kind in enumerate(DEFAULT_SETTINGS, start=1):
             chosen = dict(DEFAULT_SETTINGS[kind])
@@ -215,7 +220,12 @@ class SettingsScreen(QWidget):
             rules_grid.addWidget(QLabel(kind.label), row, 0)
             rules_grid.addWidget(quorum, row, 1)
             rules_grid.addWidget(passing, row, 2)
-        rules_grid.setColumnStretch(3, 1)
+            proxies = QCheckBox(_("允许委托"))
+            proxies.setChecked(proxies_setting(own_proxies, kind))
+            proxies.toggled.connect(lambda on, k=kind.value: self.set_meeting_proxies(k, on))
+            self.proxy_checks[kind.value] = proxies
+            rules_grid.addWidget(proxies, row, 3)
+        rules_grid.setColumnStretch(4, 1)
         self.rules_message = message_label("ok")
         if problems:
             show_message(self.rules_message, "\n".join(problems) + _("现在按默认规则计算,请重新选择。"), "error")
@@ -412,6 +422,34 @@ class SettingsScreen(QWidget):
                 show_message(self.rules_message, message_for(exc), "error")
 
         # the write pool, one at a time: each reads, changes and rewrites settings.json
+        return Task(save, write=True).success(saved).failure(failed).run()
+
+    def set_meeting_proxies(self, kind: str, allowed: bool) -> Task:
+        """Whether a written proxy counts at one kind without a statutory rule (settings.json "meetings" →
+        "proxies"); the law's kinds never count one (app.meetings.kinds.proxy_rule)."""
+        data_dir = self.store.data_dir
+
+        def save(_ctx: object) -> None:
+            settings = load_settings(data_dir)
+            own = _dict(settings.get(MEETINGS_SETTING))
+            proxies = _dict(own.get("proxies"))
+            proxies[kind] = bool(allowed)
+            own["proxies"] = proxies
+            update_setting(data_dir, MEETINGS_SETTING, own)
+
+        def saved(_result: object) -> None:
+            if isValid(self):
+                text = (_("已保存:{kind}可以委托本次会议到会的组成人员代为出席和表决(每人最多 {n} 份)。") if allowed
+                        else _("已保存:{kind}不能委托他人出席。")).format(kind=MeetingKind(kind).label,
+                                                                      n=MAX_PROXIES_PER_HOLDER)
+                show_message(self.rules_message, text, "ok")
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                from ui.errors import message_for
+
+                show_message(self.rules_message, message_for(exc), "error")
+
         return Task(save, write=True).success(saved).failure(failed).run()
 
     # ------------------------------------------------------------ backups

@@ -117,3 +117,27 @@ def test_the_attendance_step_lists_a_probationary_member_as_attending_without_a_
     assert "其中预备党员 1 人,没有表决权" in page.counts_label.text()
     with village.read() as s:
         assert get_meeting(s, mid).members == 4
+
+
+def test_the_settings_screen_allows_proxies_only_for_the_kinds_the_village_rules(qtbot, village: Store) -> None:
+    import json
+
+    from app.meetings.service import meeting_proxy_rule
+    from ui.settings import SettingsScreen
+
+    screen = SettingsScreen(village, actor="测试")
+    qtbot.addWidget(screen)
+    # the law's kinds and the party members' meeting are not offered: they never count a proxy
+    assert set(screen.proxy_checks) == {"支部委员会会议", "两委联席会议", "村务监督委员会会议", "议事协商会议"}
+    assert not any(box.isChecked() for box in screen.proxy_checks.values())  # default: not allowed
+    assert not meeting_proxy_rule("两委联席会议", village.data_dir).recordable
+    screen.proxy_checks["两委联席会议"].setChecked(True)
+    settings_file = village.data_dir / "settings.json"
+    qtbot.waitUntil(lambda: settings_file.exists() and json.loads(settings_file.read_text(encoding="utf-8"))
+                    .get("meetings", {}).get("proxies", {}).get("两委联席会议") is True, timeout=TIMEOUT)
+    rule = meeting_proxy_rule("两委联席会议", village.data_dir)
+    assert rule.recordable and rule.counted
+    assert not meeting_proxy_rule("村民会议", village.data_dir).counted
+    again = SettingsScreen(village, actor="测试")
+    qtbot.addWidget(again)
+    assert again.proxy_checks["两委联席会议"].isChecked()

@@ -84,15 +84,27 @@ def _import_year(session: Session, rng: random.Random, year: int, today: dt.date
 
 
 class _Clerk:
-    def __init__(self, session: Session, rng: random.Random, reviewers: list[str], approver: str,
-                 today: dt.date) -> None:
-        self.s, self.rng, self.reviewers, self.approver, self.today = session, rng, reviewers, approver, today
+    def __init__(self, session: Session, rng: random.Random, approver: str, today: dt.date) -> None:
+        self.s, self.rng, self.approver, self.today = session, rng, approver, today
+        self._reviewers: dict[dt.date, list[str]] = {}
+
+    def reviewers(self, day: dt.date) -> list[str]:
+        """The supervision committee in office on ``day``: only they may review (app.people.roles)."""
+        from app.people.roles import members_on
+
+        if day not in self._reviewers:
+            names = [m.name for m in members_on(self.s, day)]
+            if not names:
+                raise RuntimeError(f"the demo village has no supervision committee member in office on {day}")
+            self._reviewers[day] = names
+        return self._reviewers[day]
 
     def review_and_approve(self, nid: int, day: dt.date) -> None:
         from app.disclosure.service import approve, record_review, submit_for_review
 
         submit_for_review(self.s, nid)
-        names = self.rng.sample(self.reviewers, k=min(2, len(self.reviewers)))
+        members = self.reviewers(day)
+        names = self.rng.sample(members, k=min(2, len(members)))
         record_review(self.s, nid, reviewers=names, date=day, opinion="内容真实完整,同意公开。")
         approve(self.s, nid, approver=self.approver, date=day)
 
@@ -104,6 +116,30 @@ class _Clerk:
         post_notice(self.s, nid, posted_from=day, posted_until=until, min_days=min_days)
         if day < self.today - dt.timedelta(days=90):  # the last quarter's notices are still on the board
             archive(self.s, nid, today=self.today)
+
+
+def _earlier_supervisors(session: Session, since: dt.date) -> None:
+    """The supervision committee of the term before the current one (the same people, re-elected), where
+    the demo's reviews reach back before the current term began. The meetings demo adds the other bodies'
+    earlier term and leaves these alone."""
+    from sqlalchemy import select
+
+    from app.people.models import Role
+    from app.people.roles import SUPERVISION
+    from app.people.service import assign_role
+
+    roles = list(session.scalars(select(Role).where(Role.body == SUPERVISION).order_by(Role.id)))
+    for role in roles:
+        start = role.term_start
+        if start is None or start <= since:
+            continue
+        before = start.replace(year=start.year - 5) if (start.month, start.day) != (2, 29) else \
+            start.replace(year=start.year - 5, day=28)
+        if any(r.resident_id == role.resident_id and r.term_end == start - dt.timedelta(days=1) for r in roles):
+            continue
+        assign_role(session, resident_id=role.resident_id, body=role.body, title=role.title, group_id=role.group_id,
+                    term_start=before, term_end=start - dt.timedelta(days=1))
+    session.flush()
 
 
 def _names(village: Any) -> list[tuple[str, str]]:
@@ -128,9 +164,9 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
     catalogue = village_catalogue(data_dir, today)
     settings = catalogue.settings
     roles = list_roles(session, on=today)
-    reviewers = [r.resident_name for r in roles if r.body == "村务监督委员会"] or ["刘监督", "陈委员"]
+    _earlier_supervisors(session, dt.date(first_year, 1, 1))
     approver = next((r.resident_name for r in roles if r.body == "村民委员会" and r.title == "主任"), "张主任")
-    clerk = _Clerk(session, rng, reviewers, approver, today)
+    clerk = _Clerk(session, rng, approver, today)
     people = _names(village)
 
     # 1. every periodic item: posted on time mostly, a few late, the newest few left overdue or in progress
@@ -220,13 +256,14 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
     made += len(ids)
     submit_for_review(session, ids[1])
     submit_for_review(session, ids[2])
-    record_review(session, ids[2], reviewers=reviewers[:1], date=today - dt.timedelta(days=1),
+    record_review(session, ids[2], reviewers=clerk.reviewers(today - dt.timedelta(days=1))[:1],
+                  date=today - dt.timedelta(days=1),
                   opinion="请附上验收报告的照片,并写明结余资金去向。", passed=False)
     update_notice(session, ids[2], NoticeDraft(title=drafts[2][0], category="村务",
                                                body=drafts[2][2] + "\n- 结余资金 0.9 万元转入村级公益金"))
     clerk.review_and_approve(ids[3], today - dt.timedelta(days=1))
     submit_for_review(session, ids[4])  # reviewed, waiting for the director's approval
-    record_review(session, ids[4], reviewers=reviewers[:2], date=today, opinion="同意公开。")
+    record_review(session, ids[4], reviewers=clerk.reviewers(today)[:2], date=today, opinion="同意公开。")
     if progress:
         progress(total, total)
     return made

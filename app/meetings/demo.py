@@ -62,6 +62,7 @@ class Vote:
     step: int = 0
     failure: str = ""  # ended/restarted, when the vote fails the matter's step
     note: str = ""
+    authorises: tuple[str, ...] = ()  # keys of the Art. 24 matters this villagers' motion authorises
 
 
 @dataclass
@@ -124,7 +125,6 @@ class MatterPlan:
     decision: str = ""  # the step-4 motion
     resolution: str = ""
     result: str = ""
-    authorisation: str = ""  # filled in once the authorising villagers' meeting is planned
     id: int = 0
 
 
@@ -183,6 +183,9 @@ def _previous_term(session: Session, rng: random.Random, earliest: dt.date) -> N
         except ValueError:  # 29 February
             before = start.replace(year=start.year - 5, day=28)
         resident = replacement if role is swapped and replacement else role.resident_id
+        if session.scalar(select(Role.id).where(Role.resident_id == resident, Role.body == role.body,
+                                                Role.term_end == start - dt.timedelta(days=1))) is not None:
+            continue  # registered already: the disclosure demo's reviews reach into the earlier term
         assign_role(session, resident_id=resident, body=role.body, title=role.title, group_id=role.group_id,
                     term_start=before, term_end=start - dt.timedelta(days=1))
     session.flush()
@@ -267,6 +270,17 @@ class _Clerk:
                 self.advance(m.id, motion_id, vote)
         return m.id
 
+    def post(self, notice_id: int | None, day: dt.date):  # type: ignore[no-untyped-def]
+        """A matter's notice reviewed by the supervision committee, approved and put on the board on ``day``."""
+        from app.disclosure import service as ds
+
+        officers = self.officers_on(day)
+        ds.submit_for_review(self.s, notice_id)
+        ds.record_review(self.s, notice_id, reviewers=[officers.supervisor], date=day)
+        ds.approve(self.s, notice_id, approver=officers.director, date=day)
+        return ds.post_notice(self.s, notice_id, posted_from=day, posted_until=day + dt.timedelta(days=20),
+                              data_dir=self.data_dir)
+
     def attend(self, m: MeetingInfo, plan: Plan, officers: set[str]) -> list[int]:
         """Marks who came; returns the attendee ids of the members present (for named votes)."""
         from app.meetings import service as ms
@@ -304,10 +318,12 @@ class _Clerk:
         need = max(rule.quorum.needed(m.members), rule.passing.needed(m.members) if rule.pass_base == MEMBERS else 0)
         missing = [aid for aid, c in changes.items() if c in (LEAVE, ABSENT)]
         self.rng.shuffle(missing)
-        while missing and sum(1 for c in changes.values() if c not in (LEAVE, ABSENT)) < need:
+        # a written proxy is recorded but not counted (Organic Law Art. 22, 26, 28): only people present count
+        missing = [aid for aid, c in changes.items() if isinstance(c, tuple)] + missing
+        while missing and sum(1 for c in changes.values() if c == PRESENT) < need:
             changes[missing.pop()] = PRESENT
         ms.set_attendance(self.s, meeting_id, changes)
-        return [aid for aid, c in changes.items() if c == PRESENT or isinstance(c, tuple)]
+        return [aid for aid, c in changes.items() if c == PRESENT]
 
     def vote(self, meeting_id: int, motion_id: int, vote: Vote, present_ids: list[int]) -> None:
         from app.meetings import service as ms
@@ -344,8 +360,11 @@ class _Clerk:
                        resolution=resolution, data_dir=self.data_dir)
 
     def advance(self, meeting_id: int, motion_id: int, vote: Vote) -> None:
-        from app.meetings.matters import record_failure, take_step
+        from app.meetings.matters import authorise, record_failure, take_step
 
+        if vote.passes:
+            for key in vote.authorises:  # Art. 24: the link to this motion, not a description of it
+                authorise(self.s, self.matters[key].id, motion_id=motion_id)
         if not vote.matter:
             return
         matter = self.matters[vote.matter]
@@ -435,6 +454,10 @@ def _matters(today: dt.date) -> dict[str, MatterPlan]:
                    "某企业提出村集体以 50 万元入股其县城商业综合体项目,承诺每年保底分红 8%。",
                    "村集体账上有一笔闲置资金,有企业上门寻求合作。", "投资风险和保底分红有没有担保",
                    "同意以村集体资金 50 万元入股县城商业综合体项目"),
+        MatterPlan("rules", "修订村规民约", "village_rules",
+                   "在原村规民约基础上新增移风易俗、垃圾分类、门前三包等条款,删去与现行法律不符的罚款条款。",
+                   "原村规民约制定于十年前,部分条款已不适应,镇里要求各村修订。", "彩礼、宴席标准和垃圾分类的约束办法",
+                   "同意《村规民约(修订稿)》", "《村规民约(修订稿)》经村民会议表决通过,自公布之日起施行,报镇人民政府备案。"),
         MatterPlan("dividend", "村集体经济收益分配方案", "income",
                    "村集体经营收益扣除必要支出后,按比例提取公益金和发展基金,其余按股份分配给集体经济组织成员。",
                    "村集体经济连续两年有结余,村民要求分红。", "公益金提取比例"),
@@ -572,14 +595,11 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
              "村民提出授权要有范围和期限,决定的事项要张榜公开。",
              [Vote("授权村民代表会议在三年内讨论决定集体资产出租、发包和村集体经济项目立项事项",
                    "授权村民代表会议自本决议之日起三年内,讨论决定集体资产出租、发包和村集体经济项目立项事项,"
-                   "所作决定须张榜公开,接受村民监督。")])],
+                   "所作决定须张榜公开,接受村民监督。", authorises=("lease", "stake"))])],
               by_counts=True, turnout=0.57, time_text="上午8:30", signin_photo=True)
     out += steps_before(canal, v2.day, "村民会议")
     out.append(v2)
-    authorisation = "{day}村民会议(“{title}”)决议:授权村民代表会议三年内讨论决定集体资产出租、发包和村集体经济项目立项事项。".format(
-        day=v2.day.isoformat(), title=v2.title)
     lease, stake, dividend = matters["lease"], matters["stake"], matters["dividend"]
-    lease.authorisation = stake.authorisation = authorisation
     # resolved last quarter by the representatives, with the villagers' authorisation
     out += steps_before(lease, reps[1].day)
     reps[1].items.insert(0, _step_items(lease, 4))
@@ -602,6 +622,12 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
     reps[3].items.insert(0, failed)
     land, homestead, subsidy = matters["land"], matters["homestead"], matters["subsidy"]
     revised = "(修改稿)"
+    # 村规民约 (Art. 27): steps 1-3 before the villagers' meeting that had no quorum; adopted at the next one
+    rules = matters["rules"]
+    rules_day = quarter_start(today, 2) + dt.timedelta(days=rng.randint(20, 45))
+    out += steps_before(rules, rules_day, "村民会议")
+    out.append(Plan(quarter_start(today, 1) + dt.timedelta(days=rng.randint(10, 30)), V, "表决村规民约村民会议",
+                    [_step_items(rules, 4)], by_counts=True, turnout=0.58, time_text="上午8:30"))
     out += [
         Plan(days_ago(75), B, "研究土地延包和收益分配支部委员会会议",
              [_step_items(land, 1), _step_items(dividend, 1, round_note=revised)]),
@@ -623,8 +649,8 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
         Plan(today + dt.timedelta(days=6), V, "土地延包和集体收益分配村民会议", [
             Item("表决“{s}”".format(s=land.subject), ""), Item("表决“{s}”".format(s=dividend.subject), "")],
              time_text="上午8:30"),
-        # the villagers' meeting that did not reach its quorum
-        Plan(quarter_start(today, 2) + dt.timedelta(days=rng.randint(20, 45)), V, "修订村规民约村民会议", [
+        # the villagers' meeting that did not reach its quorum (the 村规民约 waits for the next one)
+        Plan(rules_day, V, "修订村规民约村民会议", [
             Item("审议村规民约(修订草案)",
                  "村委会主任{director}宣读了修订草案,新增了移风易俗、垃圾分类等条款。\n"
                  "签到统计到会人数不足法定人数,会议只作了宣读和解释。",
@@ -642,7 +668,8 @@ def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, pr
     """Returns how many meetings were made. Meant for a fresh demo store, after the disclosure demo:
     the matters' notices are drafted into it. ``village`` (the generator's plain data) is not needed:
     the register and the roles are read from the store, as the minutes would be."""
-    from app.meetings.matters import create_matter, record_result
+    from app.meetings.matters import close_matter, create_matter, get_matter, record_filing, record_result
+    from app.people.service import get_village
     from app.people.models import Resident, VillagerGroup
 
     today = today or dt.date.today()
@@ -660,16 +687,29 @@ def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, pr
             if quarter_start(today, ago) <= p.day < quarter_start(today, ago - 1)}
     plans = routine + _occasional(today, rng, roster or ["张三"]) + _matter_meetings(today, rng, matters, reps)
     for m in matters.values():
-        m.id = create_matter(session, subject=m.subject, category=m.category, description=m.description,
-                             authorisation=m.authorisation).id
+        m.id = create_matter(session, subject=m.subject, category=m.category, description=m.description).id
     clerk = _Clerk(session, data_dir, rng, matters, groups, today)
     plans.sort(key=lambda p: p.day)
     for i, plan in enumerate(plans, start=1):
         clerk.hold(plan)
         if progress:
             progress(i, len(plans))
-    canal = matters["canal"]
+    # 两公开: the notices posted on the board (the lease's resolution is left overdue, for the due list)
+    canal, rules = matters["canal"], matters["rules"]
     decided = max(p.day for p in plans if any(v.matter == "canal" and v.step == 4 for i in p.items for v in i.votes))
-    record_result(session, canal.id, summary=canal.result,
-                  carried_out_on=min(today, decided + dt.timedelta(days=rng.randint(140, 170))), data_dir=data_dir)
+    info = clerk.post(get_matter(session, canal.id).resolution_notice_id, decided + dt.timedelta(days=2))
+    done = min(today - dt.timedelta(days=10), decided + dt.timedelta(days=rng.randint(140, 170)))
+    info = record_result(session, canal.id, summary=canal.result, carried_out_on=done, data_dir=data_dir)
+    clerk.post(info.result_notice_id, done + dt.timedelta(days=3))
+    close_matter(session, canal.id)
+    adopted = get_matter(session, rules.id)
+    if adopted.resolved_on is not None:  # Art. 27: published, then filed with the township
+        clerk.post(adopted.resolution_notice_id, adopted.resolved_on + dt.timedelta(days=1))
+        village = get_village(session)
+        record_filing(session, rules.id, filed_on=min(today, adopted.resolved_on + dt.timedelta(days=9)),
+                      reference="{t}备〔{y}〕{n}号".format(t=village.township if village else "本镇",
+                                                        y=adopted.resolved_on.year, n=rng.randint(3, 18)))
+        # printed and handed to every household two days ago: its result notice is drafted, due within days
+        record_result(session, rules.id, summary="修订后的村规民约已印发到户,并在各村民小组公开栏张贴。",
+                      carried_out_on=max(adopted.resolved_on, today - dt.timedelta(days=2)), data_dir=data_dir)
     return len(plans)

@@ -232,3 +232,30 @@ def test_closed_minutes_keep_the_special_verdict_and_refuse_a_change(store, tmp_
 
 def pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+# ---------------------------------------------------------------- the demo village
+
+def test_the_demo_has_a_special_motion_that_failed_with_a_majority_present_and_one_that_passed(tmp_path):
+    """Art. 52 falls short with most of those present for it (two thirds of all representatives needed); Art. 28 passes."""
+    from app import demo
+    from app.meetings.rules import evaluate as judge
+    from app.storage import open_store
+
+    store = open_store(tmp_path / "demo")
+    try:
+        demo.create_demo(store, size="small", seed=11)
+        with store.read() as s:
+            meetings = [ms.get_meeting(s, m.id) for m in ms.list_meetings(s)]
+    finally:
+        store.close()
+    special = [(m, x) for m in meetings for x in m.motion_list if x.special]
+    failed = [(m, x) for m, x in special if x.special == ART_52 and x.voted and not x.passed]
+    passed = [(m, x) for m, x in special if x.special == ART_28 and x.voted and x.passed]
+    assert failed and passed
+    for m, x in failed:
+        assert m.kind == "村民代表会议" and m.closed and m.quorate
+        assert judge(m.kind, members=m.members, present=m.present, votes_for=x.votes_for).passed  # ordinary: yes
+        assert x.votes_for * 3 < m.members * 2 and "第五十二条" in x.verdict
+    for m, x in passed:
+        assert x.votes_for * 3 >= m.members * 2 and "第二十八条" in x.verdict

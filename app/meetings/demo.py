@@ -58,6 +58,7 @@ class Vote:
     text: str
     resolution: str = ""
     passes: bool = True
+    special: str = ""  # a special-majority decision (app.meetings.specials), e.g. "TDCB-52"
     matter: str = ""  # the key of the matter whose step this motion decides
     step: int = 0
     failure: str = ""  # ended/restarted, when the vote fails the matter's step
@@ -248,7 +249,8 @@ class _Clerk:
             ms.update_agenda_item(self.s, agenda.id, title=item.title, discussion=item.discussion.format(
                 secretary=officers.secretary, director=officers.director, supervisor=officers.supervisor))
             for vote in item.votes:
-                x = ms.add_motion(self.s, m.id, text=vote.text, agenda_item_id=agenda.id)
+                x = ms.add_motion(self.s, m.id, text=vote.text, agenda_item_id=agenda.id,
+                                  special=vote.special or None)
                 motions.append((x.id, vote))
         if plan.quorate and plan.voting:
             for motion_id, vote in motions:
@@ -333,6 +335,11 @@ class _Clerk:
         m = self.s.get(Meeting, meeting_id)
         rule = ms.meeting_rule(m.kind, self.data_dir)
         needed = rule.passing.needed(m.present if rule.pass_base == BY_PRESENT else m.members)
+        ordinary = needed
+        if vote.special:  # two thirds of all members (农村土地承包法 Art. 52, 28), not a majority of those present
+            from app.meetings.specials import lookup
+
+            needed = lookup(vote.special).needed(m.members)
         resolution = vote.resolution if vote.passes else ""
         if info(m.kind).named_votes:
             voters = list(present_ids)
@@ -353,6 +360,8 @@ class _Clerk:
             votes_for = max(needed, present - self.rng.randint(0, max(1, present // 8)))
         else:
             votes_for = max(0, needed - 1 - self.rng.randint(0, max(0, present // 10)))
+            if vote.special:  # the ordinary majority is reached; the special one is not
+                votes_for = min(needed - 1, max(votes_for, ordinary))
         rest = present - votes_for
         against = self.rng.randint(rest // 2, rest) if not vote.passes else self.rng.randint(0, rest)
         abstain = self.rng.randint(0, rest - against)
@@ -465,6 +474,27 @@ def _matters(today: dt.date) -> dict[str, MatterPlan]:
     return {p.key: p for p in plans}
 
 
+def _special_vote(plan: Plan, ago: int) -> None:
+    """Two representatives' meetings decide land matters whose statute asks two thirds of all members
+    (《农村土地承包法》 Art. 52 and 28): one falls short although most of those present vote for it."""
+    if ago == 2:
+        plan.items.append(Item(
+            "讨论村东荒坡对外发包",
+            "村委会主任{director}介绍:县林果公司提出承包村东荒坡 40 亩种植核桃,承包期十五年,每亩每年 120 元。\n"
+            "部分代表担心外来企业承包期太长、村民优先承包的权利落空;到会代表多数表示同意。\n"
+            "主持人说明:发包给本集体经济组织以外的单位,须经全体村民代表三分之二以上同意,不是到会的过半数。",
+            [Vote("同意将村东荒坡 40 亩发包给县林果公司,承包期十五年", passes=False, special="TDCB-52")]))
+        plan.turnout = 0.95
+    elif ago == 4:
+        plan.items.append(Item(
+            "讨论第三村民小组个别农户之间调整承包地",
+            "村委会主任{director}介绍:县道拓宽毁损第三村民小组两户的承包地共 2.3 亩,经组内协商,承包地较多的三户"
+            "各让出部分耕地,在这五户之间适当调整。\n代表们核对了毁损面积和让出地块,同意按毁损多少调整多少。",
+            [Vote("同意第三村民小组五户之间适当调整承包地 2.3 亩", "调整方案报镇人民政府和县农业农村局批准后实施。",
+                  special="TDCB-28")]))
+        plan.turnout = 0.95
+
+
 def _routine(today: dt.date, rng: random.Random) -> list[Plan]:
     """The representatives' meeting each quarter, the supervisors' reviews, the party's yearly appraisal."""
     topics = {
@@ -504,6 +534,7 @@ def _routine(today: dt.date, rng: random.Random) -> list[Plan]:
         out.append(Plan(day, R, "{quarter}村民代表会议".format(quarter=quarter_name(start)),
                         [Item(i.title, i.discussion, [Vote(v.text, v.resolution) for v in i.votes]) for i in topics[q]],
                         turnout=rng.uniform(0.8, 0.9), addendum=ADDENDUM if ago == 2 else None))
+        _special_vote(out[-1], ago)
     for ago in range(1, QUARTERS, 3):
         start = quarter_start(today, ago)
         reviewed = quarter_name(start - dt.timedelta(days=1))

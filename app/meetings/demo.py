@@ -58,10 +58,12 @@ class Vote:
     text: str
     resolution: str = ""
     passes: bool = True
+    special: str = ""  # a special-majority decision (app.meetings.specials), e.g. "TDCB-52"
     matter: str = ""  # the key of the matter whose step this motion decides
     step: int = 0
     failure: str = ""  # ended/restarted, when the vote fails the matter's step
     note: str = ""
+    authorises: tuple[str, ...] = ()  # keys of the Art. 24 matters this villagers' motion authorises
 
 
 @dataclass
@@ -124,7 +126,6 @@ class MatterPlan:
     decision: str = ""  # the step-4 motion
     resolution: str = ""
     result: str = ""
-    authorisation: str = ""  # filled in once the authorising villagers' meeting is planned
     id: int = 0
 
 
@@ -248,7 +249,8 @@ class _Clerk:
             ms.update_agenda_item(self.s, agenda.id, title=item.title, discussion=item.discussion.format(
                 secretary=officers.secretary, director=officers.director, supervisor=officers.supervisor))
             for vote in item.votes:
-                x = ms.add_motion(self.s, m.id, text=vote.text, agenda_item_id=agenda.id)
+                x = ms.add_motion(self.s, m.id, text=vote.text, agenda_item_id=agenda.id,
+                                  special=vote.special or None)
                 motions.append((x.id, vote))
         if plan.quorate and plan.voting:
             for motion_id, vote in motions:
@@ -269,6 +271,17 @@ class _Clerk:
             for motion_id, vote in motions:
                 self.advance(m.id, motion_id, vote)
         return m.id
+
+    def post(self, notice_id: int | None, day: dt.date):  # type: ignore[no-untyped-def]
+        """A matter's notice reviewed by the supervision committee, approved and put on the board on ``day``."""
+        from app.disclosure import service as ds
+
+        officers = self.officers_on(day)
+        ds.submit_for_review(self.s, notice_id)
+        ds.record_review(self.s, notice_id, reviewers=[officers.supervisor], date=day)
+        ds.approve(self.s, notice_id, approver=officers.director, date=day)
+        return ds.post_notice(self.s, notice_id, posted_from=day, posted_until=day + dt.timedelta(days=20),
+                              data_dir=self.data_dir)
 
     def attend(self, m: MeetingInfo, plan: Plan, officers: set[str]) -> list[int]:
         """Marks who came; returns the attendee ids of the members present (for named votes)."""
@@ -307,10 +320,12 @@ class _Clerk:
         need = max(rule.quorum.needed(m.members), rule.passing.needed(m.members) if rule.pass_base == MEMBERS else 0)
         missing = [aid for aid, c in changes.items() if c in (LEAVE, ABSENT)]
         self.rng.shuffle(missing)
-        while missing and sum(1 for c in changes.values() if c not in (LEAVE, ABSENT)) < need:
+        # a written proxy is recorded but not counted (Organic Law Art. 22, 26, 28): only people present count
+        missing = [aid for aid, c in changes.items() if isinstance(c, tuple)] + missing
+        while missing and sum(1 for c in changes.values() if c == PRESENT) < need:
             changes[missing.pop()] = PRESENT
         ms.set_attendance(self.s, meeting_id, changes)
-        return [aid for aid, c in changes.items() if c == PRESENT or isinstance(c, tuple)]
+        return [aid for aid, c in changes.items() if c == PRESENT]
 
     def vote(self, meeting_id: int, motion_id: int, vote: Vote, present_ids: list[int]) -> None:
         from app.meetings import service as ms
@@ -320,6 +335,11 @@ class _Clerk:
         m = self.s.get(Meeting, meeting_id)
         rule = ms.meeting_rule(m.kind, self.data_dir)
         needed = rule.passing.needed(m.present if rule.pass_base == BY_PRESENT else m.members)
+        ordinary = needed
+        if vote.special:  # two thirds of all members (农村土地承包法 Art. 52, 28), not a majority of those present
+            from app.meetings.specials import lookup
+
+            needed = lookup(vote.special).needed(m.members)
         resolution = vote.resolution if vote.passes else ""
         if info(m.kind).named_votes:
             voters = list(present_ids)
@@ -340,6 +360,8 @@ class _Clerk:
             votes_for = max(needed, present - self.rng.randint(0, max(1, present // 8)))
         else:
             votes_for = max(0, needed - 1 - self.rng.randint(0, max(0, present // 10)))
+            if vote.special:  # the ordinary majority is reached; the special one is not
+                votes_for = min(needed - 1, max(votes_for, ordinary))
         rest = present - votes_for
         against = self.rng.randint(rest // 2, rest) if not vote.passes else self.rng.randint(0, rest)
         abstain = self.rng.randint(0, rest - against)
@@ -347,8 +369,11 @@ class _Clerk:
                        resolution=resolution, data_dir=self.data_dir)
 
     def advance(self, meeting_id: int, motion_id: int, vote: Vote) -> None:
-        from app.meetings.matters import record_failure, take_step
+        from app.meetings.matters import authorise, record_failure, take_step
 
+        if vote.passes:
+            for key in vote.authorises:  # Art. 24: the link to this motion, not a description of it
+                authorise(self.s, self.matters[key].id, motion_id=motion_id)
         if not vote.matter:
             return
         matter = self.matters[vote.matter]
@@ -438,11 +463,36 @@ def _matters(today: dt.date) -> dict[str, MatterPlan]:
                    "某企业提出村集体以 50 万元入股其县城商业综合体项目,承诺每年保底分红 8%。",
                    "村集体账上有一笔闲置资金,有企业上门寻求合作。", "投资风险和保底分红有没有担保",
                    "同意以村集体资金 50 万元入股县城商业综合体项目"),
+        MatterPlan("rules", "修订村规民约", "village_rules",
+                   "在原村规民约基础上新增移风易俗、垃圾分类、门前三包等条款,删去与现行法律不符的罚款条款。",
+                   "原村规民约制定于十年前,部分条款已不适应,镇里要求各村修订。", "彩礼、宴席标准和垃圾分类的约束办法",
+                   "同意《村规民约(修订稿)》", "《村规民约(修订稿)》经村民会议表决通过,自公布之日起施行,报镇人民政府备案。"),
         MatterPlan("dividend", "村集体经济收益分配方案", "income",
                    "村集体经营收益扣除必要支出后,按比例提取公益金和发展基金,其余按股份分配给集体经济组织成员。",
                    "村集体经济连续两年有结余,村民要求分红。", "公益金提取比例"),
     ]
     return {p.key: p for p in plans}
+
+
+def _special_vote(plan: Plan, ago: int) -> None:
+    """Two representatives' meetings decide land matters whose statute asks two thirds of all members
+    (《农村土地承包法》 Art. 52 and 28): one falls short although most of those present vote for it."""
+    if ago == 2:
+        plan.items.append(Item(
+            "讨论村东荒坡对外发包",
+            "村委会主任{director}介绍:县林果公司提出承包村东荒坡 40 亩种植核桃,承包期十五年,每亩每年 120 元。\n"
+            "部分代表担心外来企业承包期太长、村民优先承包的权利落空;到会代表多数表示同意。\n"
+            "主持人说明:发包给本集体经济组织以外的单位,须经全体村民代表三分之二以上同意,不是到会的过半数。",
+            [Vote("同意将村东荒坡 40 亩发包给县林果公司,承包期十五年", passes=False, special="TDCB-52")]))
+        plan.turnout = 0.95
+    elif ago == 4:
+        plan.items.append(Item(
+            "讨论第三村民小组个别农户之间调整承包地",
+            "村委会主任{director}介绍:县道拓宽毁损第三村民小组两户的承包地共 2.3 亩,经组内协商,承包地较多的三户"
+            "各让出部分耕地,在这五户之间适当调整。\n代表们核对了毁损面积和让出地块,同意按毁损多少调整多少。",
+            [Vote("同意第三村民小组五户之间适当调整承包地 2.3 亩", "调整方案报镇人民政府和县农业农村局批准后实施。",
+                  special="TDCB-28")]))
+        plan.turnout = 0.95
 
 
 def _routine(today: dt.date, rng: random.Random) -> list[Plan]:
@@ -484,6 +534,7 @@ def _routine(today: dt.date, rng: random.Random) -> list[Plan]:
         out.append(Plan(day, R, "{quarter}村民代表会议".format(quarter=quarter_name(start)),
                         [Item(i.title, i.discussion, [Vote(v.text, v.resolution) for v in i.votes]) for i in topics[q]],
                         turnout=rng.uniform(0.8, 0.9), addendum=ADDENDUM if ago == 2 else None))
+        _special_vote(out[-1], ago)
     for ago in range(1, QUARTERS, 3):
         start = quarter_start(today, ago)
         reviewed = quarter_name(start - dt.timedelta(days=1))
@@ -575,14 +626,11 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
              "村民提出授权要有范围和期限,决定的事项要张榜公开。",
              [Vote("授权村民代表会议在三年内讨论决定集体资产出租、发包和村集体经济项目立项事项",
                    "授权村民代表会议自本决议之日起三年内,讨论决定集体资产出租、发包和村集体经济项目立项事项,"
-                   "所作决定须张榜公开,接受村民监督。")])],
+                   "所作决定须张榜公开,接受村民监督。", authorises=("lease", "stake"))])],
               by_counts=True, turnout=0.57, time_text="上午8:30", signin_photo=True)
     out += steps_before(canal, v2.day, "村民会议")
     out.append(v2)
-    authorisation = "{day}村民会议(“{title}”)决议:授权村民代表会议三年内讨论决定集体资产出租、发包和村集体经济项目立项事项。".format(
-        day=v2.day.isoformat(), title=v2.title)
     lease, stake, dividend = matters["lease"], matters["stake"], matters["dividend"]
-    lease.authorisation = stake.authorisation = authorisation
     # resolved last quarter by the representatives, with the villagers' authorisation
     out += steps_before(lease, reps[1].day)
     reps[1].items.insert(0, _step_items(lease, 4))
@@ -605,6 +653,12 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
     reps[3].items.insert(0, failed)
     land, homestead, subsidy = matters["land"], matters["homestead"], matters["subsidy"]
     revised = "(修改稿)"
+    # 村规民约 (Art. 27): steps 1-3 before the villagers' meeting that had no quorum; adopted at the next one
+    rules = matters["rules"]
+    rules_day = quarter_start(today, 2) + dt.timedelta(days=rng.randint(20, 45))
+    out += steps_before(rules, rules_day, "村民会议")
+    out.append(Plan(quarter_start(today, 1) + dt.timedelta(days=rng.randint(10, 30)), V, "表决村规民约村民会议",
+                    [_step_items(rules, 4)], by_counts=True, turnout=0.58, time_text="上午8:30"))
     out += [
         Plan(days_ago(75), B, "研究土地延包和收益分配支部委员会会议",
              [_step_items(land, 1), _step_items(dividend, 1, round_note=revised)]),
@@ -626,8 +680,8 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
         Plan(today + dt.timedelta(days=6), V, "土地延包和集体收益分配村民会议", [
             Item("表决“{s}”".format(s=land.subject), ""), Item("表决“{s}”".format(s=dividend.subject), "")],
              time_text="上午8:30"),
-        # the villagers' meeting that did not reach its quorum
-        Plan(quarter_start(today, 2) + dt.timedelta(days=rng.randint(20, 45)), V, "修订村规民约村民会议", [
+        # the villagers' meeting that did not reach its quorum (the 村规民约 waits for the next one)
+        Plan(rules_day, V, "修订村规民约村民会议", [
             Item("审议村规民约(修订草案)",
                  "村委会主任{director}宣读了修订草案,新增了移风易俗、垃圾分类等条款。\n"
                  "签到统计到会人数不足法定人数,会议只作了宣读和解释。",
@@ -645,7 +699,8 @@ def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, pr
     """Returns how many meetings were made. Meant for a fresh demo store, after the disclosure demo:
     the matters' notices are drafted into it. ``village`` (the generator's plain data) is not needed:
     the register and the roles are read from the store, as the minutes would be."""
-    from app.meetings.matters import create_matter, record_result
+    from app.meetings.matters import close_matter, create_matter, get_matter, record_filing, record_result
+    from app.people.service import get_village
     from app.people.models import Resident, VillagerGroup
 
     today = today or dt.date.today()
@@ -663,16 +718,29 @@ def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, pr
             if quarter_start(today, ago) <= p.day < quarter_start(today, ago - 1)}
     plans = routine + _occasional(today, rng, roster or ["张三"]) + _matter_meetings(today, rng, matters, reps)
     for m in matters.values():
-        m.id = create_matter(session, subject=m.subject, category=m.category, description=m.description,
-                             authorisation=m.authorisation).id
+        m.id = create_matter(session, subject=m.subject, category=m.category, description=m.description).id
     clerk = _Clerk(session, data_dir, rng, matters, groups, today)
     plans.sort(key=lambda p: p.day)
     for i, plan in enumerate(plans, start=1):
         clerk.hold(plan)
         if progress:
             progress(i, len(plans))
-    canal = matters["canal"]
+    # 两公开: the notices posted on the board (the lease's resolution is left overdue, for the due list)
+    canal, rules = matters["canal"], matters["rules"]
     decided = max(p.day for p in plans if any(v.matter == "canal" and v.step == 4 for i in p.items for v in i.votes))
-    record_result(session, canal.id, summary=canal.result,
-                  carried_out_on=min(today, decided + dt.timedelta(days=rng.randint(140, 170))), data_dir=data_dir)
+    info = clerk.post(get_matter(session, canal.id).resolution_notice_id, decided + dt.timedelta(days=2))
+    done = min(today - dt.timedelta(days=10), decided + dt.timedelta(days=rng.randint(140, 170)))
+    info = record_result(session, canal.id, summary=canal.result, carried_out_on=done, data_dir=data_dir)
+    clerk.post(info.result_notice_id, done + dt.timedelta(days=3))
+    close_matter(session, canal.id)
+    adopted = get_matter(session, rules.id)
+    if adopted.resolved_on is not None:  # Art. 27: published, then filed with the township
+        clerk.post(adopted.resolution_notice_id, adopted.resolved_on + dt.timedelta(days=1))
+        village = get_village(session)
+        record_filing(session, rules.id, filed_on=min(today, adopted.resolved_on + dt.timedelta(days=9)),
+                      reference="{t}备〔{y}〕{n}号".format(t=village.township if village else "本镇",
+                                                        y=adopted.resolved_on.year, n=rng.randint(3, 18)))
+        # printed and handed to every household two days ago: its result notice is drafted, due within days
+        record_result(session, rules.id, summary="修订后的村规民约已印发到户,并在各村民小组公开栏张贴。",
+                      carried_out_on=max(adopted.resolved_on, today - dt.timedelta(days=2)), data_dir=data_dir)
     return len(plans)

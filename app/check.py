@@ -103,4 +103,9 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
     for meeting_id, title in verify_closed(session):
         problems.append(Problem(f"meetings #{meeting_id}", _("已定稿的会议记录“{title}”与定稿时不符(内容哈希变了)").format(
             title=title)))
+    # 5. a major matter (四议两公开) still points to closed minutes, passed motions and notices that exist
+    from app.meetings.matters import verify_matters
+
+    for matter_id, what in verify_matters(session):
+        problems.append(Problem(f"matters #{matter_id}", what))
     return CheckReport(events=count, records=records, problems=problems)

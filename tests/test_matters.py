@@ -1,8 +1,8 @@
 """四议两公开: a major matter goes through four deliberations in order, then two disclosures.
 
 The village: 张书记 (党员; 党支部书记, 村委会主任), 李秀英 (党员; 党支部委员, 村委会委员), 王大山 (党员, 村民代表),
-赵桂兰 (村民代表). So the branch and the joint committees have 2 members, the party 3, the representatives'
-meeting 4 and the villagers' meeting 4.
+赵桂兰 (村民代表; 村务监督委员会主任, who reviews notices). So the branch and the joint committees have 2
+members, the party 3, the representatives' meeting 4 and the villagers' meeting 4.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def _build(d: Path) -> None:
             ids[name] = ps.add_resident(s, ps.ResidentInput(name=name, sex=sex, birth_date=dt.date(1970, 1, 1),
                                                             group_id=g, party_member=party, representative=rep)).id
         for name, body, title in (("张书记", "党支部", "书记"), ("张书记", "村民委员会", "主任"),
-                                  ("李秀英", "党支部", "委员"), ("李秀英", "村民委员会", "委员")):
+                                  ("李秀英", "党支部", "委员"), ("李秀英", "村民委员会", "委员"),
+                                  ("赵桂兰", "村务监督委员会", "主任")):
             ps.assign_role(s, resident_id=ids[name], body=body, title=title)
     store.close()
 
@@ -85,10 +86,21 @@ def step_meeting(store, step: int, passed: bool = True, *, day: dt.date | None =
     return made["meeting"], made[text]
 
 
-def new_matter(store, category: str = "public_welfare", authorisation: str = "") -> int:
+def new_matter(store, category: str = "public_welfare", subject: str = "村东道路硬化工程") -> int:
     with store.begin("测试") as s:
-        return mt.create_matter(s, subject="村东道路硬化工程", category=category,
-                                description="村东道路 1.2 公里硬化,预算 36 万元。", authorisation=authorisation).id
+        return mt.create_matter(s, subject=subject, category=category,
+                                description="村东道路 1.2 公里硬化,预算 36 万元。").id
+
+
+def post(store, notice_id: int, day: dt.date) -> None:
+    """The notice reviewed by the supervision committee, approved and put on the board on ``day``."""
+    from app.disclosure import service as ds
+
+    with store.begin("测试") as s:
+        ds.submit_for_review(s, notice_id)
+        ds.record_review(s, notice_id, reviewers="赵桂兰", date=day)
+        ds.approve(s, notice_id, approver="张书记", date=day)
+        ds.post_notice(s, notice_id, posted_from=day, posted_until=day + dt.timedelta(days=20))
 
 
 def take(store, matter_id: int, step: int, meeting_id: int, motion_id: int) -> mt.MatterInfo:
@@ -134,6 +146,7 @@ def test_four_steps_in_order_draft_the_resolution_notice_then_the_result_notice(
     assert "应到 4 人,实到 4 人;赞成 4 票,反对 0 票,弃权 0 票" in notice.body
     assert mt.matter_for_notice(notice.source) == mid
 
+    post(village, info.resolution_notice_id, STEP_DAYS[4] + dt.timedelta(days=1))
     with pytest.raises(FieldError, match="早于决议日期"), village.begin("测试") as s:
         mt.record_result(s, mid, summary="已完工", carried_out_on=STEP_DAYS[4] - dt.timedelta(days=1))
     with village.begin("测试") as s:
@@ -220,20 +233,21 @@ def test_a_motion_serves_one_step_of_one_matter(village):
 
 
 def test_art24_matter_at_the_representatives_meeting_needs_the_villagers_authorisation(village):
+    """Art. 24: the villagers' meeting decides, or the representatives' meeting it authorised by a passed motion."""
     mid = new_matter(village, category="land_contract")
     through(village, mid, 3)
     reps = step_meeting(village, 4)
     refused(village, mid, 4, *reps, words="第二十四条")
     assert get(village, mid).state == IN_PROGRESS
+    granted = meeting(village, "村民会议", dt.date(2026, 1, 10), {"授权村民代表会议决定土地承包经营方案": True})
     with village.begin("测试") as s:
-        mt.update_matter(s, mid, subject="村东道路硬化工程", category="land_contract",
-                         description="村东道路 1.2 公里硬化,预算 36 万元。",
-                         authorisation="2026年1月10日村民会议授权村民代表会议决定土地承包经营方案。")
+        mt.authorise(s, mid, motion_id=granted["授权村民代表会议决定土地承包经营方案"])
     info = take(village, mid, 4, *reps)
     assert info.state == RESOLVED
+    assert info.authorised_by is not None and info.authorised_by.meeting_id == granted["meeting"]
     with village.read() as s:
         body = get_notice(s, info.resolution_notice_id).body
-    assert "村民会议授权" in body and "2026年1月10日村民会议授权" in body
+    assert "村民会议授权" in body and "2026-01-10" in body and "授权村民代表会议决定土地承包经营方案" in body
 
 
 def test_a_matter_that_is_not_art24_needs_no_authorisation(village):

@@ -11,7 +11,7 @@ from app.attachments import blob_path
 from app.check import check_store
 from app.disclosure.service import get_notice
 from app.meetings.kinds import MeetingKind, info
-from app.meetings.matters import ENDED, RESTARTED, STEP_KINDS, is_art24, list_matters
+from app.meetings.matters import COMPLETED, ENDED, RESTARTED, STEP_KINDS, is_art24, list_matters
 from app.meetings.models import CARRIED_OUT, CLOSED, FAILED, IN_PROGRESS, PLANNED, RESOLVED
 from app.meetings.quarterly import quarter_of, representatives_status
 from app.meetings.service import get_meeting, list_meetings
@@ -129,7 +129,7 @@ def test_a_representatives_meeting_this_quarter_and_last_but_one_older_quarter_m
 
 def test_matters_are_in_every_state_and_waiting_at_every_step(matters):
     states = {m.state for m in matters}
-    assert states == {IN_PROGRESS, RESOLVED, CARRIED_OUT, FAILED}
+    assert states == {IN_PROGRESS, RESOLVED, CARRIED_OUT, COMPLETED, FAILED}
     waiting = {m.next_step for m in matters if m.state == IN_PROGRESS}
     assert waiting == {1, 2, 3, 4}
     fresh = [m for m in matters if m.state == IN_PROGRESS and m.next_step == 1]
@@ -173,24 +173,35 @@ def test_a_matter_sent_back_to_step_one_is_in_its_second_round(matters):
 def test_art24_matters_are_decided_by_the_villagers_or_the_authorised_representatives(matters, meetings):
     by_id = _by_id(meetings)
     decided = [(m, next(s for s in m.current_steps if s.step == 4)) for m in matters
-               if m.state in (RESOLVED, CARRIED_OUT)]
+               if m.state in (RESOLVED, CARRIED_OUT, COMPLETED)]
     kinds = {by_id[s.meeting_id].kind: m for m, s in decided if is_art24(m.category)}
     assert MeetingKind.VILLAGERS.value in kinds
     authorised = kinds[MeetingKind.REPRESENTATIVES.value]
-    assert "授权" in authorised.authorisation
-    assert any(m.title in authorised.authorisation and m.kind == MeetingKind.VILLAGERS.value
-               and any("授权" in x.text and x.passed for x in m.motion_list) for m in meetings)
+    # Art. 24: the link to the passed motion of a closed 村民会议, not a description
+    link = authorised.authorised_by
+    assert link is not None and not authorised.authorisation
+    granting = by_id[link.meeting_id]
+    assert granting.kind == MeetingKind.VILLAGERS.value and granting.state == CLOSED
+    assert any(x.id == link.motion_id and "授权" in x.text and x.passed for x in granting.motion_list)
+    # Art. 27: the village rules adopted by a 村民会议 and filed with the township
+    (rules,) = [m for m in matters if m.village_rules]
+    adopted = next(s for s in rules.current_steps if s.step == 4)
+    assert by_id[adopted.meeting_id].kind == MeetingKind.VILLAGERS.value
+    assert rules.filed and "备" in rules.filing_reference and rules.filed_on >= rules.resolved_on
 
 
 def test_resolutions_and_results_are_drafted_as_notices_of_the_disclosure_module(demo_store, matters):
-    resolved = [m for m in matters if m.state in (RESOLVED, CARRIED_OUT)]
-    (done,) = [m for m in matters if m.state == CARRIED_OUT]
+    resolved = [m for m in matters if m.state in (RESOLVED, CARRIED_OUT, COMPLETED)]
+    (done,) = [m for m in matters if m.state == COMPLETED]
     with demo_store.read() as s:
         for m in resolved:
             notice = get_notice(s, m.resolution_notice_id)
-            assert notice.source == "matter:{id}".format(id=m.id) and notice.state == "draft"
+            assert notice.source == "matter:{id}".format(id=m.id)
             assert m.subject in notice.title and "决议" in notice.title
+            # carried out only once the resolution was on the board
+            assert notice.state == "posted" or m.state == RESOLVED
         result = get_notice(s, done.result_notice_id)
+        assert result.state == "posted"
     assert result.source == "matter:{id}".format(id=done.id) and "实施结果" in result.title
     assert done.result_summary in result.body and done.carried_out_on <= TODAY
 

@@ -35,7 +35,7 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
 
 
 def test_quick_disclosure_due_matches_the_service_on_a_demo_village(tmp_path):
-    from app.disclosure.service import due_entries
+    from app.meetings.matters import disclosure_due as due_entries  # the catalogue's periods and the matters' notices
     from app.storage.quick import disclosure_due
 
     store = open_store(tmp_path / "v")
@@ -44,6 +44,9 @@ def test_quick_disclosure_due_matches_the_service_on_a_demo_village(tmp_path):
     try:
         with store.read() as s:
             expected = [(e.item.code, e.period.key, e.state, e.days_left) for e in due_entries(s, store.data_dir, today)]
+            # the demo's 四议两公开: a resolution left unposted past its deadline (Organic Law Art. 30)
+            assert any(e.item.code == "SW-06" and e.state == "overdue" and e.period.key.startswith("matter:")
+                       for e in due_entries(s, store.data_dir, today))
         got = [(e.item.code, e.period.key, e.state, e.days_left)
                for e in disclosure_due(store.db_path, store.data_dir, today)]
     finally:

@@ -16,7 +16,7 @@ def add_parsers(sub: Any) -> None:
     s = sub.add_parser("disclosure", help=_("村务公开"))
     ds = s.add_subparsers(dest="disclosure_command", required=True, metavar="ACTION")
 
-    a = ds.add_parser("due", help=_("列出待公开和已逾期的公开事项"))
+    a = ds.add_parser("due", help=_("列出待公开和已逾期的公开事项(含四议两公开的决议和实施结果)"))
     a.add_argument("--date", metavar="YYYY-MM-DD", help=_("按这一天计算(默认今天)"))
 
     a = ds.add_parser("list", help=_("列出公开事项"))
@@ -57,13 +57,14 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 def cmd_due(args: argparse.Namespace) -> int:
     from app.disclosure.calendar import format_due
-    from app.disclosure.service import due_entries
+    from app.meetings.matters import disclosure_due
 
     on = _date(args.date)
     store = village_store(args)
     try:
         with store.read() as s:
-            entries = due_entries(s, store.data_dir, on)
+            # the catalogue's periods and the 四议两公开 matters' resolutions and results
+            entries = disclosure_due(s, store.data_dir, on)
     except _user_errors() as exc:
         raise CliError(str(exc)) from exc
     if not entries:

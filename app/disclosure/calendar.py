@@ -79,6 +79,20 @@ class PostedNotice:
 
 
 @dataclass(frozen=True)
+class EventOccurrence:
+    """Something that happened and must be disclosed under an event item (随时公开) within its
+    ``deadline_days``: e.g. the resolution of a 四议两公开 matter (the day of step 4's meeting) and
+    its result (the day it was carried out). ``posted_on`` is the day the notice went up, or None."""
+
+    item_code: str
+    key: str  # what it is, e.g. "matter:12:resolution"; unique among occurrences
+    label: str  # what the clerk reads, e.g. the matter's subject
+    day: dt.date
+    posted_on: dt.date | None = None
+    number: str = ""
+
+
+@dataclass(frozen=True)
 class Period:
     key: str
     label: str
@@ -228,11 +242,41 @@ def year_calendar(catalogue: Catalogue, posted: Iterable[PostedNotice], year: in
     return out
 
 
+def event_entries(catalogue: Catalogue, occurrences: Iterable[EventOccurrence], on: dt.date) -> list[CalendarEntry]:
+    """Each occurrence as a calendar entry on ``on``: its deadline is the day it happened plus the
+    item's ``deadline_days`` (read from the catalogue, with the village's own numbers).
+
+    From the day it happened it is ``due``; after the deadline, not posted, ``overdue``; posted on
+    or before ``on`` it is ``done`` (by the deadline) or ``late``. An occurrence whose item the
+    catalogue does not have, or has as a periodic item, is left out: it has no deadline of its own
+    (a periodic item's notice counts in its period, like any other).
+    """
+    codes = {it.code.upper(): it for it in catalogue.items}
+    today = on.toordinal()
+    out: list[CalendarEntry] = []
+    for o in occurrences:
+        item = codes.get(o.item_code.upper())
+        if item is None or item.periodic or o.day > on:
+            continue
+        deadline = o.day.toordinal() + item.deadline_days
+        period = Period(o.key, o.label, o.day, o.day, dt.date.fromordinal(deadline))
+        if o.posted_on is not None and o.posted_on <= on:
+            hit = PostedNotice(item.code, o.key, o.posted_on, o.number)
+            out.append(CalendarEntry(item, period, DONE if o.posted_on.toordinal() <= deadline else LATE, hit, None))
+        else:
+            out.append(CalendarEntry(item, period, OVERDUE if today > deadline else DUE, None, deadline - today))
+    return out
+
+
 def due_on(catalogue: Catalogue, posted: Iterable[PostedNotice], on: dt.date, *,
            settings: Mapping[str, Any] | None = None, lookback_days: int = 400,
-           since: dt.date | None = None) -> list[CalendarEntry]:
+           since: dt.date | None = None, events: Iterable[EventOccurrence] = ()) -> list[CalendarEntry]:
     """What the home screen and ``cunwu disclosure due`` show: due and overdue periods that ended in
-    the last ``lookback_days`` days, overdue first, then by deadline."""
+    the last ``lookback_days`` days, overdue first, then by deadline.
+
+    ``events`` (the 四议两公开 matters' resolutions and results, app.meetings.matters) are listed with
+    them while they are due or overdue, however long ago they happened: a decision owed to the
+    villagers stays on the list until it is posted."""
     s = _settings(catalogue, settings)
     hits = _index(posted, on)
     today = on.toordinal()
@@ -251,6 +295,7 @@ def due_on(catalogue: Catalogue, posted: Iterable[PostedNotice], on: dt.date, *,
                 entry = _entry(item, period, hits.get((code, period.key)), today, start)
                 if entry.state in (DUE, OVERDUE):
                     out.append(entry)
+    out += [e for e in event_entries(catalogue, events, on) if e.state in (DUE, OVERDUE)]
     out.sort(key=lambda e: (e.state != OVERDUE, e.period.deadline, order[e.item.code]))
     return out
 

@@ -353,9 +353,32 @@ def delete_draft(session: Session, notice_id: int) -> None:
     """Drop a draft nobody has seen; anything submitted for review stays in the record."""
     n = _get(session, notice_id)
     _refuse_unless(n, (DRAFT,), _("“{title}”是“{state}”状态,只能删除还没送审的草稿。"))
+    held = _held_by_matter(session, n)
+    if held:
+        raise NoticeError(held)
     session.execute(text(f"DELETE FROM {search.TABLE} WHERE rowid = :id"), {"id": n.id})
     record(session, n, "delete")
     session.delete(n)
+
+
+MATTER_SOURCE = "matter:"  # the source of the notices a 四议两公开 matter drafts (app.meetings.matters)
+
+
+def _held_by_matter(session: Session, n: Notice) -> str:
+    """Why a matter's notice cannot go, or "": the matter it names still points to it.
+
+    Read from the matters table by the source's id, so this module does not import the meetings package
+    (which drafts these notices through this service)."""
+    if not n.source.startswith(MATTER_SOURCE) or not n.source[len(MATTER_SOURCE):].isdigit():
+        return ""
+    row = session.execute(text("SELECT subject, resolution_notice_id FROM matters WHERE id = :m "
+                               "AND (resolution_notice_id = :n OR result_notice_id = :n)"),
+                          {"m": int(n.source[len(MATTER_SOURCE):]), "n": n.id}).first()
+    if row is None:
+        return ""
+    what = _("决议公开") if row[1] == n.id else _("实施结果公开")
+    return _("“{title}”是重大事项“{subject}”(四议两公开)的{what},不能删除:这件事项还要靠它向村民公开。"
+             "内容有误的,请直接修改这份草稿。").format(title=n.title, subject=row[0], what=what)
 
 
 def submit_for_review(session: Session, notice_id: int) -> NoticeInfo:

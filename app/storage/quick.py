@@ -128,7 +128,35 @@ def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None =
     if first_post:
         starts.append(dt.date.fromisoformat(first_post))
     catalogue = village_catalogue(data_dir, today)
-    return due_on(catalogue, posted, today, settings=catalogue.settings, since=min(starts) if starts else None)
+    return due_on(catalogue, posted, today, settings=catalogue.settings, since=min(starts) if starts else None,
+                  events=matter_events(db_path))
+
+
+def matter_events(db_path: Path) -> list:
+    """The notices the 四议两公开 matters owe (resolution and result), as calendar event occurrences.
+
+    Mirrors app.meetings.matters.disclosure_events (tests/test_quick.py holds the due lists equal)."""
+    from app.meetings.matter_events import MatterDates, NoticeState, occurrences
+
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = con.execute(
+            "SELECT m.id, m.subject, (SELECT s.date FROM matter_steps s WHERE s.matter_id = m.id AND s.round = m.round"
+            " AND s.step = 4 AND s.passed), m.resolution_notice_id, m.carried_out_on, m.result_notice_id FROM matters m"
+            " WHERE m.state IN ('resolved', 'carried_out', 'completed') ORDER BY m.id").fetchall()
+        ids = sorted({i for r in rows for i in (r[3], r[5]) if i is not None})
+        notices = {i: NoticeState(code, state, day(posted), number or "") for i, code, state, posted, number in
+                   con.execute("SELECT id, item_code, state, posted_from, number FROM notices WHERE id IN ({})".format(
+                       ",".join("?" * len(ids))), ids)} if ids else {}
+    except sqlite3.OperationalError:  # a store from before matters existed
+        return []
+    finally:
+        con.close()
+    return occurrences([MatterDates(i, subject, day(d4), rn, day(done), rr) for i, subject, d4, rn, done, rr in rows],
+                       notices)
 
 
 def representatives_quarter(db_path: Path, today: dt.date | None = None):  # type: ignore[no-untyped-def]
@@ -146,3 +174,21 @@ def representatives_quarter(db_path: Path, today: dt.date | None = None):  # typ
     finally:
         con.close()
     return representatives_status(dates, today, since=dt.date.fromisoformat(first_event[0][:10]) if first_event else None)
+
+
+def probations_due(db_path: Path, today: dt.date | None = None) -> list:
+    """Probationary party members whose year ends within 30 days or has ended, for the home screen, without
+    SQLAlchemy; mirrors app.people.service.probations_due (tests/test_quick.py holds them equal)."""
+    from app.people.probation import due
+
+    today = today or dt.date.today()
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = con.execute("SELECT r.id, r.name, COALESCE(g.name, ''), r.probation_since FROM residents r "
+                           "LEFT JOIN villager_groups g ON g.id = r.group_id "
+                           "WHERE r.probationary AND r.status IS NULL AND r.probation_since IS NOT NULL").fetchall()
+    except sqlite3.OperationalError:  # a store from before schema v5
+        return []
+    finally:
+        con.close()
+    return due([(rid, name, group, dt.date.fromisoformat(since)) for rid, name, group, since in rows], today)

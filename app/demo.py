@@ -60,8 +60,28 @@ def _load_people(session: Session, village, progress: Progress | None) -> None: 
                     term_start=role.term_start, term_end=role.term_end)
 
 
+def _probationary(session: Session, village, progress: Progress | None) -> None:  # type: ignore[no-untyped-def]
+    """A few young adults admitted as probationary party members (预备党员) over the past year and a bit: one whose
+    year ends within 30 days, one whose year has just ended (转正 not yet decided), the rest recently admitted."""
+    import datetime as dt
+    import random
+
+    from app.events import record
+
+    today = dt.date.today()
+    rng = random.Random(village.code)  # the same village, the same people
+    young = (today - dt.timedelta(days=365 * 35), today - dt.timedelta(days=365 * 20))
+    pool = list(session.scalars(select(Resident).where(
+        Resident.status.is_(None), Resident.party_member.is_(False), Resident.birth_date.between(*young))
+        .order_by(Resident.id).limit(400)))
+    days_ago = [365 - 20, 365 + 12, 200, 120, 45]  # admitted this many days ago
+    for resident, ago in zip(rng.sample(pool, min(len(pool), len(days_ago))), days_ago):
+        resident.probationary, resident.probation_since = True, today - dt.timedelta(days=ago)
+        record(session, resident, "update")
+
+
 # each later capability appends (name, function(session, village, progress))
-STEPS: list[Callable[[Session, object, Progress | None], None]] = [_load_people]
+STEPS: list[Callable[[Session, object, Progress | None], None]] = [_load_people, _probationary]
 
 
 def create_demo(store: Store, *, size: str = "small", seed: int = 2026, progress: Progress | None = None) -> DemoInfo:

@@ -344,3 +344,11 @@ def test_probations_due_lists_the_year_ending_within_thirty_days_and_those_past(
         assert [(p.name, p.ends, p.days_left) for p in soon][:1] == [("预备1", dt.date(2027, 1, 10), 30)]
         past = ps.probations_due(s, dt.date(2027, 1, 11))
     assert len(soon) == 5 and all(p.ended for p in past) and past[0].days_left == -1
+
+
+def test_a_member_admitted_after_the_meeting_day_is_not_on_its_list(village):
+    with village.read() as s:
+        before = membership(s, "党员大会", ADMITTED - dt.timedelta(days=1))
+        on_the_day = membership(s, "党员大会", ADMITTED)
+    assert [p.name for p in before.people if not p.member] == []
+    assert len([p for p in on_the_day.people if not p.member]) == 5

@@ -72,6 +72,7 @@ def load_home_stats(store: Store) -> HomeStats:
     if backup_due:
         todos.append(_("今天还没有备份:可以到“设置”里点“立即备份”。"))
     todos.extend(certificate_todos(store))
+    todos.extend(probation_todos(store))
     meetings = meeting_todos(store) if village is not None else []
     return HomeStats(village=village, backup_due=backup_due, todos=todos, meetings=meetings, **stats)
 
@@ -98,6 +99,35 @@ def meeting_todos(store: Store, today: dt.date | None = None) -> list[tuple[str,
     if not status.held:
         lines.append((DUE, _("待办:本季度({quarter})还没有召开村民代表会议,请在本季度内召开。").format(
             quarter=status.quarter)))
+    return lines
+
+
+PROBATIONS_SHOWN = 5  # probationary members named one by one; the rest as a count
+
+
+def probation_todos(store: Store, today: dt.date | None = None) -> list[str]:
+    """Probationary party members whose one-year probation ends within 30 days, or has ended (《中国共产党章程》
+    第七条). 转正 is the party members' meeting's decision, which the clerk records; read with plain sqlite3."""
+    from app.storage.quick import probations_due
+
+    try:
+        due = probations_due(store.db_path, today)
+    except Exception:  # noqa: BLE001 - a reminder that cannot be read must not keep the home screen from opening
+        log.warning("could not read the probationary party members for the home screen", exc_info=True)
+        return []
+    lines = []
+    for p in due[:PROBATIONS_SHOWN]:
+        who = _("{name}({group})").format(name=p.name, group=p.group_name) if p.group_name else p.name
+        if p.ended:
+            lines.append(_("预备期已满:预备党员{who}的一年预备期已于 {ends} 届满。").format(who=who, ends=p.ends.isoformat()))
+        else:
+            lines.append(_("预备期将满:预备党员{who}的一年预备期 {ends} 届满(还剩 {n} 天)。").format(
+                who=who, ends=p.ends.isoformat(), n=p.days_left))
+    if len(due) > PROBATIONS_SHOWN:
+        lines.append(_("另有 {n} 名预备党员预备期将满或已满。").format(n=len(due) - PROBATIONS_SHOWN))
+    if due:
+        lines.append(_("预备党员转为正式党员,须经党员大会讨论通过(《中国共产党章程》第七条)。请召开党员大会,"
+                       "在“会议记录”里记下决定,再在村民信息里把“预备党员”改为“党员”。"))
     return lines
 
 

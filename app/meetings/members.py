@@ -107,7 +107,7 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
         # a register kept without households can only count people
         return Membership(people, households or None)
     if k.membership == PARTY_MEMBERS:
-        return Membership(_party(session, roles), None)
+        return Membership(_party(session, roles, on), None)
     wanted_bodies = {BRANCH: {BRANCH_BODY}, TWO_COMMITTEES: {BRANCH_BODY, COMMITTEE_BODY},
                      SUPERVISORS: {SUPERVISION_BODY}, REPRESENTATIVES: {COMMITTEE_BODY, REPS_BODY},
                      INVITED: {BRANCH_BODY, COMMITTEE_BODY, SUPERVISION_BODY, REPS_BODY}}[k.membership]
@@ -129,15 +129,17 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
 PROBATIONARY_ROLE = "预备党员"  # the role text of a probationary member on a party meeting's list (stored)
 
 
-def _party(session: Session, roles: dict[int, str]) -> list[Expected]:
+def _party(session: Session, roles: dict[int, str], on: dt.date) -> list[Expected]:
     """Full members with a vote, then the probationary members as 列席 (member=False, role 预备党员).
 
-    A resident marked probationary is never counted, even if also marked 党员 by an older import.
+    A resident marked probationary is never counted, even if also marked 党员 by an older import; one admitted
+    after the meeting's day was not yet a party member then and is not listed.
     """
     rows = list(session.execute(_active().where(or_(Resident.party_member.is_(True),
                                                     Resident.probationary.is_(True)))))
     voting = [row for row in rows if row[0].probationary is not True]
-    probationary = [row for row in rows if row[0].probationary is True]
+    probationary = [row for row in rows if row[0].probationary is True
+                    and (row[0].probation_since is None or row[0].probation_since <= on)]
     people = [_expected(row, roles) for row in _ordered(voting)]
     for row in _ordered(probationary):
         e = _expected(row, roles)

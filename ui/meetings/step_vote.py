@@ -57,7 +57,8 @@ def fill_specials(combo: QComboBox, specials: list[Special], chosen: str | None 
     """一般事项 first, then each special decision the meeting's kind may take; ``chosen`` selected."""
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem(_("一般事项(到会人数过半数等,按会议类型的一般规则)"), None)
+    combo.addItem(_("一般事项"), None)
+    combo.setItemData(0, _("按本会议类型的一般规则表决(如到会人数过半数同意)"), Qt.ItemDataRole.ToolTipRole)
     for special in specials:
         combo.addItem(special.label, special.code)
         combo.setItemData(combo.count() - 1, special.rule_text, Qt.ItemDataRole.ToolTipRole)

@@ -352,3 +352,82 @@ def test_a_member_admitted_after_the_meeting_day_is_not_on_its_list(village):
         on_the_day = membership(s, "党员大会", ADMITTED)
     assert [p.name for p in before.people if not p.member] == []
     assert len([p for p in on_the_day.people if not p.member]) == 5
+
+
+# ---------------------------------------------------------------- printed: the minutes and the sign-in sheet
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, encoding="utf-8",
+                         check=True).stdout
+    return "".join(out.split())
+
+
+def test_printed_minutes_show_a_written_proxy_as_not_counted_with_its_article(village, tmp_path):
+    from app.meetings.printing import render_minutes
+    from app.meetings.printouts import minutes_view
+
+    m = _four_adults_group_meeting(village)
+    ids = ids_of(m)
+    mark(village, m.id, {ids["甲"]: PRESENT, ids["乙"]: (PROXY, "甲"), ids["丙"]: PRESENT})
+    with village.read() as s:
+        view = minutes_view(s, m.id, print_date=DAY, data_dir=village.data_dir)
+    out = tmp_path / "minutes.pdf"
+    render_minutes(view, out)
+    text = _pdf_text(out)
+    assert "书面委托(不计入到会人数)" in text and "委托甲" in text
+    assert "另有书面委托1份,已登记,不计入到会人数" in text
+    assert "《村民委员会组织法》第二十八条只计算亲自参加会议的人" in text
+    assert "实到2人" in text
+
+
+def test_printed_minutes_and_sign_in_sheet_show_probationary_members_as_attending_without_a_vote(village, tmp_path):
+    from app.meetings.printing import render_minutes
+    from app.meetings.printouts import minutes_view, signin_view
+    from app.meetings.signin_sheet import render_signin_sheet
+
+    m = new_meeting(village, "党员大会")
+    ids = ids_of(m)
+    mark(village, m.id, {ids[f"党员{n:02d}"]: PRESENT for n in range(1, 22)})
+    with village.read() as s:
+        minutes = minutes_view(s, m.id, print_date=DAY, data_dir=village.data_dir)
+        sheet = signin_view(s, m.id, print_date=DAY)
+    out = tmp_path / "minutes.pdf"
+    render_minutes(minutes, out)
+    text = _pdf_text(out)
+    assert "应到40人" in text and "实到21人" in text
+    assert "预备党员5人列席,没有表决权,不计入应到人数和表决人数(《中国共产党章程》第七条)" in text
+    assert text.count("列席") >= 6  # the note and each of the five rows
+    signin = tmp_path / "signin.pdf"
+    render_signin_sheet(sheet, signin)
+    signed = _pdf_text(signin)
+    assert "列席人员(不计入应到人数)(共5人)" in signed
+    assert "预备党员(列席,无表决权)" in signed and "预备3" in signed
+
+
+def test_the_cli_lists_probations_due_and_prints_minutes_with_the_village_rule(village, capsys, tmp_path):
+    import json
+
+    from app.cli import main
+
+    admitted = dt.date.today() - dt.timedelta(days=350)
+    with village.begin("测试") as s:
+        ps.update_resident(s, village.ids["预备2"], ps.ResidentInput(
+            name="预备2", sex="男", birth_date=dt.date(1970, 1, 1), group_id=village.ids["二组"], probationary=True,
+            probation_since=admitted))
+    assert main(["--data-dir", str(village.data_dir), "meeting", "probation", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["since"], r["ended"]) for r in rows] == [("预备2", admitted.isoformat(), False)]
+    assert main(["--data-dir", str(village.data_dir), "meeting", "probation"]) == 0
+    assert "须经党员大会讨论通过" in capsys.readouterr().out
+
+    # a joint committees' meeting whose village rule counts proxies: the printed minutes say 委托出席, counted
+    allow_proxies(village)
+    m = new_meeting(village, "两委联席会议")
+    ids = ids_of(m)
+    mark(village, m.id, {ids["委员1"]: PRESENT, ids["委员2"]: (PROXY, "委员1")})
+    out = tmp_path / "joint.pdf"
+    assert main(["--data-dir", str(village.data_dir), "meeting", "print", str(m.id), "-o", str(out)]) == 0
+    text = _pdf_text(out)
+    assert "委托出席" in text and "不计入到会人数" not in text and "实到2人" in text

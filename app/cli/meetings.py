@@ -29,7 +29,8 @@ def add_parsers(sub: Any) -> None:
 
     a = ms.add_parser("evaluate", help=_("按法定规则判断会议是否有效、表决是否通过"))
     a.add_argument("kind", metavar="KIND", help=_("会议类型,如 村民会议、党员大会"))
-    a.add_argument("--members", type=int, required=True, help=_("应到人数"))
+    a.add_argument("--members", type=int, required=True,
+                   help=_("应到人数(党员大会:有表决权的党员,不含预备党员)"))
     a.add_argument("--present", type=int, required=True, help=_("实到人数"))
     a.add_argument("--for", dest="votes_for", type=int, default=0, help=_("赞成票"))
     a.add_argument("--against", type=int, default=0, help=_("反对票"))
@@ -41,6 +42,9 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     a = ms.add_parser("specials", help=_("列出法律另有规定表决比例的事项(特别多数)"))
+    a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+
+    a = ms.add_parser("probation", help=_("列出一年预备期 30 天内届满或已满的预备党员(转正须经党员大会讨论)"))
     a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
     a = ms.add_parser("matters", help=_("列出四议两公开事项及其进度"))
@@ -91,7 +95,9 @@ def _print(args: argparse.Namespace, build: str, render: str, done: str) -> int:
     store = village_store(args)
     try:
         with store.read() as s:
-            view = getattr(printouts, build)(s, args.id)
+            # the minutes say which proxies count, by the village's rule (settings.json)
+            extra = {"data_dir": store.data_dir} if build == "minutes_view" else {}
+            view = getattr(printouts, build)(s, args.id, **extra)
         pages = getattr(printing, render)(view, out)
     except _user_errors() as exc:
         raise CliError(str(exc)) from exc
@@ -164,6 +170,26 @@ def cmd_specials(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_probation(args: argparse.Namespace) -> int:
+    """Probationary party members whose year ends within 30 days or has ended (《中国共产党章程》第七条)."""
+    from app.people.service import probations_due
+
+    store = village_store(args)
+    with store.read() as s:
+        rows = probations_due(s)
+    if args.json:
+        print(json.dumps([{"resident_id": p.resident_id, "name": p.name, "group": p.group_name,
+                           "since": p.since.isoformat(), "ends": p.ends.isoformat(), "days_left": p.days_left,
+                           "ended": p.ended} for p in rows], ensure_ascii=False, indent=1))
+        return 0
+    for p in rows:
+        state = _("已满") if p.ended else _("还剩 {n} 天").format(n=p.days_left)
+        print(_("{name}  {group}  预备期 {since} 至 {ends}({state})").format(
+            name=p.name, group=p.group_name or "-", since=p.since.isoformat(), ends=p.ends.isoformat(), state=state))
+    print(_("共 {n} 人。转为正式党员须经党员大会讨论通过(《中国共产党章程》第七条)。").format(n=len(rows)))
+    return 0
+
+
 def cmd_matters(args: argparse.Namespace) -> int:
     from app.meetings.matters import list_matters
 
@@ -191,7 +217,8 @@ def cmd_matters(args: argparse.Namespace) -> int:
 
 def cmd_meeting(args: argparse.Namespace) -> int:
     return {"list": cmd_list, "print": cmd_print, "signin-sheet": cmd_signin, "tally": cmd_tally,
-            "evaluate": cmd_evaluate, "specials": cmd_specials, "matters": cmd_matters}[args.meeting_command](args)
+            "evaluate": cmd_evaluate, "specials": cmd_specials, "matters": cmd_matters,
+            "probation": cmd_probation}[args.meeting_command](args)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"meeting": cmd_meeting}

@@ -11,7 +11,8 @@ from app.events import head
 from app.i18n import _
 from app.meetings.kinds import parse_kind
 from app.meetings.models import EXPECTED
-from app.meetings.service import MotionInfo, attendance_label, choice_label, get_meeting
+from app.meetings.members import PROBATIONARY_ROLE
+from app.meetings.service import MeetingInfo, MotionInfo, choice_label, get_meeting, meeting_proxy_rule
 from app.meetings.view import (AddendumLine, AgendaLine, AttendeeLine, MinutesView, MotionLine, SigninGroup,
                                SigninName, SigninView, TallyView)
 from app.people.service import get_village
@@ -67,6 +68,7 @@ def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | Non
                    if info_.quorum else _("尚未登记到会人数。"))
     if counted:
         quorum_text += _("到会人数按签到表清点,到会名单见签到表(原件存档)。")
+    quorum_text += _not_counted_text(info_, data_dir)
     if info_.members <= 15:
         signers.append((_("参会人员"), ""))
     return MinutesView(
@@ -77,12 +79,27 @@ def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | Non
         households_present=info_.households_present,
         quorum_text=quorum_text,
         attendees=[] if counted else [
-            AttendeeLine(a.name, a.group_name, a.role_text, attendance_label(a.status) if a.status != EXPECTED else "",
+            AttendeeLine(a.name, a.group_name, a.role_text, a.status_text if a.status != EXPECTED else "",
                          a.proxy_name, a.note) for a in info_.attendees],
         agenda=agenda,
         addenda=[AddendumLine(a.date, a.corrects, a.text, a.recorded_by) for a in info_.addenda],
         closed=info_.closed, content_hash=info_.content_hash, chain_head=_chain_head(session),
         print_date=print_date or dt.date.today(), signers=signers)
+
+
+def _not_counted_text(info_: MeetingInfo, data_dir: Path | None) -> str:
+    """Who is on the minutes without counting, and why: written proxies at the law's kinds (Organic Law
+    Art. 22, 26, 28) and probationary party members attending a party members' meeting (党章 Art. 7)."""
+    text = ""
+    proxies = sum(1 for a in info_.attendees if a.proxy_not_counted)
+    if proxies:
+        text += _("另有书面委托 {n} 份,已登记,不计入到会人数。{reason}").format(
+            n=proxies, reason=meeting_proxy_rule(info_.kind, data_dir).reason)
+    probationary = sum(1 for a in info_.attendees if not a.member and a.role_text.startswith(PROBATIONARY_ROLE))
+    if probationary:
+        text += _("预备党员 {n} 人列席,没有表决权,不计入应到人数和表决人数(《中国共产党章程》第七条)。").format(
+            n=probationary)
+    return text
 
 
 def signin_view(session: Session, meeting_id: int, *, print_date: dt.date | None = None) -> SigninView:
@@ -92,6 +109,11 @@ def signin_view(session: Session, meeting_id: int, *, print_date: dt.date | None
     for a in info_.attendees:
         if a.member:
             groups.setdefault(a.group_name, []).append(SigninName(a.name, a.role_text, a.household))
+    # 列席 (a probationary party member, an invited guest): on the sheet to sign, never in the 应到 count
+    observers = [SigninName(a.name, _("{role}(列席,无表决权)").format(role=a.role_text) if a.role_text
+                            else _("列席,无表决权"), a.household) for a in info_.attendees if not a.member]
+    if observers:
+        groups[_("列席人员(不计入应到人数)")] = observers
     return SigninView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
                       title=info_.title, date=info_.date, time_text=info_.time_text, place=info_.place,
                       groups=[SigninGroup(name, people) for name, people in groups.items()], members=info_.members,

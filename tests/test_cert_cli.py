@@ -37,13 +37,39 @@ def _issue(capsys, store, tmp_path, name: str = "c.pdf") -> tuple[str, str]:
     return serial, lines[-1]
 
 
-def test_catalogue_json_has_both_lists(capsys, cert_store):
+def test_catalogue_json_has_the_lists_each_with_its_source(capsys, cert_store):
     code, out, _ = run(capsys, cert_store, "catalogue", "--json")
     doc = json.loads(out)
-    assert code == 0 and len(doc["approved"]["items"]) == 7 and len(doc["negative"]["items"]) == 22
-    assert doc["approved"]["example"] is True
+    assert code == 0 and len(doc["approved"]["items"]) == 7 and doc["approved"]["example"] is True
+    national = doc["negative"]
+    assert national["scope"] == "national" and len(national["items"]) == 20
+    assert national["source"]["number"] == "民发〔2020〕20号"
+    assert national["items"][13]["name"] == "婚育状况证明" and national["items"][13]["published_names"] == ["生育状况证明"]
+    assert doc["provincial"] is None
+
+
+def test_catalogue_shows_the_national_list_then_the_provinces_additions(capsys, cert_store):
     code, out, _ = run(capsys, cert_store, "catalogue")
-    assert "SD-01" in out and "死亡证明" in out and "须替换为本省公布的清单" in out
+    assert code == 0 and "SD-01" in out and "须替换为本省公布的清单" in out
+    national = out[out.index("一、全国清单"):]
+    assert "共 20 项" in national and "(民发〔2020〕20号)" in national
+    assert "《不应由基层群众性自治组织出具证明事项清单(第一批)》" in national
+    assert " 3. 户口登记项目内容变更申请证明\n" in national and "14. 婚育状况证明(生育状况证明)\n" in national
+    assert "请到:公安机关" in national
+    assert "二、本省增补清单:没有" in out and str(cert_store.data_dir / "catalogues") in out
+
+    from app.resources import resource_path
+
+    received = cert_store.data_dir / "catalogues"
+    received.mkdir(exist_ok=True)
+    hubei = resource_path("catalogues", "provinces", "provincial-negative-hubei.json")
+    (received / hubei.name).write_bytes(hubei.read_bytes())
+    code, out, _ = run(capsys, cert_store, "catalogue")
+    provincial = out[out.index("二、本省增补清单"):]
+    assert code == 0 and "湖北省,共 2 项" in provincial and "(鄂民政发〔2020〕32号)" in provincial
+    assert "转学证明" in provincial and "转学证明" not in out[:out.index("二、本省增补清单")]
+    code, out, _ = run(capsys, cert_store, "catalogue", "--json")
+    assert json.loads(out)["provincial"]["source"]["number"] == "鄂民政发〔2020〕32号"
 
 
 def test_issue_prints_serial_and_payload_then_verify_says_genuine(capsys, cert_store, tmp_path):
@@ -82,14 +108,22 @@ def test_reprint_is_marked_and_counted(capsys, cert_store, tmp_path):
     assert "补打" in _pdf_text(tmp_path / "r.pdf")
 
 
-def test_negative_kind_exits_nonzero_with_authority_and_is_recorded(capsys, cert_store, tmp_path):
-    code, out, err = run(capsys, cert_store, "issue", "--kind", "无犯罪记录证明", "--resident", LISI,
+def test_negative_kind_exits_nonzero_with_basis_and_authority_and_is_recorded(capsys, cert_store, tmp_path):
+    code, out, err = run(capsys, cert_store, "issue", "--kind", "无犯罪证明", "--resident", LISI,
                          "--purpose", "应聘", "-o", str(tmp_path / "x.pdf"))
-    assert code == 1 and "公安机关" in err and "已记录" in err and not (tmp_path / "x.pdf").exists()
-    code, _, err = run(capsys, cert_store, "issue", "--kind", "收入证明", "--resident", LISI, "--purpose", "贷款")
-    assert code == 1 and "不在本村公布的可出具证明清单上" in err
+    assert code == 1 and out == "" and not (tmp_path / "x.pdf").exists()
+    lines = err.strip().splitlines()
+    assert lines[0] == "不能开具:无犯罪证明"
+    assert lines[1].startswith("原因:") and "第5项“无犯罪记录证明”" in lines[1]
+    assert lines[2].startswith("依据:民政部等六部门") and "(民发〔2020〕20号)" in lines[2]
+    assert lines[3] == "请到:公安机关(户籍所在地或经常居住地公安派出所)"
+    assert lines[4] == "已记录这次拒绝。"
+    code, _, err = run(capsys, cert_store, "issue", "--kind", "现实表现证明", "--resident", LISI, "--purpose", "政审")
+    assert code == 1 and "不在本村公布的可出具证明清单上" in err and "怎么办:" in err and "乡镇" in err
     with cert_store.read() as s:
-        assert [r.requested for r in list_refusals(s)] == ["无犯罪记录证明", "收入证明"]
+        assert [(r.requested, r.reason_code) for r in list_refusals(s)] == [
+            ("无犯罪证明", "negative"), ("现实表现证明", "unknown")]
+        assert "公安机关" in list_refusals(s)[0].authority
 
 
 def test_bad_field_is_refused_and_leaves_no_file(capsys, cert_store, tmp_path):

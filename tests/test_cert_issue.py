@@ -57,15 +57,19 @@ def _assert_refused_without_number(store, out, before, *, reason: str, authority
 def test_negative_list_kind_is_refused_recorded_and_uses_no_number(cert_store, catalogues):
     before = counts(cert_store)
     out = issue(cert_store, catalogues, request(cert_store, "死亡证明", fields={}))
-    _assert_refused_without_number(cert_store, out, before, reason="不应由村(居)民委员会出具", authority="医疗卫生机构")
+    _assert_refused_without_number(cert_store, out, before, reason="第11项,村(居)民委员会不应出具",
+                                   authority="医疗卫生机构")
+    assert "民发〔2020〕20号" in out.refusal.reason and out.refusal.reason_code == "negative"
     assert out.refusal.applicant.startswith("李四 3701") and "*" in out.refusal.applicant
     assert issue(cert_store, catalogues).certificate.serial == "2026-居住-0001"
 
 
 def test_unknown_kind_is_refused_and_recorded(cert_store, catalogues):
     before = counts(cert_store)
-    out = issue(cert_store, catalogues, request(cert_store, "收入证明", fields={}))
-    _assert_refused_without_number(cert_store, out, before, reason="不在本村公布的可出具证明清单上")
+    out = issue(cert_store, catalogues, request(cert_store, "现实表现证明", fields={}))
+    _assert_refused_without_number(cert_store, out, before, reason="不在本村公布的可出具证明清单上",
+                                   authority="乡镇")
+    assert out.refusal.reason_code == "unknown"
 
 
 def test_expired_entry_is_refused_and_recorded(cert_store, tmp_path):

@@ -1,10 +1,16 @@
-"""The two certificate catalogues: what the village may issue, and what it must not.
+"""The certificate catalogues: what the village may issue, and what it must not.
 
-Both are data (resources/catalogues/certificates-*.json), versioned with an
+All are data (resources/catalogues/certificates-*.json), versioned with an
 effective date. The township can send newer versions; they are placed in the
 data directory's ``catalogues`` folder and take over on their effective date,
-while every certificate keeps the version it was issued under. Format:
-docs/certificates.md.
+while every certificate keeps the version it was issued under.
+
+What must not be issued comes in two parts: the national list (民发〔2020〕20号,
+its 20 items word for word and in their published order) and, where the
+province has published more, the province's additions, each list naming the
+document it comes from. A provincial list may only add: an entry that repeats a
+national item, or gives it another name, is refused when the files are read.
+Format: docs/certificates.md.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ from app.resources import resource_path
 FORMAT = 1
 CATALOGUE_DIR = "catalogues"
 FILE_GLOB = "certificates-*.json"
+# provincial additions: a name that versions before the split do not read, so they cannot take the
+# province's few items for the whole list (docs/certificates.md)
+PROVINCIAL_GLOB = "provincial-negative-*.json"
+NATIONAL, PROVINCIAL = "national", "provincial"
 MODES = ("on_the_spot", "time_limited")
 STANDARD_FIELDS = ("name", "id_number", "sex", "village", "group", "purpose")
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -114,11 +124,59 @@ def mask_value(name: str, value: str) -> str:
 @dataclass(frozen=True)
 class NegativeKind:
     name: str
-    aliases: tuple[str, ...]
-    authority: str
-    basis: str
+    aliases: tuple[str, ...]  # common ways people ask for it (not part of the published text)
+    authority: str  # where to send the person instead
+    basis: str  # the document that puts it on the list, with its number
     scope: str = ""
     example: bool = False
+    no: int = 0  # its number in the published list (0: not numbered)
+    listed_as: str = ""  # the published line word for word, with any other names in brackets
+
+    @property
+    def published_names(self) -> tuple[str, ...]:
+        """The other names the published line gives in brackets, e.g. 户籍证明 for 居民身份信息证明."""
+        inner = _bracketed(self.listed_as)
+        if not inner:
+            return ()
+        names = [n.strip() for n in re.split(r"[、,，;；]", inner) if n.strip()]
+        if names and names[-1].endswith("等"):
+            names[-1] = names[-1][:-1]
+        return tuple(n for n in names if n)
+
+    @property
+    def label(self) -> str:
+        """The item as published: its line, or its name when the line says nothing more."""
+        return self.listed_as or self.name
+
+    def names(self) -> tuple[str, ...]:
+        """Every name it is known by: its own, the published line and other names, then the common ones."""
+        line = (self.listed_as,) if self.listed_as else ()
+        return (self.name, *line, *self.published_names, *self.aliases)
+
+
+def _bracketed(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "").strip()
+    if t.endswith(")") and "(" in t:
+        return t[t.index("(") + 1:-1]
+    return ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The published document a list comes from."""
+
+    title: str  # without the issuers, e.g. 关于改进和规范基层群众性自治组织出具证明工作的指导意见
+    issuer: str  # the bodies that issued it
+    number: str = ""  # 发文字号, e.g. 民发〔2020〕20号 ('' when not known)
+    list_title: str = ""  # the list's own title, when the list is part of the document
+
+    def citation(self) -> str:
+        """``issuer《title》(number)``, as a basis is cited."""
+        text = "{issuer}《{title}》".format(issuer=self.issuer, title=self.title)
+        return text + "({number})".format(number=self.number) if self.number else text
+
+    def list_name(self) -> str:
+        return "《{name}》".format(name=self.list_title or self.title)
 
 
 @dataclass(frozen=True)
@@ -132,6 +190,8 @@ class CatalogueList:
     note: str
     items: tuple[Any, ...]  # ApprovedKind or NegativeKind
     source: Path = field(compare=False)
+    scope: str = ""  # negative lists: NATIONAL or PROVINCIAL
+    document: Source | None = None  # the published document the list comes from
 
     def in_force(self, on: dt.date) -> bool:
         return self.effective <= on and (self.expires is None or on <= self.expires)
@@ -151,12 +211,27 @@ class CatalogueList:
                 elif isinstance(v, tuple):
                     v = [plain(x) if isinstance(x, FieldSpec) else x for x in v]
                 out[k] = v
+            if isinstance(item, NegativeKind):
+                out["published_names"] = list(item.published_names)
             return out
 
-        return {"format": FORMAT, "kind": self.kind, "version": self.version,
-                "effective": self.effective.isoformat(), "expires": self.expires.isoformat() if self.expires else None,
-                "region": self.region, "example": self.example, "note": self.note,
-                "items": [plain(i) for i in self.items]}
+        out = {"format": FORMAT, "kind": self.kind, "version": self.version,
+               "effective": self.effective.isoformat(), "expires": self.expires.isoformat() if self.expires else None,
+               "region": self.region, "example": self.example, "note": self.note}
+        if self.kind == "negative":
+            out["scope"] = self.scope
+            if self.document is not None:
+                out["source"] = {"title": self.document.title, "issuer": self.document.issuer,
+                                 "number": self.document.number, "list": self.document.list_title,
+                                 "citation": self.document.citation()}
+        out["items"] = [plain(i) for i in self.items]
+        return out
+
+    def list_name(self) -> str:
+        """The list's published title in 《》, or a plain description when the file names none."""
+        if self.document is not None:
+            return self.document.list_name()
+        return _("不应由村(居)民委员会出具的证明清单")
 
 
 # what became of a request for a kind of certificate
@@ -169,7 +244,9 @@ class Decision:
     kind: ApprovedKind | None
     catalogue_version: str
     reason: str = ""
-    authority: str = ""
+    authority: str = ""  # NEGATIVE: where to send the person; otherwise what to do instead
+    item: NegativeKind | None = None  # NEGATIVE: the entry of the national or provincial list
+    basis: str = ""  # NEGATIVE: the document that puts it on the list
 
     @property
     def allowed(self) -> bool:
@@ -179,7 +256,7 @@ class Decision:
 def kind_key(text: str) -> str:
     """How a requested kind is compared: width, spaces and a trailing 证明 do not matter."""
     t = unicodedata.normalize("NFKC", text or "")
-    t = re.sub(r"[\s·.,;:!?'\"“”‘’、。,;:]+", "", t)
+    t = re.sub(r"[\s·.,;:!?'\"“”‘’、。,;:()\[\]《》〔〕<>]+", "", t)
     t = re.sub(r"^(开具|出具|开|办理|办)", "", t)
     return t[:-2] if t.endswith("证明") and len(t) > 2 else t
 
@@ -187,13 +264,23 @@ def kind_key(text: str) -> str:
 @dataclass(frozen=True)
 class Catalogues:
     approved: tuple[CatalogueList, ...]
-    negative: tuple[CatalogueList, ...]
+    negative: tuple[CatalogueList, ...]  # the national lists
+    provincial: tuple[CatalogueList, ...] = ()  # the province's additions to them
 
     def approved_on(self, on: dt.date) -> CatalogueList | None:
         return _newest(self.approved, on)
 
     def negative_on(self, on: dt.date) -> CatalogueList | None:
+        """The national list in force."""
         return _newest(self.negative, on)
+
+    def provincial_on(self, on: dt.date) -> CatalogueList | None:
+        """The province's additions in force (at most one province's: the loader refuses two)."""
+        return _newest(self.provincial, on)
+
+    def refused_on(self, on: dt.date) -> tuple[CatalogueList, ...]:
+        """The lists of what must not be issued, national first."""
+        return tuple(x for x in (self.negative_on(on), self.provincial_on(on)) if x is not None)
 
     def decide(self, text: str, on: dt.date) -> Decision:
         """Whether a certificate of the kind asked for (code or exact name) may be issued on ``on``."""
@@ -202,14 +289,11 @@ class Catalogues:
         found = _find_approved(current, text) if current else None
         if found is not None and found.in_force(on):
             return Decision(OK, found, version)
-        negative = self.negative_on(on)
-        key = kind_key(text)
-        if negative is not None and key:
-            for item in negative.items:
-                if key in {kind_key(n) for n in (item.name, *item.aliases)}:
-                    return Decision(NEGATIVE, None, version, _(
-                        "“{name}”在不应由村(居)民委员会出具的证明清单上,本村不能出具(依据:{basis})。").format(
-                        name=item.name, basis=item.basis), item.authority)
+        for lst in self.refused_on(on):
+            item = _find_negative(lst, text)
+            if item is not None:
+                return Decision(NEGATIVE, None, version, _negative_reason(lst, item, text), item.authority,
+                                item=item, basis=item.basis)
         if found is not None:  # listed, but this entry is not (or no longer) in force
             if found.effective and on < found.effective:
                 why = _("“{name}”要到 {date} 才开始出具。").format(name=found.name, date=found.effective.isoformat())
@@ -228,16 +312,61 @@ class Catalogues:
             return Decision(NO_CATALOGUE, None, "", _(
                 "现在没有生效的可出具证明清单,暂时不能出具任何证明。请向乡镇索取本省现行清单。"), _unknown_authority())
         return Decision(UNKNOWN, None, version, _(
-            "“{name}”不在本村公布的可出具证明清单上,不能出具。").format(name=text.strip()), _unknown_authority())
+            "“{name}”不在本村公布的可出具证明清单上,也不在不应出具的清单上,本村不能开。"
+            "请先在可出具清单里看看有没有同一种证明换了叫法。").format(
+            name=text.strip()), _unknown_authority())
 
     def find_approved(self, text: str, on: dt.date) -> ApprovedKind | None:
         current = self.approved_on(on)
         return _find_approved(current, text) if current else None
 
+    def find_refused(self, text: str, on: dt.date) -> NegativeKind | None:
+        """The entry of the national or provincial list in force that ``text`` names, if any."""
+        for lst in self.refused_on(on):
+            item = _find_negative(lst, text)
+            if item is not None:
+                return item
+        return None
+
+
+def _find_negative(lst: CatalogueList, text: str) -> NegativeKind | None:
+    key = kind_key(text)
+    if not key:
+        return None
+    for item in lst.items:
+        if key in {kind_key(n) for n in item.names()}:
+            return item  # type: ignore[no-any-return]
+    return None
+
+
+def _negative_reason(lst: CatalogueList, item: NegativeKind, asked: str) -> str:
+    """Why it is refused, naming the list and the item as published, and the basis."""
+    key = kind_key(asked)
+    own = key == kind_key(item.name)
+    # the published line when the word asked for comes from it, so the clerk sees where it stands
+    shown = item.label if key in {kind_key(n) for n in item.published_names} else item.name
+    where = lst.list_name()
+    if item.no and own:
+        text = _("“{name}”是{list}第{no}项,村(居)民委员会不应出具。").format(name=item.name, list=where, no=item.no)
+    elif item.no:
+        text = _("“{asked}”属于{list}第{no}项“{name}”,村(居)民委员会不应出具。").format(
+            asked=asked.strip(), list=where, no=item.no, name=shown)
+    elif own:
+        text = _("“{name}”在{list}上,村(居)民委员会不应出具。").format(name=item.name, list=where)
+    else:
+        text = _("“{asked}”属于{list}上的“{name}”,村(居)民委员会不应出具。").format(
+            asked=asked.strip(), list=where, name=shown)
+    return text + "\n" + _("依据:{basis}。").format(basis=item.basis.rstrip("。"))
+
+
+def authority_label(status: str) -> str:
+    """How the second line of a refusal starts: a place to go for a listed kind, advice otherwise."""
+    return _("请到") if status == NEGATIVE else _("怎么办")
+
 
 def _unknown_authority() -> str:
-    return _("请向要求提供证明的部门说明:村委会只能出具本村公布清单上的证明;该部门可以通过部门间信息核查办理,"
-             "或改由本人书面承诺。")
+    return _("请申请人告诉要这份证明的单位:村委会只能开本村公布的可出具清单上的证明,该单位可以自己核查,"
+             "或者请本人写书面承诺。拿不准该去哪里办的,请问乡镇(街道)。")
 
 
 def _ended(kind: ApprovedKind, ended: dt.date | None, version: str) -> str:
@@ -248,7 +377,7 @@ def _ended(kind: ApprovedKind, ended: dt.date | None, version: str) -> str:
 def _find_approved(lst: CatalogueList | None, text: str) -> ApprovedKind | None:
     if lst is None:
         return None
-    raw = (text or "").strip()
+    raw = unicodedata.normalize("NFKC", text or "").strip()  # full-width letters and digits type the same code
     key = kind_key(raw)
     for item in lst.items:
         if raw.upper() == item.code.upper() or (key and key in (kind_key(item.name), kind_key(item.title))):
@@ -278,20 +407,26 @@ def load_catalogues(data_dir: Path | None = None, *, dirs: list[Path] | None = N
     """Every certificate catalogue shipped and received, checked against each other.
 
     Raises CatalogueError naming the file and entry at fault, including a kind
-    that is on the approved list and the negative list at the same time.
+    that is on the approved list and a list of what must not be issued at the
+    same time, and a provincial entry that repeats or renames a national one.
     """
     approved: list[CatalogueList] = []
     negative: list[CatalogueList] = []
+    provincial: list[CatalogueList] = []
     for d in dirs if dirs is not None else catalogue_dirs(data_dir):
         if not d.is_dir():
             continue
-        for path in sorted(d.glob(FILE_GLOB)):
+        for path in sorted({*d.glob(FILE_GLOB), *d.glob(PROVINCIAL_GLOB)}, key=lambda p: p.name):
             lst = read_catalogue(path)
-            (approved if lst.kind == "approved" else negative).append(lst)
-    approved.sort(key=lambda c: c.effective)
-    negative.sort(key=lambda c: c.effective)
-    _cross_check(approved, negative)
-    return Catalogues(tuple(approved), tuple(negative))
+            if lst.kind == "approved":
+                approved.append(lst)
+            else:
+                (provincial if lst.scope == PROVINCIAL else negative).append(lst)
+    for lists in (approved, negative, provincial):
+        lists.sort(key=lambda c: c.effective)
+    _cross_check(approved, negative + provincial)
+    _check_provincial(negative, provincial)
+    return Catalogues(tuple(approved), tuple(negative), tuple(provincial))
 
 
 def _cross_check(approved: list[CatalogueList], negative: list[CatalogueList]) -> None:
@@ -299,7 +434,7 @@ def _cross_check(approved: list[CatalogueList], negative: list[CatalogueList]) -
         for n in negative:
             if not a.overlaps(n):
                 continue
-            banned = {kind_key(x): item for item in n.items for x in (item.name, *item.aliases)}
+            banned = {kind_key(x): item for item in n.items for x in item.names()}
             for kind in a.items:
                 for key in {kind_key(kind.name), kind_key(kind.title)}:
                     if key in banned:
@@ -308,6 +443,37 @@ def _cross_check(approved: list[CatalogueList], negative: list[CatalogueList]) -
                             "{negative}(版本 {nv})里的“{banned}”中。请向乡镇索取更正后的目录。").format(
                             name=kind.name, code=kind.code, approved=a.source.name, av=a.version,
                             negative=n.source.name, nv=n.version, banned=banned[key].name))
+
+
+def _check_provincial(national: list[CatalogueList], provincial: list[CatalogueList]) -> None:
+    """A provincial list only adds: none of its names may be a national item's, and one province at a time."""
+    for p in provincial:
+        for n in national:
+            if not p.overlaps(n):
+                continue
+            known = {kind_key(x): item for item in n.items for x in item.names()}
+            for item in p.items:
+                for name in item.names():
+                    other = known.get(kind_key(name))
+                    if other is None:
+                        continue
+                    number = _("第{no}项").format(no=other.no) if other.no else ""
+                    if kind_key(item.name) == kind_key(other.name):
+                        what = _("重复了全国清单{number}“{national}”").format(number=number, national=other.name)
+                    else:
+                        what = _("用“{name}”这个叫法重复了全国清单{number}“{national}”").format(
+                            name=name, number=number, national=other.name)
+                    raise CatalogueError(_(
+                        "省级增补清单 {file} 里的“{entry}”{what}。全国清单上的证明已经不能出具,省级清单只能增加"
+                        "全国清单以外的证明。请删去这一项,或向乡镇索取更正后的文件。").format(
+                        file=p.source.name, entry=item.name, what=what))
+        for q in provincial:
+            if q is not p and q.region != p.region and p.overlaps(q):
+                first, second = sorted((p, q), key=lambda x: x.source.name)
+                raise CatalogueError(_(
+                    "同时有两个省的增补清单:{a}({ra})和 {b}({rb})。一个村只适用本省的清单,请把另一个文件移出 "
+                    "catalogues 文件夹。").format(a=first.source.name, ra=first.region, b=second.source.name,
+                                              rb=second.region))
 
 
 def read_catalogue(path: Path) -> CatalogueList:
@@ -345,17 +511,50 @@ def parse_catalogue(doc: Any, path: Path) -> CatalogueList:
     items_doc = doc.get("items")
     if not isinstance(items_doc, list) or not items_doc:
         raise bad(_("清单 items 是空的。"))
+    region = str(doc.get("region", "")).strip()
+    scope, document = "", None
     if kind == "approved":
         items: tuple[Any, ...] = tuple(_approved_item(x, bad) for x in items_doc)
         _unique(items, lambda k: k.code.upper(), bad, _("编号"))
         _unique(items, lambda k: k.short, bad, _("简称"))
         _unique(items, lambda k: kind_key(k.name), bad, _("名称"))
     else:
-        items = tuple(_negative_item(x, bad) for x in items_doc)
-        _unique([k for i in items for k in {kind_key(n) for n in (i.name, *i.aliases)}], lambda k: k, bad, _("名称或别名"))
+        scope = str(doc.get("scope") or NATIONAL)
+        if scope not in (NATIONAL, PROVINCIAL):
+            raise bad(_("scope 应为 national(全国清单)或 provincial(省级增补清单)。"))
+        if path.match(PROVINCIAL_GLOB) and scope != PROVINCIAL:
+            raise bad(_("文件名以 provincial-negative- 开头的,应是省级增补清单(scope 为 provincial)。"))
+        document = _source(doc.get("source"), bad)
+        if scope == PROVINCIAL:
+            if document is None:
+                raise bad(_("省级增补清单要写明来源 source:文件标题 title 和发文机关 issuer(知道文号的写 number)。"))
+            if not region:
+                raise bad(_("省级增补清单要写明省份 region。"))
+        default_scope = _("全国") if scope == NATIONAL else region
+        items = tuple(_negative_item(x, bad, default_scope) for x in items_doc)
+        _unique([k for i in items for k in {kind_key(n) for n in i.names()}], lambda k: k, bad, _("名称或别名"))
+        numbers = [i.no for i in items if i.no]
+        if numbers and numbers != list(range(1, len(items) + 1)):
+            raise bad(_("序号 no 应从 1 起按公布的顺序连续编排,每一项都要有。"))
     return CatalogueList(kind=kind, version=version.strip(), effective=effective, expires=expires,
-                         region=str(doc.get("region", "")), example=bool(doc.get("example", False)),
-                         note=str(doc.get("note", "")), items=items, source=path)
+                         region=region, example=bool(doc.get("example", False)),
+                         note=str(doc.get("note", "")), items=items, source=path, scope=scope, document=document)
+
+
+def _source(doc: Any, bad: Any) -> Source | None:
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        raise bad(_("来源 source 应写成对象:title、issuer、number、list。"))
+    values = {}
+    for key in ("title", "issuer", "number", "list"):
+        value = doc.get(key, "")
+        if not isinstance(value, str):
+            raise bad(_("来源 source 的 {key} 应为文字。").format(key=key))
+        values[key] = value.strip()
+    if not values["title"] or not values["issuer"]:
+        raise bad(_("来源 source 要写明文件标题 title 和发文机关 issuer。"))
+    return Source(values["title"], values["issuer"], values["number"], values["list"])
 
 
 def _unique(items: Iterable[Any], key: Any, bad: Any, what: str) -> None:
@@ -442,16 +641,25 @@ def _approved_item(doc: Any, bad: Any) -> ApprovedKind:
         effective=effective, expires=expires)
 
 
-def _negative_item(doc: Any, bad: Any) -> NegativeKind:
+def _negative_item(doc: Any, bad: Any, default_scope: str = "") -> NegativeKind:
     if not isinstance(doc, dict):
         raise bad(_("清单里有一项不是对象。"))
     who = str(doc.get("name") or "?")
     aliases = doc.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise bad(_("“{who}”的别名 aliases 应为文字列表。").format(who=who))
-    return NegativeKind(name=_text(doc, "name", bad, who), aliases=tuple(a.strip() for a in aliases),
+    no = doc.get("no", 0)
+    if not isinstance(no, int) or isinstance(no, bool) or no < 0:
+        raise bad(_("“{who}”的序号 no 应为正整数。").format(who=who))
+    name = _text(doc, "name", bad, who)
+    listed_as = _text(doc, "listed_as", bad, who, required=False)
+    inner = _bracketed(listed_as)
+    if listed_as and unicodedata.normalize("NFKC", listed_as) not in (name, "{n}({i})".format(n=name, i=inner)):
+        raise bad(_("“{who}”的 listed_as 应是公布的原文:名称本身,或名称后面括号里写其他叫法。").format(who=who))
+    return NegativeKind(name=name, aliases=tuple(a.strip() for a in aliases),
                         authority=_text(doc, "authority", bad, who), basis=_text(doc, "basis", bad, who),
-                        scope=_text(doc, "scope", bad, who, required=False), example=bool(doc.get("example", False)))
+                        scope=_text(doc, "scope", bad, who, required=False) or default_scope,
+                        example=bool(doc.get("example", False)), no=no, listed_as=listed_as)
 
 
 def _placeholders(template: str) -> list[str]:

@@ -29,7 +29,7 @@ Progress = Callable[[int, int], None]
 YEARS = 3
 
 _NEGATIVE = ("死亡证明", "无犯罪记录证明", "亲属关系证明", "婚姻状况证明", "健在证明", "居民财产证明", "证件遗失证明")
-_REFUSED = (*_NEGATIVE, "收入证明", "在校证明")  # the last two are on neither list
+_REFUSED = (*_NEGATIVE, "现实表现证明", "在校证明")  # the last two are on neither list
 _PURPOSES: dict[str, tuple[str, ...]] = {
     "SD-01": ("办理居住证", "子女入学", "办理社会保险"), "SD-02": ("申请宅基地和建房审批",),
     "SD-03": ("申领耕地地力保护补贴", "办理土地确权登记"), "SD-04": ("集体收益分配", "征地补偿登记"),

@@ -162,14 +162,18 @@ def cmd_cert(args: argparse.Namespace) -> int:
 
 
 def _catalogue(args: argparse.Namespace) -> int:
+    from app.certificates.catalogue import CATALOGUE_DIR
     from app.cli import _data_dir
 
-    cats = _catalogues(_data_dir(args))
+    data_dir = _data_dir(args)
+    cats = _catalogues(data_dir)
     today = dt.date.today()
-    approved, negative = cats.approved_on(today), cats.negative_on(today)
+    approved, national, provincial = cats.approved_on(today), cats.negative_on(today), cats.provincial_on(today)
     if args.json:
         print(json.dumps({"date": today.isoformat(), "approved": approved.to_json() if approved else None,
-                          "negative": negative.to_json() if negative else None}, ensure_ascii=False, indent=2))
+                          "negative": national.to_json() if national else None,
+                          "provincial": provincial.to_json() if provincial else None},
+                         ensure_ascii=False, indent=2))
         return 0
     if approved is None:
         print(_("现在没有生效的可出具证明清单。"))
@@ -185,15 +189,47 @@ def _catalogue(args: argparse.Namespace) -> int:
             print("      " + _("用途:{text}").format(text=k.purpose))
             print("      " + _("依据:{text}").format(text=k.legal_basis))
             print("      " + _("材料:{text}").format(text="、".join(k.materials)))
-    if negative is not None:
-        print()
-        print(_("不应由村委会出具的证明(版本 {version},共 {n} 项)").format(version=negative.version,
-                                                                   n=len(negative.items)))
-        for n in negative.items:
-            scope = f"[{n.scope}]" if n.scope else ""
-            print("  " + _("{name}{scope} → 请到:{authority}").format(name=n.name, scope=scope,
-                                                                     authority=n.authority))
+    print()
+    print(_("不应由村(居)民委员会出具的证明"))
+    print()
+    if national is None:
+        print(_("全国清单:现在没有生效的。"))
+    else:
+        print(_("一、全国清单(共 {n} 项,版本 {version},{date} 起施行)").format(
+            n=len(national.items), version=national.version, date=national.effective.isoformat()))
+        _print_refused(national)
+    print()
+    if provincial is None:
+        print(_("二、本省增补清单:没有。省里公布了全国清单以外的项目的,把乡镇发来的文件放进 {dir}。").format(
+            dir=data_dir / CATALOGUE_DIR))
+    else:
+        print(_("二、本省增补清单({region},共 {n} 项,版本 {version},{date} 起施行)").format(
+            region=provincial.region, n=len(provincial.items), version=provincial.version,
+            date=provincial.effective.isoformat()))
+        _print_refused(provincial)
     return 0
+
+
+def _print_refused(lst: Any) -> None:
+    """One list of what must not be issued: where it comes from, then each item and where to go."""
+    if lst.document is not None:
+        print("  " + _("文件:{citation}").format(citation=lst.document.citation()))
+        print("  " + _("清单:{name}").format(name=lst.list_name()))
+    if lst.note:
+        print("  " + lst.note)
+    for n, item in enumerate(lst.items, start=1):
+        print("  {no:>2}. {label}".format(no=item.no or n, label=item.label))
+        print("      " + _("请到:{authority}").format(authority=item.authority))
+
+
+def _refusal_text(requested: str, reason_code: str, reason: str, authority: str) -> str:
+    from app.certificates.catalogue import authority_label
+
+    lines = [_("不能开具:{name}").format(name=requested.strip()), _("原因:{reason}").format(reason=reason)]
+    if authority:
+        lines.append(_("{label}:{text}").format(label=authority_label(reason_code), text=authority))
+    lines.append(_("已记录这次拒绝。"))
+    return "\n".join(lines)
 
 
 def _issue(args: argparse.Namespace) -> int:
@@ -233,7 +269,8 @@ def _issue(args: argparse.Namespace) -> int:
     outcome = _print_in(store, out or Path("."), work)
     if outcome.status == "refused":
         r = outcome.refusal
-        raise CliError(_("{reason} 请到:{authority}(已记录这次拒绝)").format(reason=r.reason, authority=r.authority))
+        print(_refusal_text(r.requested, r.reason_code, r.reason, r.authority), file=sys.stderr)
+        return 1
     c = outcome.certificate
     if outcome.status == "pending":
         print(_("已受理:{kind},申请人 {name},受理号 {id},应在 {due} 前办结。").format(

@@ -234,7 +234,7 @@ def test_a_negative_list_request_is_refused_with_where_to_go_and_the_refusal_is_
     panel = screen.issue_panel
     text = panel.refusal_text()
     assert "不能开具:死亡证明" in text
-    assert "不应由村(居)民委员会出具的证明清单" in text
+    assert "《不应由基层群众性自治组织出具证明事项清单(第一批)》第11项" in text and "(民发〔2020〕20号)" in text
     assert "请到:医疗卫生机构" in text
     assert not panel.issue_button.isVisible() and not panel.form.isVisible()
     _choose_resident(qtbot, screen, "李四")
@@ -253,14 +253,24 @@ def test_a_negative_list_request_is_refused_with_where_to_go_and_the_refusal_is_
     qtbot.waitUntil(lambda: not panel.record_button.isEnabled(), timeout=TASK_MS)
 
 
+def test_a_common_name_of_a_listed_kind_shows_its_item_basis_and_where_to_go(qtbot, village):
+    screen = _screen(qtbot, village)
+    _choose_kind(qtbot, screen, "无犯罪证明")
+    text = screen.issue_panel.refusal_text()
+    assert "不能开具:无犯罪证明" in text and "第5项“无犯罪记录证明”" in text and "民发〔2020〕20号" in text
+    assert "请到:公安机关(户籍所在地或经常居住地公安派出所)" in text
+
+
 def test_a_kind_on_neither_list_is_refused_too(qtbot, village):
     screen = _screen(qtbot, village)
-    _choose_kind(qtbot, screen, "收入证明")
+    _choose_kind(qtbot, screen, "现实表现证明")
     text = screen.issue_panel.refusal_text()
-    assert "不在本村公布的可出具证明清单上" in text and "请到:" in text
+    assert "不在本村公布的可出具证明清单上,也不在不应出具的清单上" in text
+    assert "怎么办:" in text and "乡镇" in text and "请到:" not in text and "民发" not in text
     screen.issue_panel.record_button.click()
     qtbot.waitUntil(lambda: screen.issue_panel.last_refusal is not None, timeout=TASK_MS)
     assert screen.issue_panel.last_refusal.reason_code == "unknown"
+    assert "怎么办:" in screen.issue_panel.refusal_text()  # the same words once recorded
 
 
 def test_typing_part_of_an_approved_name_filters_the_list_without_refusing(qtbot, village):
@@ -511,6 +521,22 @@ def test_the_catalogue_tab_shows_both_lists(qtbot, village):
     text = screen.catalogue_panel.text()
     assert "居住证明" in text and "5个工作日内办结" in text and "居住证暂行条例" in text
     assert "无犯罪记录证明" in text and "公安机关" in text
+    national = text[text.index("一、全国清单"):text.index("二、本省增补清单")]
+    assert "(民发〔2020〕20号)" in national and "20. 证件遗失证明" in national
+    assert "14. 婚育状况证明(生育状况证明)" in national
+    assert "没有。" in text[text.index("二、本省增补清单"):]
+
+
+def test_the_catalogue_tab_shows_a_provinces_additions_with_their_source(qtbot, village):
+    from app.resources import resource_path
+
+    received = village.data_dir / "catalogues"
+    received.mkdir(exist_ok=True)
+    hubei = resource_path("catalogues", "provinces", "provincial-negative-hubei.json")
+    (received / hubei.name).write_bytes(hubei.read_bytes())
+    screen = _screen(qtbot, village)
+    provincial = screen.catalogue_panel.text().split("二、本省增补清单")[1]
+    assert "湖北省" in provincial and "(鄂民政发〔2020〕32号)" in provincial and "转学证明" in provincial
 
 
 def test_the_main_window_opens_the_certificates_screen(qtbot, village):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.certificates.catalogue import CatalogueError, Catalogues, load_catalogues
+from app.certificates.catalogue import CATALOGUE_DIR, CatalogueError, Catalogues, load_catalogues
 from app.certificates.payload import Verification
 from app.certificates.register import (RegisterQuery, RegisterRow, count_register, export_register, print_rows,
                                        register_years, search_register, verify_with_store)
@@ -46,6 +46,7 @@ class Context:
     catalogue_error: str
     approver: Approval | None
     years: list[int]
+    received_dir: str = ""  # where catalogues received from the township go (DATA_DIR/catalogues)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def load_context(store: Store) -> Context:
     with store.read() as s:
         approver = default_approver(s, today)
         years = register_years(s)
-    return Context(today, catalogues, error, approver, years)
+    return Context(today, catalogues, error, approver, years, str(store.data_dir / CATALOGUE_DIR))
 
 
 def find_residents(store: Store, text: str) -> list[ResidentRow]:

@@ -50,17 +50,40 @@ def approved_html(lst: CatalogueList | None) -> str:
     return "".join(rows)
 
 
-def negative_html(lst: CatalogueList | None) -> str:
-    if lst is None:
-        return "<p>{text}</p>".format(text=_e(_("现在没有生效的不予出具清单。")))
-    rows = [_header(lst)]
+def _source_html(lst: CatalogueList) -> str:
+    if lst.document is None:
+        return ""
+    return "<p>{file}<br>{name}</p>".format(
+        file=_e(_("文件:{citation}").format(citation=lst.document.citation())),
+        name=_e(_("清单:{name}").format(name=lst.list_name())))
+
+
+def _refused_items(lst: CatalogueList) -> str:
+    rows = [_header(lst), _source_html(lst)]
+    if lst.note and not lst.example:
+        rows.append("<p style='color:{muted}'>{note}</p>".format(muted=MUTED, note=_e(lst.note)))
     for n, item in enumerate(lst.items, start=1):
-        scope = " <span style='color:{muted}'>[{scope}]</span>".format(muted=MUTED, scope=_e(item.scope)) \
-            if item.scope else ""
-        rows.append("<p><b>{n}. {name}</b>{scope}<br>{go}<br><span style='color:{muted}'>{aliases}</span></p>".format(
-            n=n, name=_e(item.name), scope=scope, muted=MUTED,
+        rows.append("<p><b>{n}. {name}</b><br>{go}<br><span style='color:{muted}'>{aliases}</span></p>".format(
+            n=item.no or n, name=_e(item.label), muted=MUTED,
             go=_e(_("请到:{authority}").format(authority=item.authority)),
-            aliases=_e(_("也叫:{names}").format(names="、".join(item.aliases))) if item.aliases else ""))
+            aliases=_e(_("常见叫法:{names}").format(names="、".join(item.aliases))) if item.aliases else ""))
+    return "".join(rows)
+
+
+def negative_html(national: CatalogueList | None, provincial: CatalogueList | None = None,
+                  received: str = "") -> str:
+    """The national list, then the province's additions, each with the document it comes from."""
+    rows = ["<h3>{t}</h3>".format(t=_e(_("一、全国清单")))]
+    rows.append(_refused_items(national) if national is not None else "<p>{text}</p>".format(
+        text=_e(_("现在没有生效的全国清单。"))))
+    if provincial is None:
+        rows.append("<h3>{t}</h3><p style='color:{muted}'>{text}</p>".format(
+            t=_e(_("二、本省增补清单")), muted=MUTED,
+            text=_e(_("没有。省里公布了全国清单以外的项目的,把乡镇发来的文件放进 {dir}。").format(dir=received)
+                    if received else _("没有。"))))
+    else:
+        rows.append("<h3>{t}</h3>".format(t=_e(_("二、本省增补清单({region})").format(region=provincial.region))))
+        rows.append(_refused_items(provincial))
     return "".join(rows)
 
 
@@ -101,7 +124,8 @@ class CataloguePanel(QWidget):
             self.negative_view.setHtml(text)
             return
         self.approved_view.setHtml(approved_html(cats.approved_on(context.today)))
-        self.negative_view.setHtml(negative_html(cats.negative_on(context.today)))
+        self.negative_view.setHtml(negative_html(cats.negative_on(context.today), cats.provincial_on(context.today),
+                                                 context.received_dir))
 
     def text(self) -> str:
         return self.approved_view.toPlainText() + "\n" + self.negative_view.toPlainText()

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.certificates.catalogue import EXPIRED, NEGATIVE, ApprovedKind, Decision, FieldSpec, kind_key
+from app.certificates.catalogue import (EXPIRED, NEGATIVE, ApprovedKind, Decision, FieldSpec, authority_label,
+                                        kind_key)
 from app.certificates.service import PURPOSE_MAX, IssueRequest, Outcome, RefusalInfo
 from app.i18n import _
 from app.people.service import FieldError
@@ -375,8 +376,8 @@ class IssuePanel(QWidget):
         self.refusal_requested = requested
         self.refusal_title.setText(_("不能开具:{name}").format(name=requested))
         self.refusal_reason.setText(_("原因:{reason}").format(reason=decision.reason))
-        self.refusal_authority.setText(_("请到:{authority}").format(authority=decision.authority)
-                                       if decision.authority else "")
+        self.refusal_authority.setText(_("{label}:{text}").format(
+            label=authority_label(decision.status), text=decision.authority) if decision.authority else "")
         self.refusal_authority.setVisible(bool(decision.authority))
         self.refusal_box.setVisible(True)
         self.empty_label.setVisible(False)

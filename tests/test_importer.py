@@ -116,3 +116,35 @@ def test_the_roster_status_column_imports_exports_and_refuses_what_it_cannot_rea
         report = import_roster(s, bad)
     (error,) = report.errors
     assert error.column == "状态" and "出嫁" in error.reason and "已迁出" in error.fix
+
+
+def test_probationary_members_import_export_and_import_back_unchanged(store, tmp_path):
+    # 《中国共产党章程》第七条: a probationary member (预备党员) is not a full member; the roster keeps them apart
+    from app.people.export import export_roster
+    from app.people.service import ResidentQuery, search_residents
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "政治面貌", "预备期开始"])
+    ws.append(["预备甲", make_id(dt.date(1996, 1, 1), 81), "中共预备党员", "2026-02-03"])
+    ws.append(["正式乙", make_id(dt.date(1970, 1, 1), 83), "中共党员", "1999-07-01"])
+    path = tmp_path / "党员.xlsx"
+    wb.save(path)
+    with store.begin() as s:
+        assert not import_roster(s, path).errors
+
+    def flags(s):  # type: ignore[no-untyped-def]
+        return {r.name: (r.party_member, r.probationary, r.probation_since)
+                for r in search_residents(s, ResidentQuery(text="甲")) + search_residents(s, ResidentQuery(text="乙"))}
+
+    with store.read() as s:
+        before = flags(s)
+    assert before["预备甲"] == (False, True, dt.date(2026, 2, 3)) and before["正式乙"] == (True, False, None)
+
+    out = tmp_path / "导出.xlsx"
+    with store.read() as s:
+        export_roster(s, out)
+    from app.people.spreadsheet import read_roster
+
+    again = {r.name: (r.party_member, r.probationary, r.probation_since) for r in read_roster(out).rows}
+    assert again["预备甲"] == before["预备甲"] and again["正式乙"] == before["正式乙"]

@@ -425,3 +425,42 @@ def test_group_taken_from_section_titles_when_there_is_no_group_column(tmp_path:
         ("张三", "第一村民小组"), ("李四", "第一村民小组"), ("王五", "第二村民小组"),
     ]  # fmt: skip
     assert parse.groups == ["第一村民小组", "第二村民小组"]
+
+
+# ---------------------------------------------------------------- 预备党员 (《中国共产党章程》第七条: no vote until 转正)
+
+
+@pytest.mark.parametrize("header", ["政治面貌", "党员"])
+def test_probationary_party_members_and_their_variants_are_read_apart_from_full_members(tmp_path: Path, header):
+    typed = ["中共预备党员", "预备党员", "中共预备", "预备", " 中共预备党员 ", "中共党员", "群众" if header == "政治面貌" else "否"]
+    rows: list[list[object]] = [["姓名", "性别", "出生日期", header, "入党日期"]]
+    for n, value in enumerate(typed):
+        rows.append([f"村民{n}", "男", "1995-01-01", value, "2026-03-0{d}".format(d=n + 1)])
+    parse = read_roster(save_sheet(tmp_path / "party.xlsx", rows))
+    assert parse.errors == []
+    assert [(r.party_member, r.probationary) for r in parse.rows] == [(False, True)] * 5 + [(True, False), (False, False)]
+    # the admission date is kept for probationary members only (a full member's 入党日期 is not stored)
+    assert [r.probation_since for r in parse.rows] == [dt.date(2026, 3, n) for n in range(1, 6)] + [None, None]
+
+
+def test_a_probation_date_that_cannot_be_read_is_reported_under_its_own_column(tmp_path: Path):
+    rows = [["姓名", "性别", "出生日期", "政治面貌", "接收预备党员日期"],
+            ["甲", "男", "1995-01-01", "中共预备党员", "去年春天"],
+            ["乙", "男", "1995-01-01", "中共预备党员", "2026年3月"],
+            ["丙", "男", "1995-01-01", "中共预备党员", None],
+            ["丁", "男", "1995-01-01", "群众", "看不懂也不要紧"]]
+    parse = read_roster(save_sheet(tmp_path / "dates.xlsx", rows))
+    assert [(e.row_number, e.column) for e in parse.errors] == [(2, "接收预备党员日期"), (3, "接收预备党员日期")]
+    assert [(r.name, r.probationary, r.probation_since) for r in parse.rows] == [("丙", True, None), ("丁", False, None)]
+
+
+def test_probationary_members_round_trip_through_the_export(tmp_path: Path):
+    rows = [dataclasses.replace(ROWS[0], party_member=False, probationary=True, probation_since=dt.date(2026, 2, 3)),
+            *ROWS[1:]]
+    path = tmp_path / "out.xlsx"
+    write_roster(path, rows)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.cell(2, COLUMNS.index("党员") + 1).value == "中共预备党员"  # the 政治面貌 word
+    parse = read_roster(path)
+    assert parse.errors == []
+    assert [dataclasses.replace(r, row_number=0) for r in parse.rows] == rows

@@ -353,3 +353,17 @@ def test_the_members_in_force_are_listed_chair_first_for_the_day(store):
         assert [(m.name, m.title) for m in members_on(s, DAY)] == [("刘监督", "主任"), ("陈委员", "委员")]
         assert members_on(s, TERM[1] + dt.timedelta(days=1)) == []
         assert [m.name for m in members_on(s, TERM[1])] == ["刘监督", "陈委员"]  # the last day is in the term
+
+
+def test_the_command_line_lists_who_may_review_on_a_day(capsys, store):
+    from app.cli import main
+
+    code = main(["--data-dir", str(store.data_dir), "disclosure", "reviewers", "--date", "2026-11-02"])
+    out = capsys.readouterr().out
+    assert code == 1 and "没有登记在任的村务监督委员会成员" in out and "登记监委会成员" in out
+    committee(store)
+    code = main(["--data-dir", str(store.data_dir), "disclosure", "reviewers", "--date", "2026-11-02"])
+    out = capsys.readouterr().out
+    assert code == 0 and "刘监督  主任  任期 2026-05-01 至 2031-04-30" in out and "陈委员  委员" in out
+    code = main(["--data-dir", str(store.data_dir), "disclosure", "reviewers", "--date", "2031-05-01"])
+    assert code == 1

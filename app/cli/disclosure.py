@@ -32,6 +32,9 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--paper", choices=["a4", "a3"], default="a4", help=_("纸张:a4 或 a3"))
     a.add_argument("--landscape", action="store_true", help=_("横向打印"))
 
+    a = ds.add_parser("reviewers", help=_("列出某一天在任的村务监督委员会成员(只有他们可以审核公开事项)"))
+    a.add_argument("--date", metavar="YYYY-MM-DD", help=_("审核日期(默认今天)"))
+
     a = ds.add_parser("feedback", help=_("把一份公开事项的村民意见和答复打印成 PDF"))
     a.add_argument("id", type=int, metavar="ID")
     a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
@@ -143,8 +146,28 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reviewers(args: argparse.Namespace) -> int:
+    """Who may review a notice on a day: the supervision committee in force (app/people/roles.py)."""
+    from app.people.roles import members_on
+
+    on = _date(args.date)
+    store = village_store(args)
+    with store.read() as s:
+        members = members_on(s, on)
+    if not members:
+        print(_("{date} 没有登记在任的村务监督委员会成员,不能记录审核。请先登记村务监督委员会成员和任期"
+                "(桌面程序“村务公开”的记录审核窗口里点“登记监委会成员…”)。").format(date=on.isoformat()))
+        return 1
+    print(_("{date} 在任的村务监督委员会成员(可以审核公开事项):").format(date=on.isoformat()))
+    for m in members:
+        print(_("{name}  {title}  任期 {start} 至 {end}").format(
+            name=m.name, title=m.title, start=m.term_start.isoformat() if m.term_start else _("(未填)"),
+            end=m.term_end.isoformat() if m.term_end else _("今后")))
+    return 0
+
+
 def cmd_disclosure(args: argparse.Namespace) -> int:
-    return {"due": cmd_due, "list": cmd_list, "print": cmd_print,
+    return {"due": cmd_due, "list": cmd_list, "print": cmd_print, "reviewers": cmd_reviewers,
             "feedback": cmd_feedback}[args.disclosure_command](args)
 
 

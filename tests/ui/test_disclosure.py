@@ -310,12 +310,67 @@ def test_returning_a_notice_needs_an_opinion_said_in_the_dialog(qtbot, village, 
     nid = _id(village, PARTY)
     screen.review(nid)
     review = _dialog(qtbot, shown, dialogs.ReviewDialog)
-    review.others_edit.setText("刘监督")
+    review.member_checks[1].setChecked(True)
     review.returned_radio.setChecked(True)
     review.run()
     qtbot.waitUntil(lambda: "审核意见" in review.field_errors["opinion"].text(), timeout=TASK_MS)
     with village.read() as s:
         assert get_notice(s, nid).state == "submitted"
+
+
+def test_the_review_dialog_offers_only_the_supervision_committee_in_office_on_the_review_date(qtbot, village, shown):
+    # Organic Law Art. 32: the supervision committee reviews; reviewers are ticked, never typed
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.people.roles import add_member
+    from app.people.service import ResidentInput, add_resident
+
+    with village.begin("王文书") as s:
+        rid = add_resident(s, ResidentInput(name="周前任", sex="女", birth_date=dt.date(1958, 1, 1))).id
+        add_member(s, resident_id=rid, title="主任", term_start=dt.date(2016, 5, 1), term_end=dt.date(2021, 4, 30))
+    screen = _screen(qtbot, village)
+    screen.review(_id(village, PARTY))
+    review = _dialog(qtbot, shown, dialogs.ReviewDialog)
+    assert [c.text() for c in review.member_checks] == ["李四", "王小红"]  # 张三 is the director, 周前任's term ended
+    assert review.findChildren(QLineEdit) == [review.date_edit.lineEdit()]  # no box to type a name in
+    review.member_checks[0].setChecked(True)
+    dialogs.set_day(review.date_edit, dt.date(2021, 4, 30))
+    assert [c.text() for c in review.member_checks] == ["周前任"]
+    dialogs.set_day(review.date_edit, dt.date(2021, 5, 1))
+    assert [(c.text(), c.isChecked()) for c in review.member_checks] == [("李四", True), ("王小红", False)]
+    assert review.ok_button.isEnabled() and not review.no_members_label.text()
+
+
+def test_with_no_member_registered_the_dialog_says_so_and_a_member_registered_there_can_review(qtbot, store, shown):
+    from ui.disclosure.members import MemberDialog
+
+    with store.begin("王文书") as s:
+        nid = create_notice(s, NoticeDraft(title=PARTY, category="党务", body="拟确定以下同志为发展对象。")).id
+        submit_for_review(s, nid)
+    screen = _screen(qtbot, store)
+    screen.review(nid)
+    review = _dialog(qtbot, shown, dialogs.ReviewDialog)
+    assert review.member_checks == [] and not review.ok_button.isEnabled()
+    assert "没有登记在任的村务监督委员会成员" in review.no_members_label.text()
+    assert "登记监委会成员" in review.no_members_label.text() and review.register_button.isVisibleTo(review)
+
+    review.register_button.click()
+    member = _dialog(qtbot, shown, MemberDialog)
+    member.person_edit.setText("周监督")  # not on the register
+    member.run()
+    assert "名册上没有叫“周监督”" in member.field_errors["resident"].text()
+    member.person_edit.setText("李四")
+    dialogs.set_day(member.start_edit, dt.date(2026, 5, 1))
+    assert dialogs.day_of(member.end_edit) == dt.date(2031, 4, 30)
+    _finish(qtbot, member)
+
+    assert [(c.text(), c.isChecked()) for c in review.member_checks] == [("李四", True)]
+    assert review.ok_button.isEnabled() and not review.no_members_label.text()
+    review.opinion_edit.setPlainText("同意公开。")
+    _finish(qtbot, review)
+    with store.read() as s:
+        n = get_notice(s, nid)
+    assert n.state == "reviewed" and n.reviews[-1].reviewers == "李四"
 
 
 def test_posting_for_fewer_days_than_the_catalogue_asks_is_refused_in_place(qtbot, village, shown):

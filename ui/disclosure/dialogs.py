@@ -15,11 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDateEdit, QDialog, QFormLayout, QGridLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from app.disclosure.models import ATTACHMENT_ROLES, BOARD_PHOTO
 from app.disclosure.service import role_label
 from app.i18n import _
+from app.people.roles import Member, in_force
 from app.people.service import FieldError
 from ui.style import message_label, show_message
 from ui.attach_dialog import AttachFileDialog, lead
@@ -54,29 +56,34 @@ def set_day(edit: QDateEdit, day: dt.date) -> None:
 
 
 class ReviewDialog(TaskDialog):
-    """监委会审核: who reviewed (ticked from the committee, or typed), when, the opinion, passed or returned.
+    """监委会审核: who reviewed, ticked from the 村务监督委员会 members in force on the review date
+    (Organic Law Art. 32; nobody else can be entered), when, the opinion, passed or returned.
 
-    ``action(reviewers, day, opinion, passed)`` runs on a worker.
+    ``terms`` are every term of every member (app.people.roles.supervision_terms); the list
+    follows the date. ``register(day, added)`` opens the dialog that registers a member and
+    calls ``added(member)`` afterwards. ``action(reviewers, day, opinion, passed)`` runs on a worker.
     """
 
-    def __init__(self, title: str, members: list[str], action: Callable[..., Any], *, today: dt.date,
+    def __init__(self, title: str, terms: list[Member], action: Callable[..., Any], *, today: dt.date,
+                 register: Callable[[dt.date, Callable[[Member], None]], Any] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("记录监委会审核"), parent)
         self._action = action
-        intro = lead(_("“{title}”\n请记下村务监督委员会审核的人、日期和意见。审核通过后才能批准张贴;"
-                        "退回修改时请写明要改什么。").format(title=title))
+        self._register = register
+        self.terms = list(terms)
+        intro = lead(_("“{title}”\n请记下村务监督委员会审核的人、日期和意见。审核人只能从审核当天在任的监委会成员中勾选;"
+                        "审核通过后才能批准张贴,退回修改时请写明要改什么。").format(title=title))
         self.member_checks: list[QCheckBox] = []
-        members_box = QWidget()
-        grid = QGridLayout(members_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for i, name in enumerate(members):
-            check = QCheckBox(name)
-            self.member_checks.append(check)
-            grid.addWidget(check, i // 3, i % 3)
-        if not members:
-            grid.addWidget(QLabel(_("村民名册的职务里没有登记在任的村务监督委员会成员,请在下面填写姓名。")), 0, 0)
-        self.others_edit = QLineEdit()
-        self.others_edit.setPlaceholderText(_("其他审核人,多人用顿号隔开,例如:刘监督、陈委员"))
+        self._ticked: set[str] = set()  # kept while the date moves past a member's term and back
+        self.members_box = QWidget()
+        self.members_grid = QGridLayout(self.members_box)
+        self.members_grid.setContentsMargins(0, 0, 0, 0)
+        self.no_members_label = message_label("error")
+        self.no_members_label.setWordWrap(True)
+        self.register_button = QPushButton(_("登记监委会成员…"))
+        self.register_button.setToolTip(_("把本村名册上的村民登记为村务监督委员会主任或委员,写明任期"))
+        self.register_button.setVisible(register is not None)
+        self.register_button.clicked.connect(self.register)
         self.date_edit = date_edit(today)
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.opinion_edit = QPlainTextEdit()
@@ -92,13 +99,17 @@ class ReviewDialog(TaskDialog):
         outcome.addWidget(self.passed_radio)
         outcome.addWidget(self.returned_radio)
         outcome.addStretch(1)
+        register_row = QHBoxLayout()
+        register_row.addWidget(self.register_button)
+        register_row.addStretch(1)
 
         form = QFormLayout()
-        form.addRow(_("审核人"), members_box)
-        form.addRow("", self.others_edit)
-        form.addRow("", self.error_label("reviewers"))
         form.addRow(_("审核日期"), self.date_edit)
         form.addRow("", self.error_label("date"))
+        form.addRow(_("审核人"), self.members_box)
+        form.addRow("", self.no_members_label)
+        form.addRow("", register_row)
+        form.addRow("", self.error_label("reviewers"))
         form.addRow(_("审核结果"), outcome)
         form.addRow(_("审核意见"), self.opinion_edit)
         form.addRow("", self.error_label("opinion"))
@@ -108,16 +119,70 @@ class ReviewDialog(TaskDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
+        self.date_edit.dateChanged.connect(lambda _d: self.show_members())
+        self.show_members()
+
+    def members(self) -> list[Member]:
+        """The members in force on the review date, chair first."""
+        return in_force(self.terms, day_of(self.date_edit))
+
+    def show_members(self) -> None:
+        """Tick boxes for the members in force on the date; a name ticked before stays ticked."""
+        for check in self.member_checks:
+            self.members_grid.removeWidget(check)
+            check.deleteLater()
+        self.member_checks = []
+        members = self.members()
+        for i, m in enumerate(members):
+            check = QCheckBox(m.name)
+            check.setChecked(m.name in self._ticked)
+            check.toggled.connect(lambda on, name=m.name: self._tick(name, on))
+            start = m.term_start.isoformat() if m.term_start else _("(未填)")
+            end = m.term_end.isoformat() if m.term_end else _("今后")
+            check.setToolTip(_("村务监督委员会{title},任期 {start} 至 {end}").format(title=m.title, start=start, end=end))
+            self.member_checks.append(check)
+            self.members_grid.addWidget(check, i // 3, i % 3)
+        day = day_of(self.date_edit).isoformat()
+        if members:
+            show_message(self.no_members_label, "")
+        elif self._register is not None:
+            show_message(self.no_members_label, _("{day} 没有登记在任的村务监督委员会成员,不能记录审核。审核人只能是监委会成员:"
+                                                  "请点下面的“登记监委会成员…”,选择村民、职务和任期,再回来勾选。").format(day=day),
+                         "error")
+        else:
+            show_message(self.no_members_label, _("{day} 没有登记在任的村务监督委员会成员,不能记录审核。请先登记"
+                                                  "村务监督委员会成员和任期。").format(day=day), "error")
+        self.members_box.setVisible(bool(members))
+        self.ok_button.setEnabled(bool(members))
+
+    def _tick(self, name: str, on: bool) -> None:
+        if on:
+            self._ticked.add(name)
+        else:
+            self._ticked.discard(name)
+
+    def register(self) -> Any:
+        if self._register is None:
+            return None
+        return self._register(day_of(self.date_edit), self.add_member)
+
+    def add_member(self, member: Member) -> None:
+        """A member just registered: offered at once, and ticked if in office on the review date."""
+        if not isValid(self):
+            return
+        self.terms.append(member)
+        self.show_members()
+        for check in self.member_checks:
+            if check.text() == member.name:
+                check.setChecked(True)
 
     def reviewers(self) -> list[str]:
-        chosen = [c.text() for c in self.member_checks if c.isChecked()]
-        typed = self.others_edit.text().replace(",", "、").replace(",", "、").replace(" ", "、")
-        return chosen + [n.strip() for n in typed.split("、") if n.strip()]
+        return [c.text() for c in self.member_checks if c.isChecked()]
 
     def action(self) -> Callable[[], Any]:
         names = self.reviewers()
         if not names:
-            raise FieldError("reviewers", _("请勾选或填写审核人的姓名。"))
+            raise FieldError("reviewers", _("请勾选审核的监委会成员。"))
         action, day, opinion, passed = self._action, day_of(self.date_edit), self.opinion_edit.toPlainText(), \
             self.passed_radio.isChecked()
         return lambda: action(names, day, opinion, passed)

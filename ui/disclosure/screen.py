@@ -301,16 +301,23 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         return self._write(lambda: actions.delete(store, actor, notice_id), done)
 
     def review(self, notice_id: int) -> Task:
+        """The reviewers are ticked from the supervision committee in force on the review date (ui/disclosure/members.py)."""
+        from ui.disclosure import members
+
         store, actor = self.store, self.actor
 
-        def open_dialog(info: NoticeInfo) -> None:
-            members = self.context.reviewers if self.context else []
+        def open_dialog(data: tuple[NoticeInfo, list[Any]]) -> None:
+            if not isValid(self):
+                return
+            info, terms = data
             self._show(dialogs.ReviewDialog(
-                info.title, members,
+                info.title, terms,
                 lambda names, day, opinion, passed: actions.review(store, actor, notice_id, names, day, opinion, passed),
-                today=self._today(), parent=self))
+                today=self._today(), parent=self,
+                register=lambda day, added: members.open_register(self, store, actor, day, added)))
 
-        return self._notice(notice_id, open_dialog)
+        return Task(lambda _ctx: members.review_data(store, notice_id)).success(open_dialog) \
+            .failure(lambda exc: show_error(self, exc)).run()
 
     def approve(self, notice_id: int) -> Task:
         store, actor = self.store, self.actor

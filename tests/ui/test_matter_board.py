@@ -1,6 +1,8 @@
 """四议两公开 on the board as the clerk uses it: a new matter waiting for its first step, the advance
 dialog offering only meetings of the right kind, steps 1–4 taken and the resolution drafted, a failed
-vote ending or restarting the matter, and the Art. 24 refusal at a representatives' meeting."""
+vote ending or restarting the matter, the Art. 24 refusal at a representatives' meeting and the
+authorisation picked from the villagers' motions, the result only after the resolution is posted,
+办结 only after the result is posted, and 村规民约 filed with the township (Art. 27)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from app.meetings.service import (MeetingInput, add_attendee, add_motion, close_
 from app.storage import Store  # noqa: E402
 from ui.meetings import matter_dialogs  # noqa: E402
 from ui.meetings.matter_board import DONE, FAILED_BOX, LATER, NEXT, MatterBoard, MatterCard  # noqa: E402
-from ui.meetings.matter_dialogs import AdvanceDialog, AuthorisationDialog, NewMatterDialog, ResultDialog  # noqa: E402
+from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, CloseDialog, FilingDialog,  # noqa: E402
+                                        NewMatterDialog, ResultDialog)
 
 TASK_MS = 15_000
 TODAY = dt.date.today()
@@ -92,6 +95,8 @@ def village(store: Store) -> Village:
                              [("决定村道硬化工程方案", 4)]),
             "villagers": _meeting(s, MeetingKind.VILLAGERS, "五月村民会议", day + dt.timedelta(days=40),
                                   [("表决村道硬化工程方案", 4)]),
+            "granting": _meeting(s, MeetingKind.VILLAGERS, "二月村民会议", day - dt.timedelta(days=20),
+                                 [("授权村民代表会议决定村道硬化工程方案", 4), ("否决的事项", 1)]),
         }
     return Village(store, meetings)
 
@@ -160,7 +165,7 @@ def test_a_new_matter_appears_waiting_for_the_party_branch_to_propose_it(qtbot, 
     assert isinstance(dialog, NewMatterDialog)
     dialog.subject_edit.setText("村道硬化工程")
     dialog.set_category("public_welfare")
-    assert dialog.authorisation_edit.isVisibleTo(dialog)  # an Art. 24 matter may be authorised
+    assert dialog.art24_label.isVisibleTo(dialog) and "第二十四条" in dialog.art24_label.text()
     with qtbot.waitSignal(dialog.completed, timeout=TASK_MS) as done:
         dialog.run()
 
@@ -178,7 +183,7 @@ def test_a_new_matter_without_a_subject_is_refused_under_the_field(qtbot, villag
     board = _board(qtbot, village.store)
     dialog = board.new_matter()
     dialog.set_category("other")
-    assert not dialog.authorisation_edit.isVisibleTo(dialog)  # only Art. 24 matters need an authorisation
+    assert not dialog.art24_label.isVisibleTo(dialog)  # only Art. 24 and Art. 27 matters have a note
     events = _events(village.store)
     dialog.run()
     qtbot.waitUntil(lambda: "请填写事项名称" in dialog.error_text(), timeout=TASK_MS)
@@ -219,7 +224,7 @@ def test_taking_steps_1_to_4_marks_each_done_and_drafts_the_resolution_notice(qt
     with village.store.read() as s:
         notice = s.scalars(select(Notice).where(Notice.source == "matter:{}".format(matter))).one()
     assert notice.title == "关于村道硬化工程的决议公告"
-    assert "已起草" in card.resolution_box.text() and "#{}".format(notice.id) in card.resolution_box.text()
+    assert "尚未张贴" in card.resolution_box.text() and "#{}".format(notice.id) in card.resolution_box.text()
     assert "未起草" in card.result_box.text()
     assert card.result_button.isVisibleTo(card) and not card.advance_button.isVisibleTo(card)
 
@@ -287,14 +292,17 @@ def test_an_art24_matter_at_the_representatives_meeting_without_authorisation_is
     with village.store.read() as s:
         assert get_matter(s, matter).next_step == 4
 
-    # with the villagers' meeting's authorisation recorded, the same meeting may decide
+    # with the villagers' meeting's authorisation linked, the same meeting may decide
     before = len(shown.dialogs)
     _card(qtbot, board, matter).authorise_button.click()
     auth = _dialog(qtbot, shown, AuthorisationDialog, before + 1)
-    auth.text_edit.setPlainText("2026年3月村民会议授权村民代表会议决定村道硬化工程方案")
+    # passed motions of closed 村民会议 only: not the representatives' meeting, not the failed motion
+    assert [m.meeting_id for m in auth.meetings] == [village.meeting("villagers"), village.meeting("granting")]
+    assert auth.meetings[1].motions == [(village.motion("granting"), "授权村民代表会议决定村道硬化工程方案")]
+    auth.select(village.meeting("granting"), village.motion("granting"))
     with qtbot.waitSignal(auth.completed, timeout=TASK_MS):
         auth.run()
-    _card(qtbot, board, matter, lambda c: "村民会议授权" in c.history_label.text())
+    _card(qtbot, board, matter, lambda c: "二月村民会议通过:授权村民代表会议决定村道硬化工程方案" in c.history_label.text())
     _take(qtbot, board, shown, matter, village.meeting("reps"), village.motion("reps"))
     card = _card(qtbot, board, matter, lambda c: c.state_label.text() == "已决议,待实施")
     assert "四月村民代表会议" in card.step_boxes[3].text()
@@ -307,7 +315,15 @@ def test_recording_the_result_drafts_the_result_notice_and_finishes_the_matter(q
             take_step(s, matter, step=step, meeting_id=village.meeting(key), motion_id=village.motion(key),
                       data_dir=village.store.data_dir)
     board = _board(qtbot, village.store)
-    _card(qtbot, board, matter).result_button.click()
+    card = _card(qtbot, board, matter)
+    # Organic Law Art. 30 with 四议两公开: the resolution is posted before the result is recorded
+    assert card.result_button.isVisibleTo(card) and not card.result_button.isEnabled()
+    assert "等待决议公开张贴" in card.waiting_label.text()
+    _post(village.store, get(village.store, matter).resolution_notice_id, TODAY - dt.timedelta(days=15))
+    board.reload()
+    card = _card(qtbot, board, matter, lambda c: c.result_button.isEnabled())
+    assert "✓ 公开中" in card.resolution_box.text()
+    card.result_button.click()
     dialog = _dialog(qtbot, shown, ResultDialog, 1)
     events = _events(village.store)
     dialog.run()
@@ -317,12 +333,103 @@ def test_recording_the_result_drafts_the_result_notice_and_finishes_the_matter(q
     dialog.summary_edit.setPlainText("硬化村道 1.2 公里,实际支出 36.5 万元,已通过验收。")
     with qtbot.waitSignal(dialog.completed, timeout=TASK_MS):
         dialog.run()
+    card = _card(qtbot, board, matter, lambda c: c.state_label.text() == "已实施,待公开结果")  # still 进行中
+    assert "已起草" in card.result_box.text() and "✓ 公开中" in card.resolution_box.text()
+    assert "实际支出 36.5 万元" in card.history_label.text()
+    assert not card.result_button.isVisibleTo(card) and card.notice_button.isVisibleTo(card)
+    assert card.close_button.isVisibleTo(card) and not card.close_button.isEnabled()
+    card.notice_button.click()
+    assert "关于村道硬化工程的实施结果公告" in shown.informed[-1]
+
+    # 办结 once the result notice is on the board too
+    _post(village.store, get(village.store, matter).result_notice_id, TODAY)
+    board.reload()
+    card = _card(qtbot, board, matter, lambda c: c.close_button.isEnabled())
+    assert "实施结果已公开,可以办结" in card.waiting_label.text()
+    before = len(shown.dialogs)
+    card.close_button.click()
+    closing = _dialog(qtbot, shown, CloseDialog, before + 1)
+    with qtbot.waitSignal(closing.completed, timeout=TASK_MS):
+        closing.run()
     qtbot.waitUntil(lambda: board.card_for(matter) is None, timeout=TASK_MS)  # done: not 进行中 any more
     board.all_radio.setChecked(True)
     card = _card(qtbot, board, matter)
-    assert card.state_label.text() == "已实施"
-    assert "已起草" in card.result_box.text() and "已起草" in card.resolution_box.text()
-    assert "实际支出 36.5 万元" in card.history_label.text()
-    assert not card.result_button.isVisibleTo(card) and card.notice_button.isVisibleTo(card)
-    card.notice_button.click()
-    assert "关于村道硬化工程的实施结果公告" in shown.informed[-1]
+    assert card.state_label.text() == "已办结" and not card.close_button.isVisibleTo(card)
+
+
+def get(store: Store, matter_id: int):  # type: ignore[no-untyped-def]
+    with store.read() as s:
+        return get_matter(s, matter_id)
+
+
+def _post(store: Store, notice_id: int, day: dt.date) -> None:
+    """Reviewed by the supervision committee (王监督), approved and posted on ``day``."""
+    from app.disclosure import service as ds
+    from app.people.service import ResidentInput, add_resident, assign_role
+
+    with store.begin("王文书") as s:
+        from app.people.models import Role
+
+        if not s.scalars(select(Role).where(Role.body == "村务监督委员会")).first():
+            rid = add_resident(s, ResidentInput(name="王监督", sex="男", birth_date=dt.date(1970, 1, 1))).id
+            assign_role(s, resident_id=rid, body="村务监督委员会", title="主任")
+        ds.submit_for_review(s, notice_id)
+        ds.record_review(s, notice_id, reviewers="王监督", date=day)
+        ds.approve(s, notice_id, approver="张三", date=day)
+        ds.post_notice(s, notice_id, posted_from=day, posted_until=day + dt.timedelta(days=20))
+
+
+def _resolved(village: Village, subject: str, category: str, last: str = "villagers") -> int:
+    matter = _matter(village.store, subject, category)
+    with village.store.begin("王文书") as s:
+        for step, key in ((1, "branch"), (2, "joint"), (3, "party"), (4, last)):
+            take_step(s, matter, step=step, meeting_id=village.meeting(key), motion_id=village.motion(key),
+                      data_dir=village.store.data_dir)
+    return matter
+
+
+def test_an_unposted_resolution_past_its_deadline_shows_overdue_on_the_card(qtbot, village, shown):
+    """The catalogue's SW-06 (3 days in the default): step 4 forty days ago and nothing posted is overdue."""
+    matter = _resolved(village, "村道硬化工程", "public_welfare")
+    board = _board(qtbot, village.store)
+    card = _card(qtbot, board, matter)
+    assert card.resolution_box.state == FAILED_BOX
+    decided = TODAY - dt.timedelta(days=20)
+    assert "已逾期 {n} 天".format(n=(TODAY - decided).days - 3) in card.resolution_box.text()
+    assert "应在 {d} 前张贴".format(d=(decided + dt.timedelta(days=3)).isoformat()) in card.resolution_box.text()
+
+
+def test_village_rules_go_to_the_villagers_meeting_and_their_filing_is_recorded(qtbot, village, shown):
+    """Organic Law Art. 27: 村规民约 only at a 村民会议, no authorisation; once adopted, filed with the township."""
+    matter = _matter(village.store, "修订村规民约", "village_rules")
+    with village.store.begin("王文书") as s:
+        for step, key in ((1, "branch"), (2, "joint"), (3, "party")):
+            take_step(s, matter, step=step, meeting_id=village.meeting(key), motion_id=village.motion(key))
+    board = _board(qtbot, village.store)
+    card = _card(qtbot, board, matter)
+    assert "村民会议决定·报乡镇备案" in card.text() and not card.authorise_button.isVisibleTo(card)
+    assert "由村民会议来议" in card.step_boxes[3].text()
+    dialog = _advance(qtbot, board, shown, matter)
+    assert dialog.meeting_ids() == [village.meeting("villagers")]  # the representatives' meeting is not offered
+    assert "第二十七条" in "\n".join(w.text() for w in dialog.findChildren(type(board.empty_label)))
+    dialog.select_meeting(village.meeting("villagers"))
+    dialog.select_motion(village.motion("villagers"))
+    with qtbot.waitSignal(dialog.completed, timeout=TASK_MS):
+        dialog.run()
+    card = _card(qtbot, board, matter, lambda c: c.filing_button.isVisibleTo(c))
+    assert "报乡镇备案:尚未登记" in card.history_label.text()
+    before = len(shown.dialogs)
+    card.filing_button.click()
+    filing = _dialog(qtbot, shown, FilingDialog, before + 1)
+    events = _events(village.store)
+    filing.run()  # no reference typed: refused under the field, nothing written
+    qtbot.waitUntil(lambda: "文号" in filing.error_text(), timeout=TASK_MS)
+    assert _events(village.store) == events
+    filing.date_edit.setDate(TODAY - dt.timedelta(days=2))
+    filing.reference_edit.setText("石桥镇备〔2026〕3号")
+    with qtbot.waitSignal(filing.completed, timeout=TASK_MS):
+        filing.run()
+    card = _card(qtbot, board, matter, lambda c: "石桥镇备〔2026〕3号" in c.history_label.text())
+    assert "报乡镇备案:{d},石桥镇备〔2026〕3号".format(d=(TODAY - dt.timedelta(days=2)).isoformat()) \
+        in card.history_label.text()
+    assert card.filing_button.text() == "修改备案…"

@@ -2,8 +2,9 @@
 
 A card says in words and colour where the matter stands: the steps done (✓, with the date and the
 meeting, which opens with one click), the next one (待办), those after it (未开始), the resolution
-and result disclosures (未起草, or the notice drafted in 村务公开), and what the matter waits for.
-Its buttons are only those for what can be done next. Every write goes through a dialog
+and result disclosures (未起草, drafted with its deadline, 已逾期 in red, or posted), and what the
+matter waits for. Its buttons are only those for what can be done next: the result once the
+resolution is posted, 办结 once the result is posted, and for 村规民约 the township filing. Every write goes through a dialog
 (ui/meetings/matter_dialogs.py) on the write worker; the board then reads itself again.
 """
 
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMessa
 from shiboken6 import isValid
 
 from app.i18n import _
-from app.meetings.matters import ENDED, MatterInfo, StepInfo, is_art24, step_label
+from app.meetings.matters import (COMPLETED, ENDED, MatterInfo, StepInfo, is_art24, is_open_state, is_village_rules,
+                                  step_label)
 from app.meetings.models import CARRIED_OUT, FAILED, IN_PROGRESS, RESOLVED
 from app.storage import Store
 from ui.errors import message_for
 from ui.meetings import common, matter_dialogs
-from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, Candidate, NewMatterDialog, ResultDialog,
-                                        kinds_text)
+from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, Candidate, CloseDialog, FilingDialog,
+                                        NewMatterDialog, ResultDialog, VillagersMotion, kinds_text)
 from ui.style import ACCENT, BORDER, ERROR, MUTED, OK, TEXT, message_label, show_message
 from ui.tasks import LatestRead, Task
 from ui.widgets import FollowsTextSize
@@ -55,33 +57,67 @@ class NoticeBrief:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """When a matter's notice is owed (the catalogue's days after step 4, or after it was carried out)."""
+
+    deadline: dt.date
+    overdue: bool
+    days_left: int
+
+
+@dataclass(frozen=True)
 class BoardRow:
     matter: MatterInfo
     notices: dict[int, NoticeBrief] = field(default_factory=dict)
+    deadlines: dict[str, Deadline] = field(default_factory=dict)  # "resolution" / "result"
 
     def notice(self, notice_id: int | None) -> NoticeBrief | None:
         return self.notices.get(notice_id) if notice_id is not None else None
 
+    def posted(self, notice_id: int | None) -> bool:
+        n = self.notice(notice_id)
+        return n is not None and n.published
+
 
 def is_open(m: MatterInfo) -> bool:
-    """Still being worked on: in progress, or resolved and waiting for its result."""
-    return m.state in (IN_PROGRESS, RESOLVED)
+    """Still being worked on: in progress, resolved, or carried out and waiting for its result notice."""
+    return is_open_state(m.state)
 
 
-def read_board(store: Store) -> list[BoardRow]:
+def read_board(store: Store, today: dt.date | None = None) -> list[BoardRow]:
     from sqlalchemy import select
 
+    from app.disclosure.calendar import event_entries
+    from app.disclosure.catalogue import CatalogueError, village_catalogue
     from app.disclosure.models import Notice
     from app.disclosure.service import state_label
-    from app.meetings.matters import list_matters
+    from app.meetings.matters import disclosure_events, list_matters
 
+    today = today or dt.date.today()
     with store.read() as s:
         matters = list_matters(s)
         ids = {i for m in matters for i in (m.resolution_notice_id, m.result_notice_id) if i is not None}
         notices = {n.id: NoticeBrief(n.id, n.number or "", n.state, state_label(n.state), n.title)
                    for n in s.scalars(select(Notice).where(Notice.id.in_(ids)))} if ids else {}
-    return [BoardRow(m, {i: notices[i] for i in (m.resolution_notice_id, m.result_notice_id) if i in notices})
-            for m in matters]
+        occurrences = disclosure_events(s)
+    try:
+        entries = event_entries(village_catalogue(store.data_dir, today), occurrences, today)
+    except CatalogueError:  # no catalogue in force: no deadlines to show
+        entries = []
+    deadlines: dict[int, dict[str, Deadline]] = {}
+    for e in entries:
+        _prefix, matter_id, what = e.period.key.split(":")
+        deadlines.setdefault(int(matter_id), {})[what] = Deadline(e.period.deadline, e.state == "overdue",
+                                                                  e.days_left or 0)
+    return [BoardRow(m, {i: notices[i] for i in (m.resolution_notice_id, m.result_notice_id) if i in notices},
+                     deadlines.get(m.id, {})) for m in matters]
+
+
+def read_authorising(store: Store) -> list[VillagersMotion]:
+    from app.meetings.matters import authorising_motions
+
+    with store.read() as s:
+        return [VillagersMotion(*row) for row in authorising_motions(s)]
 
 
 def read_candidates(store: Store, matter_id: int) -> tuple[MatterInfo, list[Candidate]]:
@@ -93,22 +129,32 @@ def read_candidates(store: Store, matter_id: int) -> tuple[MatterInfo, list[Cand
     return matter, found
 
 
-def create(store: Store, actor: str, subject: str, category: str, description: str,
-           authorisation: str) -> MatterInfo:
+def create(store: Store, actor: str, subject: str, category: str, description: str) -> MatterInfo:
     from app.meetings.matters import create_matter
 
     with store.begin(actor) as s:
-        return create_matter(s, subject=subject, category=category, description=description,
-                             authorisation=authorisation)
+        return create_matter(s, subject=subject, category=category, description=description)
 
 
-def authorise(store: Store, actor: str, matter_id: int, text: str) -> MatterInfo:
-    from app.meetings.matters import get_matter, update_matter
+def authorise(store: Store, actor: str, matter_id: int, motion_id: int) -> MatterInfo:
+    from app.meetings.matters import authorise as link
 
     with store.begin(actor) as s:
-        m = get_matter(s, matter_id)
-        return update_matter(s, matter_id, subject=m.subject, category=m.category, description=m.description,
-                             authorisation=text)
+        return link(s, matter_id, motion_id=motion_id)
+
+
+def close(store: Store, actor: str, matter_id: int) -> MatterInfo:
+    from app.meetings.matters import close_matter
+
+    with store.begin(actor) as s:
+        return close_matter(s, matter_id)
+
+
+def file_rules(store: Store, actor: str, matter_id: int, day: dt.date, reference: str) -> MatterInfo:
+    from app.meetings.matters import record_filing
+
+    with store.begin(actor) as s:
+        return record_filing(s, matter_id, filed_on=day, reference=reference)
 
 
 def advance(store: Store, actor: str, data_dir: Path, matter_id: int, step: int, meeting_id: int, motion_id: int,
@@ -146,7 +192,8 @@ def failure_text(s: StepInfo) -> str:
     return line + (_(":{note}").format(note=s.note) if s.note else "")
 
 
-STATE_NAMES = {IN_PROGRESS: "matterOpen", RESOLVED: "matterResolved", CARRIED_OUT: "matterDone", FAILED: "matterFailed"}
+STATE_NAMES = {IN_PROGRESS: "matterOpen", RESOLVED: "matterResolved", CARRIED_OUT: "matterResolved",
+               COMPLETED: "matterDone", FAILED: "matterFailed"}
 
 
 def board_sheet(base: int) -> str:
@@ -235,21 +282,27 @@ def _step_boxes(m: MatterInfo) -> list[StepBox]:
             box = StepBox(title, FAILED_BOX, _("✗ 未通过 {date}").format(date=s.date.isoformat()), s.meeting_title,
                           s.meeting_id)
         elif n == m.next_step:
-            box = StepBox(title, NEXT, _("▶ 待办"), _("由{kinds}来议").format(kinds=kinds_text(n)))
+            box = StepBox(title, NEXT, _("▶ 待办"), _("由{kinds}来议").format(kinds=kinds_text(n, m.category)))
         else:
             box = StepBox(title, LATER, _("未开始"))
         boxes.append(box)
     return boxes
 
 
-def _notice_box(title: str, notice: NoticeBrief | None, notice_id: int | None) -> StepBox:
+def _notice_box(title: str, notice: NoticeBrief | None, notice_id: int | None,
+                deadline: Deadline | None = None) -> StepBox:
     if notice_id is None:
         return StepBox(title, LATER, _("未起草"))
-    if notice is None:  # the draft was deleted in 村务公开
-        return StepBox(title, LATER, _("草稿已删除"), _("内部编号 #{id}").format(id=notice_id))
+    if notice is None:  # deleted behind the program: cunwu check names it
+        return StepBox(title, FAILED_BOX, _("✗ 公开事项已不存在"), _("内部编号 #{id}").format(id=notice_id))
     if notice.published:
         return StepBox(title, DONE, _("✓ {state}").format(state=notice.state_text), notice_text(notice))
-    return StepBox(title, NEXT, _("▶ 已起草,待审核张贴"), notice_text(notice))
+    if deadline is not None and deadline.overdue:
+        return StepBox(title, FAILED_BOX, _("✗ 已逾期 {n} 天,尚未张贴").format(n=-deadline.days_left),
+                       _("应在 {date} 前张贴;{where}").format(date=deadline.deadline.isoformat(),
+                                                         where=notice_text(notice)))
+    due = _(",{date} 前张贴").format(date=deadline.deadline.isoformat()) if deadline is not None else ""
+    return StepBox(title, NEXT, _("▶ 已起草,待审核张贴") + due, notice_text(notice))
 
 
 class MatterCard(QFrame):
@@ -272,10 +325,11 @@ class MatterCard(QFrame):
         self.round_label.setVisible(m.round > 1)
         head = QHBoxLayout()
         head.addWidget(self.subject_label, 1)
-        if is_art24(m.category):
-            self.art24_label = QLabel(_("须村民会议决定"))
+        if is_art24(m.category) or is_village_rules(m.category):
+            rules = is_village_rules(m.category)
+            self.art24_label = QLabel(_("村民会议决定·报乡镇备案") if rules else _("须村民会议决定"))
             self.art24_label.setObjectName("art24")
-            self.art24_label.setToolTip(matter_dialogs.art24_note())
+            self.art24_label.setToolTip(matter_dialogs.art27_note() if rules else matter_dialogs.art24_note())
             head.addWidget(self.art24_label)
         head.addWidget(self.round_label)
         head.addSpacing(12)
@@ -285,8 +339,10 @@ class MatterCard(QFrame):
         self.category_label.setWordWrap(True)
 
         self.step_boxes = _step_boxes(m)
-        self.resolution_box = _notice_box(_("决议公开"), row.notice(m.resolution_notice_id), m.resolution_notice_id)
-        self.result_box = _notice_box(_("实施结果公开"), row.notice(m.result_notice_id), m.result_notice_id)
+        self.resolution_box = _notice_box(_("决议公开"), row.notice(m.resolution_notice_id), m.resolution_notice_id,
+                                          row.deadlines.get("resolution"))
+        self.result_box = _notice_box(_("实施结果公开"), row.notice(m.result_notice_id), m.result_notice_id,
+                                      row.deadlines.get("result"))
         steps = QHBoxLayout()
         steps.setSpacing(4)
         for i, box in enumerate(self.step_boxes):
@@ -299,13 +355,17 @@ class MatterCard(QFrame):
         steps.addWidget(self.resolution_box, 1)
         steps.addWidget(self.result_box, 1)
 
-        self.waiting_label = QLabel(self._waiting(m))
+        self.waiting_label = QLabel(self._waiting(row))
         self.waiting_label.setObjectName("lead")
         self.waiting_label.setWordWrap(True)
         lines = [failure_text(s) for s in m.steps if not s.passed]
-        if m.authorisation and is_art24(m.category):
-            lines.append(_("村民会议授权:{text}").format(text=m.authorisation))
-        if m.state == CARRIED_OUT and m.result_summary:
+        if m.authorisation_text and is_art24(m.category):
+            lines.append(_("村民会议授权:{text}").format(text=m.authorisation_text))
+        if is_village_rules(m.category) and m.state in (RESOLVED, CARRIED_OUT, COMPLETED):
+            lines.append(_("报乡镇备案:{date},{reference}").format(date=m.filed_on.isoformat(),
+                                                                reference=m.filing_reference)
+                         if m.filed_on else _("报乡镇备案:尚未登记(《村民委员会组织法》第二十七条)"))
+        if m.state in (CARRIED_OUT, COMPLETED) and m.result_summary:
             lines.append(_("实施情况({date}完成):{summary}").format(
                 date=m.carried_out_on.isoformat() if m.carried_out_on else "", summary=m.result_summary))
         self.history_label = QLabel("\n".join(lines))
@@ -316,19 +376,34 @@ class MatterCard(QFrame):
         self.advance_button = QPushButton(_("推进下一步…"))
         self.advance_button.setObjectName("primary")
         self.advance_button.setToolTip(_("选出开过的会议和会上的表决,记为下一步"))
-        self.authorise_button = QPushButton(_("修改授权…") if m.authorisation else _("记录授权…"))
-        self.authorise_button.setToolTip(_("记下村民会议授权村民代表会议决定这件事"))
+        self.authorise_button = QPushButton(_("修改授权…") if m.authorised_by else _("记录授权…"))
+        self.authorise_button.setToolTip(_("选出村民会议上通过的授权决议:授权村民代表会议决定这件事"))
         self.result_button = QPushButton(_("登记实施结果…"))
         self.result_button.setObjectName("primary")
+        resolution_posted = row.posted(m.resolution_notice_id)
+        self.result_button.setEnabled(resolution_posted)
+        self.result_button.setToolTip(_("决议公开张贴后,才能登记实施结果") if not resolution_posted
+                                      else _("登记实施情况,起草实施结果公开"))
+        self.close_button = QPushButton(_("办结…"))
+        self.close_button.setObjectName("primary")
+        result_posted = row.posted(m.result_notice_id)
+        self.close_button.setEnabled(result_posted)
+        self.close_button.setToolTip(_("实施结果公开张贴后,才能办结") if not result_posted
+                                     else _("决议和实施结果都已公开,办结这件事项"))
+        self.filing_button = QPushButton(_("修改备案…") if m.filed_on else _("登记备案…"))
+        self.filing_button.setToolTip(_("登记报乡镇人民政府备案的日期和文号"))
         self.notice_button = QPushButton(_("查看公开草稿"))
         self.notice_button.setToolTip(_("公开草稿在“村务公开”里送审、张贴"))
         self.advance_button.setVisible(m.state == IN_PROGRESS)
         self.authorise_button.setVisible(m.state == IN_PROGRESS and is_art24(m.category))
         self.result_button.setVisible(m.state == RESOLVED)
+        self.close_button.setVisible(m.state == CARRIED_OUT)
+        self.filing_button.setVisible(is_village_rules(m.category) and m.state in (RESOLVED, CARRIED_OUT))
         self.notice_button.setVisible(m.resolution_notice_id is not None or m.result_notice_id is not None)
         bottom = QHBoxLayout()
         bottom.addWidget(self.waiting_label, 1)
-        for b in (self.advance_button, self.result_button, self.authorise_button, self.notice_button):
+        for b in (self.advance_button, self.result_button, self.close_button, self.filing_button,
+                  self.authorise_button, self.notice_button):
             bottom.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -341,9 +416,16 @@ class MatterCard(QFrame):
         layout.addLayout(bottom)
 
     @staticmethod
-    def _waiting(m: MatterInfo) -> str:
-        if m.state == IN_PROGRESS and m.next_step == 4 and is_art24(m.category) and not m.authorisation:
+    def _waiting(row: BoardRow) -> str:
+        m = row.matter
+        if m.state == IN_PROGRESS and m.next_step == 4 and is_art24(m.category) and m.authorised_by is None:
             return _("等待第 4 步:由村民会议决议;记录村民会议的授权后,也可以由村民代表会议决议")
+        if m.state == RESOLVED and not row.posted(m.resolution_notice_id):
+            return _("等待决议公开张贴:请到“村务公开”送监委会审核、批准并张贴;张贴后才能登记实施结果")
+        if m.state == CARRIED_OUT and not row.posted(m.result_notice_id):
+            return _("等待实施结果公开张贴:请到“村务公开”送审、批准并张贴;张贴后才能办结")
+        if m.state == CARRIED_OUT:
+            return _("实施结果已公开,可以办结")
         return m.waiting
 
     def text(self) -> str:
@@ -428,7 +510,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.scroll, 1)
 
-        self._read = LatestRead(self, lambda: read_board(store), self._loaded, self._load_failed)
+        self._read = LatestRead(self, lambda: read_board(store, self.today()), self._loaded, self._load_failed)
         self.open_radio.toggled.connect(lambda _on: self._render())
         self.new_button.clicked.connect(self.new_matter)
         self.restyle()
@@ -493,6 +575,8 @@ class MatterBoard(FollowsTextSize, QWidget):
         card.advance_button.clicked.connect(lambda _c=False: self.advance(mid))
         card.authorise_button.clicked.connect(lambda _c=False: self.authorise(mid))
         card.result_button.clicked.connect(lambda _c=False: self.record_result(mid))
+        card.close_button.clicked.connect(lambda _c=False: self.close_matter(mid))
+        card.filing_button.clicked.connect(lambda _c=False: self.record_filing(mid))
         card.notice_button.clicked.connect(lambda _c=False: self.show_notices(mid))
         for box in card.step_boxes:
             if box.open_button is not None and box.meeting_id is not None:
@@ -560,13 +644,49 @@ class MatterBoard(FollowsTextSize, QWidget):
                 subject=m.subject, round=m.round)
         return _("“{subject}”已记为第 {n} 步“{label}”。").format(subject=m.subject, n=step, label=step_label(step))
 
-    def authorise(self, matter_id: int) -> AuthorisationDialog | None:
+    def authorise(self, matter_id: int) -> Task | None:
+        """Read the passed motions of closed 村民会议, then ask which one authorised (Art. 24)."""
+        row = self._row(matter_id)
+        if row is None:
+            return None
+        store = self.store
+        card = self.card_for(matter_id)
+        task = Task(lambda _ctx: read_authorising(store)).success(lambda found: self._show_authorise(matter_id, found)) \
+            .failure(lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None)
+        if card is not None:
+            task.disabling(card.authorise_button)
+        return task.run()
+
+    def _show_authorise(self, matter_id: int, found: list[VillagersMotion]) -> None:
+        row = self._row(matter_id)
+        if not isValid(self) or row is None:
+            return
+        store, actor = self.store, self.actor
+        dialog = AuthorisationDialog(row.matter, found, lambda motion_id: authorise(store, actor, matter_id, motion_id),
+                                     self)
+        dialog.completed.connect(lambda m: self._done(_("已记录“{subject}”的村民会议授权:{text}").format(
+            subject=m.subject, text=m.authorisation_text)))
+        matter_dialogs.show_dialog(dialog)
+
+    def close_matter(self, matter_id: int) -> CloseDialog | None:
         row = self._row(matter_id)
         if row is None:
             return None
         store, actor = self.store, self.actor
-        dialog = AuthorisationDialog(row.matter, lambda text: authorise(store, actor, matter_id, text), self)
-        dialog.completed.connect(lambda m: self._done(_("已记录“{subject}”的村民会议授权。").format(subject=m.subject)))
+        dialog = CloseDialog(row.matter, lambda: close(store, actor, matter_id), self)
+        dialog.completed.connect(lambda m: self._done(_("“{subject}”已办结。").format(subject=m.subject)))
+        matter_dialogs.show_dialog(dialog)
+        return dialog
+
+    def record_filing(self, matter_id: int) -> FilingDialog | None:
+        row = self._row(matter_id)
+        if row is None:
+            return None
+        store, actor = self.store, self.actor
+        dialog = FilingDialog(row.matter, lambda day, reference: file_rules(store, actor, matter_id, day, reference),
+                              today=self.today(), parent=self)
+        dialog.completed.connect(lambda m: self._done(_("已登记“{subject}”报乡镇备案:{date},{reference}。").format(
+            subject=m.subject, date=m.filed_on.isoformat() if m.filed_on else "", reference=m.filing_reference)))
         matter_dialogs.show_dialog(dialog)
         return dialog
 

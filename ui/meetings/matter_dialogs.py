@@ -1,5 +1,6 @@
-"""The dialogs of a major matter (四议两公开): a new matter, the villagers' meeting's authorisation,
-taking the next step at a closed meeting (or recording that its vote failed), and the result.
+"""The dialogs of a major matter (四议两公开): a new matter, the villagers' meeting's authorisation
+(picked from the passed motions of closed 村民会议), taking the next step at a closed meeting (or
+recording that its vote failed), the result, closing, and the filing of village rules with the township.
 
 Each runs its action on the write worker and stays open until the service has answered, so a
 refusal (a step out of order, an Art. 24 matter at the representatives' meeting without an
@@ -20,23 +21,31 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QLabel, QLi
                                QListWidgetItem, QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
 
 from app.i18n import _
-from app.meetings.matters import ENDED, RESTARTED, STEP_KINDS, MatterInfo, categories, is_art24, step_label
+from app.meetings.matters import (ENDED, RESTARTED, MatterInfo, categories, is_art24, is_village_rules, step_kinds,
+                                  step_label)
 from app.people.service import FieldError
 from ui.disclosure.dialogs import date_edit, day_of, show_dialog
 from ui.style import ERROR, OK
 from ui.task_dialog import TaskDialog
 
 # show_dialog is re-exported: the board calls it through this module, the seam its tests replace
-__all__ = ["AdvanceDialog", "AuthorisationDialog", "Candidate", "MatterDialog", "NewMatterDialog", "ResultDialog",
-           "art24_note", "kinds_text", "show_dialog"]
+__all__ = ["AdvanceDialog", "AuthorisationDialog", "Candidate", "CloseDialog", "FilingDialog", "MatterDialog",
+           "NewMatterDialog", "ResultDialog", "VillagersMotion", "art24_note", "art27_note", "kinds_text",
+           "show_dialog"]
 
-def kinds_text(step: int) -> str:
-    return _("或").join(k.label for k in STEP_KINDS[step])
+
+def kinds_text(step: int, category: str = "") -> str:
+    return _("或").join(k.label for k in step_kinds(step, category))
 
 
 def art24_note() -> str:
     return _("这是《村民委员会组织法》第二十四条规定的事项,须由村民会议决定;"
              "由村民代表会议决定的,要有村民会议的授权。")
+
+
+def art27_note() -> str:
+    return _("村规民约、村民自治章程由村民会议制定和修改,不能授权村民代表会议;通过后要报乡镇人民政府备案"
+             "(《村民委员会组织法》第二十七条)。")
 
 
 def _lead(text: str) -> QLabel:
@@ -65,8 +74,8 @@ class MatterDialog(TaskDialog):
 
 
 class NewMatterDialog(MatterDialog):
-    """新建事项: subject, category, description, and for an Art. 24 matter the villagers' meeting's
-    authorisation. ``action(subject, category, description, authorisation)`` runs on a worker."""
+    """新建事项: subject, category and description; an Art. 24 matter's authorisation is recorded later on
+    its card (记录授权…). ``action(subject, category, description)`` runs on a worker."""
 
     def __init__(self, action: Callable[..., Any], parent: QWidget | None = None) -> None:
         super().__init__(_("新建重大事项"), parent)
@@ -81,8 +90,6 @@ class NewMatterDialog(MatterDialog):
         self.art24_label.setObjectName("hint")
         self.art24_label.setWordWrap(True)
         self.description_edit = _text_edit(4, _("事项的内容、金额、范围等,可不填"))
-        self.authorisation_edit = _text_edit(
-            3, _("准备由村民代表会议决定时填写:哪天的村民会议、授权村民代表会议决定什么。由村民会议决定的不用填。"))
         self.form = QFormLayout()
         self.form.addRow(_("事项名称"), self.subject_edit)
         self.form.addRow("", self.error_label("subject"))
@@ -90,7 +97,6 @@ class NewMatterDialog(MatterDialog):
         self.form.addRow("", self.error_label("category"))
         self.form.addRow("", self.art24_label)
         self.form.addRow(_("事项说明"), self.description_edit)
-        self.form.addRow(_("村民会议授权"), self.authorisation_edit)
         self.add_buttons(_("新建事项"))
         layout = QVBoxLayout(self)
         layout.addWidget(_lead(_("重大事项按“四议两公开”办理:党组织提议、两委会商议、党员大会审议、"
@@ -108,16 +114,18 @@ class NewMatterDialog(MatterDialog):
         self.category_combo.setCurrentIndex(max(self.category_combo.findData(key), 0))
 
     def _category_changed(self) -> None:
-        art24 = is_art24(self.category())
-        self.form.setRowVisible(self.art24_label, art24)
-        self.form.setRowVisible(self.authorisation_edit, art24)
+        category = self.category()
+        if is_art24(category):
+            self.art24_label.setText(art24_note() + _("授权在事项建好后,在它的卡片上点“记录授权…”选出村民会议的决议。"))
+        elif is_village_rules(category):
+            self.art24_label.setText(art27_note())
+        self.form.setRowVisible(self.art24_label, is_art24(category) or is_village_rules(category))
 
     def action(self) -> Callable[[], Any]:
         category = self.category()
         if not category:
             raise FieldError("category", _("请选择事项类别。"))
-        values = (self.subject_edit.text(), category, self.description_edit.toPlainText(),
-                  self.authorisation_edit.toPlainText() if is_art24(category) else "")
+        values = (self.subject_edit.text(), category, self.description_edit.toPlainText())
         action = self._action
         return lambda: action(*values)
 
@@ -125,34 +133,102 @@ class NewMatterDialog(MatterDialog):
 # ---------------------------------------------------------------- the authorisation
 
 
-class AuthorisationDialog(MatterDialog):
-    """记录授权: which villagers' meeting authorised the representatives' meeting to decide, and what.
-    ``action(text)``."""
+@dataclass(frozen=True)
+class VillagersMotion:
+    """A closed 村民会议 and the motions passed there: what an authorisation can point to."""
 
-    def __init__(self, matter: MatterInfo, action: Callable[[str], Any], parent: QWidget | None = None) -> None:
+    meeting_id: int
+    title: str
+    date: dt.date
+    motions: list[tuple[int, str]]  # (motion id, text)
+
+
+class AuthorisationDialog(MatterDialog):
+    """记录授权: pick the closed 村民会议 and the motion passed there that authorised the representatives'
+    meeting to decide (Art. 24). ``action(motion_id)``."""
+
+    def __init__(self, matter: MatterInfo, meetings: list[VillagersMotion], action: Callable[[int], Any],
+                 parent: QWidget | None = None) -> None:
         super().__init__(_("记录村民会议的授权"), parent)
-        self._action = action
-        self.text_edit = _text_edit(5, _("例如:2026年3月8日村民会议决定,授权村民代表会议决定本村村道硬化工程的建设和承包方案。"),
-                                    matter.authorisation)
+        self._action, self.meetings = action, list(meetings)
+        height = self.fontMetrics().height()
+        self.meeting_list = QListWidget()
+        self.meeting_list.setFixedHeight(height * 5)
+        self.motion_list = QListWidget()
+        self.motion_list.setWordWrap(True)
+        self.motion_list.setFixedHeight(height * 5)
+        for m in self.meetings:
+            item = QListWidgetItem(_("{date}  {title}").format(date=m.date.isoformat(), title=m.title))
+            item.setData(Qt.ItemDataRole.UserRole, m.meeting_id)
+            self.meeting_list.addItem(item)
         self.add_buttons(_("保存授权"))
         layout = QVBoxLayout(self)
         layout.addWidget(_lead(_("“{subject}”({category})").format(subject=matter.subject,
                                                                     category=matter.category_label)))
-        note = QLabel(art24_note() + _("请写明哪天的村民会议、授权内容;决议公开时会一并公布。"))
+        note = QLabel(art24_note() + _("请选出作出授权的那次村民会议(会议记录已定稿),再选会上通过的授权决议;"
+                                       "决议公开时会一并公布。"))
         note.setObjectName("hint")
         note.setWordWrap(True)
         layout.addWidget(note)
-        layout.addWidget(self.text_edit)
-        layout.addWidget(self.error_label("authorisation"))
+        if matter.authorisation and matter.authorised_by is None:
+            old = QLabel(_("旧记录(文字,不能作为授权):{text}").format(text=matter.authorisation))
+            old.setObjectName("hint")
+            old.setWordWrap(True)
+            layout.addWidget(old)
+        self.empty_label = _lead(_("还没有可以选的村民会议决议。授权要由村民会议作出:请先在“会议记录”记好那次"
+                                   "村民会议、表决通过授权并定稿,再回来记录。"))
+        self.empty_label.setObjectName("error")
+        layout.addWidget(self.empty_label)
+        self.meetings_heading = QLabel(_("村民会议(已定稿)"))
+        layout.addWidget(self.meetings_heading)
+        layout.addWidget(self.meeting_list)
+        self.motions_heading = QLabel(_("会上通过的决议"))
+        layout.addWidget(self.motions_heading)
+        layout.addWidget(self.motion_list)
+        layout.addWidget(self.error_label("motion"))
         self._finish_layout(layout)
-        self.text_edit.setFocus()
+        has = bool(self.meetings)
+        self.empty_label.setVisible(not has)
+        for w in (self.meetings_heading, self.meeting_list, self.motions_heading, self.motion_list):
+            w.setVisible(has)
+        self.ok_button.setEnabled(has)
+        self.meeting_list.currentRowChanged.connect(self._meeting_changed)
+        if has:
+            current = matter.authorised_by
+            ids = [m.meeting_id for m in self.meetings]
+            self.meeting_list.setCurrentRow(ids.index(current.meeting_id) if current and current.meeting_id in ids
+                                            else 0)
+            if current is not None:
+                self._select_motion(current.motion_id)
+
+    def select(self, meeting_id: int, motion_id: int) -> None:
+        self.meeting_list.setCurrentRow([m.meeting_id for m in self.meetings].index(meeting_id))
+        if not self._select_motion(motion_id):
+            raise ValueError(motion_id)
+
+    def _select_motion(self, motion_id: int) -> bool:
+        for row in range(self.motion_list.count()):
+            if self.motion_list.item(row).data(Qt.ItemDataRole.UserRole) == motion_id:
+                self.motion_list.setCurrentRow(row)
+                return True
+        return False
+
+    def _meeting_changed(self, row: int) -> None:
+        self.motion_list.clear()
+        m = self.meetings[row] if 0 <= row < len(self.meetings) else None
+        for motion_id, text in (m.motions if m else []):
+            item = QListWidgetItem(_("✓ 通过:{text}").format(text=text))
+            item.setData(Qt.ItemDataRole.UserRole, motion_id)
+            self.motion_list.addItem(item)
+        # no motion is chosen for the clerk: which decision authorised is theirs to say
+        self.clear_errors()
 
     def action(self) -> Callable[[], Any]:
-        text = self.text_edit.toPlainText().strip()
-        if not text:
-            raise FieldError("authorisation", _("请写明授权:哪天的村民会议、授权村民代表会议决定什么。"))
-        action = self._action
-        return lambda: action(text)
+        item = self.motion_list.currentItem()
+        if item is None:
+            raise FieldError("motion", _("请选出会上通过的授权决议。"))
+        action, motion_id = self._action, int(item.data(Qt.ItemDataRole.UserRole))
+        return lambda: action(motion_id)
 
 
 # ---------------------------------------------------------------- the next step
@@ -194,7 +270,7 @@ class AdvanceDialog(MatterDialog):
             self.meeting_list.addItem(item)
         self.empty_label = _lead(_("还没有可以用的会议。第 {n} 步要由{kinds}来议,而且会议记录要定稿、会上对这个事项"
                                    "进行了表决。请先到“会议记录”记好这次会议并定稿,再回来推进。").format(
-            n=step, kinds=kinds_text(step)))
+            n=step, kinds=kinds_text(step, matter.category)))
         self.empty_label.setObjectName("error")
 
         # what to do with a failed vote: no default, both are serious
@@ -221,10 +297,16 @@ class AdvanceDialog(MatterDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(_lead(_("“{subject}”\n第 {n} 步:{label},要由{kinds}来议。请先选会议,"
                                  "再选会上表决的事项。").format(subject=matter.subject, n=step,
-                                                             label=step_label(step), kinds=kinds_text(step))))
-        if is_art24(matter.category) and step == 4:
-            note = QLabel(art24_note() + (_("已记录授权:{text}").format(text=matter.authorisation)
-                                          if matter.authorisation else _("现在还没有记录授权。")))
+                                                             label=step_label(step),
+                                                             kinds=kinds_text(step, matter.category))))
+        if step == 4 and (is_art24(matter.category) or is_village_rules(matter.category)):
+            if is_village_rules(matter.category):
+                text = art27_note()
+            elif matter.authorised_by is not None:
+                text = art24_note() + _("已记录授权:{text}").format(text=matter.authorised_by.text)
+            else:
+                text = art24_note() + _("现在还没有记录授权。")
+            note = QLabel(text)
             note.setObjectName("hint")
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -347,3 +429,57 @@ class ResultDialog(MatterDialog):
     def action(self) -> Callable[[], Any]:
         action, summary, day = self._action, self.summary_edit.toPlainText(), day_of(self.date_edit)
         return lambda: action(summary, day)
+
+
+# ---------------------------------------------------------------- closing, and filing village rules
+
+
+class CloseDialog(MatterDialog):
+    """办结: the result notice is on the board; the matter is finished. ``action()``."""
+
+    def __init__(self, matter: MatterInfo, action: Callable[[], Any], parent: QWidget | None = None) -> None:
+        super().__init__(_("办结事项"), parent)
+        self._action = action
+        self.add_buttons(_("办结"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(_lead(_("“{subject}”的决议和实施结果都已张贴公开。办结后事项不再变动,记录永久保留。").format(
+            subject=matter.subject)))
+        self._finish_layout(layout)
+
+    def action(self) -> Callable[[], Any]:
+        return self._action
+
+
+class FilingDialog(MatterDialog):
+    """报乡镇备案: the day an adopted 村规民约 or 村民自治章程 was filed with the township, and the reference of
+    its receipt (Art. 27). ``action(filed_on, reference)``."""
+
+    def __init__(self, matter: MatterInfo, action: Callable[..., Any], *, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("登记报乡镇备案"), parent)
+        self._action = action
+        self.date_edit = date_edit(matter.filed_on or today)
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.reference_edit = QLineEdit(matter.filing_reference)
+        self.reference_edit.setPlaceholderText(_("例如:石桥镇备〔2026〕3号;没有文号的,写接收人"))
+        form = QFormLayout()
+        form.addRow(_("备案日期"), self.date_edit)
+        form.addRow("", self.error_label("filed_on"))
+        form.addRow(_("备案文号"), self.reference_edit)
+        form.addRow("", self.error_label("reference"))
+        self.add_buttons(_("保存备案"))
+        layout = QVBoxLayout(self)
+        adopted = matter.resolved_on.isoformat() if matter.resolved_on else ""
+        layout.addWidget(_lead(_("“{subject}”已于 {date} 经村民会议表决通过。").format(subject=matter.subject,
+                                                                                date=adopted)))
+        note = QLabel(art27_note() + _("报送后,请登记乡镇收到的日期和备案回执上的文号。"))
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        self._finish_layout(layout)
+        self.reference_edit.setFocus()
+
+    def action(self) -> Callable[[], Any]:
+        action, day, reference = self._action, day_of(self.date_edit), self.reference_edit.text()
+        return lambda: action(day, reference)

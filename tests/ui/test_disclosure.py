@@ -351,7 +351,7 @@ def test_with_no_member_registered_the_dialog_says_so_and_a_member_registered_th
     screen.review(nid)
     review = _dialog(qtbot, shown, dialogs.ReviewDialog)
     assert review.member_checks == [] and not review.ok_button.isEnabled()
-    assert "没有登记在任的村务监督委员会成员" in review.no_members_label.text()
+    assert "没有在任的村务监督委员会成员" in review.no_members_label.text()
     assert "登记监委会成员" in review.no_members_label.text() and review.register_button.isVisibleTo(review)
 
     review.register_button.click()

@@ -99,16 +99,20 @@ class ReviewDialog(TaskDialog):
         outcome.addWidget(self.passed_radio)
         outcome.addWidget(self.returned_radio)
         outcome.addStretch(1)
+        who = QWidget()  # the members, or why there are none, and the way to add one
+        who_layout = QVBoxLayout(who)
+        who_layout.setContentsMargins(0, 0, 0, 0)
+        who_layout.addWidget(self.members_box)
+        who_layout.addWidget(self.no_members_label)
         register_row = QHBoxLayout()
         register_row.addWidget(self.register_button)
         register_row.addStretch(1)
+        who_layout.addLayout(register_row)
 
         form = QFormLayout()
         form.addRow(_("审核日期"), self.date_edit)
         form.addRow("", self.error_label("date"))
-        form.addRow(_("审核人"), self.members_box)
-        form.addRow("", self.no_members_label)
-        form.addRow("", register_row)
+        form.addRow(_("审核人"), who)
         form.addRow("", self.error_label("reviewers"))
         form.addRow(_("审核结果"), outcome)
         form.addRow(_("审核意见"), self.opinion_edit)
@@ -146,14 +150,15 @@ class ReviewDialog(TaskDialog):
         if members:
             show_message(self.no_members_label, "")
         elif self._register is not None:
-            show_message(self.no_members_label, _("{day} 没有登记在任的村务监督委员会成员,不能记录审核。审核人只能是监委会成员:"
-                                                  "请点下面的“登记监委会成员…”,选择村民、职务和任期,再回来勾选。").format(day=day),
-                         "error")
+            show_message(self.no_members_label, _("{day} 没有在任的村务监督委员会成员,不能记录审核。审核人只能是监委会成员:"
+                                                  "请点“登记监委会成员…”登记成员和任期。").format(day=day), "error")
         else:
-            show_message(self.no_members_label, _("{day} 没有登记在任的村务监督委员会成员,不能记录审核。请先登记"
+            show_message(self.no_members_label, _("{day} 没有在任的村务监督委员会成员,不能记录审核。请先登记"
                                                   "村务监督委员会成员和任期。").format(day=day), "error")
         self.members_box.setVisible(bool(members))
         self.ok_button.setEnabled(bool(members))
+        if self.isVisible():
+            self.adjustSize()  # the message or the boxes need another height
 
     def _tick(self, name: str, on: bool) -> None:
         if on:

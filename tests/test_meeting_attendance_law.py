@@ -377,7 +377,7 @@ def test_printed_minutes_show_a_written_proxy_as_not_counted_with_its_article(vi
     render_minutes(view, out)
     text = _pdf_text(out)
     assert "书面委托(不计入到会人数)" in text and "委托甲" in text
-    assert "另有书面委托1份,已登记,不计入到会人数" in text
+    assert "另有书面委托1份,已登记。书面委托不计入到会人数,也不能代为表决" in text
     assert "《村民委员会组织法》第二十八条只计算亲自参加会议的人" in text
     assert "实到2人" in text
 
@@ -398,12 +398,12 @@ def test_printed_minutes_and_sign_in_sheet_show_probationary_members_as_attendin
     text = _pdf_text(out)
     assert "应到40人" in text and "实到21人" in text
     assert "预备党员5人列席,没有表决权,不计入应到人数和表决人数(《中国共产党章程》第七条)" in text
-    assert text.count("列席") >= 6  # the note and each of the five rows
+    assert text.count("列席(预备党员,没有表决权)") == 5  # each row of the attendance table
     signin = tmp_path / "signin.pdf"
     render_signin_sheet(sheet, signin)
     signed = _pdf_text(signin)
-    assert "列席人员(不计入应到人数)(共5人)" in signed
-    assert "预备党员(列席,无表决权)" in signed and "预备3" in signed
+    assert "列席人员(无表决权,不计入应到人数)(共5人)" in signed
+    assert "预备3预备党员" in signed
 
 
 def test_the_cli_lists_probations_due_and_prints_minutes_with_the_village_rule(village, capsys, tmp_path):

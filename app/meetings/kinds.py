@@ -146,8 +146,9 @@ def proxy_rule(kind: str | MeetingKind, settings: Mapping[str, Any] | None = Non
     """The treatment of a written proxy at ``kind``; ``settings`` is the "meetings" part of settings.json."""
     k = info(kind)
     if k.proxy == PROXY_NOT_COUNTED:
+        households = _("(户的代表须是本户到会的人)") if k.by_households else ""
         return ProxyRule(True, False, _("书面委托不计入到会人数,也不能代为表决:{article}只计算亲自参加会议的人"
-                                        "(户的代表须是本户到会的人)。").format(article=proxy_articles()[k.kind]))
+                                        "{households}。").format(article=proxy_articles()[k.kind], households=households))
     if k.proxy == PROXY_NONE:
         return ProxyRule(False, False, _("{kind}不能委托他人出席:表决要有半数以上有表决权的党员到会"
                                          "(《中国共产党支部工作条例(试行)》第十一条),委托不算到会。").format(kind=k.kind.value))

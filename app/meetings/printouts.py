@@ -12,7 +12,8 @@ from app.i18n import _
 from app.meetings.kinds import parse_kind
 from app.meetings.models import EXPECTED
 from app.meetings.members import PROBATIONARY_ROLE
-from app.meetings.service import MeetingInfo, MotionInfo, choice_label, get_meeting, meeting_proxy_rule
+from app.meetings.service import (AttendeeInfo, MeetingInfo, MotionInfo, choice_label, get_meeting,
+                                  meeting_proxy_rule)
 from app.meetings.view import (AddendumLine, AgendaLine, AttendeeLine, MinutesView, MotionLine, SigninGroup,
                                SigninName, SigninView, TallyView)
 from app.people.service import get_village
@@ -79,12 +80,20 @@ def minutes_view(session: Session, meeting_id: int, *, print_date: dt.date | Non
         households_present=info_.households_present,
         quorum_text=quorum_text,
         attendees=[] if counted else [
-            AttendeeLine(a.name, a.group_name, a.role_text, a.status_text if a.status != EXPECTED else "",
-                         a.proxy_name, a.note) for a in info_.attendees],
+            AttendeeLine(a.name, a.group_name, a.role_text, _status_label(a), a.proxy_name, a.note)
+            for a in info_.attendees],
         agenda=agenda,
         addenda=[AddendumLine(a.date, a.corrects, a.text, a.recorded_by) for a in info_.addenda],
         closed=info_.closed, content_hash=info_.content_hash, chain_head=_chain_head(session),
         print_date=print_date or dt.date.today(), signers=signers)
+
+
+def _status_label(a: AttendeeInfo) -> str:
+    """The attendance as printed: a probationary party member is 列席 without a vote (党章 Art. 7), a written proxy
+    at the law's kinds 书面委托(不计入到会人数); "" when nothing was recorded."""
+    if not a.member and a.role_text.startswith(PROBATIONARY_ROLE):
+        return _("列席(预备党员,没有表决权)")
+    return a.status_text if a.status != EXPECTED else ""
 
 
 def _not_counted_text(info_: MeetingInfo, data_dir: Path | None) -> str:
@@ -93,7 +102,7 @@ def _not_counted_text(info_: MeetingInfo, data_dir: Path | None) -> str:
     text = ""
     proxies = sum(1 for a in info_.attendees if a.proxy_not_counted)
     if proxies:
-        text += _("另有书面委托 {n} 份,已登记,不计入到会人数。{reason}").format(
+        text += _("另有书面委托 {n} 份,已登记。{reason}").format(
             n=proxies, reason=meeting_proxy_rule(info_.kind, data_dir).reason)
     probationary = sum(1 for a in info_.attendees if not a.member and a.role_text.startswith(PROBATIONARY_ROLE))
     if probationary:
@@ -110,10 +119,9 @@ def signin_view(session: Session, meeting_id: int, *, print_date: dt.date | None
         if a.member:
             groups.setdefault(a.group_name, []).append(SigninName(a.name, a.role_text, a.household))
     # 列席 (a probationary party member, an invited guest): on the sheet to sign, never in the 应到 count
-    observers = [SigninName(a.name, _("{role}(列席,无表决权)").format(role=a.role_text) if a.role_text
-                            else _("列席,无表决权"), a.household) for a in info_.attendees if not a.member]
+    observers = [SigninName(a.name, a.role_text or _("列席"), a.household) for a in info_.attendees if not a.member]
     if observers:
-        groups[_("列席人员(不计入应到人数)")] = observers
+        groups[_("列席人员(无表决权,不计入应到人数)")] = observers
     return SigninView(village_name=village.name if village else "", kind_label=parse_kind(info_.kind).label,
                       title=info_.title, date=info_.date, time_text=info_.time_text, place=info_.place,
                       groups=[SigninGroup(name, people) for name, people in groups.items()], members=info_.members,

@@ -350,3 +350,23 @@ def test_check_names_a_step_whose_motion_no_longer_passed(village):
     info = resolved(village)
     sql(village, f"UPDATE motions SET passed = 0 WHERE id = {info.steps[0].motion_id}")
     assert any(p.startswith(f"matters #{info.id}: ") and "第 1 轮第 1 步记为通过" in p for p in problems(village))
+
+
+def test_cunwu_meeting_matters_json_has_the_authorisation_and_the_filing(village, capsys):
+    """Organic Law Art. 24 and 27 for the township: which motion authorised, when the rules were filed."""
+    import json
+
+    from app.cli import main
+
+    art24 = _at_step_four(village)
+    granted = meeting(village, "村民会议", dt.date(2026, 1, 10), {"授权": True})
+    with village.begin("测试") as s:
+        mt.authorise(s, art24, motion_id=granted["授权"])
+    rules = _at_step_four(village, category=mt.VILLAGE_RULES)
+    take(village, rules, 4, *step_meeting(village, 4, kind="村民会议", text="通过村规民约"))
+    with village.begin("测试") as s:
+        mt.record_filing(s, rules, filed_on=dt.date(2026, 6, 20), reference="石桥镇备〔2026〕3号")
+    assert main(["--data-dir", str(village.data_dir), "meeting", "matters", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[art24]["authorisation_motion_id"] == granted["授权"] and "01月10日村民会议" in rows[art24]["authorisation"]
+    assert (rows[rules]["filed_on"], rows[rules]["filing_reference"]) == ("2026-06-20", "石桥镇备〔2026〕3号")

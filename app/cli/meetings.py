@@ -202,7 +202,11 @@ def cmd_matters(args: argparse.Namespace) -> int:
                            "steps": [{"step": st.step, "round": st.round, "meeting_id": st.meeting_id,
                                       "date": st.date.isoformat(), "passed": st.passed, "outcome": st.outcome}
                                      for st in m.steps],
-                           "resolution_notice_id": m.resolution_notice_id, "result_notice_id": m.result_notice_id}
+                           "resolution_notice_id": m.resolution_notice_id, "result_notice_id": m.result_notice_id,
+                           "authorisation_motion_id": m.authorised_by.motion_id if m.authorised_by else None,
+                           "authorisation": m.authorisation_text,
+                           "filed_on": m.filed_on.isoformat() if m.filed_on else None,
+                           "filing_reference": m.filing_reference}
                           for m in rows], ensure_ascii=False, indent=1))
         return 0
     if not rows:

@@ -104,8 +104,8 @@ def pending_certificates(db_path: Path, today: dt.date | None = None) -> list[Pe
 def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None = None) -> list:
     """Due and overdue disclosure items for the home screen, without SQLAlchemy.
 
-    Mirrors app.disclosure.service.due_entries (tests/test_quick.py holds them equal): the same
-    postings, the same start of the village's record, the same calendar function.
+    Mirrors app.meetings.matters.disclosure_due (tests/test_quick.py holds them equal): the same
+    postings, the same start of the village's record, the same matters' notices, the same calendar function.
     """
     from app.disclosure.calendar import PostedNotice, due_on
     from app.disclosure.catalogue import village_catalogue

@@ -107,7 +107,8 @@ PROBATIONS_SHOWN = 5  # probationary members named one by one; the rest as a cou
 
 def probation_todos(store: Store, today: dt.date | None = None) -> list[str]:
     """Probationary party members whose one-year probation ends within 30 days, or has ended (《中国共产党章程》
-    第七条). 转正 is the party members' meeting's decision, which the clerk records; read with plain sqlite3."""
+    第七条), in one to-do (the home screen has no room to spare at 1366x768). 转正 is the party members' meeting's
+    decision, which the clerk records; read with plain sqlite3."""
     from app.storage.quick import probations_due
 
     try:
@@ -115,20 +116,27 @@ def probation_todos(store: Store, today: dt.date | None = None) -> list[str]:
     except Exception:  # noqa: BLE001 - a reminder that cannot be read must not keep the home screen from opening
         log.warning("could not read the probationary party members for the home screen", exc_info=True)
         return []
-    lines = []
-    for p in due[:PROBATIONS_SHOWN]:
-        who = _("{name}({group})").format(name=p.name, group=p.group_name) if p.group_name else p.name
-        if p.ended:
-            lines.append(_("预备期已满:预备党员{who}的一年预备期已于 {ends} 届满。").format(who=who, ends=p.ends.isoformat()))
-        else:
-            lines.append(_("预备期将满:预备党员{who}的一年预备期 {ends} 届满(还剩 {n} 天)。").format(
-                who=who, ends=p.ends.isoformat(), n=p.days_left))
-    if len(due) > PROBATIONS_SHOWN:
-        lines.append(_("另有 {n} 名预备党员预备期将满或已满。").format(n=len(due) - PROBATIONS_SHOWN))
-    if due:
-        lines.append(_("预备党员转为正式党员,须经党员大会讨论通过(《中国共产党章程》第七条)。请召开党员大会,"
-                       "在“会议记录”里记下决定,再在村民信息里把“预备党员”改为“党员”。"))
-    return lines
+    if not due:
+        return []
+    shown = due[:PROBATIONS_SHOWN]
+
+    def who(p) -> str:  # type: ignore[no-untyped-def]
+        return _("{name}({group})").format(name=p.name, group=p.group_name) if p.group_name else p.name
+
+    parts = []
+    ended = [p for p in shown if p.ended]
+    if ended:
+        parts.append(_("预备期已满:{people}。").format(people="、".join(
+            _("{who}{ends}").format(who=who(p), ends=p.ends.isoformat()) for p in ended)))
+    soon = [p for p in shown if not p.ended]
+    if soon:
+        parts.append(_("预备期将满:{people}。").format(people="、".join(
+            _("{who}{ends}(还剩 {n} 天)").format(who=who(p), ends=p.ends.isoformat(), n=p.days_left)
+            for p in soon)))
+    if len(due) > len(shown):
+        parts.append(_("另有 {n} 人。").format(n=len(due) - len(shown)))
+    parts.append(_("转正须经党员大会讨论通过(《中国共产党章程》第七条),记入会议记录后,在村民信息里改为“党员”。"))
+    return ["".join(parts)]
 
 
 def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:

@@ -417,7 +417,7 @@ def _attendance_lists(attendees: Sequence[AttendeeLine], s: _Styles, g: Metrics)
     order = list(dict.fromkeys(clean_line(a.group_name) for a in attendees))
     for status in _status_order(attendees):
         people = [a for a in attendees if clean_line(a.status_label) == status]
-        flowables.append(CondPageBreak(25 * MM))
+        flowables.append(CondPageBreak(35 * MM))  # the heading, its first group heading and a row of names
         flowables.append(_para(_status_heading(status, len(people)), s.h2))
         groups: dict[str, list[str]] = {group: [] for group in order}
         for person in people:

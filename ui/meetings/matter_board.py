@@ -464,7 +464,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         self.today = dt.date.today
 
         intro = QLabel(_("重大事项按“四议两公开”办理:四步议事依次进行,每一步都要有定稿的会议记录,不能跳步;"
-                         "决议和实施结果都要公开。"))
+                         "决议公告张贴后才能登记实施结果,实施结果公告张贴后才能办结。"))
         intro.setObjectName("hint")
         intro.setWordWrap(True)
         self.open_radio = QRadioButton(_("进行中"))

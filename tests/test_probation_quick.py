@@ -27,7 +27,23 @@ def test_quick_probations_match_the_service_on_a_demo_village(tmp_path):
     try:
         with store.read() as s:
             slow = _rows(probations_due(s, today))
-        fast = _rows(quick_probations_due(store.db_path, today))
+            fast = _rows(quick_probations_due(store.db_path, today))
+            # the demo's minutes: probationary members attend a party members' meeting as 列席, and a written
+            # proxy recorded at a villager group or villagers' meeting is not counted (Organic Law Art. 22, 28)
+            from sqlalchemy import select
+
+            from app.meetings.models import Meeting
+            from app.meetings.service import get_meeting
+
+            party = [get_meeting(s, i) for i in s.scalars(select(Meeting.id).where(Meeting.kind == "党员大会"))]
+            observed = [m for m in party if any(not a.member and a.role_text == "预备党员" for a in m.attendees)]
+            assert observed and all(m.members == sum(1 for a in m.attendees if a.member) for m in observed)
+            village = [get_meeting(s, i) for i in s.scalars(select(Meeting.id).where(
+                Meeting.kind.in_(("村民会议", "村民小组会议"))))]
+            proxied = [m for m in village if any(a.proxy_not_counted for a in m.attendees)]
+            assert proxied
+            for m in proxied:
+                assert m.present == sum(1 for a in m.attendees if a.member and a.status == "present")
     finally:
         store.close()
     assert fast == slow

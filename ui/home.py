@@ -12,7 +12,8 @@ import logging
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -281,7 +282,17 @@ class HomeScreen(QWidget):
         head.addWidget(self.title_label)
         head.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        # the to-do and due lists grow with the village's work: they scroll rather than push the window
+        # past a 1366x768 office screen
+        body = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)
         layout.addLayout(head)

@@ -52,3 +52,20 @@ def test_quick_disclosure_due_matches_the_service_on_a_demo_village(tmp_path):
     finally:
         store.close()
     assert expected and got == expected
+
+
+def test_the_home_screens_due_list_is_read_without_sqlalchemy(store):
+    """Start-up paints the home screen before SQLAlchemy is imported (docs/performance.md): the due list, with
+    every catalogue version and the matters' notices, comes from sqlite3 and the calendar's pure functions."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, datetime as dt\nfrom pathlib import Path\nfrom app.storage.quick import disclosure_due\n"
+            "entries = disclosure_due(Path(sys.argv[1]), Path(sys.argv[2]), dt.date(2027, 1, 20))\n"
+            "assert entries, 'nothing owed in January 2027?'\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy')\n"
+            "print(len(entries), loaded[:3])\nsys.exit(1 if loaded else 0)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(store.db_path), str(store.data_dir)], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -60,14 +60,17 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 def cmd_due(args: argparse.Namespace) -> int:
     from app.disclosure.calendar import format_due
+    from app.disclosure.catalogue import village_catalogue
     from app.meetings.matters import disclosure_due
 
     on = _date(args.date)
     store = village_store(args)
     try:
         with store.read() as s:
-            # the catalogue's periods and the 四议两公开 matters' resolutions and results
+            # the catalogue's periods, each as the version in force at its end asks for it, and the
+            # 四议两公开 matters' resolutions and results
             entries = disclosure_due(s, store.data_dir, on)
+        current = village_catalogue(store.data_dir, on).version
     except _user_errors() as exc:
         raise CliError(str(exc)) from exc
     if not entries:
@@ -76,7 +79,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     print(_("截至 {date},待公开 {due} 项,已逾期 {overdue} 项:").format(
         date=on.isoformat(), due=sum(e.state == "due" for e in entries),
         overdue=sum(e.state == "overdue" for e in entries)))
-    for line in format_due(entries):
+    for line in format_due(entries, current):
         print(line)
     return 0
 

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -262,14 +262,28 @@ def load_all(data_dir: Path | None = None) -> list[Catalogue]:
     return [t[3] for t in found]
 
 
+def in_force(catalogues: Sequence[Catalogue], on: dt.date) -> Catalogue | None:
+    """Of ``catalogues`` in :func:`load_all`'s order (oldest effective date first), the one in force on ``on``:
+    the last whose effective date has come; None before the first."""
+    found = None
+    for cat in catalogues:
+        if cat.effective <= on:
+            found = cat
+    return found
+
+
+def _none_in_force(on: dt.date) -> CatalogueError:
+    return CatalogueError(_("{date} 还没有生效的村务公开目录。请向乡镇索取本县现行的公开目录,放进数据目录的 "
+                            "catalogues 文件夹。").format(date=on.isoformat()))
+
+
 def load_catalogue(data_dir: Path | None = None, on: dt.date | None = None) -> Catalogue:
     """The catalogue in force on ``on`` (today by default): the newest version whose effective date has come."""
     on = on or dt.date.today()
-    in_force = [c for c in load_all(data_dir) if c.effective <= on]
-    if not in_force:
-        raise CatalogueError(_("{date} 还没有生效的村务公开目录。请向乡镇索取本县现行的公开目录,放进数据目录的 "
-                               "catalogues 文件夹。").format(date=on.isoformat()))
-    return in_force[-1]
+    found = in_force(load_all(data_dir), on)
+    if found is None:
+        raise _none_in_force(on)
+    return found
 
 
 def first_effective(data_dir: Path | None = None) -> dt.date | None:
@@ -437,10 +451,28 @@ def _matter(doc: dict[str, Any], who: str, frequency: str, bad: Any) -> str:
     raise bad(_("事项“{who}”是随时公开的事项(matter 为 occasional),频次 frequency 应为 event。").format(who=who))
 
 
-def village_catalogue(data_dir: Path | None, on: dt.date | None = None) -> Catalogue:
-    """The catalogue in force on ``on`` with the village's own numbers (settings.json "disclosure")."""
+def _village_overrides(data_dir: Path | None) -> Mapping[str, Any]:
     from app.config import load_settings
 
+    return load_settings(data_dir).get("disclosure", {}) if data_dir else {}
+
+
+def village_catalogue(data_dir: Path | None, on: dt.date | None = None) -> Catalogue:
+    """The catalogue in force on ``on`` with the village's own numbers (settings.json "disclosure")."""
     catalogue = load_catalogue(data_dir, on)
-    overrides = load_settings(data_dir).get("disclosure", {}) if data_dir else {}
+    overrides = _village_overrides(data_dir)
     return apply_overrides(catalogue, overrides) if overrides else catalogue
+
+
+def village_catalogues(data_dir: Path | None, on: dt.date | None = None) -> list[Catalogue]:
+    """Every version shipped and received, oldest effective date first (:func:`load_all`), each with the
+    village's own numbers: the calendar judges each period by the version in force on its last day
+    (app.disclosure.calendar, docs/disclosure-catalogue.md section 5). ``in_force(result, on)`` is
+    :func:`village_catalogue` for that day. Like it, refuses when no version is in force on ``on`` yet.
+    """
+    on = on or dt.date.today()
+    every = load_all(data_dir)
+    if in_force(every, on) is None:
+        raise _none_in_force(on)
+    overrides = _village_overrides(data_dir)
+    return [apply_overrides(c, overrides) for c in every] if overrides else every

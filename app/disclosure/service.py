@@ -671,16 +671,19 @@ def rebuild_search(session: Session) -> int:
 
 # ---------------------------------------------------------------- the catalogue as this village uses it
 
-from app.disclosure.catalogue import village_catalogue  # noqa: E402,F401 - callers find it with the service
+from app.disclosure.catalogue import village_catalogue, village_catalogues  # noqa: E402,F401 - found with the service
 
 
-def due_entries(session: Session, data_dir: Path | None, on: dt.date):  # type: ignore[no-untyped-def]
-    """What the home screen and ``cunwu disclosure due`` list: due and overdue items on ``on``."""
+def due_entries(session: Session, data_dir: Path | None, on: dt.date, *, events=()):  # type: ignore[no-untyped-def]
+    """What the home screen and ``cunwu disclosure due`` list: due and overdue items on ``on``, each period
+    judged by the catalogue version in force on its last day (docs/disclosure-catalogue.md, section 5).
+
+    ``events``: the calendar's event occurrences owed as well (the 四议两公开 matters' notices,
+    app.meetings.matters.disclosure_due passes them)."""
     from app.disclosure.calendar import due_on
 
-    catalogue = village_catalogue(data_dir, on)
-    return due_on(catalogue, posted_for_calendar(session), on, settings=catalogue.settings,
-                  since=calendar_start(session))
+    return due_on(village_catalogues(data_dir, on), posted_for_calendar(session), on, since=calendar_start(session),
+                  events=events)
 
 
 def calendar_start(session: Session) -> dt.date | None:

@@ -679,12 +679,9 @@ def disclosure_events(session: Session) -> list:  # list[EventOccurrence]
 def disclosure_due(session: Session, data_dir, on: dt.date) -> list:  # type: ignore[no-untyped-def]
     """What ``cunwu disclosure due`` and the home screen list: the catalogue's due and overdue periods
     (app.disclosure.service.due_entries) and the matters' notices that are due or overdue."""
-    from app.disclosure.calendar import due_on
-    from app.disclosure.service import calendar_start, posted_for_calendar, village_catalogue
+    from app.disclosure.service import due_entries
 
-    catalogue = village_catalogue(data_dir, on)
-    return due_on(catalogue, posted_for_calendar(session), on, settings=catalogue.settings,
-                  since=calendar_start(session), events=disclosure_events(session))
+    return due_entries(session, data_dir, on, events=disclosure_events(session))
 
 
 # ---------------------------------------------------------------- cunwu check

@@ -105,10 +105,11 @@ def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None =
     """Due and overdue disclosure items for the home screen, without SQLAlchemy.
 
     Mirrors app.meetings.matters.disclosure_due (tests/test_quick.py holds them equal): the same
-    postings, the same start of the village's record, the same matters' notices, the same calendar function.
+    postings, the same start of the village's record, the same matters' notices, the same catalogue
+    versions (each period judged by the one in force on its last day), the same calendar function.
     """
     from app.disclosure.calendar import PostedNotice, due_on
-    from app.disclosure.catalogue import village_catalogue
+    from app.disclosure.catalogue import village_catalogues
 
     today = today or dt.date.today()
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
@@ -127,8 +128,7 @@ def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None =
     starts = [dt.date.fromisoformat(first_event[0][:10])] if first_event else []
     if first_post:
         starts.append(dt.date.fromisoformat(first_post))
-    catalogue = village_catalogue(data_dir, today)
-    return due_on(catalogue, posted, today, settings=catalogue.settings, since=min(starts) if starts else None,
+    return due_on(village_catalogues(data_dir, today), posted, today, since=min(starts) if starts else None,
                   events=matter_events(db_path))
 
 

@@ -154,6 +154,9 @@ def application() -> QApplication:
     app.setOrganizationName("cunwu")
     app.setApplicationName("cunwu")
     _install_qt_translation(app)
+    from ui.collector import install
+
+    install(app)  # garbage is collected on this thread only: a worker collecting Qt objects can freeze the program
     return app
 
 

@@ -4,9 +4,11 @@ These run inside a Task on a worker, each in one transaction, and return plain
 values (the core's frozen dataclasses or the ones below), never ORM objects.
 Nothing here imports Qt.
 
-The calendar starts at the oldest catalogue's effective date (calendar.py,
-``since``), so a village that begins keeping its notices here is not shown a
-year of "overdue" postings that were made on paper before.
+The calendar starts where the village's record starts (calendar.py, ``since``),
+so a village that begins keeping its notices here is not shown a year of
+"overdue" postings that were made on paper before; and it judges each period by
+the catalogue version in force on its last day, so a half-year posted under an
+older version is not asked for again as quarters.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ COMMITTEE = "村民委员会"
 
 @dataclass(frozen=True)
 class Context:
-    """What every tab needs first: the catalogue in force, the village, who reviews and who approves."""
+    """What every tab needs first: the catalogue in force, the village, who reviews and who approves.
+
+    ``catalogues`` is every version, oldest first (the calendar judges each period by the one in force on
+    its last day); ``catalogue`` the one in force today."""
 
     today: dt.date
     catalogue: Catalogue | None
@@ -42,6 +47,13 @@ class Context:
     reviewers: list[str] = field(default_factory=list)
     approver: str = ""
     years: list[int] = field(default_factory=list)
+    catalogues: tuple[Catalogue, ...] = ()
+
+    @property
+    def versions(self) -> tuple[Catalogue, ...]:
+        if self.catalogues:
+            return self.catalogues
+        return (self.catalogue,) if self.catalogue is not None else ()
 
 
 @dataclass(frozen=True)
@@ -66,19 +78,47 @@ class CalendarData:
     due: list[CalendarEntry]
 
 
+@dataclass(frozen=True)
+class MatterNotice:
+    """One of the two notices a 四议两公开 matter owes (its calendar key is ``matter:ID:resolution`` or
+    ``matter:ID:result``) and the notice the matter drafted for it, if any."""
+
+    matter_id: int
+    subject: str
+    what: str  # "resolution" or "result"
+    notice: NoticeInfo | None
+
+    @property
+    def what_text(self) -> str:
+        return _("决议公开") if self.what == "resolution" else _("实施结果公开")
+
+
+MATTER_KEY = "matter:"  # how app.meetings.matter_events keys a matter's notices in the calendar
+
+
+def matter_key(key: str) -> tuple[int, str] | None:
+    """(matter id, "resolution" or "result") of a calendar key like ``matter:12:resolution``; None for a period."""
+    parts = key.split(":")
+    if len(parts) == 3 and parts[0] + ":" == MATTER_KEY and parts[1].isdigit() and parts[2] in ("resolution", "result"):
+        return int(parts[1]), parts[2]
+    return None
+
+
 # ---------------------------------------------------------------- reading
 
 
 def load_context(store: Store, today: dt.date | None = None) -> Context:
-    from app.disclosure.service import calendar_start, village_catalogue
+    from app.disclosure.catalogue import in_force
+    from app.disclosure.service import calendar_start, village_catalogues
     from app.people.service import get_village, list_roles
 
     today = today or dt.date.today()
     try:
-        catalogue: Catalogue | None = village_catalogue(store.data_dir, today)
+        catalogues: tuple[Catalogue, ...] = tuple(village_catalogues(store.data_dir, today))
+        catalogue: Catalogue | None = in_force(catalogues, today)
         error = ""
     except CatalogueError as exc:
-        catalogue, error = None, str(exc)
+        catalogues, catalogue, error = (), None, str(exc)
     with store.read() as s:
         # the same start as `cunwu disclosure due`: periods before the village's record began are not owed
         since = calendar_start(s) if catalogue is not None else None
@@ -91,7 +131,7 @@ def load_context(store: Store, today: dt.date | None = None) -> Context:
     if not hotline and catalogue is not None:
         hotline = str(catalogue.settings.get("hotline", "") or "")
     return Context(today, catalogue, error, since, village.name if village else "", hotline,
-                   list(dict.fromkeys(reviewers)), approver, years)
+                   list(dict.fromkeys(reviewers)), approver, years, catalogues)
 
 
 def _years(session: Any) -> list[int]:
@@ -128,34 +168,51 @@ def read_view(store: Store, notice_id: int) -> NoticeView:
 
 
 def _in_progress(session: Any) -> dict[tuple[str, str], InProgress]:
+    """The notices started and not posted, by catalogue item and period, and the 四议两公开 matters' ones by
+    the matter's calendar key (``matter:ID:resolution``), so the calendar can say 已拟稿 for both."""
+    from sqlalchemy import select
+
     from app.disclosure.models import PUBLISHED
     from app.disclosure.service import list_notices
+    from app.meetings.models import Matter
 
     out: dict[tuple[str, str], InProgress] = {}
+    by_id: dict[int, tuple[str, InProgress]] = {}
     for n in list_notices(session):
         if n.item_code and n.state not in PUBLISHED:
-            out.setdefault((n.item_code.upper(), n.period_key), InProgress(n.id, n.state, n.state_text))
+            started = InProgress(n.id, n.state, n.state_text)
+            out.setdefault((n.item_code.upper(), n.period_key), started)
+            by_id[n.id] = (n.item_code.upper(), started)
+    for matter_id, resolution, result in session.execute(
+            select(Matter.id, Matter.resolution_notice_id, Matter.result_notice_id)):
+        for what, notice_id in (("resolution", resolution), ("result", result)):
+            if notice_id in by_id:
+                code, started = by_id[notice_id]
+                out[(code, "{}{}:{}".format(MATTER_KEY, matter_id, what))] = started
     return out
 
 
 def read_calendar(store: Store, context: Context, year: int, month: int | None) -> CalendarData:
     """The entries whose deadline falls in ``month`` (or every period of ``year`` when month is None),
-    what is due or overdue today, and the notices already started for an item and period."""
+    what is due or overdue today (with the 四议两公开 matters' notices, as on the home screen and in
+    ``cunwu disclosure due``), and the notices already started for an item and period."""
     from app.disclosure.calendar import due_on, month_view, year_calendar
     from app.disclosure.service import posted_for_calendar
+    from app.meetings.matters import disclosure_events
 
-    catalogue = context.catalogue
-    if catalogue is None:
+    versions = context.versions
+    if not versions:
         return CalendarData([], {}, [])
     with store.read() as s:
         posted = posted_for_calendar(s)
         started = _in_progress(s)
+        events = disclosure_events(s)
     on = context.today
     if month is None:
-        entries = year_calendar(catalogue, posted, year, on=on, since=context.since)
+        entries = year_calendar(versions, posted, year, on=on, since=context.since)
     else:
-        entries = month_view(catalogue, posted, year, month, on=on, since=context.since)
-    due = due_on(catalogue, posted, on, since=context.since)
+        entries = month_view(versions, posted, year, month, on=on, since=context.since)
+    due = due_on(versions, posted, on, since=context.since, events=events)
     return CalendarData(entries, started, due)
 
 
@@ -163,6 +220,33 @@ def read_due(store: Store, today: dt.date | None = None) -> list[CalendarEntry]:
     """Due and overdue items for the home screen, counted from the same start as the calendar."""
     context = load_context(store, today)
     return read_calendar(store, context, context.today.year, context.today.month).due
+
+
+def matter_notice(store: Store, key: str) -> MatterNotice | None:
+    """The notice behind a 四议两公开 line of the due list (``matter:ID:resolution``), as the matter drafted
+    it; None when the key names no matter."""
+    from app.meetings.matters import get_matter
+    from app.people.service import NotFound
+
+    found = matter_key(key)
+    if found is None:
+        return None
+    matter_id, what = found
+    with store.read() as s:
+        try:
+            m = get_matter(s, matter_id)
+        except NotFound:
+            return None
+        notice_id = m.resolution_notice_id if what == "resolution" else m.result_notice_id
+        info = None
+        if notice_id is not None:
+            from app.disclosure.service import get_notice
+
+            try:
+                info = get_notice(s, notice_id)
+            except NotFound:
+                info = None
+    return MatterNotice(matter_id, m.subject, what, info)
 
 
 def posting_minimum(store: Store, notice: NoticeInfo) -> int:
@@ -176,11 +260,15 @@ def posting_minimum(store: Store, notice: NoticeInfo) -> int:
 
 
 def draft_for(store: Store, item_code: str, period_key: str) -> NoticeDraft:
-    """The catalogue item's template, or the ledger's statement for a finance item."""
-    from app.disclosure.service import draft_for_item
+    """The catalogue item's template, or the ledger's statement for a finance item, from the version that
+    asks for the period (the one in force on its last day): a half-year still owed under an older version is
+    drafted, and later posted for its minimum days, as that version says."""
+    from app.disclosure.calendar import catalogue_for
+    from app.disclosure.service import draft_for_item, village_catalogues
 
+    catalogue = catalogue_for(village_catalogues(store.data_dir), item_code, period_key)
     with store.read() as s:
-        return draft_for_item(s, item_code, period_key, data_dir=store.data_dir)
+        return draft_for_item(s, item_code, period_key, data_dir=store.data_dir, catalogue=catalogue)
 
 
 # ---------------------------------------------------------------- writing

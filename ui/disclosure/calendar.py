@@ -6,7 +6,9 @@ are due in January) or the whole year, one row per catalogue item and one column
 month. Every state is written out in words as well as coloured, so it reads on a
 grey printout and for a clerk who does not tell red from green. Double-clicking a
 due item (or 拟稿) starts its notice from the catalogue's template, or opens the
-draft already started for it.
+draft already started for it; a 四议两公开 notice in the list opens the draft its
+matter made. Each period is the one of the catalogue version in force on its last
+day; a period judged by an older version than today's says which in its tooltip.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ def short_label(state: str) -> str:
 def when_text(e: CalendarEntry) -> str:
     """How urgent, in words: 已逾期 12 天, 今天截止, 还剩 3 天, or when it was posted."""
     if e.posted is not None:
+        numbers = [n for n in e.posted.number.split("、") if n]
+        if len(numbers) > 1:  # shorter periods' notices that make up this one (the tooltip names them)
+            return _("{date} 张贴,共 {n} 份").format(date=e.posted.posted_on.isoformat(), n=len(numbers))
         return _("{date} 张贴 {number}").format(date=e.posted.posted_on.isoformat(), number=e.posted.number).strip()
     if e.state == OVERDUE and e.days_left is not None:
         return _("已逾期 {n} 天").format(n=-e.days_left)
@@ -74,12 +79,21 @@ def column_title(column: Columns) -> str:
             Columns.DEADLINE: _("截止日期"), Columns.WHEN: _("进度"), Columns.PROGRESS: _("本村办理情况")}[column]
 
 
+def version_note(e: CalendarEntry, current: str) -> str:
+    """For a period judged by another catalogue version than today's: which one, so a half-year owed under
+    the old version beside the quarters of the new one is not taken for a mistake."""
+    if e.item.periodic and e.catalogue_version and current and e.catalogue_version != current:
+        return _("按 {version} 版公开目录(这一期结束时施行的目录)").format(version=e.catalogue_version)
+    return ""
+
+
 class EntryModel(ListModel[CalendarEntry]):
     """Calendar entries, one per row; ``in_progress`` names the notice already started for an entry."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(Columns, column_title, parent)
         self.in_progress: dict[tuple[str, str], actions.InProgress] = {}
+        self.current_version = ""  # the catalogue in force today
 
     def set_entries(self, entries: list[CalendarEntry], in_progress: dict[tuple[str, str], actions.InProgress]) -> None:
         self.in_progress = in_progress
@@ -92,9 +106,11 @@ class EntryModel(ListModel[CalendarEntry]):
         if column == Columns.STATE:
             return e.state_label
         if column == Columns.ITEM:
+            if not e.item.periodic:  # an event: a 四议两公开 matter's notice, named by the matter
+                return _("{name}:{subject}").format(name=e.item.name, subject=e.period.label)
             return _("{name}({category})").format(name=e.item.name, category=e.item.category)
         if column == Columns.PERIOD:
-            return e.period.label
+            return e.period.start.isoformat() if not e.item.periodic else e.period.label
         if column == Columns.DEADLINE:
             return e.period.deadline.isoformat()
         if column == Columns.WHEN:
@@ -112,6 +128,13 @@ class EntryModel(ListModel[CalendarEntry]):
             return None
         e = self._rows[index.row()]
         column = Columns(index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and column == Columns.PERIOD and not e.item.periodic:
+            return _("事项发生在 {date}(决议的会议或实施完成的日子),截止日期从这一天算起。").format(
+                date=e.period.start.isoformat())
+        if role == Qt.ItemDataRole.ToolTipRole and column == Columns.WHEN and e.posted is not None:
+            return _("{date} 张贴 {number}").format(date=e.posted.posted_on.isoformat(), number=e.posted.number)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (Columns.ITEM, Columns.PERIOD):
+            return "\n".join(t for t in (self.display(e, column), version_note(e, self.current_version)) if t) or None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.display(e, column) or None
         if role == Qt.ItemDataRole.BackgroundRole and column == Columns.STATE:
@@ -141,16 +164,22 @@ class YearModel(QAbstractTableModel):
         super().__init__(parent)
         self.items: list[CatalogueItem] = []
         self.cells: dict[tuple[int, int], CalendarEntry] = {}
+        self.current_version = ""  # the catalogue in force today
 
     def set_entries(self, entries: list[CalendarEntry]) -> None:
+        """Entries in item order, each item's periods in order: a row is named as the item's latest
+        period's version names it (a renamed item keeps one row under its new name)."""
         self.beginResetModel()
         self.items, self.cells = [], {}
         rows: dict[str, int] = {}
         for e in entries:
-            if e.item.code not in rows:
-                rows[e.item.code] = len(self.items)
+            code = e.item.code.upper()
+            if code not in rows:
+                rows[code] = len(self.items)
                 self.items.append(e.item)
-            self.cells[(rows[e.item.code], grid_column(e))] = e
+            else:
+                self.items[rows[code]] = e.item
+            self.cells[(rows[code], grid_column(e))] = e
         self.endResetModel()
 
     def entry(self, row: int, column: int) -> CalendarEntry | None:
@@ -186,8 +215,10 @@ class YearModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return short_label(e.state)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _("{period}:{state},截止 {deadline}。{when}").format(
+            tip = _("{period}:{state},截止 {deadline}。{when}").format(
                 period=e.period.label, state=e.state_label, deadline=e.period.deadline.isoformat(), when=when_text(e))
+            note = version_note(e, self.current_version)
+            return tip + ("\n" + note if note else "")
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(STATE_COLOURS[e.state][0])
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -308,6 +339,9 @@ class CalendarPanel(QWidget):
     def set_context(self, context: actions.Context) -> None:
         first = self.context is None
         self.context = context
+        current = context.catalogue.version if context.catalogue is not None else ""
+        for model in (self.due_model, self.month_model, self.year_model):
+            model.current_version = current
         if first:
             self.year, self.month = context.today.year, context.today.month
         if context.catalogue is None:
@@ -385,6 +419,14 @@ class CalendarPanel(QWidget):
     def _summarise(self, entries: list[CalendarEntry]) -> None:
         counts = {s: sum(1 for e in entries if e.state == s) for s in (DONE, LATE, DUE, OVERDUE, UPCOMING)}
         shown = sum(counts.values())
+        versions = self.context.versions if self.context is not None else ()
+        first = min((c.effective for c in versions), default=None)
+        last_day = dt.date(self.year, 12, 31) if self.year_mode else \
+            dt.date(self.year + self.month // 12, self.month % 12 + 1, 1) - dt.timedelta(days=1)
+        if not shown and first is not None and last_day < first:
+            self.summary_label.setText(_("{date} 以前还没有施行的村务公开目录,这段时间不按目录检查。").format(
+                date=first.isoformat()))
+            return
         if self.year_mode:
             lead = _("{year}年全年应公开 {n} 次").format(year=self.year, n=shown)
         elif shown:
@@ -392,9 +434,16 @@ class CalendarPanel(QWidget):
         else:
             self.summary_label.setText(_("这个月没有按公开目录截止的事项。"))
             return
-        self.summary_label.setText(_("{lead}:已公开 {done},逾期后公开 {late},待公开 {due},已逾期 {overdue},未到期 {upcoming}。")
-                                   .format(lead=lead, done=counts[DONE], late=counts[LATE], due=counts[DUE],
-                                           overdue=counts[OVERDUE], upcoming=counts[UPCOMING]))
+        text = _("{lead}:已公开 {done},逾期后公开 {late},待公开 {due},已逾期 {overdue},未到期 {upcoming}。").format(
+            lead=lead, done=counts[DONE], late=counts[LATE], due=counts[DUE], overdue=counts[OVERDUE],
+            upcoming=counts[UPCOMING])
+        current = self.context.catalogue.version if self.context is not None and self.context.catalogue else ""
+        older = sorted({e.catalogue_version for e in entries if version_note(e, current)})
+        if older:
+            text += _("其中 {n} 次按 {versions} 版公开目录:每一期按它结束那天施行的目录。").format(
+                n=sum(1 for e in entries if version_note(e, current) and e.state in counts),
+                versions="、".join(older))
+        self.summary_label.setText(text)
 
     # ------------------------------------------------------------ moving
 
@@ -449,7 +498,11 @@ class CalendarPanel(QWidget):
         return self.due_model.row_at(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
-        self.draft_button.setEnabled(self.selected_due() is not None)
+        e = self.selected_due()
+        self.draft_button.setEnabled(e is not None)
+        # a notice already started (a 四议两公开 one is drafted by its matter) is opened, not started again
+        started = e is not None and self.due_model.started(e) is not None
+        self.draft_button.setText(_("打开选中事项的草稿") if started else _("为选中的事项拟稿"))
 
     def _draft_selected(self) -> None:
         e = self.selected_due()

@@ -273,6 +273,7 @@ class ListPanel(QWidget):
         self.context: actions.Context | None = None
         self._detail_asked = 0
         self._select_after: int | None = None
+        self._revealed: int | None = None  # the notice a note above the list is about (reveal)
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("查找:标题、正文、表格里的字,例如 低保"))
@@ -387,7 +388,9 @@ class ListPanel(QWidget):
             if self.select_notice(self._select_after):
                 self._select_after = None
                 self._load_details()
-            elif not self.model.canFetchMore():
+            elif self.model.canFetchMore():
+                self.model.fetchMore()  # further down the list: read on until it is there
+            else:
                 self._select_after = None
                 self.details.show_notice(None)
         elif not self.table.selectionModel().selectedRows():
@@ -407,6 +410,9 @@ class ListPanel(QWidget):
         return True
 
     def _selection_changed(self) -> None:
+        if self._revealed is not None and self.selected_id() not in (None, self._revealed):
+            self._revealed = None
+            show_message(self.message, "", "ok")  # the note was about the notice shown before
         self._load_details()
 
     def _load_details(self) -> None:
@@ -421,6 +427,24 @@ class ListPanel(QWidget):
     def _show_details(self, info: NoticeInfo, asked: int) -> None:
         if isValid(self) and asked == self._detail_asked:
             self.details.show_notice(info, self.context.today if self.context else None)
+
+    def reveal(self, info: NoticeInfo, note: str = "") -> Task:
+        """Show one notice whatever the filters were: they are cleared, its record and next step appear at once
+        beside the list and its row is selected when the list has read that far; ``note`` says why it is shown."""
+        self._timer.stop()
+        for widget in (self.search_edit, self.category_combo, self.state_combo, self.year_combo):
+            widget.blockSignals(True)
+        self.search_edit.clear()
+        for combo in (self.category_combo, self.state_combo, self.year_combo):
+            combo.setCurrentIndex(0)
+        for widget in (self.search_edit, self.category_combo, self.state_combo, self.year_combo):
+            widget.blockSignals(False)
+        self._select_after = info.id
+        self._revealed = info.id if note else None
+        self.details.show_notice(info, self.context.today if self.context else None)
+        if note:
+            show_message(self.message, note, "ok")
+        return self.apply_filters()
 
     def show_info(self, info: NoticeInfo) -> None:
         """A notice changed elsewhere on the screen: show it at once, then read the list again around it."""

@@ -166,17 +166,45 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             show_message(self.status_label, _("公开目录:{name}(版本 {version})").format(
                 name=context.catalogue.name, version=context.catalogue.version), "hint")
         if self._pending_entry is not None:
-            self.calendar.show_entry(*self._pending_entry)
-            self._pending_entry = None
+            pending, self._pending_entry = self._pending_entry, None
+            self.show_entry(*pending)
         self.context_loaded.emit(context)
 
     def show_entry(self, item_code: str, period_key: str) -> None:
-        """Open the calendar at a due item (clicked on the home screen)."""
-        self.tabs.setCurrentIndex(CALENDAR)
+        """Open the calendar at a due item (clicked on the home screen). A 四议两公开 notice owed
+        (``matter:ID:resolution``) opens the notice the matter drafted instead: see :meth:`open_matter_notice`."""
+        matter = actions.matter_key(period_key) is not None
+        self.tabs.setCurrentIndex(NOTICES if matter else CALENDAR)
         if self.context is None:
             self._pending_entry = (item_code, period_key)
+        elif matter:
+            self.open_matter_notice(period_key)
         else:
             self.calendar.show_entry(item_code, period_key)
+
+    def open_matter_notice(self, key: str) -> Task:
+        """The resolution or result notice a 四议两公开 matter owes: the draft the matter made, selected in
+        公开事项 with its state and its next step beside it (送监委会审核, 记录审核, 批准, 张贴), which is
+        what the clerk has to do with it; the matter itself only waits for it to be posted."""
+        store = self.store
+
+        def show(found: actions.MatterNotice | None) -> None:
+            if not isValid(self):
+                return
+            if found is None or found.notice is None:
+                self.tabs.setCurrentIndex(CALENDAR)
+                text = _("找不到这个重大事项,请在“会议记录”的“四议两公开”里查看。") if found is None else \
+                    _("重大事项“{subject}”还没有{what}的草稿,请在“会议记录”的“四议两公开”里查看这个事项。").format(
+                        subject=found.subject, what=found.what_text)
+                show_message(self.calendar.message, text, "error")
+                return
+            self.tabs.setCurrentIndex(NOTICES)
+            self.notices.reveal(found.notice, _("重大事项“{subject}”的{what}:“四议两公开”已拟好草稿,按右边的下一步办理,"
+                                                "张贴后这一项就从待公开里去掉。").format(subject=found.subject,
+                                                                            what=found.what_text))
+
+        return Task(lambda _ctx: actions.matter_notice(store, key)).success(show) \
+            .failure(lambda exc: show_error(self, exc)).run()
 
     def show_tab(self, index: int) -> QWidget:
         self.tabs.setCurrentIndex(index)
@@ -213,7 +241,10 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             .failure(lambda exc: show_error(self, exc)).run()
 
     def start_draft(self, item_code: str, period_key: str) -> Task | None:
-        """A notice for a catalogue item and period: the one already started, or a new draft from the template."""
+        """A notice for a catalogue item and period: the one already started, or a new draft from the template.
+        A 四议两公开 notice was drafted by its matter: it is opened in 公开事项 (:meth:`open_matter_notice`)."""
+        if actions.matter_key(period_key) is not None:
+            return self.open_matter_notice(period_key)
         data = self.calendar.data
         started = data.in_progress.get((item_code.upper(), period_key)) if data else None
         if started is not None:

@@ -77,3 +77,17 @@ def store(template_dir, tmp_path):
     s = open_store(d)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(request):
+    """UI tests collect Python's garbage on the GUI thread only, as the program does (ui/collector.py): a
+    worker thread collecting a Qt object can freeze the whole run. Core tests never load Qt."""
+    if "ui" not in request.node.path.parent.parts[-1:]:
+        yield
+        return
+    from ui.collector import install
+
+    collector = install(request.getfixturevalue("qapp"))
+    yield
+    collector.stop()

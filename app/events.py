@@ -141,6 +141,17 @@ class EventWriter:
             self.rows = []
 
 
+    def add_row(self, model: type[Audited], row: dict[str, Any], action: str) -> None:
+        """The event for a row written in bulk (a dict of column values, as given to an INSERT):
+        the content is what ``to_record`` of the same row gives, so ``cunwu check`` finds them equal."""
+        if action == "delete":
+            content: dict[str, Any] = {"id": row["id"]}
+        else:
+            content = {c.key: _json_ready(row.get(c.key)) for c in model.__table__.columns  # type: ignore[attr-defined]
+                       if c.key not in model.__unaudited__}
+        self.add(model.__record_type__, str(row["id"]), action, content)
+
+
 def record(session: Session, obj: Audited, action: str) -> None:
     """Append the event for ``obj`` after ``action`` ('create', 'update', 'delete')."""
     session.flush()
@@ -148,3 +159,99 @@ def record(session: Session, obj: Audited, action: str) -> None:
     content = obj.to_record() if action != "delete" else {"id": obj.to_record().get("id")}
     writer.add(obj.__record_type__, obj.record_id, action, content)
     writer.flush()
+
+
+# ---------------------------------------------------------------- every write logged, by construction
+
+class UnloggedWrite(RuntimeError):
+    """A write transaction changed an audited row without its event: a bug in the code that wrote it.
+
+    The transaction is rolled back, so the store stays as it was (and ``cunwu check`` passes)."""
+
+
+_TOUCHED = "temp._cunwu_touched"
+
+
+def _audited_columns(model: type[Audited]) -> list[str]:
+    return [c.name for c in model.__table__.columns if c.key not in model.__unaudited__]  # type: ignore[attr-defined]
+
+
+def _trigger_sql(model: type[Audited]) -> list[str]:
+    """TEMP triggers that note every insert, delete and change of an audited column of ``model``'s table.
+
+    They see every write made on this connection: ORM flushes, bulk ``insert()`` and raw SQL alike, which a
+    session hook on ORM objects would not. Changes to ``__unaudited__`` columns only (login counters) are
+    not noted."""
+    table = model.__table__.name  # type: ignore[attr-defined]
+    changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in _audited_columns(model))
+    note = f"INSERT INTO {_TOUCHED[5:]} (tbl, rid, act) VALUES ('{table}', {{row}}.id, '{{act}}')"
+    return [
+        f"CREATE TEMP TRIGGER IF NOT EXISTS _cunwu_ins_{table} AFTER INSERT ON main.{table} "
+        f"BEGIN {note.format(row='NEW', act='create')}; END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS _cunwu_upd_{table} AFTER UPDATE ON main.{table} WHEN {changed} "
+        f"BEGIN {note.format(row='NEW', act='update')}; END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS _cunwu_del_{table} AFTER DELETE ON main.{table} "
+        f"BEGIN {note.format(row='OLD', act='delete')}; END",
+    ]
+
+
+def guard_session(session: Session) -> None:
+    """Refuse to commit ``session`` if an audited row changed in it without its event.
+
+    Called by ``Store.begin`` for every write transaction. Each changed row needs an event of the same
+    transaction for the same record; a deleted row needs a ``delete`` event. The triggers are set up when
+    the session first touches the database (as SQLAlchemy begins lazily), not before."""
+    from sqlalchemy import event, text
+
+    state: dict[str, int] = {}
+
+    def begun(sess: Session, _transaction: Any, conn: Any) -> None:
+        raw = conn.connection.driver_connection
+        # made inside the transaction, so a rollback takes them away again: look each time, not once
+        if raw.execute(f"SELECT count(*) FROM temp.sqlite_master WHERE name = '{_TOUCHED[5:]}'").fetchone()[0] == 0:
+            raw.execute(f"CREATE TEMP TABLE {_TOUCHED[5:]} (tbl TEXT, rid TEXT, act TEXT)")
+            tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for model in AUDITED.values():
+                if model.__table__.name in tables:  # type: ignore[attr-defined]
+                    for sql in _trigger_sql(model):
+                        raw.execute(sql)
+        raw.execute(f"DELETE FROM {_TOUCHED}")  # anything noted outside a guarded session is not ours
+        state["start"] = raw.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+    def check(sess: Session) -> None:
+        sess.flush()  # pending objects reach the database (and begin the transaction) here
+        if "start" not in state:
+            return  # the session never touched the database
+        missing = unlogged(sess, state["start"])
+        if missing:
+            table, rid, act = missing[0]
+            more = len(missing) - 1
+            raise UnloggedWrite(
+                f"refused to commit: {table} #{rid} was {act}d without its event"
+                + (f" (and {more} more rows)" if more else "")
+                + "; every write to an audited table must call app.events.record or EventWriter in the same transaction")
+        sess.execute(text(f"DELETE FROM {_TOUCHED}"))
+
+    event.listen(session, "after_begin", begun)
+    event.listen(session, "before_commit", check)
+
+
+def unlogged(session: Session, since_seq: int) -> list[tuple[str, str, str]]:
+    """(table, record id, action) of the audited rows changed in this transaction that have no event after
+    ``since_seq``: a row created or changed needs any event of its record, a deleted row a ``delete`` event."""
+    from sqlalchemy import text
+
+    types = {m.__table__.name: m.__record_type__ for m in AUDITED.values()}  # type: ignore[attr-defined]
+    touched = session.execute(text(f"SELECT DISTINCT tbl, rid, act FROM {_TOUCHED}")).all()
+    if not touched:
+        return []
+    logged: dict[tuple[str, str], set[str]] = {}
+    for rtype, rid, action in session.execute(
+            select(Event.record_type, Event.record_id, Event.action).where(Event.seq > since_seq)):
+        logged.setdefault((rtype, rid), set()).add(action)
+    missing = []
+    for table, rid, act in touched:
+        actions = logged.get((types[table], str(rid)), set())
+        if not actions or (act == "delete" and "delete" not in actions):
+            missing.append((table, str(rid), act))
+    return sorted(missing)

@@ -68,14 +68,33 @@ def template_dir(tmp_path_factory) -> Path:
     return d
 
 
+def _head(db_path: Path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.fixture
-def store(template_dir, tmp_path):
+def store(template_dir, tmp_path, request):
+    """A copy of the template village. A test that wrote to it must leave it as `cunwu check` wants it
+    (every row equal to its last event, the chain whole), unless it is marked ``tampers`` (it edits the
+    file behind the program's back on purpose, to see check find it)."""
+    from app.check import check_store
     from app.storage import open_store
 
     d = tmp_path / "data"
     shutil.copytree(template_dir, d)
     s = open_store(d)
+    start = _head(s.db_path)
     yield s
+    if _head(s.db_path) != start and request.node.get_closest_marker("tampers") is None:
+        with s.read() as session:
+            problems = check_store(session).problems
+        assert problems == [], f"the test left the store in a state cunwu check refuses: {problems[:3]}"
     s.close()
 
 

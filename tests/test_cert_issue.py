@@ -258,6 +258,7 @@ def test_catalogue_version_stays_with_the_certificate(cert_store, tmp_path):
     assert reprinted.body == old.body  # a reprint is the certificate as issued, not the new text
 
 
+@pytest.mark.tampers
 def test_direct_edit_of_an_issued_certificate_is_found_by_check(cert_store, catalogues):
     serial = issue(cert_store, catalogues).certificate.serial
     con = sqlite3.connect(cert_store.db_path)

@@ -91,6 +91,7 @@ def test_certificate_of_another_village_is_unknown_here(cert_store, catalogues):
     assert not v.ok and v.reason == UNKNOWN_VILLAGE and "乡镇" in v.message
 
 
+@pytest.mark.tampers
 def test_register_edited_after_issue_does_not_match(cert_store, catalogues):
     import sqlite3
 

@@ -136,6 +136,7 @@ def test_a_posted_notice_cannot_be_edited_through_the_service(store):
         assert get_notice(s, nid).title == "2026年10月低保对象公示"
 
 
+@pytest.mark.tampers
 def test_an_sql_edit_of_a_posted_notice_is_caught_by_check(store):
     nid = posted(store)
     con = sqlite3.connect(store.db_path)

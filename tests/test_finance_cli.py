@@ -10,6 +10,8 @@ import argparse
 import sqlite3
 import sys
 
+import pytest
+
 import app.finance.models  # noqa: F401 - the ledger tables must exist when the test store is created
 from app.cli import CliError
 from app.cli import finance
@@ -76,6 +78,7 @@ def test_statement_prints_the_tables(capsys, store):
     assert code == 0 and "村委会电费" in out and "单笔 999.99 元以上" in out
 
 
+@pytest.mark.tampers
 def test_statement_that_does_not_reconcile_exits_1_with_the_difference(capsys, store):
     run(capsys, store, "import", str(SAMPLE))
     con = sqlite3.connect(store.db_path)

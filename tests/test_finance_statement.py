@@ -125,6 +125,7 @@ def test_a_thousand_dimes_make_exactly_one_hundred_yuan(store, tmp_path):
     assert months[-1].closing == Decimal("100.30") - Decimal("0.10") * 83  # December holds 83 of the dimes
 
 
+@pytest.mark.tampers
 def test_an_amount_changed_behind_the_programs_back_stops_the_statement_with_the_difference(ledger):
     tamper(ledger, "UPDATE ledger_entries SET amount_fen = amount_fen + 900 WHERE voucher = '记-013'")
     with pytest.raises(ReconciliationError) as caught:
@@ -133,6 +134,7 @@ def test_an_amount_changed_behind_the_programs_back_stops_the_statement_with_the
     assert "相差 9.00 元" in str(caught.value) and "支出" in str(caught.value)
 
 
+@pytest.mark.tampers
 def test_a_closing_balance_that_differs_from_the_ledgers_own_balance_stops_the_statement(ledger):
     tamper(ledger, "UPDATE ledger_entries SET balance_fen = balance_fen - 900 WHERE voucher = '记-013'")
     with pytest.raises(ReconciliationError) as caught:

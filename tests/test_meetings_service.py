@@ -21,6 +21,7 @@ name   sex  born       grp  hh   roles / flags                         on DAY
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import shutil
 from pathlib import Path
 
@@ -516,6 +517,14 @@ def test_a_file_can_be_attached_after_closing(village, tmp_path):
     assert check_store_ok(village)
 
 
+def tamper(store, sql: str, params: dict) -> None:
+    """An edit typed in the sqlite3 shell: no service, no event (the program itself refuses to commit such a write)."""
+    con = sqlite3.connect(store.db_path)
+    with con:
+        con.execute(sql, params)
+    con.close()
+
+
 @pytest.mark.parametrize("sql, table", [
     ("UPDATE motions SET votes_for = 4, votes_against = 0 WHERE meeting_id = :mid", "motions"),
     ("UPDATE meeting_attendees SET status = 'present' WHERE meeting_id = :mid AND name = '赵桂兰'",
@@ -526,8 +535,7 @@ def test_a_file_can_be_attached_after_closing(village, tmp_path):
 def test_an_sql_edit_of_closed_minutes_is_found_by_check(village, sql, table):
     mid, _ = closed_reps_meeting(village)
     assert check_store_ok(village)
-    with village.begin("测试") as s:
-        s.execute(text(sql), {"mid": mid})
+    tamper(village, sql, {"mid": mid})
     with village.read() as s:
         problems = check_store(s).problems
     wheres = [p.where for p in problems]
@@ -539,11 +547,10 @@ def test_an_sql_edit_of_closed_minutes_is_found_by_check(village, sql, table):
 
 def test_an_sql_edit_that_also_forges_the_hash_is_still_found(village):
     mid, _ = closed_reps_meeting(village)
-    with village.begin("测试") as s:
-        s.execute(text("UPDATE motions SET votes_for = 2, votes_against = 1 WHERE meeting_id = :mid"), {"mid": mid})
-        m = s.get(Meeting, mid)
-        forged = ms.minutes_hash(s, m)
-        s.execute(text("UPDATE meetings SET content_hash = :h WHERE id = :mid"), {"h": forged, "mid": mid})
+    tamper(village, "UPDATE motions SET votes_for = 2, votes_against = 1 WHERE meeting_id = :mid", {"mid": mid})
+    with village.read() as s:
+        forged = ms.minutes_hash(s, s.get(Meeting, mid))
+    tamper(village, "UPDATE meetings SET content_hash = :h WHERE id = :mid", {"h": forged, "mid": mid})
     with village.read() as s:
         wheres = [p.where for p in check_store(s).problems]
     assert any(w.startswith("motions #") for w in wheres) and f"meetings #{mid}" in wheres

@@ -131,16 +131,6 @@ def _next_entry_id(session: Session) -> int:
     return max(int(in_table), int(in_log)) + 1
 
 
-_ENTRY_KEYS = tuple(c.key for c in LedgerEntry.__table__.columns if c.key not in LedgerEntry.__unaudited__)
-
-
-def _record_of(row: dict[str, Any]) -> dict[str, Any]:
-    """What ``to_record()`` gives for the stored row, so ``cunwu check`` finds them equal."""
-    out = {k: row.get(k) for k in _ENTRY_KEYS}
-    out["date"] = out["date"].isoformat()
-    return out
-
-
 def _write(session: Session, report: LedgerReport, lines: list[LedgerLine], sha: str, opening_fen: int,
            categories_version: str, progress: Progress | None) -> None:
     year = report.year
@@ -167,7 +157,7 @@ def _write(session: Session, report: LedgerReport, lines: list[LedgerLine], sha:
                "category": line.category, "kind": line.kind, "amount_fen": line.amount_fen,
                "balance_fen": line.balance_fen, "row": line.row_number, "import_id": record.id}
         batch.append(row)
-        events.add(LedgerEntry.__record_type__, str(next_id), "create", _record_of(row))
+        events.add_row(LedgerEntry, row, "create")
         next_id += 1
         if len(batch) >= _BATCH:
             session.execute(LedgerEntry.__table__.insert(), batch)

@@ -107,9 +107,13 @@ class Store:
     @contextmanager
     def begin(self, actor: str = "系统") -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
-        with self.sessionmaker.begin() as session:
-            session.info["actor"] = actor
-            yield session
+        from app.events import guard_session
+
+        with self.sessionmaker() as session:
+            guard_session(session)  # every audited row written here needs its event, or nothing is committed
+            with session.begin():
+                session.info["actor"] = actor
+                yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:

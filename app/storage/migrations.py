@@ -44,49 +44,40 @@ def _derived(conn: Connection) -> None:
     conn.execute(text(minutes_search.DDL))
 
 
-def _to_v2(conn: Connection) -> None:
-    """Attachments and the sync outbox and receipts (sync to the township)."""
-    import app.models  # noqa: F401
+def _run(conn: Connection, version: int) -> None:
+    from app.storage.frozen import STEP_DDL
 
-    names = ["attachments", "sync_outbox", "sync_receipts", "certificates", "certificate_refusals",
-             "certificate_prints", "certificate_serial_starts"]
-    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in names])
+    for statement in STEP_DDL[version]:
+        conn.execute(text(statement))
+
+
+def _to_v2(conn: Connection) -> None:
+    """Attachments, certificates, and the sync outbox and receipts (sync to the township)."""
+    _run(conn, 2)
     # whether a resident moved out or died: certificates that need residence are refused for them
     conn.execute(text("ALTER TABLE residents ADD COLUMN status VARCHAR(8)"))
 
 
 def _to_v3(conn: Connection) -> None:
     """Village affairs disclosure (notices, reviews, feedback, files, search index) and the ledger."""
-    import app.models  # noqa: F401
-    from app.disclosure.models import TABLES as NOTICE_TABLES
-    from app.finance.models import TABLES as LEDGER_TABLES
-
-    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in (*NOTICE_TABLES, *LEDGER_TABLES)])
-    _derived(conn)
+    _run(conn, 3)
 
 
 def _to_v4(conn: Connection) -> None:
     """Meetings and their minutes, major matters (四议两公开), and the minutes' search index."""
-    import app.models  # noqa: F401
-    from app.meetings.models import TABLES as MEETING_TABLES
-
-    Base.metadata.create_all(conn, tables=[Base.metadata.tables[n] for n in MEETING_TABLES])
-    _derived(conn)
+    _run(conn, 4)
 
 
 def _to_v5(conn: Connection) -> None:
     """Law fidelity: probationary party members, proxy holders, special-majority motions, Art. 24
     authorisation by a motion of the villagers' meeting, and the filing of 村规民约 with the township.
 
-    The new columns are NULL on old rows, as a key missing from their older events reads (cunwu check).
-    The tables that an earlier step created from today's models already have them: only missing ones are added."""
+    The new columns are NULL on old rows, as a key missing from their older events reads (cunwu check)."""
     for table, column, kind in (("residents", "probationary", "BOOLEAN"), ("residents", "probation_since", "DATE"),
                                 ("meeting_attendees", "proxy_holder_id", "INTEGER"),
                                 ("motions", "special", "VARCHAR(32)"),
                                 ("matters", "authorisation_motion_id", "INTEGER"), ("matters", "filed_on", "DATE"),
                                 ("matters", "filing_reference", "VARCHAR(120)")):
-        if column in {row[1] for row in conn.execute(text(f"PRAGMA table_info({table})"))}:
-            continue
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
 

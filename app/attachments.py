@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.errors import UserError
 from app.events import Audited, audited, now_text, record
 from app.files import copy_atomic
 from app.i18n import _
@@ -24,7 +25,7 @@ ATTACHMENT_DIR = "attachments"
 MAX_ATTACHMENT = 200 * 1024 * 1024
 
 
-class AttachmentError(Exception):
+class AttachmentError(UserError):
     """The file cannot be attached; the message says why and what to do."""
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.errors import UserError
 from app.files import fsync_dir, fsync_file
 from app.i18n import _
 
@@ -45,7 +46,7 @@ _SIDECARS = ("-journal", "-wal", "-shm")
 _SET_ASIDE_SUFFIX = ".before-restore"
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """A backup or restore could not be done; the message tells the clerk what to do."""
 
 

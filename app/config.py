@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 
 ENV_DATA_DIR = "CUNWU_DATA_DIR"
@@ -15,7 +16,7 @@ DB_NAME = "cunwu.sqlite3"
 SETTINGS_NAME = "settings.json"
 
 
-class DataDirError(Exception):
+class DataDirError(UserError):
     """The data directory cannot be used; the message says what to do."""
 
 

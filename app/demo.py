@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.i18n import _
 from app.people.importer import HouseholdRecord, PersonRecord, write_households
 from app.people.models import Resident, VillagerGroup
@@ -22,7 +23,7 @@ from app.storage import Store
 Progress = Callable[[int, int], None]
 
 
-class DemoError(Exception):
+class DemoError(UserError):
     pass
 
 

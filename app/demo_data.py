@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate
 
+from app.errors import UserError
 from app.i18n import _
 from app.people.idcard import check_digit
 from app.people.uscc import org_code_check_char, uscc_check_char
@@ -39,7 +40,7 @@ MALE_RELATIONS = frozenset({"子", "孙子", "父亲", "女婿"})
 FEMALE_RELATIONS = frozenset({"女", "孙女", "母亲", "儿媳"})
 
 
-class UnknownDemoSizeError(ValueError):
+class UnknownDemoSizeError(UserError, ValueError):
     """The demo village size asked for is not one of ``SIZES``."""
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.errors import internal
 from app.storage.base import Base
 
 GENESIS = "0" * 64
@@ -163,6 +164,7 @@ def record(session: Session, obj: Audited, action: str) -> None:
 
 # ---------------------------------------------------------------- every write logged, by construction
 
+@internal
 class UnloggedWrite(RuntimeError):
     """A write transaction changed an audited row without its event: a bug in the code that wrote it.
 

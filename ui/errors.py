@@ -6,22 +6,15 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.errors import UserError
 from app.i18n import _
 
 log = logging.getLogger(__name__)
 
-# exceptions whose message is already written for a person
-_PLAIN = ("FieldError", "AccountError", "LoginDelayed", "StoreError", "BackupError", "SheetFileError",
-          "DemoError", "DataDirError", "NotFound", "MissingGlyphError", "IdNumberError", "UsccError",
-          "SyncError", "KeyFileError", "ReceiptError", "AttachmentError", "BundleRejected", "HubError",
-          "CertificateError", "CatalogueError", "SerialError", "CertificateLayoutError", "FontFileMissingError",
-          "NoticeError", "NoticeLayoutError", "ReconciliationError", "TableFileError", "MeetingError", "MatterError",
-          "UnknownKind", "RuleError")
-
 
 def is_plain(exc: BaseException) -> bool:
-    """True for errors whose message was written for the clerk (expected, not bugs)."""
-    return any(c.__name__ in _PLAIN for c in type(exc).__mro__)
+    """True for errors whose message was written for the clerk (expected, not bugs): every UserError."""
+    return isinstance(exc, UserError)
 
 
 def message_for(exc: BaseException) -> str:

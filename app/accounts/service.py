@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.events import record
 from app.i18n import _
 from app.accounts.models import User
@@ -31,7 +32,7 @@ MIN_PASSWORD = 6
 MAX_DELAY = 15 * 60
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     pass
 
 

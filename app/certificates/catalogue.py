@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 from app.masking import mask_id, mask_text
 from app.resources import resource_path
@@ -44,7 +45,7 @@ _SHORT = re.compile(r"[^\s\-]{1,4}")
 _MAX_FILE = 2 * 1024 * 1024
 
 
-class CatalogueError(Exception):
+class CatalogueError(UserError):
     """A catalogue file is unusable or contradicts another; the message names the file and the entry."""
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.errors import UserError
 from app.events import canonical
 from app.i18n import _
 from app.sync.keys import raw_public
@@ -98,7 +99,7 @@ def make_payload(key: Ed25519PrivateKey, *, village_code: str, serial: str, kind
     return f"{PREFIX}.{b64url(body)}.{b64url(signature)}", check_code(signature)
 
 
-class PayloadError(ValueError):
+class PayloadError(UserError, ValueError):
     pass
 
 

@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.errors import UserError
 from app.certificates.view import CertificateView
 from app.files import replacing
 from app.i18n import _
@@ -63,7 +64,7 @@ VOID_KEY = "voided"
 VOID_STATES = frozenset({"voided", "void", "已作废"})
 
 
-class CertificateLayoutError(ValueError):
+class CertificateLayoutError(UserError, ValueError):
     """The certificate does not fit one A4 page; nothing was printed."""
 
 

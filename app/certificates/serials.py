@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.certificates.models import Certificate, SerialStart
 from app.events import record
 from app.i18n import _
@@ -23,7 +24,7 @@ SERIAL = re.compile(r"(?P<year>\d{4})-(?P<short>[^\s\-]{1,4})-(?P<number>\d{4,})
 MAX_START = 99_999
 
 
-class SerialError(ValueError):
+class SerialError(UserError, ValueError):
     pass
 
 

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.certificates.catalogue import OK, ApprovedKind, Catalogues
 from app.certificates.models import ISSUED, PENDING, VOIDED, Certificate, CertificatePrint, CertificateRefusal
 from app.certificates.payload import make_payload, text_digest
@@ -55,7 +56,7 @@ _MOVED = ("已迁出", "迁出", "户口迁走")
 _DIED = ("已故", "去世", "死亡", "已死亡", "病故")
 
 
-class CertificateError(Exception):
+class CertificateError(UserError):
     """An action on a certificate that cannot be done; the message says why and what to do."""
 
 

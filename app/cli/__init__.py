@@ -9,12 +9,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.errors import UserError
 from app.i18n import _, set_language
 
 log = logging.getLogger("cunwu")
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A failure to report as one line and a non-zero exit."""
 
 
@@ -273,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _all_commands()[args.command](args)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
-    except CliError as exc:
+    except UserError as exc:  # CliError and every error a person can fix: its message, one line
         print(_("错误:{reason}").format(reason=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

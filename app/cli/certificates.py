@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import CliError, pdf_output, village_store
+from app.errors import UserError
 from app.i18n import _
 
 
@@ -96,27 +97,6 @@ def _who(args: argparse.Namespace) -> str:
         return "cli"
 
 
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from app.certificates.catalogue import CatalogueError
-    from app.certificates.serials import SerialError
-    from app.certificates.service import CertificateError
-    from app.people.service import FieldError, NotFound
-    from app.sync.keys import KeyFileError
-
-    errors: list[type[BaseException]] = [CatalogueError, SerialError, CertificateError, FieldError, NotFound,
-                                         KeyFileError]
-    try:
-        from app.certificates.printing import CertificateLayoutError
-        from app.printing.fonts import FontFileMissingError, MissingGlyphError
-
-        errors += [CertificateLayoutError, FontFileMissingError, MissingGlyphError]
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
 def _message(exc: BaseException) -> str:
     return str(getattr(exc, "message", "") or exc)
 
@@ -150,7 +130,7 @@ def _print_in(store: Any, out: Path, work: Callable[[Any], Any]) -> Any:
 
     try:
         return print_after_commit(store, "cli", work, lambda _view: out)[0]
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
 
 
@@ -250,7 +230,7 @@ def _issue(args: argparse.Namespace) -> int:
     try:
         with store.read() as s:
             rid = find_resident_by_id_number(s, args.resident) if args.resident else None
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
     applicant = Applicant(args.applicant_name, args.applicant_id) if args.applicant_name else None
     check, approval = _check_and_approval(args, store, today) if kind is not None and kind.on_the_spot else (None, None)
@@ -329,7 +309,7 @@ def _cancel(args: argparse.Namespace) -> int:
     try:
         with store.begin("cli") as s:
             c = cancel_pending(s, args.id, args.reason)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
     print(_("已撤销受理号 {id}({kind},{name}),没有占用编号。").format(id=c.id, kind=c.kind_name, name=c.applicant_name))
     return 0
@@ -342,7 +322,7 @@ def _void(args: argparse.Namespace) -> int:
     try:
         with store.begin("cli") as s:
             c = void_certificate(s, args.serial, args.reason)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
     print(_("已作废 {serial}。编号保留不再使用,台账里标明已作废。").format(serial=c.serial))
     return 0
@@ -385,7 +365,7 @@ def _register(args: argparse.Namespace) -> int:
             title, rows, columns = print_rows(s, q)
             try:
                 render_register(out, title, rows, columns)
-            except _user_errors() as exc:
+            except UserError as exc:
                 raise CliError(_message(exc)) from exc
             n = len(rows)
     print(_("已导出 {n} 条证明记录到 {path}").format(n=n, path=out))
@@ -403,7 +383,7 @@ def _serial_start(args: argparse.Namespace) -> int:
     try:
         with store.begin("cli") as s:
             set_start(s, kind_code=kind.code, short=kind.short, year=args.year, start=args.start)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
     from app.certificates.serials import format_serial
 
@@ -448,7 +428,7 @@ def _verify(args: argparse.Namespace) -> int:
                 result = verify_with_hub(hub, args.text)
             finally:
                 hub.close()
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(_message(exc)) from exc
     _show(result)
     if not result.ok:

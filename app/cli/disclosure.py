@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli import CliError, pdf_output, village_store
+from app.errors import UserError
 from app.i18n import _
 
 
@@ -49,15 +50,6 @@ def _date(value: str | None) -> dt.date:
         raise CliError(_("日期“{value}”看不懂,请写成 2026-11-05 这样。").format(value=value)) from None
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from app.disclosure.catalogue import CatalogueError
-    from app.disclosure.service import NoticeError
-    from app.people.service import FieldError, NotFound
-    from app.printing.fonts import FontFileMissingError, MissingGlyphError
-
-    return (CatalogueError, NoticeError, FieldError, NotFound, FontFileMissingError, MissingGlyphError)
-
-
 def cmd_due(args: argparse.Namespace) -> int:
     from app.disclosure.calendar import format_due
     from app.disclosure.catalogue import village_catalogue
@@ -71,7 +63,7 @@ def cmd_due(args: argparse.Namespace) -> int:
             # 四议两公开 matters' resolutions and results
             entries = disclosure_due(s, store.data_dir, on)
         current = village_catalogue(store.data_dir, on).version
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(str(exc)) from exc
     if not entries:
         print(_("截至 {date},没有待公开或已逾期的事项。").format(date=on.isoformat()))
@@ -122,7 +114,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         with store.read() as s:
             view = notice_view(s, args.id)
         pages = render_notice(view, out, paper=args.paper, landscape=args.landscape)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(str(getattr(exc, "message", "") or exc)) from exc
     if view.draft:
         print(_("注意:这份还没有张贴,打印出来带有“草稿”字样。"))
@@ -143,7 +135,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
             village = get_village(s)
         render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
                              feedback_rows(notice), out)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(str(getattr(exc, "message", "") or exc)) from exc
     print(_("已打印 {n} 条村民意见:{path}").format(n=len(notice.feedback), path=out))
     return 0

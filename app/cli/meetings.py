@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli import CliError, pdf_output, village_store
+from app.errors import UserError
 from app.i18n import _
 
 
@@ -51,15 +52,6 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from app.meetings.matters import MatterError
-    from app.meetings.service import MeetingError
-    from app.people.service import FieldError, NotFound
-    from app.printing.fonts import FontFileMissingError, MissingGlyphError
-
-    return (MeetingError, MatterError, FieldError, NotFound, FontFileMissingError, MissingGlyphError)
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from app.meetings.kinds import UnknownKind, parse_kind
     from app.meetings.service import MeetingQuery, list_meetings
@@ -99,7 +91,7 @@ def _print(args: argparse.Namespace, build: str, render: str, done: str) -> int:
             extra = {"data_dir": store.data_dir} if build == "minutes_view" else {}
             view = getattr(printouts, build)(s, args.id, **extra)
         pages = getattr(printing, render)(view, out)
-    except _user_errors() as exc:
+    except UserError as exc:
         raise CliError(str(exc)) from exc
     if build == "minutes_view" and not view.closed:
         print(_("注意:这次会议的记录还没有定稿,打印出来带有“未定稿”字样。"))

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 from app.resources import resource_path
 
@@ -49,7 +50,7 @@ _SETTING = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _MAX_FILE = 2 * 1024 * 1024
 
 
-class CatalogueError(Exception):
+class CatalogueError(UserError):
     """A catalogue file or a village's override is unusable; the message names the file and the item."""
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Union
 
+from app.errors import UserError
 from app.disclosure.view import BULLET_PREFIX, HEADING_PREFIX, NoticeTable, NoticeView
 from app.i18n import _
 from app.masking import mask_text
@@ -130,7 +131,7 @@ class Page:
     """(left, bottom, right, top) of the space between header and footer: content stays inside it."""
 
 
-class NoticeLayoutError(ValueError):
+class NoticeLayoutError(UserError, ValueError):
     """The notice cannot be laid out on the chosen paper; the message says what to change."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.disclosure import search
 from app.disclosure.models import (APPROVED, ARCHIVED, ATTACHMENT_ROLES, DRAFT, EDITABLE, PASSED, POSTED, PUBLISHED,
                                    RETURNED, REVIEWED, SENT_BACK, SUBMITTED, Notice, NoticeAttachment, NoticeFeedback,
@@ -53,7 +54,7 @@ def role_label(role: str) -> str:
     return {"board_photo": _("公开栏照片"), "scan": _("扫描件"), "other": _("其他")}.get(role, role)
 
 
-class NoticeError(Exception):
+class NoticeError(UserError):
     """An action on a notice that cannot be done now; the message says why and what to do."""
 
 

@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from app.disclosure.view import NoticeTable
 from app.i18n import _
 
@@ -32,7 +33,7 @@ _TOTAL_WORDS = ("合计", "总计", "共计", "小计")
 _NUMBER = re.compile(r"[-+]?(?:[¥￥])?\d[\d,，]*(?:\.\d+)?%?")
 
 
-class TableFileError(ValueError):
+class TableFileError(UserError, ValueError):
     """A spreadsheet that cannot be used as a notice table; the message says what to do."""
 
 

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError, internal
 from app.finance.capital import fen_to_yuan, format_yuan
 from app.i18n import _
 from app.people.spreadsheet import (_BRACKETED, HEADER_SEARCH_ROWS, RowError, SheetFileError, _header_key, _is_blank,
@@ -71,7 +72,7 @@ _CATEGORY_CODE = re.compile(r"^\d{3,8}[\s\-._:、]*")
 _FLOAT_NOISE_FEN = Decimal("0.01")  # a hundredth of a fen: far above float noise, far below a typing error
 
 
-class FinanceError(Exception):
+class FinanceError(UserError):
     """Something about the ledger a person can fix; the message says what and how."""
 
 
@@ -175,6 +176,7 @@ def load_categories(data_dir: Path | None = None, *, path: Path | None = None) -
 # ---------------------------------------------------------------- cell values
 
 
+@internal
 class CellError(ValueError):
     """A cell that cannot be read; ``reason`` and ``fix`` are for the accountant."""
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, now_text
 from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
@@ -45,7 +46,7 @@ ATTACHMENT_RECORD = Attachment.__record_type__  # its create event brings a file
 IMPORTED, ALREADY, OLD, PENDING, REFUSED = "imported", "already", "old", "pending", "refused"
 
 
-class HubError(Exception):
+class HubError(UserError):
     """A hub command cannot be done; the message says what to do."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (BigInteger, Column, Engine, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
                         create_engine, event)
 
+from app.errors import UserError
 from app.events import GENESIS
 from app.i18n import _
 
@@ -82,7 +83,7 @@ EVENT_COLUMNS = ("village_code", "seq", "time", "actor", "record_type", "record_
                  "prev_hash", "hash")
 
 
-class HubStoreError(Exception):
+class HubStoreError(UserError):
     """The hub database cannot be reached or used; the message says what to do."""
 
 

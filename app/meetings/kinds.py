@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 
 
@@ -99,7 +100,7 @@ def _labels() -> dict[MeetingKind, str]:
             MeetingKind.SUPERVISION: _("村务监督委员会会议"), MeetingKind.CONSULTATION: _("议事协商会议")}
 
 
-class UnknownKind(ValueError):
+class UnknownKind(UserError, ValueError):
     pass
 
 

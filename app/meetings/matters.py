@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.disclosure.models import PUBLISHED, Notice
+from app.errors import UserError
 from app.events import now_text, record
 from app.i18n import _
 from app.meetings.kinds import MeetingKind
@@ -114,7 +115,7 @@ def village_rules_refusal() -> str:
              "村民代表会议不能决定,村民会议也不能授权给它。请在村民会议上表决。")
 
 
-class MatterError(Exception):
+class MatterError(UserError):
     """A step of 四议两公开 that cannot be taken; the message says why and what to do."""
 
 

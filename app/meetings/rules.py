@@ -36,13 +36,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 from app.meetings.kinds import MeetingKind, parse_kind
 
 PRESENT, MEMBERS = "present", "members"  # what a vote threshold counts against
 
 
-class RuleError(ValueError):
+class RuleError(UserError, ValueError):
     """Numbers the rules cannot judge (more votes than people present, a negative count) or a setting
     they cannot read; the message says which and what to do."""
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.events import EventWriter, canonical, now_text, record
 from app.i18n import _
 from app.meetings import search
@@ -46,7 +47,7 @@ TEXT_MAX = 20000
 NAME_MAX = 30
 
 
-class MeetingError(Exception):
+class MeetingError(UserError):
     """An action on a meeting that cannot be done now; the message says why and what to do."""
 
 

@@ -18,6 +18,7 @@ import random
 import re
 from decimal import Decimal, InvalidOperation
 
+from app.errors import UserError
 from app.i18n import _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -49,7 +50,7 @@ _NUMBER_LIKE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
 _EXCEL_DIGITS = 15
 
 
-class IdNumberError(ValueError):
+class IdNumberError(UserError, ValueError):
     """An ID number a person typed or imported is wrong; the message says how."""
 
 

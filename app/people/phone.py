@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from app.errors import UserError
 from app.i18n import _
 
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
@@ -18,7 +19,7 @@ _LANDLINE = re.compile(r"(?:\(0\d{2,3}\)|0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,6})?")
 _SEPARATORS = re.compile(r"[/、,，;；]+")
 
 
-class PhoneError(ValueError):
+class PhoneError(UserError, ValueError):
     """The text is not a phone number; the message says how to write one."""
 
     fix = _("手机号是11位数字；座机写成“区号-号码”，如0531-88886666；没有电话请留空")

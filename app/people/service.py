@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.errors import FieldError, NotFound  # noqa: F401 - importable from here, as before
 from app.events import record
 from app.i18n import _
 from app.people.idcard import IdNumberError, birth_date_from_id, is_adult, sex_from_id, validate_id
@@ -32,19 +33,6 @@ ROLE_TITLES: dict[str, tuple[str, ...]] = {
     "村民小组": ("组长",),
     "村民代表会议": ("村民代表",),
 }
-
-
-class FieldError(ValueError):
-    """A value a person typed is wrong; ``field`` names the input it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class NotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
 from app.i18n import _
 from app.people.idcard import IdNumberError, validate_id
 from app.people.phone import PhoneError, normalize_phone
@@ -95,7 +96,7 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 
 
-class SheetFileError(ValueError):
+class SheetFileError(UserError, ValueError):
     """A spreadsheet file as a whole cannot be used (missing, damaged, a web page); the message says what to do.
 
     The readers here serve the roster, the ledger and notice tables; each catches this one class.

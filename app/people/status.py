@@ -3,6 +3,8 @@ dialog and the roster import alike (like app/people/phone.py)."""
 
 from __future__ import annotations
 
+from app.errors import UserError
+
 # stored value -> the word shown and written to the roster
 LABELS: dict[str | None, str] = {None: "在册", "moved": "已迁出", "died": "已故"}
 
@@ -13,7 +15,7 @@ _WORDS: dict[str, str | None] = {
 }  # fmt: skip
 
 
-class StatusError(ValueError):
+class StatusError(UserError, ValueError):
     """The text is not a status this program knows."""
 
 

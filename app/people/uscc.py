@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 
+from app.errors import UserError
 from app.i18n import _
 from app.people.idcard import strip_spaces, to_halfwidth
 
@@ -27,7 +28,7 @@ LENGTH = 18
 _LOOKALIKES = {"I": "1", "O": "0", "Z": "2", "S": "5", "V": "U"}
 
 
-class UsccError(ValueError):
+class UsccError(UserError, ValueError):
     """A unified social credit code someone typed is wrong; the message says how."""
 
 

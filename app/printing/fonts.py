@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from html import escape as _html_escape
 
+from app.errors import UserError
 from app.i18n import _
 from app.resources import resource_path
 
@@ -51,7 +52,7 @@ _FONT_FILES: tuple[_FontFile, ...] = (
 )
 
 
-class MissingGlyphError(ValueError):
+class MissingGlyphError(UserError, ValueError):
     """A character cannot be printed with any shipped font; ``chars`` lists them."""
 
     def __init__(self, chars: list[str], message: str | None = None) -> None:
@@ -63,7 +64,7 @@ class MissingGlyphError(ValueError):
         super().__init__(message)
 
 
-class FontFileMissingError(FileNotFoundError):
+class FontFileMissingError(UserError, FileNotFoundError):
     """The primary font file is not where the installation put it."""
 
 

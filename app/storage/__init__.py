@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.errors import UserError
 from app.config import DB_NAME, DataDirError, ensure_writable
 from app.i18n import _
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """The store cannot be opened or used; the message says what to do."""
 
 

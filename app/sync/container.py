@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.errors import UserError
 from app.events import GENESIS, canonical, event_hash
 from app.i18n import _
 from app.sync.keys import b64, raw_public, unb64
@@ -60,7 +61,7 @@ _FIELDS = operator.itemgetter(*EVENT_FIELDS)
 _TYPES = (int, str, str, str, str, str, str, str, str)
 
 
-class BundleRejected(Exception):
+class BundleRejected(UserError):
     """The file is not a bundle this township can accept. ``reason`` is a stable code for scripts and tests."""
 
     def __init__(self, reason: str, message: str) -> None:

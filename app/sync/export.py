@@ -23,6 +23,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, Event, canonical, now_text
 from app.files import fsync_dir, human_size
@@ -40,7 +41,7 @@ BATCH = 5000
 SPACE_MARGIN = 1024 * 1024
 
 
-class SyncError(Exception):
+class SyncError(UserError):
     """Export or receipt import could not be done; nothing was changed. The message says what to do."""
 
 

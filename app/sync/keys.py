@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from app.errors import UserError
 from app.i18n import _
 
 KEY_DIR = "keys"
@@ -37,7 +38,7 @@ PUBLIC_FILE_VERSION = 1
 MAX_PUBLIC_FILE = 64 * 1024
 
 
-class KeyFileError(Exception):
+class KeyFileError(UserError):
     """A key or key file cannot be used; the message says what to do."""
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
+from app.errors import UserError
 from app.events import canonical, now_text
 from app.i18n import _
 from app.sync.keys import TownshipKey, TownshipSecrets, b64
@@ -19,7 +20,7 @@ RECEIPT_VERSION = 1
 MAX_RECEIPT = 256 * 1024
 
 
-class ReceiptError(Exception):
+class ReceiptError(UserError):
     """The receipt cannot be accepted; the message says why."""
 
 

@@ -314,7 +314,7 @@ def _fill(session: Session, m: Meeting) -> None:
     if rows:
         session.execute(MeetingAttendee.__table__.insert(), rows)
     for row in rows:
-        writer.add(MeetingAttendee.__record_type__, str(row["id"]), "create", row)
+        writer.add_row(MeetingAttendee, row, "create")
     writer.flush()
     m.members = sum(1 for row in rows if row["member"])  # 列席 (a probationary party member) is never counted
     m.households = found.households

@@ -82,7 +82,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
             order += 1
             row = {"id": next_group, "name": h.group_name, "sort_order": order}
             new_groups.append(row)
-            events.add("group", str(next_group), "create", row)
+            events.add_row(VillagerGroup, row, "create")
             groups[h.group_name] = next_group
             report.groups_created.append(h.group_name)
             next_group += 1
@@ -98,7 +98,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
         gid = groups.get(h.group_name) if h.group_name else None
         hrow = {"id": hid, "number": h.number, "group_id": gid, "address": h.address}
         hh_rows.append(hrow)
-        events.add("household", str(hid), "create", hrow)
+        events.add_row(Household, hrow, "create")
         for p in h.members:
             row = {
                 "id": rid, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_number": p.id_number,
@@ -108,7 +108,7 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
                 "probation_since": p.probation_since if p.probationary else None,
             }
             res_rows.append(row)
-            events.add("resident", str(rid), "create", _record_of(row))
+            events.add_row(Resident, row, "create")
             rid += 1
         hid += 1
         done += len(h.members)
@@ -122,19 +122,6 @@ def write_households(session: Session, households: Sequence[HouseholdRecord],
     report.rows = report.imported = total
     report.households = len(households)
     return report
-
-
-_RESIDENT_KEYS = tuple(c.key for c in Resident.__table__.columns if c.key not in Resident.__unaudited__)
-
-
-def _record_of(row: dict[str, Any]) -> dict[str, Any]:
-    """The same shape Audited.to_record() gives for the stored row: every audited column, so
-    the township's copy rebuilt from events has the same keys as the village's record."""
-    out = {k: row.get(k) for k in _RESIDENT_KEYS}
-    for key in ("birth_date", "probation_since"):
-        if isinstance(out.get(key), dt.date):
-            out[key] = out[key].isoformat()
-    return out
 
 
 def _flush(session: Session, hh_rows: list, res_rows: list, events: EventWriter) -> None:  # type: ignore[type-arg]

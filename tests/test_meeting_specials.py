@@ -172,7 +172,7 @@ def test_attendance_counted_again_recomputes_a_special_verdict(store):
         ms.set_counts(s, mid, present=6)  # still quorate (more than 4.5), still 6 of 9
         (same,) = ms.get_meeting(s, mid).motion_list
         assert same.passed
-    with store.begin("测试") as s, pytest.raises(FieldError):
+    with pytest.raises(FieldError), store.begin("测试") as s:
         ms.set_counts(s, mid, present=4)  # fewer present than votes recorded: refused, nothing changes
     with store.read() as s:
         (kept,) = ms.get_meeting(s, mid).motion_list

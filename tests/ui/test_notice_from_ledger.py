@@ -1,28 +1,38 @@
-"""从账本生成 in the notice editor for a year with no ledger says so in plain words, like the command line,
-instead of 出现意外问题 and a crash in the log (NoLedgerError is a UserError)."""
+"""Drafting a financial notice for a year with no ledger says so in plain words, like the command line,
+instead of 出现意外问题 and a crash in the log (NoLedgerError is a UserError): from the editor's 从账本生成
+button and from the calendar."""
 
 from __future__ import annotations
 
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from test_disclosure import TASK_MS, _screen, shown, village  # noqa: E402,F401
 
-from ui.disclosure.screen import EDITOR  # noqa: E402
+from app.disclosure.service import NoticeDraft  # noqa: E402
 
 
-def test_drafting_finances_with_no_ledger_says_to_import_one_and_logs_no_crash(qtbot, village, caplog):
+def _no_crash_logged(caplog) -> bool:  # type: ignore[no-untyped-def]
+    return not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_editor_button_says_to_import_the_ledger_and_logs_no_crash(qtbot, village, caplog):
     screen = _screen(qtbot, village)
-    screen.start_draft("CW-02", "2026-Q3")  # quarterly income and expenditure, from the ledger
-    editor = screen.editor
-    qtbot.waitUntil(lambda: screen.tabs.currentIndex() == EDITOR and editor.template_button.text() == "从账本生成",
-                    timeout=TASK_MS)
-    editor.body_edit.clear()
-    task = editor.fill_from_template()
-    assert task is not None
+    editor = screen.new_notice(NoticeDraft(title="", category="财务", body="", item_code="CW-02",
+                                           period_key="2026-Q3", period_label="2026年第三季度"))
+    assert editor.template_button.text() == "从账本生成"
+    assert editor.fill_from_template() is not None
     qtbot.waitUntil(lambda: editor.general_error.text() != "", timeout=TASK_MS)
     said = editor.general_error.text()
-    assert "账" in said and "导入" in said, said
-    assert "意外" not in said
-    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "账簿" in said and "意外" not in said, said
+    assert _no_crash_logged(caplog)
+
+
+def test_drafting_from_the_calendar_says_the_same(qtbot, village, shown, caplog):
+    screen = _screen(qtbot, village)
+    screen.start_draft("CW-02", "2026-Q3")
+    qtbot.waitUntil(lambda: bool(shown.warnings), timeout=TASK_MS)
+    assert "账簿" in shown.warnings[0] and "意外" not in shown.warnings[0], shown.warnings
+    assert _no_crash_logged(caplog)

@@ -152,9 +152,9 @@ def proxy_rule(kind: str | MeetingKind, settings: Mapping[str, Any] | None = Non
                                         "{households}。").format(article=proxy_articles()[k.kind], households=households))
     if k.proxy == PROXY_NONE:
         return ProxyRule(False, False, _("{kind}不能委托他人出席:表决要有半数以上有表决权的党员到会"
-                                         "(《中国共产党支部工作条例(试行)》第十一条),委托不算到会。").format(kind=k.kind.value))
+                                         "(《中国共产党支部工作条例(试行)》第十一条),委托不算到会。").format(kind=k.kind.label))
     if proxies_setting(settings, k.kind):
         return ProxyRule(True, True, _("按本村议事规则,委托本次会议到会的组成人员代为出席和表决,"
                                        "每人最多接受 {n} 份委托。").format(n=MAX_PROXIES_PER_HOLDER))
     return ProxyRule(False, False, _("{kind}不能委托他人出席:本村议事规则没有允许委托(可在“设置 → 会议规则”里修改)。").format(
-        kind=k.kind.value))
+        kind=k.kind.label))

@@ -39,7 +39,7 @@ from app.disclosure.models import PUBLISHED, Notice
 from app.errors import UserError
 from app.events import now_text, record
 from app.i18n import _
-from app.meetings.kinds import MeetingKind
+from app.meetings.kinds import MeetingKind, parse_kind
 from app.meetings.matter_events import RESOLUTION_ITEM, RESULT_ITEM, MatterDates, NoticeState, occurrences
 from app.meetings.models import (CARRIED_OUT, CLOSED, FAILED, IN_PROGRESS, RESOLVED, Matter, MatterStep, Meeting,
                                  Motion)
@@ -329,7 +329,7 @@ def _authorising(session: Session, motion_id: int) -> tuple[Meeting, Motion]:
         raise NotFound(_("找不到编号为 {id} 的表决事项。").format(id=motion_id))
     if meeting.kind != MeetingKind.VILLAGERS.value:
         raise MatterError(_("“{title}”是{kind}。授权村民代表会议决定第二十四条规定的事项,只能由村民会议作出"
-                            "(《村民委员会组织法》第二十四条)。").format(title=meeting.title, kind=meeting.kind))
+                            "(《村民委员会组织法》第二十四条)。").format(title=meeting.title, kind=parse_kind(meeting.kind).label))
     if meeting.state != CLOSED:
         raise MatterError(_("“{title}”的会议记录还没有定稿。请先结束会议记录,再用它记录授权。").format(title=meeting.title))
     if not (meeting.quorate and motion.voted and motion.passed):
@@ -385,7 +385,7 @@ def _check_binding(session: Session, matter: Matter, step: int, meeting_id: int,
     if meeting.kind not in {k.value for k in allowed}:
         raise MatterError(_("第 {n} 步“{label}”要由{kinds}来议,“{title}”是{kind},不能用。").format(
             n=step, label=step_label(step), kinds="或".join(k.value for k in allowed), title=meeting.title,
-            kind=meeting.kind))
+            kind=parse_kind(meeting.kind).label))
     if meeting.state != CLOSED:
         raise MatterError(_("“{title}”的会议记录还没有定稿。请先结束会议记录,再用它推进议事。").format(title=meeting.title))
     if not meeting.quorate:
@@ -708,7 +708,7 @@ def verify_matters(session: Session) -> list[tuple[int, str]]:
                 bad(_("{where}的会议“{title}”不是定稿的会议记录").format(where=where, title=meeting.title))
             if meeting.kind not in {k.value for k in step_kinds(s.step, m.category)}:
                 bad(_("{where}的会议“{title}”是{kind},不能议这一步").format(where=where, title=meeting.title,
-                                                                       kind=meeting.kind))
+                                                                       kind=parse_kind(meeting.kind).label))
             if motion is None or motion.meeting_id != meeting.id:
                 bad(_("{where}的表决事项(#{id})不在会议“{title}”上").format(where=where, id=s.motion_id,
                                                                         title=meeting.title))

@@ -26,7 +26,6 @@ from app.i18n import _
 from app.meetings.kinds import MeetingKind, parse_kind
 from app.meetings.rules import TWO_THIRDS_OR_MORE, RuleError, Threshold
 
-LAND_CONTRACTING = "《中华人民共和国农村土地承包法》(2018修正)"
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ def catalogue() -> list[Special]:
     """Every special decision, in the order the clerk sees them (built on each call: the names follow
     the interface language; the quoted law stays as enacted)."""
     both = (MeetingKind.VILLAGERS, MeetingKind.REPRESENTATIVES)
+    land_contracting = _("《中华人民共和国农村土地承包法》(2018修正)")
     rule = _("须经村民会议全体成员(应到人数)三分之二以上同意,或者村民代表会议全体组成人员三分之二以上同意;"
              "按应到人数计算,不是按到会人数计算,恰好三分之二也算通过。")
     return [
@@ -64,7 +64,7 @@ def catalogue() -> list[Special]:
             code="TDCB-52",
             name=_("将集体土地发包给本集体经济组织以外的单位或者个人"),
             rule_text=rule,
-            statute=LAND_CONTRACTING, article=_("第五十二条"),
+            statute=land_contracting, article=_("第五十二条"),
             quoted=("发包方将农村土地发包给本集体经济组织以外的单位或者个人承包,应当事先经本集体经济组织成员的"
                     "村民会议三分之二以上成员或者三分之二以上村民代表的同意,并报乡(镇)人民政府批准。"),
             kinds=both, threshold=TWO_THIRDS_OR_MORE),
@@ -72,7 +72,7 @@ def catalogue() -> list[Special]:
             code="TDCB-28",
             name=_("承包期内调整个别农户之间承包的耕地和草地"),
             rule_text=rule,
-            statute=LAND_CONTRACTING, article=_("第二十八条"),
+            statute=land_contracting, article=_("第二十八条"),
             quoted=("承包期内,因自然灾害严重毁损承包地等特殊情形对个别农户之间承包的耕地和草地需要适当调整的,"
                     "必须经本集体经济组织成员的村民会议三分之二以上成员或者三分之二以上村民代表的同意,"
                     "并报乡(镇)人民政府和县级人民政府农业农村、林业和草原等主管部门批准。"),

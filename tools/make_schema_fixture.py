@@ -3,7 +3,8 @@
 Run once when a release raises SCHEMA_VERSION: tests/test_migrations.py then
 upgrades every saved version to the current one and checks it clean. The
 database holds 柳林村, one resident and one row in each table added since v1
-that a service can fill without the desktop program.
+that a service can fill without the desktop program (since v5 the resident is a probationary party
+member and a villagers' meeting has a special-majority motion).
 Run: python tools/make_schema_fixture.py
 """
 
@@ -39,8 +40,10 @@ def build(target: Path) -> None:
             init_village(s, name="柳林村", code=make_uscc(random.Random(7), area="371426"), township="石桥镇",
                          county="平原县", groups=["第一村民小组"])
             group = list_groups(s)[0].id
+            # v5: a probationary party member (预备党员) with the date of admission
             add_resident(s, ResidentInput(name="张三", id_number=_valid_id(), group_id=group,
-                                          birth_date=dt.date(1960, 3, 1)))
+                                          birth_date=dt.date(1960, 3, 1), probationary=True,
+                                          probation_since=dt.date(2026, 1, 10)))
             photo = data / "board.jpg"
             photo.write_bytes(b"\xff\xd8\xff fixture photo")
             add_attachment(s, data, photo, name="公示栏.jpg", media_type="image/jpeg")
@@ -59,6 +62,10 @@ def build(target: Path) -> None:
             meeting = create_meeting(s, MeetingInput(kind="村民小组会议", title="第一组道路维修会议",
                                                      date=dt.date(2026, 3, 2), group_id=group, agenda_text="道路维修"))
             add_motion(s, meeting.id, text="同意维修组内道路")
+            # v5: a villagers' meeting's motion under a special majority (农村土地承包法 Art. 52)
+            villagers = create_meeting(s, MeetingInput(kind="村民会议", title="村东荒坡发包村民会议",
+                                                       date=dt.date(2026, 4, 2), agenda_text="荒坡发包"))
+            add_motion(s, villagers.id, text="同意将村东荒坡发包给县林果公司", special="TDCB-52")
         store.close()
         con = sqlite3.connect(data / "cunwu.sqlite3")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -183,10 +183,6 @@ class Task:
             self.dialog = None
 
 
-def run_read(fn: Callable[[TaskContext], Any]) -> Task:
-    return Task(fn, write=False)
-
-
 class LatestRead:
     """A read a screen repeats (its status, a list): one at a time on a worker, and a request made
     while one runs reads once more afterwards, so an answer started before a change can never be
@@ -220,7 +216,3 @@ class LatestRead:
         if self._again:
             self._again = False
             self.request()
-
-
-def run_write(fn: Callable[[TaskContext], Any]) -> Task:
-    return Task(fn, write=True)

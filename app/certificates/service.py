@@ -481,13 +481,6 @@ def get_certificate(session: Session, serial: str) -> CertificateInfo:
     return _info(_by_serial(session, serial))
 
 
-def get_certificate_by_id(session: Session, certificate_id: int) -> CertificateInfo:
-    cert = session.get(Certificate, certificate_id)
-    if cert is None:
-        raise NotFound(_("找不到受理号 {id}。").format(id=certificate_id))
-    return _info(cert)
-
-
 def void_certificate(session: Session, serial: str, reason: str, *, now: str | None = None) -> CertificateInfo:
     """Void an issued certificate. The number stays used; the register shows it voided and why."""
     cert = _by_serial(session, serial)

@@ -113,7 +113,3 @@ def format_yuan(amount: Decimal | int) -> str:
 
 def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(_FEN)
-
-
-def yuan_to_fen(amount: Decimal | int) -> int:
-    return _exact_fen(amount)

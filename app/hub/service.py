@@ -623,10 +623,6 @@ def write_receipts(hub: Hub, codes: list[str], folder: Path) -> list[Path]:
                                                        for code in codes])
 
 
-def write_village_receipt(hub: Hub, code: str, folder: Path) -> Path:
-    return write_receipts(hub, [code], folder)[0]
-
-
 def village_records(hub: Hub, code: str) -> dict[tuple[str, str], dict[str, Any]]:
     """Every current record of one village as the hub rebuilt it (for comparison and reports)."""
     with hub.engine.connect() as conn:

@@ -219,14 +219,6 @@ def validate_id(raw: object, *, today: dt.date | None = None) -> str:
     return number
 
 
-def is_valid_id(raw: object, *, today: dt.date | None = None) -> bool:
-    try:
-        validate_id(raw, today=today)
-    except IdNumberError:
-        return False
-    return True
-
-
 def _as_18(id_number: object) -> str:
     number = normalize_id(id_number)
     if len(number) == 15:

@@ -369,14 +369,6 @@ def assign_role(session: Session, *, resident_id: int, body: str, title: str, gr
     return RoleInfo(role.id, r.id, r.name, body, title, group_id, term_start, term_end)
 
 
-def end_role(session: Session, role_id: int, on: dt.date) -> None:
-    role = session.get(Role, role_id)
-    if role is None:
-        raise NotFound(_("找不到这个职务记录。"))
-    role.term_end = on
-    record(session, role, "update")
-
-
 def list_roles(session: Session, *, on: dt.date | None = None) -> list[RoleInfo]:
     """Roles in force on ``on`` (default today)."""
     on = on or dt.date.today()

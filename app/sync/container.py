@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.errors import UserError
-from app.events import GENESIS, canonical, event_hash
+from app.events import canonical, event_hash
 from app.i18n import _
 from app.sync.keys import b64, raw_public, unb64
 
@@ -614,7 +614,3 @@ def _copy_checked(src: IO[bytes], dest: Path, size: int, sha: str, name: str) ->
     if n != size or digest.hexdigest() != sha:
         raise _archive_error(_("附件 {name} 的内容与清单不符").format(name=name[:80]))
     return dest
-
-
-def genesis_or(value: str | None) -> str:
-    return value or GENESIS

@@ -301,10 +301,6 @@ class IssuePanel(QWidget):
         elif self.kind is not None:
             self._show_kind(None)
 
-    def kind_codes(self) -> list[str]:
-        """The codes listed, visible or not."""
-        return [str(self.kind_list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.kind_list.count())]
-
     def select_kind(self, code: str) -> bool:
         for i in range(self.kind_list.count()):
             item = self.kind_list.item(i)

@@ -216,12 +216,6 @@ def read_calendar(store: Store, context: Context, year: int, month: int | None) 
     return CalendarData(entries, started, due)
 
 
-def read_due(store: Store, today: dt.date | None = None) -> list[CalendarEntry]:
-    """Due and overdue items for the home screen, counted from the same start as the calendar."""
-    context = load_context(store, today)
-    return read_calendar(store, context, context.today.year, context.today.month).due
-
-
 def matter_notice(store: Store, key: str) -> MatterNotice | None:
     """The notice behind a 四议两公开 line of the due list (``matter:ID:resolution``), as the matter drafted
     it; None when the key names no matter."""

@@ -23,6 +23,7 @@ from app.demo_data import (
     generate_village,
     pick_roles,
 )
+from conftest import with_check_digit
 
 TODAY = date(2026, 6, 30)
 RELATIONS = {"户主", "配偶", "子", "女", "孙子", "孙女", "父亲", "母亲", "儿媳", "女婿"}
@@ -30,9 +31,7 @@ MOBILE = re.compile(r"^1(3\d|5[0-35-9]|8\d|9[0-35-9])\d{8}$")
 
 
 def gb11643_check(first17: str) -> str:
-    # Written out independently of the module under test (ISO 7064 MOD 11-2).
-    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(first17))
-    return "10X98765432"[total % 11]
+    return with_check_digit(first17)[17]
 
 
 def uscc_check(first17: str) -> str:

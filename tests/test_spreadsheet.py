@@ -17,15 +17,9 @@ from app.people.spreadsheet import (
     read_roster,
     write_roster,
 )
+from conftest import make_id
 
 DATA = Path(__file__).parent / "data"
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def make_id(birth: str, seq: str = "123", area: str = "370102") -> str:
-    """A valid 18-digit ID (GB 11643): odd last sequence digit = man, even = woman."""
-    first17 = area + birth + seq
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
 
 
 def wrong_check_digit(id18: str) -> str:
@@ -59,9 +53,9 @@ def errors_at(parse, row: int) -> list:
 
 # ---------------------------------------------------------------- a realistic messy sheet
 
-WANG = make_id("19650304", "121")  # man
+WANG = make_id(dt.date(1965, 3, 4), 121)  # man
 ZHAO_15 = "370102" + "700102" + "124"  # old 15-digit number, woman born 1970-01-02
-LIU = make_id("19881130", "246")  # woman
+LIU = make_id(dt.date(1988, 11, 30), 246)  # woman
 
 
 @pytest.fixture
@@ -128,14 +122,14 @@ HEADER = ["姓名", "性别", "身份证号", "出生日期", "联系电话", "�
 
 
 def test_bad_rows_are_all_reported_with_excel_row_numbers(tmp_path: Path):
-    first = make_id("19900101", "123")
+    first = make_id(dt.date(1990, 1, 1), 123)
     rows = [
         HEADER,
         ["张三", "男", first, None, None, "一组"],  # row 2
-        ["李四", "男", wrong_check_digit(make_id("19900102", "135")), None, None, "一组"],  # row 3
+        ["李四", "男", wrong_check_digit(make_id(dt.date(1990, 1, 2), 135)), None, None, "一组"],  # row 3
         [None] * 6,  # row 4: blank, skipped
         ["张三丰", "男", first, None, None, "一组"],  # row 5: duplicate of row 2
-        [None, "女", make_id("19900103", "246"), None, None, "一组"],  # row 6: no name
+        [None, "女", make_id(dt.date(1990, 1, 3), 246), None, None, "一组"],  # row 6: no name
         ["王五", None, 3.2e17, None, None, "二组"],  # row 7: ID stored as a number
     ]
     parse = read_roster(save_sheet(tmp_path / "bad.xlsx", rows))
@@ -153,7 +147,7 @@ def test_bad_rows_are_all_reported_with_excel_row_numbers(tmp_path: Path):
 
 
 def test_every_error_of_one_row_is_reported(tmp_path: Path):
-    rows = [HEADER, [None, "男", make_id("19900101", "124"), "1991-01-01", "12345", "一组"]]
+    rows = [HEADER, [None, "男", make_id(dt.date(1990, 1, 1), 124), "1991-01-01", "12345", "一组"]]
     parse = read_roster(save_sheet(tmp_path / "many.xlsx", rows))
     assert sorted(e.column for e in parse.errors) == sorted(["姓名", "性别", "出生日期", "联系电话"])
     sex_error = next(e for e in parse.errors if e.column == "性别")
@@ -162,8 +156,8 @@ def test_every_error_of_one_row_is_reported(tmp_path: Path):
 
 
 def test_id_already_in_register_is_reported(tmp_path: Path):
-    known = make_id("19800808", "111")
-    rows = [HEADER, ["周八", None, known, None, None, None], ["吴九", None, make_id("19800809", "111"), None, None, None]]
+    known = make_id(dt.date(1980, 8, 8), 111)
+    rows = [HEADER, ["周八", None, known, None, None, None], ["吴九", None, make_id(dt.date(1980, 8, 9), 111), None, None, None]]
     parse = read_roster(save_sheet(tmp_path / "again.xlsx", rows), existing_ids={known})
     assert [(e.row_number, e.column) for e in parse.errors] == [(2, "身份证号")]
     assert "已经" in parse.errors[0].reason
@@ -206,7 +200,7 @@ def test_unreadable_birth_date_is_reported(tmp_path: Path, typed: str):
 
 
 def test_birth_date_contradicting_the_id(tmp_path: Path):
-    rows = [HEADER, ["钱六", "F", make_id("19900102", "222"), "1990-01-03", None, None]]
+    rows = [HEADER, ["钱六", "F", make_id(dt.date(1990, 1, 2), 222), "1990-01-03", None, None]]
     parse = read_roster(save_sheet(tmp_path / "birth.xlsx", rows))
     assert [(e.row_number, e.column) for e in parse.errors] == [(2, "出生日期")]
     assert "1990-01-02" in parse.errors[0].reason
@@ -249,9 +243,9 @@ def test_yes_no_columns(tmp_path: Path):
 
 CSV_TEXT = (
     "姓名,性别,身份证号码,联系电话,小组\n"
-    f"张三,男,{make_id('19900101', '123')},13800138000,第一组\n"
+    f"张三,男,{make_id(dt.date(1990, 1, 1), 123)},13800138000,第一组\n"
     "\n"
-    f"李梅,,{make_id('19921212', '246')},,第二组\n"
+    f"李梅,,{make_id(dt.date(1992, 12, 12), 246)},,第二组\n"
 )
 
 
@@ -298,7 +292,7 @@ def test_roster_on_a_later_sheet(tmp_path: Path):
     book.active["A1"] = "本表由村委会填写"
     sheet = book.create_sheet("村民")
     sheet.append(["姓名", "身份证号"])
-    sheet.append(["张三", make_id("19900101")])
+    sheet.append(["张三", make_id(dt.date(1990, 1, 1), 123)])
     book.save(tmp_path / "two.xlsx")
     parse = read_roster(tmp_path / "two.xlsx")
     assert (parse.sheet_name, parse.header_row, [r.name for r in parse.rows]) == ("村民", 1, ["张三"])
@@ -308,13 +302,13 @@ def test_roster_on_a_later_sheet(tmp_path: Path):
 
 
 def test_no_header_row(tmp_path: Path):
-    rows = [["表一"]] + [[None]] * 25 + [["姓名", "身份证号"], ["张三", make_id("19900101")]]
+    rows = [["表一"]] + [[None]] * 25 + [["姓名", "身份证号"], ["张三", make_id(dt.date(1990, 1, 1), 123)]]
     with pytest.raises(RosterFileError, match="表头"):
         read_roster(save_sheet(tmp_path / "late.xlsx", rows))
 
 
 def test_missing_name_column(tmp_path: Path):
-    rows = [["名字", "身份证号", "性别"], ["张三", make_id("19900101"), "男"]]
+    rows = [["名字", "身份证号", "性别"], ["张三", make_id(dt.date(1990, 1, 1), 123), "男"]]
     with pytest.raises(RosterFileError, match="姓名"):
         read_roster(save_sheet(tmp_path / "noname.xlsx", rows))
 
@@ -337,7 +331,7 @@ def test_missing_file(tmp_path: Path):
 ROWS = [
     RosterRow(0, "王建国", "男", dt.date(1965, 3, 4), WANG, "13800138000", "第一村民小组", "", "户主",
               True, True, "东岭村8号", ""),
-    RosterRow(0, "-赵秀英", "女", dt.date(1970, 1, 2), make_id("19700102", "124"), "0531-88886666",
+    RosterRow(0, "-赵秀英", "女", dt.date(1970, 1, 2), make_id(dt.date(1970, 1, 2), 124), "0531-88886666",
               "第一村民小组", "王建国", "配偶", False, False, "东岭村8号", '=HYPERLINK("http://x","y")'),
     RosterRow(0, "王小宝", "男", dt.date(2023, 5, 6), None, "", "第一村民小组", "王建国", "孙子",
               False, False, "东岭村8号", "+还没办身份证"),
@@ -405,8 +399,8 @@ def test_module_import_does_not_load_spreadsheet_libraries():
 
 def test_header_repeated_for_each_group_is_skipped(tmp_path: Path):
     rows = [
-        ["第一村民小组"], HEADER, ["张三", None, make_id("19900101"), None, None, "一组"],
-        ["第二村民小组"], HEADER, ["李四", None, make_id("19900102"), None, None, "二组"],
+        ["第一村民小组"], HEADER, ["张三", None, make_id(dt.date(1990, 1, 1), 123), None, None, "一组"],
+        ["第二村民小组"], HEADER, ["李四", None, make_id(dt.date(1990, 1, 2), 123), None, None, "二组"],
     ]  # fmt: skip
     parse = read_roster(save_sheet(tmp_path / "sections.xlsx", rows))
     assert parse.errors == []
@@ -416,8 +410,8 @@ def test_header_repeated_for_each_group_is_skipped(tmp_path: Path):
 def test_group_taken_from_section_titles_when_there_is_no_group_column(tmp_path: Path):
     rows = [
         ["姓名", "身份证号"],
-        ["东岭村第一村民小组（共2人）"], ["张三", make_id("19900101")], ["李四", make_id("19900102")],
-        [None], ["第二村民小组"], ["王五", make_id("19900103")],
+        ["东岭村第一村民小组（共2人）"], ["张三", make_id(dt.date(1990, 1, 1), 123)], ["李四", make_id(dt.date(1990, 1, 2), 123)],
+        [None], ["第二村民小组"], ["王五", make_id(dt.date(1990, 1, 3), 123)],
     ]  # fmt: skip
     parse = read_roster(save_sheet(tmp_path / "sections.xlsx", rows))
     assert parse.errors == []

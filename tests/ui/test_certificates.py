@@ -33,6 +33,8 @@ from ui.home import HomeScreen  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui import widgets  # noqa: E402
 
+from conftest import make_id  # noqa: E402
+
 TASK_MS = 15_000
 TODAY = dt.date.today()
 YEAR = TODAY.year
@@ -79,13 +81,6 @@ def village(store: Store) -> Store:
         assign_role(s, resident_id=_resident_id(store, "张三"), body="村民委员会", title="主任",
                     term_start=dt.date(2021, 5, 1))
     return store
-
-
-def _valid_id(birth: dt.date, seq: int) -> str:
-    """A GB 11643 number; the check digit (ISO 7064 MOD 11-2) computed here, not by the code under test."""
-    body = "370102{b:%Y%m%d}{s:03d}".format(b=birth, s=seq)
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
 def _resident_id(store: Store, name: str) -> int:
@@ -297,7 +292,7 @@ def test_someone_outside_the_register_is_typed_in_where_the_kind_allows_it(qtbot
     assert panel.applicant.outside_check.isVisibleTo(panel)
     panel.applicant.outside_check.setChecked(True)
     panel.applicant.name_edit.setText("刘外来")
-    number = _valid_id(dt.date(1990, 5, 6), 77)
+    number = make_id(dt.date(1990, 5, 6), 77)
     panel.applicant.id_edit.setText(number[:-1] + ("0" if number[-1] != "0" else "1"))
     _fill(screen, "办理居住证", RESIDENCE)
     panel.issue_button.click()

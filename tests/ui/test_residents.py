@@ -36,14 +36,9 @@ from ui.people.residents_model import PAGE, Columns, ResidentsTableModel  # noqa
 from ui.people.residents_screen import ResidentsScreen  # noqa: E402
 from ui.tasks import TaskContext  # noqa: E402
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+from conftest import make_id  # noqa: E402
+
 TASK_TIMEOUT_MS = 10_000
-
-
-def make_id(birth: dt.date, seq: int, area: str = "370102") -> str:
-    """A valid GB 11643 number; the check digit is ISO 7064 MOD 11-2, computed here, not by the code under test."""
-    body = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
 
 
 def bad_check_digit(id_number: str) -> str:

@@ -31,9 +31,10 @@ from ui.placeholder import PlaceholderScreen  # noqa: E402
 from ui.settings import SettingsScreen  # noqa: E402
 from ui.setup_wizard import SetupWizard, chinese_number, default_group_names  # noqa: E402
 
+from conftest import make_id  # noqa: E402
+
 TASK_MS = 15_000
 SECTIONS = ["首页", "村务公开", "会议记录", "证明开具", "村民信息", "同步", "设置"]
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 # name, birth date, sequence number (odd: man), party member, representative
 PEOPLE = [
     ("张三", dt.date(1958, 3, 1), 11, True, False),
@@ -42,11 +43,6 @@ PEOPLE = [
     ("赵大勇", dt.date(2015, 1, 5), 41, False, False),
     ("孙丽", dt.date(1970, 6, 6), 52, False, False),
 ]
-
-
-def make_id(birth: dt.date, seq: int) -> str:
-    body = f"370102{birth:%Y%m%d}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
 
 
 def good_code() -> str:

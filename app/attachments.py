@@ -102,7 +102,7 @@ def link_file(session: Session, data_dir: Path, model: type, source: Path, *, ro
     """Store ``source`` and keep it with a record: a new ``model`` row (an AttachmentLink) naming
     ``owner`` (e.g. ``notice_id=3``), written with its event."""
     if role not in roles:
-        from app.people.service import FieldError
+        from app.errors import FieldError
 
         raise FieldError("role", _("附件类型不对。"))
     name = name or source.name

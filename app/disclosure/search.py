@@ -11,57 +11,22 @@ one-character search finds it at the end of a run):
 - longer terms are the phrase of their pairs, which FTS5 matches only when the
   pairs stand next to each other, i.e. the exact term.
 
-Spaces in a query separate terms that must all occur. The index is derived
-data: ``rebuild`` recreates it from the notices.
+Spaces in a query separate terms that must all occur (app.searchtext makes the pairs and the
+query). The index is derived data: ``rebuild`` recreates it from the notices.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.searchtext import grams, match_expression  # noqa: F401 - the notices' index and queries
+
 TABLE = "notice_search"
 DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(grams, tokenize='unicode61')"
-
-
-def _runs(value: str) -> list[str]:
-    """Runs of letters and digits, NFKC-normalised (full-width digits) and lower-cased."""
-    value = unicodedata.normalize("NFKC", value).lower()
-    runs, current = [], []
-    for ch in value:
-        if ch.isalnum():
-            current.append(ch)
-        elif current:
-            runs.append("".join(current))
-            current = []
-    if current:
-        runs.append("".join(current))
-    return runs
-
-
-def grams(parts: Iterable[str]) -> str:
-    """The index text of some strings: their character pairs, separated by spaces."""
-    out: list[str] = []
-    for part in parts:
-        for run in _runs(part):
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
-            out.append(run[-1])
-    return " ".join(out)
-
-
-def match_expression(query: str) -> str | None:
-    """The FTS5 MATCH text for what a person typed, or None when there is nothing to look for."""
-    terms = []
-    for run in _runs(query):
-        if len(run) == 1:
-            terms.append(f'"{run}"*')
-        else:
-            terms.append('"' + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + '"')
-    return " AND ".join(terms) if terms else None
 
 
 def notice_text(title: str, body: str, tables_json: str, attachment_names: Iterable[str], number: str = "") -> str:

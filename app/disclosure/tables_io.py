@@ -69,7 +69,7 @@ def text_of(value: Any) -> str:
 
 
 def _sheets(path: Path) -> Iterator[tuple[str, Any]]:
-    from app.people.spreadsheet import SheetFileError, csv_sheet, open_sheets
+    from app.sheets import SheetFileError, csv_sheet, open_sheets
 
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

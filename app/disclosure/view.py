@@ -10,21 +10,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from app.printing.tables import PrintedTable
+
+# a table of a notice: the printing toolkit's table, which the finance statement also builds
+NoticeTable = PrintedTable
+
 # body markup, deliberately small so a clerk can type it: a line starting with "## " is a
 # sub-heading, "- " a bullet; a blank line separates paragraphs; nothing else is special.
 HEADING_PREFIX = "## "
 BULLET_PREFIX = "- "
-
-
-@dataclass(frozen=True)
-class NoticeTable:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    # indexes of columns whose cells are amounts or counts: right-aligned
-    numeric: frozenset[int] = frozenset()
-    # a last row printed in bold (合计), not repeated on every page
-    total: list[str] | None = None
 
 
 @dataclass(frozen=True)

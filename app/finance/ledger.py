@@ -31,8 +31,8 @@ from typing import Any
 from app.errors import UserError, internal
 from app.finance.capital import fen_to_yuan, format_yuan
 from app.i18n import _
-from app.people.spreadsheet import (_BRACKETED, HEADER_SEARCH_ROWS, RowError, SheetFileError, _header_key, _is_blank,
-                                    _text, csv_sheet, open_sheets)
+from app.sheets import (BRACKETED, HEADER_SEARCH_ROWS, RowError, SheetFileError, cell_text, csv_sheet, header_key,
+                        is_blank, open_sheets)
 from app.resources import resource_path
 
 INCOME, EXPENSE = "income", "expense"
@@ -198,7 +198,7 @@ def parse_amount(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError(_("“{value}”不是金额").format(value=_text(value)), _("请填写阿拉伯数字金额,例如 1,000.00"))
+        raise CellError(_("“{value}”不是金额").format(value=cell_text(value)), _("请填写阿拉伯数字金额,例如 1,000.00"))
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
@@ -251,7 +251,7 @@ def parse_date(value: Any) -> dt.date:
         elif 1 <= number < 80000:
             # an Excel date serial in a column formatted as 常规 (general)
             return dt.date(1899, 12, 30) + dt.timedelta(days=number)
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
     match = _COMPACT_DATE.fullmatch(text) or _SEPARATED_DATE.fullmatch(text)
     if match:
         try:
@@ -371,14 +371,14 @@ def _match_header(values: Sequence[Any]) -> _Header:
     labels: dict[str, str] = {}
     debit_credit = False
     for index, value in enumerate(values):
-        key = _header_key(value)
+        key = header_key(value)
         if not key:
             continue
-        name = _HEADER_FIELD.get(key) or _HEADER_FIELD.get(_BRACKETED.sub("", key))
+        name = _HEADER_FIELD.get(key) or _HEADER_FIELD.get(BRACKETED.sub("", key))
         if name and name not in columns:
             columns[name] = index
             labels[name] = "".join(str(value).split())
-        debit_credit = debit_credit or _BRACKETED.sub("", key) in _DEBIT_CREDIT
+        debit_credit = debit_credit or BRACKETED.sub("", key) in _DEBIT_CREDIT
     return _Header(columns, labels, debit_credit)
 
 
@@ -465,7 +465,7 @@ class _RowReader:
         for row_number, values in rows:
             width = len(values)
             cells = {name: values[i] if i < width else None for name, i in self.items}
-            summary = _text(cells.get("summary"))
+            summary = cell_text(cells.get("summary"))
             key = _summary_key(summary)
             if key in _SYNONYMS["summary"] and self._is_header(cells):
                 continue  # the header repeated on every printed page
@@ -482,16 +482,16 @@ class _RowReader:
 
     @staticmethod
     def _is_header(cells: dict[str, Any]) -> bool:
-        key = _header_key(cells.get("income"))
-        return _HEADER_FIELD.get(key or "") == "income" or _HEADER_FIELD.get(_BRACKETED.sub("", key)) == "income"
+        key = header_key(cells.get("income"))
+        return _HEADER_FIELD.get(key or "") == "income" or _HEADER_FIELD.get(BRACKETED.sub("", key)) == "income"
 
     def _blank(self, cells: dict[str, Any]) -> bool:
         for name in ("date", "month", "day", "voucher", "summary", "category"):
-            if not _is_blank(cells.get(name)):
+            if not is_blank(cells.get(name)):
                 return False
         for name in ("income", "expense"):
             value = cells.get(name)
-            if _is_blank(value):
+            if is_blank(value):
                 continue
             try:
                 if parse_amount(value):
@@ -537,7 +537,7 @@ class _RowReader:
         self.entries_seen += 1
         errors_before = len(self.result.errors)
         date = self.date(row, cells)
-        voucher = "".join(unicodedata.normalize("NFKC", _text(cells.get("voucher"))).split())
+        voucher = "".join(unicodedata.normalize("NFKC", cell_text(cells.get("voucher"))).split())
         if not summary:
             self.error(row, "summary", _("摘要没有填写"), _("请写明这笔收支的事由,例如“鱼塘承包费”"))
         category = self.category(row, cells)
@@ -586,7 +586,7 @@ class _RowReader:
         return day
 
     def _month_day(self, cells: dict[str, Any]) -> dt.date:
-        month, day = _text(cells.get("month")), _text(cells.get("day"))
+        month, day = cell_text(cells.get("month")), cell_text(cells.get("day"))
         try:
             return dt.date(self.year_hint or 0, int(unicodedata.normalize("NFKC", month)),
                            int(unicodedata.normalize("NFKC", day)))
@@ -595,7 +595,7 @@ class _RowReader:
                             _("请在“月”“日”两栏填写数字,例如 3 和 5")) from None
 
     def category(self, row: int, cells: dict[str, Any]) -> Category | None:
-        text = _text(cells.get("category"))
+        text = cell_text(cells.get("category"))
         found = self.categories.find(text)
         if found is None:
             reason = _("没有填写科目") if not text else _("科目“{value}”不在科目表里").format(value=text)

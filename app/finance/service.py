@@ -24,7 +24,7 @@ from app.finance.capital import fen_to_yuan, format_yuan
 from app.finance.ledger import INCOME, Categories, FinanceError, LedgerLine, load_categories, read_ledger
 from app.finance.models import LedgerEntry, LedgerImport
 from app.i18n import _
-from app.people.spreadsheet import RowError
+from app.sheets import RowError
 
 Progress = Callable[[int, int], None]
 _BATCH = 2000

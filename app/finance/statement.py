@@ -23,12 +23,12 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.disclosure.view import NoticeTable
 from app.finance.capital import capital_yuan, fen_to_yuan, format_yuan, to_capital
 from app.finance.ledger import EXPENSE, INCOME, Categories, FinanceError, load_categories
 from app.finance.models import LedgerEntry, LedgerImport
 from app.finance.service import NoLedgerError, current_import
 from app.i18n import _
+from app.printing.tables import PrintedTable
 
 DEFAULT_THRESHOLD = Decimal("1000")
 _QUARTERS = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -80,14 +80,14 @@ class Statement:
     checked_against_ledger: bool = False  # the closing balance equals the 余额 the ledger wrote
     large_count: int = field(default=0)
 
-    def tables(self) -> list[NoticeTable]:
+    def tables(self) -> list[PrintedTable]:
         """The printed tables: 收支汇总表, then 大额收支明细 (or 收支明细 for every entry)."""
         tables = [self._summary_table()]
         if self.items:
             tables.append(self._items_table())
         return tables
 
-    def _summary_table(self) -> NoticeTable:
+    def _summary_table(self) -> PrintedTable:
         rows: list[list[str]] = [[_("期初余额"), "", format_yuan(self.opening), to_capital(self.opening)]]
         for heading, lines, total_label, total in (
                 (_("本期收入"), self.income_lines, _("收入合计"), self.income),
@@ -95,20 +95,20 @@ class Statement:
             for index, line in enumerate(lines):
                 rows.append([heading if index == 0 else "", line.name, format_yuan(line.amount), ""])
             rows.append(["", total_label, format_yuan(total), to_capital(total)])
-        return NoticeTable(title=_("收支汇总表"), columns=[_("项目"), _("科目"), _("金额(元)"), _("金额大写")], rows=rows,
+        return PrintedTable(title=_("收支汇总表"), columns=[_("项目"), _("科目"), _("金额(元)"), _("金额大写")], rows=rows,
                            numeric=frozenset({2}),
                            total=[_("期末余额"), "", format_yuan(self.closing), to_capital(self.closing)])
 
-    def _items_table(self) -> NoticeTable:
+    def _items_table(self) -> PrintedTable:
         rows = [[_("{month}月{day}日").format(month=i.date.month, day=i.date.day), i.voucher, i.summary, i.category,
                  format_yuan(i.income) if i.income is not None else "",
                  format_yuan(i.expense) if i.expense is not None else ""] for i in self.items]
         columns = [_("日期"), _("凭证号"), _("摘要"), _("科目"), _("收入(元)"), _("支出(元)")]
         if self.list_all:
-            return NoticeTable(title=_("收支明细"), columns=columns, rows=rows, numeric=frozenset({4, 5}),
+            return PrintedTable(title=_("收支明细"), columns=columns, rows=rows, numeric=frozenset({4, 5}),
                                total=[_("合计"), "", "", "", format_yuan(self.income), format_yuan(self.expense)])
         title = _("大额收支明细(单笔 {threshold} 元以上)").format(threshold=format_threshold(self.threshold))
-        return NoticeTable(title=title, columns=columns, rows=rows, numeric=frozenset({4, 5}))
+        return PrintedTable(title=title, columns=columns, rows=rows, numeric=frozenset({4, 5}))
 
     def body_text(self) -> str:
         first = _("{period}财务收支情况如下:期初余额 {opening} 元;本期收入 {income} 元,支出 {expense} 元;"

@@ -1,4 +1,4 @@
-"""Finding minutes by any one- or two-character term, the same way as notices (app.disclosure.search).
+"""Finding minutes by any one- or two-character term, the same way as notices (app.searchtext).
 
 The index holds each meeting's title, place, people, agenda, discussion,
 motions, resolutions and addenda as overlapping character pairs. It is derived
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.disclosure.search import grams, match_expression  # noqa: F401 - one tokenizer for notices and minutes
+from app.searchtext import grams, match_expression  # noqa: F401 - one tokenizer for notices and minutes
 
 TABLE = "minutes_search"
 DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(grams, tokenize='unicode61')"

@@ -10,7 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import datetime as dt  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -114,3 +116,66 @@ def _collect_on_the_gui_thread(request):
     collector = install(request.getfixturevalue("qapp"))
     yield
     collector.stop()
+
+
+@dataclass
+class Shown:
+    """What a screen put up during a UI test, where nothing may wait for a click: the dialogs it opened (not
+    shown: the test fills them in), what message boxes said, the questions asked and the answer given to
+    them, the files handed to the system's viewer, and the file a save dialog answers with."""
+
+    dialogs: list[Any] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # warning and critical boxes
+    said: list[str] = field(default_factory=list)  # every message box, in the order shown
+    questions: list[str] = field(default_factory=list)
+    opened: list[Path] = field(default_factory=list)
+    pdf: Path | None = None
+    answer: bool = True
+
+
+@pytest.fixture
+def shown(monkeypatch, tmp_path) -> Shown:
+    """The one place UI tests replace the program's dialog seams (message boxes, ``widgets.confirm``,
+    ``show_dialog``, ``choose_pdf``, the system viewer) with recorders. A UI test module that uses it for
+    every test says ``pytestmark = pytest.mark.usefixtures("shown")``."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import widgets
+    from ui.certificates import common
+    from ui.disclosure import dialogs as disclosure_dialogs
+    from ui.disclosure import screen as disclosure_screen
+    from ui.meetings import dialogs as meeting_dialogs
+    from ui.meetings import matter_dialogs
+    from ui.meetings import screen as meetings_screen
+    from ui.sync import sync_screen
+
+    s = Shown(pdf=tmp_path / "out" / "签到表.pdf")
+
+    def box(into: list[str]):  # type: ignore[no-untyped-def]
+        def say(_parent, _title, text, *_a, **_k) -> None:  # type: ignore[no-untyped-def]
+            into.append(text)
+            s.said.append(text)
+        return say
+
+    monkeypatch.setattr(QMessageBox, "information", box(s.info))
+    monkeypatch.setattr(QMessageBox, "warning", box(s.warnings))
+    monkeypatch.setattr(QMessageBox, "critical", box(s.warnings))
+
+    def confirm(_parent, _title, text, _yes, _no) -> bool:  # type: ignore[no-untyped-def]
+        s.questions.append(text)
+        return s.answer
+
+    def open_path(path: Path) -> bool:
+        s.opened.append(Path(path))
+        return True
+
+    monkeypatch.setattr(widgets, "confirm", confirm)
+    monkeypatch.setattr(sync_screen, "confirm", confirm)
+    for module in (disclosure_dialogs, meeting_dialogs, matter_dialogs):
+        monkeypatch.setattr(module, "show_dialog", s.dialogs.append)
+    monkeypatch.setattr(meeting_dialogs, "choose_pdf", lambda _parent, _title, _suggested: s.pdf)
+    monkeypatch.setattr(common, "open_file", open_path)
+    monkeypatch.setattr(disclosure_screen, "open_path", open_path)
+    monkeypatch.setattr(meetings_screen, "open_path", open_path)
+    return s

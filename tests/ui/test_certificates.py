@@ -9,13 +9,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
 import re  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.certificates.catalogue import load_catalogues  # noqa: E402
@@ -26,51 +24,20 @@ from app.people.models import Resident  # noqa: E402
 from app.people.service import assign_role  # noqa: E402
 from app.storage import Store  # noqa: E402
 from app.sync.keys import ensure_village_key  # noqa: E402
-from ui.certificates import common  # noqa: E402
 from ui.certificates.register_model import Columns  # noqa: E402
 from ui.certificates.screen import PENDING, REGISTER, VERIFY, CertificatesScreen  # noqa: E402
 from ui.home import HomeScreen  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui import widgets  # noqa: E402
 
 from conftest import make_id  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
 TASK_MS = 15_000
 TODAY = dt.date.today()
 YEAR = TODAY.year
 RESIDENCE = {"address": "第一村民小组12号", "since": "2019年3月"}
 HOMESTEAD = {"household_size": "4", "location": "村南新规划区3排", "area": "150", "discussion": "到会28户,一致同意"}
-
-
-@dataclass
-class Shown:
-    """What message boxes said, questions asked, and files handed to the PDF viewer."""
-
-    info: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    opened: list[Path] = field(default_factory=list)
-    answer: bool = True
-
-
-@pytest.fixture(autouse=True)
-def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
-    s = Shown()
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: s.info.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: s.warnings.append(text))
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: s.warnings.append(text))
-
-    def confirm(_parent, _title, text, _yes, _no) -> bool:  # type: ignore[no-untyped-def]
-        s.questions.append(text)
-        return s.answer
-
-    def open_file(path: Path) -> bool:
-        s.opened.append(Path(path))
-        return True
-
-    monkeypatch.setattr(widgets, "confirm", confirm)
-    monkeypatch.setattr(common, "open_file", open_file)
-    return s
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.disclosure.layout import TITLE_SIZE, Text  # noqa: E402
@@ -28,43 +27,19 @@ from app.events import Event  # noqa: E402
 from app.people.models import Resident  # noqa: E402
 from app.people.service import assign_role  # noqa: E402
 from app.storage import Store  # noqa: E402
-from ui import widgets  # noqa: E402
-from ui.disclosure import dialogs, screen as screen_module  # noqa: E402
+from ui.disclosure import dialogs  # noqa: E402
 from ui.disclosure.calendar import STATE_COLOURS, Columns as CalColumns  # noqa: E402
 from ui.disclosure.preview import PrintPreviewDialog, lay_out, paint_page, print_pages  # noqa: E402
 from ui.disclosure.screen import CALENDAR, EDITOR, NOTICES, DisclosureScreen  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
+from conftest import Shown  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
+
 TASK_MS = 15_000
 LOW = "2026年第二季度最低生活保障对象公示"
 PARTY = "关于发展党员的公示"
-
-
-@dataclass
-class Shown:
-    """Dialogs the screen put up (not shown: the test fills them in), questions asked, files opened."""
-
-    dialogs: list[QDialog] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    opened: list[Path] = field(default_factory=list)
-    answer: bool = True
-
-
-@pytest.fixture(autouse=True)
-def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
-    s = Shown()
-    monkeypatch.setattr(dialogs, "show_dialog", lambda dialog: s.dialogs.append(dialog))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: s.warnings.append(text))
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: None)
-
-    def confirm(_parent, _title, text, _yes, _no) -> bool:  # type: ignore[no-untyped-def]
-        s.questions.append(text)
-        return s.answer
-
-    monkeypatch.setattr(widgets, "confirm", confirm)
-    monkeypatch.setattr(screen_module, "open_path", lambda path: s.opened.append(Path(path)) or True)
-    return s
 
 
 def _rid(s, name: str) -> int:  # type: ignore[no-untyped-def]

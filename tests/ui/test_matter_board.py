@@ -11,10 +11,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QDialog  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.disclosure.models import Notice  # noqa: E402
@@ -25,29 +25,17 @@ from app.meetings.models import PRESENT  # noqa: E402
 from app.meetings.service import (MeetingInput, add_attendee, add_motion, close_meeting, create_meeting,  # noqa: E402
                                   record_vote, set_attendance)
 from app.storage import Store  # noqa: E402
-from ui.meetings import matter_dialogs  # noqa: E402
 from ui.meetings.matter_board import DONE, FAILED_BOX, LATER, NEXT, MatterBoard, MatterCard  # noqa: E402
 from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, CloseDialog, FilingDialog,  # noqa: E402
                                         NewMatterDialog, ResultDialog)
 
+from conftest import Shown  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
+
 TASK_MS = 15_000
 TODAY = dt.date.today()
 NAMES = ("张三", "李四", "王小红", "赵明", "孙丽")
-
-
-@dataclass
-class Shown:
-    dialogs: list[QDialog] = field(default_factory=list)
-    informed: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(autouse=True)
-def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
-    s = Shown()
-    monkeypatch.setattr(matter_dialogs, "show_dialog", lambda dialog: s.dialogs.append(dialog))
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: s.informed.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: s.informed.append(text))
-    return s
 
 
 def _meeting(s, kind: MeetingKind, title: str, day: dt.date,  # type: ignore[no-untyped-def]
@@ -232,7 +220,7 @@ def test_taking_steps_1_to_4_marks_each_done_and_drafts_the_resolution_notice(qt
         card.step_boxes[1].open_button.click()
     assert opened.args == [village.meeting("joint")]
     card.notice_button.click()
-    assert "关于村道硬化工程的决议公告" in shown.informed[-1] and "村务公开" in shown.informed[-1]
+    assert "关于村道硬化工程的决议公告" in shown.said[-1] and "村务公开" in shown.said[-1]
 
 
 @pytest.mark.parametrize("choice", ["end", "restart"])
@@ -339,7 +327,7 @@ def test_recording_the_result_drafts_the_result_notice_and_finishes_the_matter(q
     assert not card.result_button.isVisibleTo(card) and card.notice_button.isVisibleTo(card)
     assert card.close_button.isVisibleTo(card) and not card.close_button.isEnabled()
     card.notice_button.click()
-    assert "关于村道硬化工程的实施结果公告" in shown.informed[-1]
+    assert "关于村道硬化工程的实施结果公告" in shown.said[-1]
 
     # 办结 once the result notice is on the board too
     _post(village.store, get(village.store, matter).result_notice_id, TODAY)

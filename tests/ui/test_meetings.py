@@ -9,13 +9,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field, replace  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QDialog, QLabel  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.events import Event  # noqa: E402
@@ -26,49 +26,21 @@ from app.people.models import Resident  # noqa: E402
 from app.people.service import (ResidentInput, ResidentRow, add_resident, assign_role, get_resident,  # noqa: E402
                                 list_groups, update_resident)
 from app.storage import Store  # noqa: E402
-from conftest import make_id  # noqa: E402
-from ui import widgets  # noqa: E402
+from conftest import Shown, make_id  # noqa: E402
 from ui.disclosure.dialogs import set_day  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.meetings import dialogs, screen as screen_module, step_attend  # noqa: E402
+from ui.meetings import dialogs, step_attend  # noqa: E402
 from ui.meetings.editor import ATTEND, CLOSE, DISCUSS, PREPARE, VOTE  # noqa: E402
 from ui.meetings.model import AttendanceColumns  # noqa: E402
 from ui.meetings.screen import CALENDAR, EDITOR, MEETINGS, MeetingsScreen  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
 TASK_MS = 15_000
 DAY = dt.date(2026, 10, 12)
 ROAD = "关于村道硬化的村民代表会议"
 # name, sex, party member, representative; the template village already has 张三, 李四, 王小红 and a child
 PEOPLE = [("刘芳", "女", True, True), ("陈明", "男", True, False), ("周强", "男", False, True)]
-
-
-@dataclass
-class Shown:
-    """Dialogs the screen put up (not shown: the test fills them in), questions asked, files chosen and opened."""
-
-    dialogs: list[QDialog] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    opened: list[Path] = field(default_factory=list)
-    pdf: Path | None = None
-    answer: bool = True
-
-
-@pytest.fixture(autouse=True)
-def shown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Shown:
-    s = Shown(pdf=tmp_path / "out" / "签到表.pdf")
-    monkeypatch.setattr(dialogs, "show_dialog", lambda dialog: s.dialogs.append(dialog))
-    monkeypatch.setattr(dialogs, "choose_pdf", lambda _parent, _title, _suggested: s.pdf)
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: s.warnings.append(text))
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: None)
-
-    def confirm(_parent, _title, text, _yes, _no) -> bool:  # type: ignore[no-untyped-def]
-        s.questions.append(text)
-        return s.answer
-
-    monkeypatch.setattr(widgets, "confirm", confirm)
-    monkeypatch.setattr(screen_module, "open_path", lambda path: s.opened.append(Path(path)) or True)
-    return s
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.events import Event  # noqa: E402
@@ -26,32 +25,11 @@ from app.sync.keys import (ensure_village_key, trust_township, village_fingerpri
 from ui.sync import sync_screen  # noqa: E402
 from ui.sync.sync_screen import Columns, SyncScreen  # noqa: E402
 
+from conftest import Shown  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
+
 TASK_MS = 15_000
-
-
-@dataclass
-class Shown:
-    """What the message boxes and questions would have said."""
-
-    info: list[str]
-    warnings: list[str]
-    questions: list[str]
-    answer: bool = True
-
-
-@pytest.fixture(autouse=True)
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Shown:
-    shown = Shown([], [], [])
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.info.append(text))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.warnings.append(text))
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: shown.warnings.append(text))
-
-    def confirm(_parent, _title, text, _yes, _no) -> bool:  # type: ignore[no-untyped-def]
-        shown.questions.append(text)
-        return shown.answer
-
-    monkeypatch.setattr(sync_screen, "confirm", confirm)
-    return shown
 
 
 @pytest.fixture(autouse=True)
@@ -121,12 +99,12 @@ def _choose_folder(screen: SyncScreen, folder: Path, monkeypatch: pytest.MonkeyP
     screen.other_button.click()
 
 
-def _export(qtbot, screen: SyncScreen, dialogs: Shown, full: bool = False) -> str:  # type: ignore[no-untyped-def]
-    before = len(dialogs.info) + len(dialogs.warnings)
+def _export(qtbot, screen: SyncScreen, shown: Shown, full: bool = False) -> str:  # type: ignore[no-untyped-def]
+    before = len(shown.info) + len(shown.warnings)
     (screen.full_button if full else screen.export_button).click()
-    qtbot.waitUntil(lambda: len(dialogs.info) + len(dialogs.warnings) > before, timeout=TASK_MS)
+    qtbot.waitUntil(lambda: len(shown.info) + len(shown.warnings) > before, timeout=TASK_MS)
     qtbot.waitUntil(screen.export_button.isEnabled, timeout=TASK_MS)
-    return (dialogs.info + dialogs.warnings)[-1]
+    return (shown.info + shown.warnings)[-1]
 
 
 def _states(screen: SyncScreen) -> list[str]:
@@ -137,7 +115,7 @@ def _states(screen: SyncScreen) -> list[str]:
 # ---------------------------------------------------------------- set-up
 
 
-def test_without_a_township_key_the_screen_explains_the_set_up_and_does_not_export(qtbot, store, stick, dialogs,
+def test_without_a_township_key_the_screen_explains_the_set_up_and_does_not_export(qtbot, store, stick, shown,
                                                                                    monkeypatch):
     screen = _screen(qtbot, store)
     assert screen.setup_box.isVisible()
@@ -146,17 +124,17 @@ def test_without_a_township_key_the_screen_explains_the_set_up_and_does_not_expo
     assert screen.not_sent_label.text() == "还没发给乡镇的记录:{n} 条".format(n=_head(store))
     _choose_folder(screen, stick, monkeypatch)
     screen.export_button.click()
-    assert "还没有安装乡镇公钥" in dialogs.info[-1]
+    assert "还没有安装乡镇公钥" in shown.info[-1]
     assert list(stick.iterdir()) == []
 
 
 def test_installing_the_township_key_asks_for_the_phone_check_then_shows_the_township(qtbot, store, hub, tmp_path,
-                                                                                      dialogs, monkeypatch):
+                                                                                      shown, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "石桥镇公钥.json"), ""))
     screen = _screen(qtbot, store)
     screen.install_button.click()
     qtbot.waitUntil(lambda: screen.township_label.text() == "所属乡镇:石桥镇", timeout=TASK_MS)
-    (asked,) = dialogs.questions
+    (asked,) = shown.questions
     assert hub.secrets.public.fingerprint in asked
     assert "请与乡镇电话核对这串数字" in asked
     assert not screen.setup_box.isVisible()
@@ -164,39 +142,39 @@ def test_installing_the_township_key_asks_for_the_phone_check_then_shows_the_tow
     assert hub.secrets.public.fingerprint in screen.keys_label.text()
 
 
-def test_a_fingerprint_that_does_not_match_on_the_phone_installs_nothing(qtbot, store, hub, tmp_path, dialogs,
+def test_a_fingerprint_that_does_not_match_on_the_phone_installs_nothing(qtbot, store, hub, tmp_path, shown,
                                                                          monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "石桥镇公钥.json"), ""))
-    dialogs.answer = False
+    shown.answer = False
     screen = _screen(qtbot, store)
     screen.install_button.click()
-    qtbot.waitUntil(lambda: bool(dialogs.info), timeout=TASK_MS)
-    assert "没有安装这个公钥" in dialogs.info[-1]
+    qtbot.waitUntil(lambda: bool(shown.info), timeout=TASK_MS)
+    assert "没有安装这个公钥" in shown.info[-1]
     screen.refresh()
     qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
     assert screen.setup_box.isVisible()
     assert screen.status is not None and screen.status.township is None
 
 
-def test_a_file_that_is_not_a_township_key_is_refused_in_plain_words(qtbot, store, tmp_path, dialogs, monkeypatch):
+def test_a_file_that_is_not_a_township_key_is_refused_in_plain_words(qtbot, store, tmp_path, shown, monkeypatch):
     wrong = tmp_path / "照片.json"
     wrong.write_text('{"format": "something-else"}', encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(wrong), ""))
     screen = _screen(qtbot, store)
     screen.install_button.click()
-    qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=TASK_MS)
-    assert "不是乡镇公钥文件" in dialogs.warnings[-1]
-    assert dialogs.questions == []
+    qtbot.waitUntil(lambda: bool(shown.warnings), timeout=TASK_MS)
+    assert "不是乡镇公钥文件" in shown.warnings[-1]
+    assert shown.questions == []
 
 
-def test_the_village_identity_file_is_one_the_township_can_enrol(qtbot, store, hub, tmp_path, dialogs, monkeypatch):
+def test_the_village_identity_file_is_one_the_township_can_enrol(qtbot, store, hub, tmp_path, shown, monkeypatch):
     target = tmp_path / "柳林村身份文件.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     screen = _screen(qtbot, store)
     screen.identity_button.click()
-    qtbot.waitUntil(lambda: bool(dialogs.info), timeout=TASK_MS)
+    qtbot.waitUntil(lambda: bool(shown.info), timeout=TASK_MS)
     fp = village_fingerprint(store.data_dir)
-    assert fp in dialogs.info[-1]
+    assert fp in shown.info[-1]
     assert enroll(hub, target).identity.fingerprint == fp
     qtbot.waitUntil(lambda: fp in screen.setup_fingerprint.text(), timeout=TASK_MS)
 
@@ -204,14 +182,14 @@ def test_the_village_identity_file_is_one_the_township_can_enrol(qtbot, store, h
 # ---------------------------------------------------------------- export
 
 
-def test_exporting_writes_one_bundle_and_leaves_nothing_to_send(qtbot, store, linked, stick, dialogs, monkeypatch):
+def test_exporting_writes_one_bundle_and_leaves_nothing_to_send(qtbot, store, linked, stick, shown, monkeypatch):
     head = _head(store)
     screen = _screen(qtbot, store)
     assert screen.not_sent_label.text() == f"还没发给乡镇的记录:{head} 条"
     _choose_folder(screen, stick, monkeypatch)
     assert str(stick) in screen.drive_combo.currentText()
 
-    said = _export(qtbot, screen, dialogs)
+    said = _export(qtbot, screen, shown)
     (bundle,) = stick.glob("*.cunwu-sync")
     assert str(bundle) in said and "带到乡镇" in said
     qtbot.waitUntil(lambda: screen.not_sent_label.text() == "还没发给乡镇的记录:0 条", timeout=TASK_MS)
@@ -221,27 +199,27 @@ def test_exporting_writes_one_bundle_and_leaves_nothing_to_send(qtbot, store, li
     assert _states(screen) == ["已导出"]
     assert screen.model.data(screen.model.index(0, Columns.RECORDS)) == f"第 1–{head} 号(共 {head} 条)"
 
-    said = _export(qtbot, screen, dialogs)
+    said = _export(qtbot, screen, shown)
     assert "上次导出以来没有新的变动,不需要导出" in said
     assert len(list(stick.glob("*.cunwu-sync"))) == 1
 
 
-def test_a_stick_in_the_list_is_used_without_choosing_a_folder(qtbot, store, linked, stick, dialogs, monkeypatch):
+def test_a_stick_in_the_list_is_used_without_choosing_a_folder(qtbot, store, linked, stick, shown, monkeypatch):
     monkeypatch.setattr(drives, "list_removable", lambda **_kw: [Drive(stick, "KINGSTON", 7 * 1024 ** 3, 16 * 1024 ** 3)])
     screen = _screen(qtbot, store)
     qtbot.waitUntil(lambda: "KINGSTON" in screen.drive_combo.currentText(), timeout=TASK_MS)
     assert "剩余 7.0 GB" in screen.drive_combo.currentText()
     assert not screen.drive_message.isVisible()
-    _export(qtbot, screen, dialogs)
+    _export(qtbot, screen, shown)
     assert len(list(stick.glob("*.cunwu-sync"))) == 1
 
 
-def test_without_any_stick_the_screen_says_how_to_get_one(qtbot, store, linked, dialogs):
+def test_without_any_stick_the_screen_says_how_to_get_one(qtbot, store, linked, shown):
     screen = _screen(qtbot, store)
     qtbot.waitUntil(lambda: screen.drive_message.isVisible(), timeout=TASK_MS)
     assert "没有找到U盘" in screen.drive_message.text()
     screen.export_button.click()
-    assert "还没有选择U盘" in dialogs.info[-1]
+    assert "还没有选择U盘" in shown.info[-1]
 
 
 def test_the_chosen_folder_is_remembered_while_the_program_runs(qtbot, store, linked, stick, monkeypatch):
@@ -252,14 +230,14 @@ def test_the_chosen_folder_is_remembered_while_the_program_runs(qtbot, store, li
     assert str(stick) in again.drive_combo.currentText()
 
 
-def test_a_removed_folder_shows_the_message_and_changes_nothing(qtbot, store, linked, stick, dialogs, monkeypatch):
+def test_a_removed_folder_shows_the_message_and_changes_nothing(qtbot, store, linked, stick, shown, monkeypatch):
     head = _head(store)
     screen = _screen(qtbot, store)
     _choose_folder(screen, stick, monkeypatch)
     stick.rmdir()  # the stick was pulled out after it was chosen
-    said = _export(qtbot, screen, dialogs)
+    said = _export(qtbot, screen, shown)
     assert said.startswith("找不到文件夹") and str(stick) in said
-    assert dialogs.warnings == [said]
+    assert shown.warnings == [said]
     assert screen.export_message.isVisible() and screen.export_message.text() == said
     screen.refresh()
     qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
@@ -268,19 +246,19 @@ def test_a_removed_folder_shows_the_message_and_changes_nothing(qtbot, store, li
     assert not stick.exists()
 
 
-def test_exporting_everything_asks_first_and_then_starts_from_record_one(qtbot, store, linked, stick, dialogs,
+def test_exporting_everything_asks_first_and_then_starts_from_record_one(qtbot, store, linked, stick, shown,
                                                                          monkeypatch):
     head = _head(store)
     screen = _screen(qtbot, store)
     _choose_folder(screen, stick, monkeypatch)
-    _export(qtbot, screen, dialogs)
-    dialogs.answer = False
+    _export(qtbot, screen, shown)
+    shown.answer = False
     screen.full_button.click()
-    assert "乡镇" in dialogs.questions[-1] and "全部记录" in dialogs.questions[-1]
+    assert "乡镇" in shown.questions[-1] and "全部记录" in shown.questions[-1]
     assert len(list(stick.glob("*.cunwu-sync"))) == 1
     _add_group(store)
-    dialogs.answer = True
-    _export(qtbot, screen, dialogs, full=True)
+    shown.answer = True
+    _export(qtbot, screen, shown, full=True)
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=TASK_MS)
     assert len(list(stick.glob("*.cunwu-sync"))) == 2
     assert screen.model.data(screen.model.index(0, Columns.RECORDS)) == f"第 1–{head + 1} 号(共 {head + 1} 条)"
@@ -289,12 +267,12 @@ def test_exporting_everything_asks_first_and_then_starts_from_record_one(qtbot, 
 # ---------------------------------------------------------------- receipts
 
 
-def test_a_receipt_from_the_township_shows_what_is_confirmed(qtbot, store, linked, stick, dialogs, monkeypatch):
+def test_a_receipt_from_the_township_shows_what_is_confirmed(qtbot, store, linked, stick, shown, monkeypatch):
     head = _head(store)
     screen = _screen(qtbot, store)
     assert screen.confirmed_label.text() == "乡镇还没有确认过本村的记录"
     _choose_folder(screen, stick, monkeypatch)
-    _export(qtbot, screen, dialogs)
+    _export(qtbot, screen, shown)
     (bundle,) = stick.glob("*.cunwu-sync")
     _outcomes, (receipt,) = import_bundles(linked, [bundle], receipts=stick)
 
@@ -309,17 +287,17 @@ def test_a_receipt_from_the_township_shows_what_is_confirmed(qtbot, store, linke
     screen.receipt_button.click()
     qtbot.waitUntil(lambda: screen.confirmed_label.text() == f"乡镇已确认到第 {head} 号记录", timeout=TASK_MS)
     assert opened_in == [str(stick)]
-    assert f"新确认了 {head} 条记录" in dialogs.info[-1]
+    assert f"新确认了 {head} 条记录" in shown.info[-1]
     assert screen.unconfirmed_label.text() == "已导出但乡镇还没确认:0 条"
     assert _states(screen) == ["乡镇已确认"]
     assert screen.last_receipt_label.text() != "上次导入回执:还没有导入过"
 
 
 def test_a_receipt_from_another_township_is_refused_and_confirms_nothing(qtbot, store, linked, stick, tmp_path,
-                                                                        dialogs, monkeypatch):
+                                                                        shown, monkeypatch):
     screen = _screen(qtbot, store)
     _choose_folder(screen, stick, monkeypatch)
-    _export(qtbot, screen, dialogs)
+    _export(qtbot, screen, shown)
     from app.sync.receipt import write_receipt
 
     other = init_hub(tmp_path / "other", "别的镇")
@@ -330,8 +308,8 @@ def test_a_receipt_from_another_township_is_refused_and_confirms_nothing(qtbot, 
         other.close()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(fake), ""))
     screen.receipt_button.click()
-    qtbot.waitUntil(lambda: bool(dialogs.warnings), timeout=TASK_MS)
-    assert screen.receipt_message.text() == dialogs.warnings[-1]
+    qtbot.waitUntil(lambda: bool(shown.warnings), timeout=TASK_MS)
+    assert screen.receipt_message.text() == shown.warnings[-1]
     qtbot.waitUntil(lambda: not screen._status_read.running, timeout=TASK_MS)
     assert screen.confirmed_label.text() == "乡镇还没有确认过本村的记录"
     assert _states(screen) == ["已导出"]

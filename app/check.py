@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.events import AUDITED, GENESIS, Event, event_hash
+from app.events import AUDITED, GENESIS, VERIFIERS, Event, event_hash
 from app.i18n import _
 
 
@@ -34,7 +34,9 @@ class CheckReport:
 
 
 def check_store(session: Session, progress: Callable[[int, int], None] | None = None) -> CheckReport:
-    import app.models  # noqa: F401 - every audited model must be registered
+    from app.schema import load_verifiers
+
+    load_verifiers()  # every audited model and every capability's verifier must be registered
 
     problems: list[Problem] = []
     integrity = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
@@ -91,21 +93,8 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
         if progress:
             progress(records, 0)
 
-    # 3. a posted notice still shows what was posted (its hash was taken at posting and is in its event)
-    from app.disclosure.service import verify_posted
-
-    for notice_id, number in verify_posted(session):
-        problems.append(Problem(f"notices #{notice_id}", _("已公开的公告 {number} 的内容与张贴时不符(内容哈希变了)").format(
-            number=number)))
-    # 4. closed minutes still say what they said when they were closed
-    from app.meetings.service import verify_closed
-
-    for meeting_id, title in verify_closed(session):
-        problems.append(Problem(f"meetings #{meeting_id}", _("已定稿的会议记录“{title}”与定稿时不符(内容哈希变了)").format(
-            title=title)))
-    # 5. a major matter (四议两公开) still points to closed minutes, passed motions and notices that exist
-    from app.meetings.matters import verify_matters
-
-    for matter_id, what in verify_matters(session):
-        problems.append(Problem(f"matters #{matter_id}", what))
+    # 3. what each capability checks of its own (app.events.verifier): posted notices and closed minutes still
+    # match their hashes, major matters still point to what exists
+    for verify in VERIFIERS:
+        problems.extend(Problem(where, what) for where, what in verify(session))
     return CheckReport(events=count, records=records, problems=problems)

@@ -106,7 +106,7 @@ def create_demo(store: Store, *, size: str = "small", seed: int = 2026, progress
         from app.meetings.demo import load_demo_meetings
 
         load_demo_meetings(s, store.data_dir, village, progress)  # after disclosure: matters draft notices into it
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     ensure_village_key(store.data_dir)
     return DemoInfo(

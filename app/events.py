@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sqlalchemy import Integer, String, Text, select
@@ -106,6 +107,19 @@ def audited(cls: type[Audited]) -> type[Audited]:
     """Class decorator: register a model so ``cunwu check`` compares its rows."""
     AUDITED[cls.__record_type__] = cls
     return cls
+
+
+# Checks a capability adds to ``cunwu check`` beyond the chain and the records: each returns its problems
+# as (where, what), e.g. ("notices #7", "已公开的公告……"). app.check runs them in the order registered.
+Verifier = Callable[[Session], list[tuple[str, str]]]
+VERIFIERS: list[Verifier] = []
+
+
+def verifier(fn: Verifier) -> Verifier:
+    """Function decorator: ``cunwu check`` runs it (app.schema.load_verifiers imports every module that has one)."""
+    if fn not in VERIFIERS:
+        VERIFIERS.append(fn)
+    return fn
 
 
 def head(session: Session) -> tuple[int, str]:

@@ -87,7 +87,7 @@ def add_certificates(store: Any, data_dir: Path, total: int, *, seed: int = 2026
                                           resident_gone, role_holders, void_certificate)
     from app.people.idcard import random_valid_id
     from app.people.models import Household, Resident, Village, VillagerGroup
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     today = today or dt.date.today()
     rng = random.Random(seed)
@@ -204,7 +204,7 @@ def register_village(settings: Settings) -> Path:
                 shutil.rmtree(stale, ignore_errors=True)
 
     def build(path: Path) -> None:
-        from app.storage import open_store
+        from app.schema import open_store
 
         shutil.copytree(source, path, dirs_exist_ok=True)
         store = open_store(path)

@@ -50,7 +50,7 @@ def measure(data_dir: Path) -> dict[str, object]:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from app.storage import open_store
+    from app.schema import open_store
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:

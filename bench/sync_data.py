@@ -60,7 +60,7 @@ def aged_village(settings: Settings) -> Path:
     months, per_month = (QUICK_MONTHS, QUICK_PER_MONTH) if settings.quick else (MONTHS, PER_MONTH)
 
     def build(path: Path) -> None:
-        from app.storage import open_store
+        from app.schema import open_store
 
         shutil.copytree(source, path, dirs_exist_ok=True)
         store = open_store(path)
@@ -74,7 +74,7 @@ def aged_village(settings: Settings) -> Path:
 
 def link_to_township(village_dir: Path, hub_dir: Path) -> None:
     """Give a village its key and the township's public key (the one-time exchange)."""
-    from app.sync.keys import ensure_village_key, trust_township, write_township_file
+    from app.keys import ensure_village_key, trust_township, write_township_file
 
     ensure_village_key(village_dir)
     key_file = hub_dir.parent / "township-key.json"
@@ -99,9 +99,9 @@ def township(settings: Settings) -> Path:
         from app.people.importer import HouseholdRecord, PersonRecord, write_households
         from app.people.service import init_village
         from app.people.uscc import make_uscc
-        from app.storage import open_store
+        from app.schema import open_store
         from app.sync.export import export_bundle
-        from app.sync.keys import write_identity_file
+        from app.keys import write_identity_file
 
         hub = init_hub(path, HUB_NAME)
         hub.close()

@@ -64,7 +64,7 @@ def _cached(settings: Settings, name: str, build: Callable[[Path], None]) -> Pat
 
 def _build_demo(path: Path) -> None:
     from app.demo import create_demo
-    from app.storage import open_store
+    from app.schema import open_store
 
     store = open_store(path)
     try:
@@ -80,7 +80,7 @@ def _build_truncated(rows: int) -> Callable[[Path], None]:
         from app.demo_data import generate_village
         from app.people.importer import HouseholdRecord, PersonRecord, write_households
         from app.people.service import init_village
-        from app.storage import open_store
+        from app.schema import open_store
 
         village = generate_village("small", QUICK_SEED)
         households: list[HouseholdRecord] = []
@@ -128,7 +128,7 @@ def large_roster(settings: Settings) -> Path:
 
     def build(path: Path) -> None:
         from app.people.export import export_roster
-        from app.storage import open_store
+        from app.schema import open_store
 
         store = open_store(source, migrate=False)
         try:

@@ -58,7 +58,7 @@ def _isolated_data_dir(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory) -> Path:
     from app.people.service import ResidentInput, add_resident, init_village, list_groups
-    from app.storage import open_store
+    from app.schema import open_store
 
     d = tmp_path_factory.mktemp("template")
     store = open_store(d)
@@ -90,7 +90,7 @@ def store(template_dir, tmp_path, request):
     (every row equal to its last event, the chain whole), unless it is marked ``tampers`` (it edits the
     file behind the program's back on purpose, to see check find it)."""
     from app.check import check_store
-    from app.storage import open_store
+    from app.schema import open_store
 
     d = tmp_path / "data"
     shutil.copytree(template_dir, d)

@@ -42,7 +42,7 @@ from app.hub.service import Hub, ImportOutcome, enroll, import_one, init_hub
 from app.storage import Store
 from app.sync.container import signed_header
 from app.sync.export import export_bundle
-from app.sync.keys import (TownshipKey, ensure_village_key, load_village_key, raw_public, trust_township,
+from app.keys import (TownshipKey, ensure_village_key, load_village_key, raw_public, trust_township,
                            write_identity_file, write_township_file)
 
 PHOTO = b"\xff\xd8\xff\xe0 a small photo of the notice board " * 20

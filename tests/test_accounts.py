@@ -4,7 +4,7 @@ import pytest
 
 from app.accounts import service as acc
 from app.accounts.service import AccountError, LoginDelayed, add_user, login_in_store
-from app.storage import open_store
+from app.schema import open_store
 
 
 @pytest.fixture(autouse=True)

@@ -167,7 +167,7 @@ def test_serial_start_continues_paper_numbers(capsys, cert_store, tmp_path):
 
 
 def test_without_a_registered_director_the_approver_must_be_named(capsys, store, tmp_path):
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     ensure_village_key(store.data_dir)
     args = ["issue", "--kind", "SD-01", "--resident", LISI, "--purpose", "办理居住证", *RESIDENCE,
@@ -181,7 +181,7 @@ def test_without_a_registered_director_the_approver_must_be_named(capsys, store,
 def test_verify_on_a_township_hub(capsys, cert_store, tmp_path):
     from app.hub.service import enroll, init_hub
     from app.people.service import get_village
-    from app.sync.keys import write_identity_file
+    from app.keys import write_identity_file
 
     _serial, payload = _issue(capsys, cert_store, tmp_path)
     with cert_store.read() as s:

@@ -13,7 +13,7 @@ from app.certificates.models import Certificate
 from app.certificates.register import search_register, verify_with_store
 from app.certificates.service import list_pending, list_refusals
 from app.check import check_store
-from app.storage import open_store
+from app.schema import open_store
 
 
 def test_demo_has_every_kind_over_years_with_voids_reprints_and_refusals(tmp_path):

@@ -165,7 +165,7 @@ def test_non_resident_only_where_the_kind_allows_it(cert_store, catalogues):
 
 
 def test_time_limited_kind_goes_pending_with_a_due_date_then_gets_its_number(cert_store, catalogues):
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     fields = {"household_size": "4", "location": "村东头", "area": "150", "discussion": "一致同意"}
     out = issue(cert_store, catalogues, request(cert_store, "SD-02", fields=fields, check=None, approval=None))
@@ -192,7 +192,7 @@ def test_cancelled_application_uses_no_number(cert_store, catalogues):
         c = cancel_pending(s, out.certificate.id, "村民小组会议未通过")
     assert c.state == "voided" and c.serial is None
     again = issue(cert_store, catalogues, request(cert_store, "SD-02", fields=fields)).certificate
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     with cert_store.begin("测试") as s:
         done = complete_pending(s, again.id, check=CheckRecord("王文书"), approval=Approval("张三"),

@@ -55,7 +55,7 @@ def test_start_number_can_be_corrected_before_first_use(cert_store, catalogues):
 
 def test_concurrent_issuing_gives_gapless_unique_numbers(cert_store, catalogues):
     from app.certificates.service import issue_certificate
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     key = load_village_key(cert_store.data_dir)
     req = request(cert_store)
@@ -92,10 +92,10 @@ _LOOP = r"""
 import datetime as dt, sys
 from pathlib import Path
 sys.path.insert(0, {tests!r})
-from app.storage import open_store
+from app.schema import open_store
 from app.certificates.catalogue import load_catalogues
 from app.certificates.service import issue_certificate, print_certificate
-from app.sync.keys import load_village_key
+from app.keys import load_village_key
 import test_cert_support as t
 store = open_store(Path({data!r}))
 cats = load_catalogues(None)
@@ -128,7 +128,7 @@ def test_power_cut_while_issuing_leaves_each_number_either_used_or_never_used(ce
         p.wait()
         reported += [line.strip() for line in p.stdout.read().splitlines() if line.strip()]
         p.stdout.close()
-    from app.storage import open_store
+    from app.schema import open_store
 
     store = open_store(cert_store.data_dir)
     with store.read() as s:

@@ -26,7 +26,7 @@ def resident_id(store, name: str) -> int:
 def cert_store(store):
     """The test village with its key and 张三 as 村民委员会主任."""
     from app.people.service import assign_role
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     ensure_village_key(store.data_dir)
     with store.begin("测试") as s:
@@ -54,7 +54,7 @@ def request(store, kind: str = "SD-01", who: str = "李四", fields: dict[str, s
 
 def issue(store, catalogues, req=None, *, day: dt.date = DAY, actor: str = "测试"):
     from app.certificates.service import issue_certificate
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     key = load_village_key(store.data_dir)
     with store.begin(actor) as s:

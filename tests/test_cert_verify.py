@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.certificates.payload import (BAD_SIGNATURE, GENUINE, MALFORMED, MISMATCH, UNKNOWN_VILLAGE, VOIDED,
                                       WRONG_KEY, check_code, make_payload, parse_payload, verify_payload)
-from app.certificates.register import verify_with_hub, verify_with_store
+from app.certificates.register import verify_with_store
+from app.hub.verify import verify_with_hub
 from app.certificates.service import void_certificate
 from test_cert_support import DAY, cert_store, catalogues, issue, request  # noqa: F401
 
@@ -40,7 +41,7 @@ def test_every_single_changed_character_fails(cert_store, catalogues):
     text = issue(cert_store, catalogues).certificate.qr_payload
     with cert_store.read() as s:
         from app.certificates.register import register_facts
-        from app.sync.keys import load_village_key
+        from app.keys import load_village_key
 
         public = load_village_key(cert_store.data_dir).public_key()
         code = parse_payload(text)[0].village_code
@@ -120,7 +121,7 @@ def test_township_hub_verifies_with_the_enrolled_key_and_received_records(cert_s
     from app.hub.service import enroll, import_bundles, init_hub
     from app.people.service import get_village
     from app.sync.export import export_bundle
-    from app.sync.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
+    from app.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
 
     with cert_store.read() as s:
         village = get_village(s)

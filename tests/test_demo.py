@@ -43,7 +43,7 @@ def test_every_record_equals_its_last_event_exactly_keys_included(tmp_path):
 
     from app.demo import create_demo
     from app.events import AUDITED, Event
-    from app.storage import open_store
+    from app.schema import open_store
 
     store = open_store(tmp_path / "demo")
     create_demo(store, size="small")

@@ -11,7 +11,7 @@ from app.check import check_store
 from app.disclosure.models import STATES
 from app.disclosure.service import NoticeQuery, due_entries, get_notice, list_notices
 from app.finance.service import ledger_years
-from app.storage import open_store
+from app.schema import open_store
 
 
 def test_demo_has_notices_in_every_state_a_ledger_corrections_feedback_and_overdue_items(tmp_path):

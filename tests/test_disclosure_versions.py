@@ -206,7 +206,7 @@ def test_a_village_that_posted_under_the_old_catalogue_sees_no_false_alarm_in_th
     from app.cli import main
     from app.disclosure.service import create_notice, due_entries, post_notice
     from app.meetings.matters import disclosure_due
-    from app.storage.quick import disclosure_due as quick_due
+    from app.schema.quick import disclosure_due as quick_due
 
     def post(code: str, key: str, label: str, day: dt.date) -> None:
         with store.begin() as s:
@@ -259,7 +259,7 @@ def test_the_demo_village_is_not_told_it_missed_what_the_catalogue_of_the_time_d
     from app.demo import create_demo
     from app.disclosure.service import NoticeQuery, list_notices
     from app.meetings.matters import disclosure_due
-    from app.storage import open_store
+    from app.schema import open_store
 
     store = open_store(tmp_path / "demo")
     create_demo(store, size="small", seed=4)

@@ -18,10 +18,10 @@ from app.events import AUDITED
 from app.hub import store as hub_tables
 from app.hub.service import (ALREADY, IMPORTED, OLD, PENDING, REFUSED, import_bundles, init_hub, list_villages,
                              open_hub, village_records)
-from app.storage import open_store
+from app.schema import open_store
 from app.sync.container import BundleRejected
 from app.sync.export import export_bundle, import_receipt, sync_status
-from app.sync.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
+from app.keys import ensure_village_key, trust_township, write_identity_file, write_township_file
 
 DB_KINDS = ["sqlite", "postgresql"]
 _newcomers = itertools.count(700)

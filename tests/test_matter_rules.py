@@ -19,7 +19,7 @@ from app.disclosure.catalogue import Catalogue, CatalogueItem, village_catalogue
 from app.meetings import matters as mt
 from app.meetings.models import CARRIED_OUT, IN_PROGRESS, RESOLVED
 from app.people.service import FieldError
-from app.storage.quick import disclosure_due as quick_due
+from app.schema.quick import disclosure_due as quick_due
 
 RESOLVED_ON = STEP_DAYS[4]  # 2026-06-15, a 村民代表会议
 

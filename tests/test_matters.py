@@ -20,7 +20,7 @@ from app.meetings import service as ms
 from app.meetings.models import CARRIED_OUT, FAILED, IN_PROGRESS, RESOLVED
 from app.people import service as ps
 from app.people.service import FieldError
-from app.storage import open_store
+from app.schema import open_store
 from conftest import village_code
 
 STEP_DAYS = {1: dt.date(2026, 6, 1), 2: dt.date(2026, 6, 5), 3: dt.date(2026, 6, 10), 4: dt.date(2026, 6, 15)}

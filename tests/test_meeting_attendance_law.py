@@ -33,7 +33,7 @@ from app.meetings.members import membership
 from app.meetings.models import OBSERVER, PRESENT, PROXY
 from app.people import service as ps
 from app.people.service import FieldError
-from app.storage import open_store
+from app.schema import open_store
 from conftest import village_code
 
 DAY = dt.date(2026, 6, 15)

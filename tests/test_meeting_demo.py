@@ -16,7 +16,7 @@ from app.meetings.models import CARRIED_OUT, CLOSED, FAILED, IN_PROGRESS, PLANNE
 from app.meetings.quarterly import quarter_of, representatives_status
 from app.meetings.service import get_meeting, list_meetings
 from app.people.service import list_roles
-from app.storage import open_store
+from app.schema import open_store
 
 TODAY = dt.date.today()
 

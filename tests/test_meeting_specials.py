@@ -240,7 +240,7 @@ def test_the_demo_has_a_special_motion_that_failed_with_a_majority_present_and_o
     """Art. 52 falls short with most of those present for it (two thirds of all representatives needed); Art. 28 passes."""
     from app import demo
     from app.meetings.rules import evaluate as judge
-    from app.storage import open_store
+    from app.schema import open_store
 
     store = open_store(tmp_path / "demo")
     try:

@@ -36,7 +36,7 @@ from app.meetings.models import Meeting
 from app.meetings.quarterly import QuarterStatus
 from app.people import service as ps
 from app.people.service import FieldError
-from app.storage import open_store
+from app.schema import open_store
 from conftest import village_code
 
 DAY = dt.date(2026, 6, 15)
@@ -581,7 +581,7 @@ def test_search_finds_minutes_by_one_and_two_characters_and_by_an_addendum(villa
 
 def test_representatives_quarter_agrees_with_the_quick_reader(village):
     """Art. 26 on the home screen (plain sqlite3) and in the service: the same answer; only closed minutes count."""
-    from app.storage import quick
+    from app.schema import quick
 
     def held(day: dt.date) -> None:
         m = new_meeting(village, "村民代表会议", day=day)

@@ -7,9 +7,9 @@ import pytest
 
 from app.check import check_store
 from app.people.service import count_residents, get_village
-from app.storage import open_store
-from app.storage.migrations import current_version
-from app.storage.version import SCHEMA_VERSION
+from app.schema import open_store
+from app.schema.migrations import current_version
+from app.schema.version import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -66,7 +66,7 @@ def test_every_upgrade_path_ends_in_the_schema_a_new_database_gets(tmp_path, fix
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_upgrading_the_version_before_gives_the_saved_database_of_each_version(tmp_path, version):
     """A step means today what it meant when it was released: v(N-1) upgraded by step N has v N's tables."""
-    from app.storage.migrations import STEPS, _ensure_version_table, _set_version
+    from app.schema.migrations import STEPS, _ensure_version_table, _set_version
 
     d = tmp_path / "data"
     d.mkdir()

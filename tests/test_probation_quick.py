@@ -12,8 +12,8 @@ import random
 from app.demo import create_demo
 from app.people.service import ResidentInput, add_resident, init_village, probations_due
 from app.people.uscc import make_uscc
-from app.storage import open_store
-from app.storage.quick import probations_due as quick_probations_due
+from app.schema import open_store
+from app.schema.quick import probations_due as quick_probations_due
 
 
 def _rows(items):  # type: ignore[no-untyped-def]

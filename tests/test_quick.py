@@ -6,8 +6,8 @@ from app.accounts.service import count_users
 from app.demo import create_demo
 from app.events import head
 from app.people.service import ResidentQuery, count_residents, get_village, list_groups, list_roles
-from app.storage import open_store
-from app.storage.quick import summary
+from app.schema import open_store
+from app.schema.quick import summary
 
 
 def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
@@ -26,7 +26,7 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
         assert quick.users == count_users(s)
         assert (quick.head_seq, quick.head_hash) == head(s)
         from app.certificates.service import list_pending
-        from app.storage.quick import pending_certificates
+        from app.schema.quick import pending_certificates
 
         slow = [(p.applicant_name, p.kind_name, p.due_date, p.days_left) for p in list_pending(s, today=today)]
     fast = [(p.applicant_name, p.kind_name, p.due_date, p.days_left) for p in pending_certificates(store.db_path, today)]
@@ -36,7 +36,7 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
 
 def test_quick_disclosure_due_matches_the_service_on_a_demo_village(tmp_path):
     from app.meetings.matters import disclosure_due as due_entries  # the catalogue's periods and the matters' notices
-    from app.storage.quick import disclosure_due
+    from app.schema.quick import disclosure_due
 
     store = open_store(tmp_path / "v")
     create_demo(store, size="small", seed=4)
@@ -61,7 +61,7 @@ def test_the_home_screens_due_list_is_read_without_sqlalchemy(store):
     import sys
     from pathlib import Path
 
-    code = ("import sys, datetime as dt\nfrom pathlib import Path\nfrom app.storage.quick import disclosure_due\n"
+    code = ("import sys, datetime as dt\nfrom pathlib import Path\nfrom app.schema.quick import disclosure_due\n"
             "entries = disclosure_due(Path(sys.argv[1]), Path(sys.argv[2]), dt.date(2027, 1, 20))\n"
             "assert entries, 'nothing owed in January 2027?'\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy')\n"

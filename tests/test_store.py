@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from app.config import ENV_DATA_DIR, resolve_data_dir
-from app.storage import StoreError, open_store
-from app.storage.migrations import SCHEMA_VERSION, current_version
+from app.schema import StoreError, open_store
+from app.schema.migrations import SCHEMA_VERSION, current_version
 
 
 def test_every_connection_is_durable_and_checks_foreign_keys(store):

@@ -31,7 +31,7 @@ from app.hub.service import (ALREADY, IMPORTED, OLD, PENDING, REFUSED, import_bu
                              village_records)
 from app.people.uscc import make_uscc
 from app.sync.export import FileOps, SyncError, export_bundle, import_receipt, sync_status
-from app.sync.keys import ensure_village_key, trust_township, village_key_path, write_township_file
+from app.keys import ensure_village_key, trust_township, village_key_path, write_township_file
 from sync_helpers import (Linked, Member, assert_only_tmp_touched, craft_bundle, events_file, extension_header,
                           genuine_members, gnu_sparse_member, gzip_bomb, header_length, hub_dump, pax_sparse_member,
                           tar_bytes, tar_member, tree, zeros_sha256)

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from app.cli import main
 from app.hub.service import import_bundles, init_hub
 from app.sync.export import SyncError, export_bundle, import_receipt, sync_status
-from app.sync.keys import load_village_key, raw_public, village_key_path, write_township_file
+from app.keys import load_village_key, raw_public, village_key_path, write_township_file
 from app.sync.receipt import write_receipt
 from conftest import village_code
 from sync_helpers import Linked, linked  # noqa: F401 - fixture

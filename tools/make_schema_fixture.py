@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.storage.version import SCHEMA_VERSION  # noqa: E402
+from app.schema.version import SCHEMA_VERSION  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -29,7 +29,7 @@ def build(target: Path) -> None:
     from app.attachments import add_attachment
     from app.people.service import ResidentInput, add_resident, init_village, list_groups
     from app.people.uscc import make_uscc
-    from app.storage import open_store
+    from app.schema import open_store
 
     import random
 

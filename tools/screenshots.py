@@ -37,7 +37,7 @@ def main() -> int:
     from app.demo import create_demo
     from app.i18n import set_language
     from app.people.uscc import make_uscc
-    from app.storage import open_store
+    from app.schema import open_store
     from ui.app import daily_backup
     from ui.login import LoginDialog
     from ui.main_window import MainWindow

@@ -56,7 +56,7 @@ def main() -> int:
     app = application()
 
     from app.demo import create_demo
-    from app.storage import open_store
+    from app.schema import open_store
     from ui.people.residents_screen import ResidentsScreen
 
     OUT.mkdir(parents=True, exist_ok=True)

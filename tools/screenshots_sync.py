@@ -52,11 +52,11 @@ def main() -> int:
     from app.demo import create_demo
     from app.hub.service import enroll, import_bundles, init_hub
     from app.people.service import get_village
-    from app.storage import open_store
+    from app.schema import open_store
     from app.sync import drives
     from app.sync.drives import Drive
     from app.sync.export import export_bundle, import_receipt
-    from app.sync.keys import trust_township, write_identity_file, write_township_file
+    from app.keys import trust_township, write_identity_file, write_township_file
     from ui.sync.sync_screen import SyncScreen
 
     OUT.mkdir(parents=True, exist_ok=True)

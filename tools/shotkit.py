@@ -46,7 +46,7 @@ def demo_window(app: QApplication, actor: str = "王文书") -> Iterator[tuple[A
     """(store, main window) over the small demo village in a temporary directory, shown at :data:`SIZE`;
     closed and the directory removed afterwards."""
     from app.demo import create_demo
-    from app.storage import open_store
+    from app.schema import open_store
     from ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:

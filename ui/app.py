@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 # SQLAlchemy (0.3 s to import) is not loaded before the first window: the
-# window's numbers come from app.storage.quick, and the store's engines are made
+# window's numbers come from app.schema.quick, and the store's engines are made
 # on first use.
 from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate  # noqa: I001
 from app.i18n import _, set_language
 from app.people.info import VillageInfo
-from app.storage import Store, StoreError, open_store
+from app.schema import Store, StoreError, open_store
 
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
@@ -83,7 +83,7 @@ class StartFacts:
 
 
 def start_facts(store: Store) -> StartFacts:
-    from app.storage.quick import summary
+    from app.schema.quick import summary
 
     q = summary(store.db_path)
     return StartFacts(q.village, q.users)
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     from ui.main_window import MainWindow
 
-    # a few milliseconds of sqlite3 (app.storage.quick): no worker needed before the first window
+    # a few milliseconds of sqlite3 (app.schema.quick): no worker needed before the first window
     facts = start_facts(store)
     if args.smoke:
         window = MainWindow(store)

@@ -51,9 +51,9 @@ OVERDUE, DUE = "overdue", "due"
 
 def load_home_stats(store: Store) -> HomeStats:
     """Read the counts for the home screen (runs on a worker)."""
-    # plain sqlite3: the first screen must not wait for SQLAlchemy to load (app.storage.quick)
+    # plain sqlite3: the first screen must not wait for SQLAlchemy to load (app.schema.quick)
     from app.backup import needs_daily_backup
-    from app.storage.quick import summary
+    from app.schema.quick import summary
 
     q = summary(store.db_path)
     village = q.village
@@ -81,10 +81,10 @@ def load_home_stats(store: Store) -> HomeStats:
 def meeting_todos(store: Store, today: dt.date | None = None) -> list[tuple[str, str]]:
     """Art. 26 (a representatives' meeting at least every quarter) as the home screen says it.
 
-    Read with plain sqlite3 (app.storage.quick), like the other to-dos: no SQLAlchemy before the
+    Read with plain sqlite3 (app.schema.quick), like the other to-dos: no SQLAlchemy before the
     first screen. A quarter that began before the village's record here is never called missed.
     """
-    from app.storage.quick import representatives_quarter
+    from app.schema.quick import representatives_quarter
 
     try:
         status = representatives_quarter(store.db_path, today)
@@ -110,7 +110,7 @@ def probation_todos(store: Store, today: dt.date | None = None) -> list[str]:
     """Probationary party members whose one-year probation ends within 30 days, or has ended (《中国共产党章程》
     第七条), in one to-do (the home screen has no room to spare at 1366x768). 转正 is the party members' meeting's
     decision, which the clerk records; read with plain sqlite3."""
-    from app.storage.quick import probations_due
+    from app.schema.quick import probations_due
 
     try:
         due = probations_due(store.db_path, today)
@@ -143,9 +143,9 @@ def probation_todos(store: Store, today: dt.date | None = None) -> list[str]:
 def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
     """Time-limited certificates waiting to be issued, the most urgent first, with their due dates.
 
-    Read with plain sqlite3 (app.storage.quick): the home screen must not wait for SQLAlchemy.
+    Read with plain sqlite3 (app.schema.quick): the home screen must not wait for SQLAlchemy.
     """
-    from app.storage.quick import pending_certificates
+    from app.schema.quick import pending_certificates
 
     pending = pending_certificates(store.db_path, today)
     lines = []
@@ -168,7 +168,7 @@ def certificate_todos(store: Store, today: dt.date | None = None) -> list[str]:
 def load_disclosure_due(store: Store) -> list:
     """Due and overdue disclosure items, the most urgent first (on a worker, with plain sqlite3:
     the first screen must not wait for SQLAlchemy)."""
-    from app.storage.quick import disclosure_due
+    from app.schema.quick import disclosure_due
 
     return disclosure_due(store.db_path, store.data_dir)
 

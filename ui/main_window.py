@@ -67,7 +67,7 @@ class StatusInfo:
 
 
 def load_status(store: Store) -> StatusInfo:
-    from app.storage.quick import summary
+    from app.schema.quick import summary
 
     q = summary(store.db_path)
     return StatusInfo(q.village, q.head_seq, q.head_hash)

@@ -369,7 +369,7 @@ class SetupWizard(QWizard):
             with store.begin(admin_name) as s:
                 village = init_village(s, **profile)
                 admin = add_user(s, admin_name, ADMIN_ROLE, password)
-            from app.sync.keys import ensure_village_key
+            from app.keys import ensure_village_key
 
             ensure_village_key(store.data_dir)  # signs sync bundles and certificates
             return SetupResult(village, admin)

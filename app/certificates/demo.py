@@ -73,7 +73,7 @@ def _field_value(kind: ApprovedKind, name: str, max_len: int, ctx: dict[str, Any
 def load_demo_certificates(session: Session, data_dir: Path, village: Any, progress: Progress | None = None, *,
                            today: dt.date | None = None) -> int:
     """Write the demo certificates; returns how many were numbered."""
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     today = today or dt.date.today()
     key = ensure_village_key(data_dir)

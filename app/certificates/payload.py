@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from app.errors import UserError
 from app.events import canonical
 from app.i18n import _
-from app.sync.keys import raw_public
+from app.keys import raw_public
 
 PREFIX = "CW1"
 DOMAIN = b"cunwu-certificate-v1\n"

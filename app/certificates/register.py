@@ -1,5 +1,5 @@
 """The certificate register (台账): search, Excel export for the township, print rows, and
-verification of a QR text against the register (on the village's store or the township hub).
+verification of a QR text against the village's register (the hub's own: app.hub.verify).
 
 ID numbers are masked in everything that leaves the office: the export travels
 on USB sticks, which get lost.
@@ -196,7 +196,7 @@ def export_register(session: Session, path: Path, q: RegisterQuery | None = None
 # ---------------------------------------------------------------- verification against a register
 
 
-def _facts_from(content: dict[str, Any], village_name: str) -> RegisterFacts:
+def facts_from(content: dict[str, Any], village_name: str) -> RegisterFacts:
     issue = content.get("issue_date")
     return RegisterFacts(
         state=str(content.get("state", "")),
@@ -212,12 +212,12 @@ def register_facts(session: Session, serial: str) -> RegisterFacts | None:
     if c is None:
         return None
     v = session.get(Village, 1)
-    return _facts_from(c.to_record(), v.name if v else "")
+    return facts_from(c.to_record(), v.name if v else "")
 
 
 def verify_with_store(session: Session, data_dir: Path, text: str) -> Verification:
     """Verify on the village's own store: its key, and its register for voided serials."""
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     village = session.get(Village, 1)
     public = load_village_key(data_dir).public_key()
@@ -226,43 +226,3 @@ def verify_with_store(session: Session, data_dir: Path, text: str) -> Verificati
         text, lambda code: public if code == own else None,
         lambda code, serial: register_facts(session, serial) if code == own else None,
         register_complete=True, village_name=village.name if village else "")
-
-
-def verify_with_hub(hub: Any, text: str) -> Verification:
-    """Verify on the township hub: every enrolled village's key, and the records received from it."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from app.hub import store as t
-    from app.sync.keys import unb64
-
-    with hub.engine.connect() as conn:
-        villages = {r[0]: (r[1], Ed25519PublicKey.from_public_bytes(unb64(r[2], 32)))
-                    for r in conn.execute(select(t.villages.c.code, t.villages.c.name, t.villages.c.public_key))}
-
-    def lookup_key(code: str) -> Any:
-        return villages[code][1] if code in villages else None
-
-    def owner(kid: str) -> str | None:
-        return next((name for name, key in villages.values() if key_id(key) == kid), None)
-
-    def lookup_record(code: str, serial: str) -> RegisterFacts | None:
-        needle = json.dumps(serial, ensure_ascii=False)
-        with hub.engine.connect() as conn:
-            rows = conn.execute(select(t.records.c.content).where(
-                t.records.c.village_code == code, t.records.c.record_type == Certificate.__record_type__,
-                t.records.c.content.contains(needle)))
-            for (content,) in rows:
-                doc = json.loads(content)
-                if doc.get("serial") == serial:
-                    return _facts_from(doc, villages.get(code, ("", None))[0])
-        return None
-
-    from app.certificates.payload import parse_payload, PayloadError
-
-    name = ""
-    try:
-        name = villages.get(parse_payload(text)[0].village_code, ("", None))[0]
-    except PayloadError:
-        pass
-    return verify_payload(text, lookup_key, lookup_record, register_complete=False, key_owner=owner,
-                          village_name=name)

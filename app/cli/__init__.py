@@ -93,7 +93,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
-    from app.storage import StoreError, open_store
+    from app.schema import StoreError, open_store
 
     try:
         return open_store(_data_dir(args), create=create)
@@ -119,7 +119,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                              groups=args.group)
     except FieldError as exc:
         raise CliError(exc.message) from exc
-    from app.sync.keys import ensure_village_key, village_fingerprint
+    from app.keys import ensure_village_key, village_fingerprint
 
     ensure_village_key(store.data_dir)
     print(_("已建立:{name}(统一社会信用代码 {code}),数据目录 {dir}").format(name=v.name, code=v.code, dir=store.data_dir))

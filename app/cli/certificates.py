@@ -215,7 +215,7 @@ def _refusal_text(requested: str, reason_code: str, reason: str, authority: str)
 def _issue(args: argparse.Namespace) -> int:
     from app.certificates.service import (Applicant, IssueRequest, find_resident_by_id_number, issue_certificate,
                                           print_certificate)
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     store = village_store(args)
     cats = _catalogues(store.data_dir)
@@ -281,7 +281,7 @@ def _pending(args: argparse.Namespace) -> int:
 
 def _complete(args: argparse.Namespace) -> int:
     from app.certificates.service import complete_pending, print_certificate
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     store = village_store(args)
     cats = _catalogues(store.data_dir)
@@ -420,7 +420,7 @@ def _verify(args: argparse.Namespace) -> int:
                 if not has_hub or (own is not None and own.code == claimed):
                     result = verify_with_store(s, store.data_dir, args.text)
         if result is None:
-            from app.certificates.register import verify_with_hub
+            from app.hub.verify import verify_with_hub
             from app.hub.service import open_hub
 
             hub = open_hub(data_dir)

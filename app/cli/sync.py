@@ -66,7 +66,7 @@ def _village(store) -> Any:  # type: ignore[no-untyped-def]
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    from app.sync.keys import KeyFileError, ensure_village_key, village_fingerprint, write_identity_file
+    from app.keys import KeyFileError, ensure_village_key, village_fingerprint, write_identity_file
 
     store = village_store(args)
     v = _village(store)
@@ -86,7 +86,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_township(args: argparse.Namespace) -> int:
-    from app.sync.keys import KeyFileError, trust_township
+    from app.keys import KeyFileError, trust_township
 
     store = village_store(args)
     try:
@@ -99,7 +99,7 @@ def cmd_township(args: argparse.Namespace) -> int:
 
 def cmd_bundle(args: argparse.Namespace) -> int:
     from app.sync.export import SyncError, export_bundle
-    from app.sync.keys import KeyFileError, ensure_village_key
+    from app.keys import KeyFileError, ensure_village_key
 
     store = village_store(args)
     try:
@@ -135,7 +135,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from app.cli import _data_dir
     from app.hub.service import HubError, init_hub, open_hub
     from app.hub.store import HubStoreError
-    from app.sync.keys import KeyFileError
+    from app.keys import KeyFileError
 
     data_dir = _data_dir(args)
     try:
@@ -161,7 +161,7 @@ def _safe_url(url: str) -> str:
 
 
 def _hub_key(hub, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from app.sync.keys import write_township_file
+    from app.keys import write_township_file
 
     path = Path(args.file).expanduser()
     write_township_file(hub.secrets.public, path)

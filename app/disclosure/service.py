@@ -31,7 +31,7 @@ from app.disclosure.models import (APPROVED, ARCHIVED, ATTACHMENT_ROLES, DRAFT, 
                                    RETURNED, REVIEWED, SENT_BACK, SUBMITTED, Notice, NoticeAttachment, NoticeFeedback,
                                    NoticeReview)
 from app.disclosure.view import NoticeTable, NoticeView
-from app.events import canonical, head, now_text, record
+from app.events import canonical, head, now_text, record, verifier
 from app.i18n import _
 from app.people.service import FieldError, NotFound
 
@@ -659,6 +659,13 @@ def verify_posted(session: Session) -> list[tuple[int, str]]:
         if content_hash(n) != n.content_hash:
             bad.append((n.id, n.number or ""))
     return bad
+
+
+@verifier
+def posted_problems(session: Session) -> list[tuple[str, str]]:
+    """For ``cunwu check``: a posted notice still shows what was posted (its hash was taken at posting)."""
+    return [(f"notices #{notice_id}", _("已公开的公告 {number} 的内容与张贴时不符(内容哈希变了)").format(number=number))
+            for notice_id, number in verify_posted(session)]
 
 
 def rebuild_search(session: Session) -> int:

@@ -32,7 +32,7 @@ from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
 from app.i18n import _
 from app.sync.container import ROW_FIELDS, BundleReader, BundleRejected
-from app.sync.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
+from app.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
                            load_township_keys, read_identity_file, unb64)
 from app.sync.receipt import write_receipts as write_receipts_signed
 

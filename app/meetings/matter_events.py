@@ -4,7 +4,7 @@ The resolution notice (决议公开) is owed from the day of step 4's meeting, t
 (实施结果公开) from the day the matter was carried out; each within its catalogue item's
 ``deadline_days`` (app.disclosure.calendar.event_entries counts them). The service
 (app.meetings.matters.disclosure_events) and the home screen's plain sqlite3 read
-(app.storage.quick) both build the occurrences here, so they cannot disagree.
+(app.schema.quick) both build the occurrences here, so they cannot disagree.
 """
 
 from __future__ import annotations

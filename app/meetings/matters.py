@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from app.disclosure.models import PUBLISHED, Notice
 from app.errors import UserError
-from app.events import now_text, record
+from app.events import now_text, record, verifier
 from app.i18n import _
 from app.meetings.kinds import MeetingKind, parse_kind
 from app.meetings.matter_events import RESOLUTION_ITEM, RESULT_ITEM, MatterDates, NoticeState, occurrences
@@ -727,6 +727,12 @@ def verify_matters(session: Session) -> list[tuple[int, str]]:
             elif meeting.kind != MeetingKind.VILLAGERS.value or meeting.state != CLOSED or not motion.passed:
                 bad(_("授权“{text}”不是定稿的村民会议上通过的决议").format(text=motion.text[:30]))
     return problems
+
+
+@verifier
+def matter_problems(session: Session) -> list[tuple[str, str]]:
+    """For ``cunwu check``: a major matter still points to closed minutes, passed motions and notices that exist."""
+    return [(f"matters #{matter_id}", what) for matter_id, what in verify_matters(session)]
 
 
 def matter_for_notice(source: str) -> int | None:

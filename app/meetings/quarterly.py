@@ -1,7 +1,7 @@
 """Art. 26: the representatives' meeting is convened at least once a quarter.
 
 Plain functions over dates, so the home screen can ask without loading SQLAlchemy
-(app.storage.quick) and the service and the tests get the same answer.
+(app.schema.quick) and the service and the tests get the same answer.
 """
 
 from __future__ import annotations

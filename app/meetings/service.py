@@ -27,7 +27,7 @@ from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.events import EventWriter, canonical, now_text, record
+from app.events import EventWriter, canonical, now_text, record, verifier
 from app.i18n import _
 from app.meetings import search
 from app.meetings.info import (AddendumInfo, AgendaInfo, AttendeeInfo, FileInfo, MeetingInfo, MeetingInput,  # noqa: F401
@@ -853,6 +853,13 @@ def verify_closed(session: Session) -> list[tuple[int, str]]:
     """Closed minutes whose content no longer matches the hash taken when they were closed."""
     return [(m.id, m.title) for m in session.scalars(select(Meeting).where(Meeting.state == CLOSED))
             if minutes_hash(session, m) != m.content_hash]
+
+
+@verifier
+def closed_problems(session: Session) -> list[tuple[str, str]]:
+    """For ``cunwu check``: closed minutes still say what they said when they were closed."""
+    return [(f"meetings #{meeting_id}", _("已定稿的会议记录“{title}”与定稿时不符(内容哈希变了)").format(title=title))
+            for meeting_id, title in verify_closed(session)]
 
 
 def rebuild_search(session: Session) -> int:

@@ -5,7 +5,7 @@
 full member (转正), has the probation extended, or loses it is decided by the party members' meeting
 (支部大会讨论通过) and approved above: this program only reminds the clerk and records that meeting.
 
-Plain Python, no SQLAlchemy: the home screen reads it through app.storage.quick before anything heavy loads.
+Plain Python, no SQLAlchemy: the home screen reads it through app.schema.quick before anything heavy loads.
 """
 
 from __future__ import annotations

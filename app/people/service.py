@@ -386,7 +386,7 @@ def probations_due(session: Session, today: dt.date | None = None):  # type: ign
     """Probationary members on the register whose year of probation ends within 30 days or has ended
     (《中国共产党章程》第七条), the earliest first: 转正 is for the party members' meeting to decide.
 
-    app.storage.quick.probations_due reads the same for the home screen (tests/test_quick.py holds them equal).
+    app.schema.quick.probations_due reads the same for the home screen (tests/test_quick.py holds them equal).
     """
     from app.people.probation import due
 

@@ -1,4 +1,4 @@
-"""The village store: one SQLite file, SQLAlchemy 2.x models, forward migrations.
+"""The storage engine: one SQLite file, its engines and sessions (no model; app.schema opens it).
 
 Every connection gets the pragmas design.md asks for. Write transactions begin
 IMMEDIATE so that two writers queue on SQLite's lock instead of both reading
@@ -6,20 +6,19 @@ the same last event sequence number; reads begin deferred and never wait.
 
 SQLAlchemy is imported only when a session is first needed: it costs about
 0.3 s, more than a bare Qt window takes to appear, and the first screen reads
-its numbers through :mod:`app.storage.quick` with the standard sqlite3 module.
+its numbers through :mod:`app.schema.quick` with the standard sqlite3 module.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
-from app.config import DB_NAME, DataDirError, ensure_writable
-from app.i18n import _
+from app.config import DB_NAME
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -74,8 +73,14 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
 class Store:
     """The open store of one data directory. Engines are made on first use."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, load_models: Callable[[], None],
+                 guard: Callable[[Session], None]) -> None:
+        """``load_models`` imports every model before the first session (the schema layer knows them all);
+        ``guard`` is given every write session before it begins (app.events.guard_session: every audited
+        row written needs its event, or nothing is committed). app.schema.open_store passes both."""
         self.data_dir = data_dir
+        self._load_models = load_models
+        self._guard = guard
         self._engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
         self._read_engine: Engine | None = None
@@ -100,18 +105,15 @@ class Store:
         if self._sessionmaker is None:
             from sqlalchemy.orm import sessionmaker
 
-            import app.models  # noqa: F401 - every mapper must be configured before the first query
-
+            self._load_models()  # every mapper must be configured before the first query
             self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         return self._sessionmaker
 
     @contextmanager
     def begin(self, actor: str = "系统") -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
-        from app.events import guard_session
-
         with self.sessionmaker() as session:
-            guard_session(session)  # every audited row written here needs its event, or nothing is committed
+            self._guard(session)  # every audited row written here needs its event, or nothing is committed
             with session.begin():
                 session.info["actor"] = actor
                 yield session
@@ -122,8 +124,7 @@ class Store:
         if self._read_sessionmaker is None:
             from sqlalchemy.orm import sessionmaker
 
-            import app.models  # noqa: F401
-
+            self._load_models()
             self._read_engine = make_engine(self.db_path, read_only=True)
             self._read_sessionmaker = sessionmaker(self._read_engine, expire_on_commit=False)
         session = self._read_sessionmaker()
@@ -138,53 +139,3 @@ class Store:
         for engine in (self._read_engine, self._engine):
             if engine is not None:
                 engine.dispose()
-
-
-def _quick_version(db_path: Path) -> int | None:
-    """The schema version read with plain sqlite3, or None if it cannot be read that way."""
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error:
-        return None
-    try:
-        row = con.execute("SELECT version FROM schema_version").fetchone()
-        return None if row is None else int(row[0])
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
-
-
-def open_store(data_dir: Path, *, migrate: bool = True, create: bool = True) -> Store:
-    """Open (and if asked, create and upgrade) the store in ``data_dir``."""
-    from app.storage.version import SCHEMA_VERSION
-
-    db_path = data_dir / DB_NAME
-    if not create and not db_path.exists():
-        raise StoreError(
-            _("在 {path} 没有找到村务数据。请先运行 cunwu init 建立本村资料,或用 --data-dir 指向已有数据的目录。").format(
-                path=data_dir
-            )
-        )
-    try:
-        ensure_writable(data_dir)
-    except DataDirError as exc:
-        raise StoreError(str(exc)) from exc
-    store = Store(data_dir)
-    if db_path.exists() and _quick_version(db_path) == SCHEMA_VERSION:
-        return store  # the usual start: nothing to create or upgrade
-    try:
-        from sqlalchemy import text
-
-        with store.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - sqlite reports many kinds of unusable file
-        store.close()
-        raise StoreError(
-            _("数据库文件 {path} 无法打开({reason})。可以用 cunwu restore 从备份恢复。").format(path=db_path, reason=exc)
-        ) from exc
-    if migrate:
-        from app.storage.migrations import upgrade
-
-        upgrade(store)
-    return store

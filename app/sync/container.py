@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from app.errors import UserError
 from app.events import canonical, event_hash
 from app.i18n import _
-from app.sync.keys import b64, raw_public, unb64
+from app.keys import b64, raw_public, unb64
 
 MAGIC = b"CUNWUSYN"
 FORMAT_VERSION = 1

@@ -31,7 +31,7 @@ from app.i18n import _
 from app.storage import Store
 from app.sync.container import (COPY, EVENTS_MEMBER, FORMAT_VERSION, MemberFile, file_digest,
                                 signed_header, write_payload)
-from app.sync.keys import TownshipKey, load_village_key, trusted_township
+from app.keys import TownshipKey, load_village_key, trusted_township
 from app.sync.models import EXPORTED, RECEIPTED, OutboxEntry, ReceiptEntry
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ class SyncStatus:
 
 
 def sync_status(store: Store) -> SyncStatus:
-    from app.sync.keys import KeyFileError, village_fingerprint
+    from app.keys import KeyFileError, village_fingerprint
 
     try:
         township = trusted_township(store.data_dir)

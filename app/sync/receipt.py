@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from app.errors import UserError
 from app.events import canonical, now_text
 from app.i18n import _
-from app.sync.keys import TownshipKey, TownshipSecrets, b64
+from app.keys import TownshipKey, TownshipSecrets, b64
 
 RECEIPT_FORMAT = "cunwu-receipt"
 RECEIPT_VERSION = 1

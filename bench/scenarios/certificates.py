@@ -71,8 +71,8 @@ def run_issue(settings: Settings) -> Result:
                                           print_certificate, role_holders)
     from app.people.models import Village
     from app.printing.fonts import register_fonts
-    from app.storage import open_store
-    from app.sync.keys import ensure_village_key
+    from app.schema import open_store
+    from app.keys import ensure_village_key
 
     data = settings.work_dir / "cert-issue"
     shutil.rmtree(data, ignore_errors=True)
@@ -157,7 +157,7 @@ def run_register(settings: Settings) -> Result:
 
     from app.certificates.models import CertificateRefusal
     from app.certificates.register import RegisterQuery, export_register, register_columns, row_dict, search_register
-    from app.storage import open_store
+    from app.schema import open_store
 
     data = settings.work_dir / "cert-register"
     shutil.rmtree(data, ignore_errors=True)

@@ -66,7 +66,7 @@ def build_store(settings: Settings) -> Any:
     from app.disclosure.service import create_notice
     from app.people.service import init_village
     from app.people.uscc import make_uscc
-    from app.storage import open_store
+    from app.schema import open_store
 
     data = settings.cache_dir / "disclosure-search-v1"
     per_month = 3 if settings.quick else PER_MONTH

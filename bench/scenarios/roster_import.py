@@ -28,7 +28,7 @@ def run(settings: Settings) -> list[Result]:
     from app.people.importer import import_roster
     from app.people.service import init_village
     from app.people.uscc import make_uscc
-    from app.storage import open_store
+    from app.schema import open_store
 
     path = large_roster(settings)
     code = make_uscc(random.Random(11), area="371426")

@@ -78,7 +78,7 @@ def run(settings: Settings) -> list[Result]:
     from sqlalchemy import Engine, event
 
     from app.people.service import ResidentQuery, count_residents, search_residents
-    from app.storage import open_store
+    from app.schema import open_store
 
     data_dir = large_village(settings)
     store = open_store(data_dir)

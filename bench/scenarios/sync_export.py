@@ -41,7 +41,7 @@ def run(settings: Settings) -> list[Result]:
 
     from app.events import Event, canonical
     from app.hub.service import init_hub
-    from app.storage import open_store
+    from app.schema import open_store
     from app.sync.export import export_bundle
     from app.sync.models import OutboxEntry
 

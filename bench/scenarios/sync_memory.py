@@ -47,8 +47,8 @@ def run(settings: Settings) -> list[Result]:
         return [unavailable(NAME, TARGET, UNITS, "needs /proc/self/status (Linux) to read a process's own peak")]
     from app.hub.service import enroll, init_hub
     from app.people.service import get_village
-    from app.storage import open_store
-    from app.sync.keys import write_identity_file
+    from app.schema import open_store
+    from app.keys import write_identity_file
 
     data = settings.work_dir / "sync-memory"
     shutil.rmtree(data, ignore_errors=True)

@@ -22,7 +22,7 @@ from shiboken6 import isValid  # noqa: E402
 from app.meetings.service import MeetingInput, create_meeting, get_meeting  # noqa: E402
 from app.people.service import ResidentInput, ResidentQuery, add_resident, init_village, search_residents  # noqa: E402
 from app.people.uscc import make_uscc  # noqa: E402
-from app.storage import Store, open_store  # noqa: E402
+from app.schema import Store, open_store  # noqa: E402
 from ui.people.resident_dialog import ResidentDialog  # noqa: E402
 
 TIMEOUT = 10_000

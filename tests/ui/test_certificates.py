@@ -23,7 +23,7 @@ from app.certificates.service import (Approval, CheckRecord, IssueRequest, issue
 from app.people.models import Resident  # noqa: E402
 from app.people.service import assign_role  # noqa: E402
 from app.storage import Store  # noqa: E402
-from app.sync.keys import ensure_village_key  # noqa: E402
+from app.keys import ensure_village_key  # noqa: E402
 from ui.certificates.register_model import Columns  # noqa: E402
 from ui.certificates.screen import PENDING, REGISTER, VERIFY, CertificatesScreen  # noqa: E402
 from ui.home import HomeScreen  # noqa: E402
@@ -58,7 +58,7 @@ def _resident_id(store: Store, name: str) -> int:
 def _issue_with_core(store: Store, kind: str = "SD-01", fields: dict[str, str] | None = None, *,
                      today: dt.date = TODAY, printed: bool = False) -> Certificate:
     """A certificate issued the way another clerk (or the command line) would have issued it."""
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     request = IssueRequest(kind=kind, purpose="办理居住证", resident_id=_resident_id(store, "李四"),
                            fields=dict(RESIDENCE if fields is None else fields),
@@ -317,7 +317,7 @@ def test_a_time_limited_kind_goes_pending_with_its_due_date_and_is_completed_fro
 
 def test_cancelling_a_pending_certificate_needs_a_reason_and_uses_no_number(qtbot, village):
     with village.begin("测试") as s:
-        from app.sync.keys import load_village_key
+        from app.keys import load_village_key
 
         issue_certificate(s, IssueRequest(kind="SD-02", purpose="申请宅基地和建房审批",
                                           resident_id=_resident_id(village, "李四"), fields=HOMESTEAD),
@@ -511,7 +511,7 @@ def test_the_main_window_opens_the_certificates_screen(qtbot, village):
 
 
 def test_the_home_screen_lists_pending_certificates_with_their_due_dates(qtbot, village):
-    from app.sync.keys import load_village_key
+    from app.keys import load_village_key
 
     cats, key = load_catalogues(village.data_dir), load_village_key(village.data_dir)
     long_ago = TODAY - dt.timedelta(days=30)

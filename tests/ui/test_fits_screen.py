@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from app.demo import create_demo  # noqa: E402
-from app.storage import open_store  # noqa: E402
+from app.schema import open_store  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
 SCREEN_HEIGHT = 768

@@ -24,7 +24,7 @@ from app.meetings.service import (MeetingInput, add_attendee, close_meeting, cre
                                   set_attendance)
 from app.people.service import init_village  # noqa: E402
 from app.people.uscc import make_uscc  # noqa: E402
-from app.storage import Store, open_store  # noqa: E402
+from app.schema import Store, open_store  # noqa: E402
 from ui.home import DUE, OVERDUE, HomeScreen  # noqa: E402
 from ui.settings import SettingsScreen  # noqa: E402
 

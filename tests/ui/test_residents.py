@@ -30,7 +30,7 @@ from app.people.service import (  # noqa: E402
 )
 from app.people.spreadsheet import read_roster  # noqa: E402
 from app.people.uscc import make_uscc  # noqa: E402
-from app.storage import Store, open_store  # noqa: E402
+from app.schema import Store, open_store  # noqa: E402
 from ui.people.resident_dialog import ResidentDialog  # noqa: E402
 from ui.people.residents_model import PAGE, Columns, ResidentsTableModel  # noqa: E402
 from ui.people.residents_screen import ResidentsScreen  # noqa: E402

@@ -22,7 +22,7 @@ from app.accounts.service import add_user, count_users, list_users, login_in_sto
 from app.backup import list_backups, make_backup  # noqa: E402
 from app.people.service import ResidentInput, add_resident, assign_role, get_village, init_village, list_groups  # noqa: E402
 from app.people.uscc import make_uscc  # noqa: E402
-from app.storage import Store, open_store  # noqa: E402
+from app.schema import Store, open_store  # noqa: E402
 from ui.app import AutoBackup, daily_backup, main  # noqa: E402
 from ui.home import HomeScreen  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402

@@ -20,7 +20,7 @@ from app.hub.service import Hub, enroll, import_bundles, init_hub  # noqa: E402
 from app.storage import Store  # noqa: E402
 from app.sync import drives  # noqa: E402
 from app.sync.drives import Drive  # noqa: E402
-from app.sync.keys import (ensure_village_key, trust_township, village_fingerprint, write_identity_file,  # noqa: E402
+from app.keys import (ensure_village_key, trust_township, village_fingerprint, write_identity_file,  # noqa: E402
                            write_township_file)
 from ui.sync import sync_screen  # noqa: E402
 from ui.sync.sync_screen import Columns, SyncScreen  # noqa: E402

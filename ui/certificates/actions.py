@@ -187,7 +187,7 @@ def _render_in(store: Store, actor: str, work: Callable[[Any], tuple[Any, Certif
 def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
           today: dt.date | None = None) -> IssueResult:
     """Issue and print (on-the-spot kinds), accept (time-limited kinds), or record a refusal."""
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     key = ensure_village_key(store.data_dir)
     who = actor
@@ -212,7 +212,7 @@ def record_refusal(store: Store, actor: str, request: IssueRequest, catalogues: 
 
     Only ever called for a kind the catalogues refuse on ``today``, so nothing can be numbered.
     """
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     today = today or dt.date.today()
     if catalogues.decide(request.kind, today).allowed:
@@ -224,7 +224,7 @@ def record_refusal(store: Store, actor: str, request: IssueRequest, catalogues: 
 
 def complete(store: Store, actor: str, certificate_id: int, check: CheckRecord, approval: Approval,
              catalogues: Catalogues, today: dt.date | None = None) -> Printed:
-    from app.sync.keys import ensure_village_key
+    from app.keys import ensure_village_key
 
     key = ensure_village_key(store.data_dir)
 

@@ -36,7 +36,7 @@ from app.storage import Store
 from app.sync import drives
 from app.sync.drives import Drive, drive_text
 from app.sync.export import ExportResult, ReceiptResult, SyncError, SyncStatus, export_bundle, import_receipt, sync_status
-from app.sync.keys import (KeyFileError, TownshipKey, ensure_village_key, read_township_file, trust_township,
+from app.keys import (KeyFileError, TownshipKey, ensure_village_key, read_township_file, trust_township,
                            write_identity_file)
 from app.sync.models import RECEIPTED
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, OK, TEXT, message_label, show_message

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 from app.i18n import _
 from app.storage import Store, StoreError
 from app.storage.base import Base
-from app.storage.version import SCHEMA_VERSION
+from app.schema.version import SCHEMA_VERSION
 
 
 def _ensure_version_table(conn: Connection) -> int | None:
@@ -29,7 +29,7 @@ def _set_version(conn: Connection, version: int) -> None:
 
 
 def _create_v1(conn: Connection) -> None:
-    import app.models  # noqa: F401 - registers every table on Base.metadata
+    import app.schema.models  # noqa: F401 - registers every table on Base.metadata
 
     Base.metadata.create_all(conn)
     _derived(conn)
@@ -45,7 +45,7 @@ def _derived(conn: Connection) -> None:
 
 
 def _run(conn: Connection, version: int) -> None:
-    from app.storage.frozen import STEP_DDL
+    from app.schema.frozen import STEP_DDL
 
     for statement in STEP_DDL[version]:
         conn.execute(text(statement))

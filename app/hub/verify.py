@@ -1,0 +1,50 @@
+"""Verifying a certificate's QR text on the township hub: every enrolled village's key, and the
+certificate records received from it (the village verifies on its own store: app.certificates.register)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from app.certificates.models import Certificate
+from app.certificates.payload import PayloadError, RegisterFacts, Verification, key_id, parse_payload, verify_payload
+from app.certificates.register import facts_from
+from app.hub import store as t
+from app.keys import unb64
+
+
+def verify_with_hub(hub: Any, text: str) -> Verification:
+    """Verify on the township hub: every enrolled village's key, and the records received from it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    with hub.engine.connect() as conn:
+        villages = {r[0]: (r[1], Ed25519PublicKey.from_public_bytes(unb64(r[2], 32)))
+                    for r in conn.execute(select(t.villages.c.code, t.villages.c.name, t.villages.c.public_key))}
+
+    def lookup_key(code: str) -> Any:
+        return villages[code][1] if code in villages else None
+
+    def owner(kid: str) -> str | None:
+        return next((name for name, key in villages.values() if key_id(key) == kid), None)
+
+    def lookup_record(code: str, serial: str) -> RegisterFacts | None:
+        needle = json.dumps(serial, ensure_ascii=False)
+        with hub.engine.connect() as conn:
+            rows = conn.execute(select(t.records.c.content).where(
+                t.records.c.village_code == code, t.records.c.record_type == Certificate.__record_type__,
+                t.records.c.content.contains(needle)))
+            for (content,) in rows:
+                doc = json.loads(content)
+                if doc.get("serial") == serial:
+                    return facts_from(doc, villages.get(code, ("", None))[0])
+        return None
+
+    name = ""
+    try:
+        name = villages.get(parse_payload(text)[0].village_code, ("", None))[0]
+    except PayloadError:
+        pass
+    return verify_payload(text, lookup_key, lookup_record, register_complete=False, key_owner=owner,
+                          village_name=name)

@@ -28,7 +28,6 @@ import datetime
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 from app.errors import UserError
 from app.disclosure.view import BULLET_PREFIX, HEADING_PREFIX, NoticeTable, NoticeView
@@ -36,6 +35,7 @@ from app.i18n import _
 from app.masking import mask_text
 from app.printing.fonts import PRIMARY_FONT
 from app.printing.metrics import INVISIBLE, Metrics
+from app.printing.ops import QR_QUIET, Line, Op, Page, Qr, Rect, Text, qr_modules  # noqa: F401 - the ops a notice is drawn with
 
 MM = 72 / 25.4
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": (210 * MM, 297 * MM), "a3": (297 * MM, 420 * MM)}
@@ -56,7 +56,6 @@ FOOTER_SIZE = 11.0
 BANNER_SIZE = 16.0
 QR_SIZE = 24 * MM
 """With its quiet zone; a notice's payload makes a 33-module code, about 0.6 mm a module."""
-QR_QUIET = 4
 CELL_PAD_X = 5.0
 CELL_PAD_Y = 3.0
 
@@ -67,82 +66,8 @@ BANNER_FILL = 0.92
 
 
 
-# ---------------------------------------------------------------- the drawing operations
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """One run of text in one font; x, y is the start of its baseline. ``width`` is its advance."""
-
-    x: float
-    y: float
-    text: str
-    size: float
-    font: str  # a ReportLab font name from app.printing.fonts; every character is in it
-    width: float
-    bold: bool = False  # drawn by stroking the outline too: the shipped fonts have no bold face
-    gray: float = 0.0  # 0 is black, 1 white
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    width: float
-    gray: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Rect:
-    """x, y is the bottom-left corner. ``fill`` and ``stroke`` are gray levels, None for none."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    fill: float | None = None
-    stroke: float | None = None
-    width: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Qr:
-    """A QR code carrying ``payload``, its quiet zone included in the square (x, y, size)."""
-
-    x: float
-    y: float
-    size: float
-    payload: str
-
-
-Op = Union[Text, Line, Rect, Qr]
-
-
-@dataclass(frozen=True)
-class Page:
-    width: float
-    height: float
-    number: int
-    total: int
-    ops: tuple[Op, ...]
-    body: tuple[float, float, float, float]
-    """(left, bottom, right, top) of the space between header and footer: content stays inside it."""
-
-
 class NoticeLayoutError(UserError, ValueError):
     """The notice cannot be laid out on the chosen paper; the message says what to change."""
-
-
-def qr_modules(payload: str) -> list[list[bool]]:
-    """The dark modules of the QR code for ``payload``, row by row from the top, without the quiet zone."""
-    from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
-
-    code = QRCode(None, QRErrorCorrectLevel.M)
-    code.addData(payload)
-    code.make()
-    return [[bool(cell) for cell in row] for row in code.modules]
 
 
 def _clean(text: str) -> str:

@@ -11,7 +11,7 @@ is ever left where the clerk looks for it.
 The minutes and the tally sheet are flowing documents and use ReportLab's platypus. A
 villagers' meeting has a couple of thousand adults, so its sign-in sheet is laid out here
 directly as drawing operations with fixed column positions, and written by the notice
-printer's painter (``app.disclosure.printing.draw_pages``): no platypus table of 2,000 rows.
+printer's painter (``app.printing.pdf.draw_pages``): no platypus table of 2,000 rows.
 
 ReportLab is imported inside the functions: start-up must stay fast for clerks who do not print.
 """

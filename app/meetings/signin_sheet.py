@@ -2,7 +2,7 @@
 
 A villagers' meeting has a couple of thousand adults, so the sheet is laid out here directly
 as drawing operations with fixed column positions and written by the notice printer's painter
-(``app.disclosure.printing.draw_pages``): no platypus table of 2,000 rows. A group that fits on
+(``app.printing.pdf.draw_pages``): no platypus table of 2,000 rows. A group that fits on
 one page is never split; a longer one starts on a new page, so each group's sheets can go to
 its own table.
 """
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.disclosure.layout import Line, Page, Rect, Text
+from app.printing.ops import Line, Page, Rect, Text
 # The notice printer's painter writes laid-out pages as PDF content directly, and its binary
 # streams skip ReportLab's pure-Python ASCII85 pass; both belong in app.printing when a third
 # printout needs them.
-from app.disclosure.printing import binary_streams, draw_pages
+from app.printing.pdf import binary_streams, draw_pages
 from app.files import replacing
 from app.i18n import _
 from app.meetings.print_common import (A4_H, A4_W, BODY_SIZE, CELL_SIZE, FOOTER_SIZE, HEADER_SIZE, MARGIN_BOTTOM,

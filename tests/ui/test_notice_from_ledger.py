@@ -9,9 +9,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from test_disclosure import TASK_MS, _screen, shown, village  # noqa: E402,F401
+import pytest  # noqa: E402
+from test_disclosure import TASK_MS, _screen, village  # noqa: E402,F401
 
 from app.disclosure.service import NoticeDraft  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
 
 def _no_crash_logged(caplog) -> bool:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ QUICK_LARGE_ROWS = 300
 QUICK_SEED = 2026
 
 _FINGERPRINTED = ("app/demo.py", "app/demo_data.py", "app/people/models.py", "app/people/importer.py",
-                  "app/people/export.py", "app/storage/migrations.py", "bench/villages.py")
+                  "app/people/export.py", "app/schema/migrations.py", "bench/villages.py")
 
 
 def default_cache_dir() -> Path:

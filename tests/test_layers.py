@@ -168,6 +168,23 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def _shortest_cycle(graph: dict[str, set[str]], component: list[str]) -> list[str]:
+    """The shortest round trip inside a strongly connected component, e.g. [a, b, a]."""
+    best: list[str] = []
+    for start in component:
+        paths = {start: [start]}
+        queue = [start]
+        while queue:
+            v = queue.pop(0)
+            for w in sorted(graph.get(v, ())):
+                if w == start and (not best or len(paths[v]) + 1 < len(best)):
+                    best = paths[v] + [start]
+                elif w in component and w not in paths:
+                    paths[w] = paths[v] + [w]
+                    queue.append(w)
+    return best
+
+
 def test_no_import_cycle_between_packages():
     graph: dict[str, set[str]] = {}
     why: dict[tuple[str, str], str] = {}
@@ -179,8 +196,8 @@ def test_no_import_cycle_between_packages():
     cycles = _cycles(graph)
     report = []
     for component in cycles:
-        links = [why[(a, b)] for a in component for b in sorted(graph[a]) if b in component]
-        report.append(" <-> ".join(component) + "\n    " + "\n    ".join(links))
+        path = _shortest_cycle(graph, component)
+        report.append(" -> ".join(path) + "\n    " + "\n    ".join(why[(a, b)] for a, b in zip(path, path[1:])))
     assert not cycles, "packages that import each other:\n" + "\n".join(report)
 
 

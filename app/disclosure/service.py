@@ -50,6 +50,31 @@ def state_label(state: str) -> str:
             APPROVED: _("已批准"), POSTED: _("公开中"), ARCHIVED: _("已归档")}.get(state, state)
 
 
+@dataclass(frozen=True)
+class NoticeStatus:
+    """Where a notice stands, for another capability that waits for it (the 四议两公开 matters)."""
+
+    id: int
+    item_code: str
+    state: str
+    posted_from: dt.date | None
+    number: str
+
+    @property
+    def published(self) -> bool:
+        """Posted on the board, or posted and since archived."""
+        return self.state in PUBLISHED
+
+
+def notice_statuses(session: Session, ids: Sequence[int]) -> dict[int, NoticeStatus]:
+    """The notices with these ids that exist, by id (a deleted one is missing)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    return {n.id: NoticeStatus(n.id, n.item_code, n.state, n.posted_from, n.number or "")
+            for n in session.scalars(select(Notice).where(Notice.id.in_(wanted)))}
+
+
 def role_label(role: str) -> str:
     return {"board_photo": _("公开栏照片"), "scan": _("扫描件"), "other": _("其他")}.get(role, role)
 

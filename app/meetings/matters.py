@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.disclosure.models import PUBLISHED, Notice
 from app.errors import UserError
 from app.events import now_text, record, verifier
 from app.i18n import _
@@ -486,7 +485,7 @@ def record_result(session: Session, matter_id: int, *, summary: str, carried_out
         raise MatterError(_("“{subject}”还没有形成决议(现在是“{state}”),不能登记实施结果。").format(
             subject=m.subject, state=state_label(m.state)))
     resolution = _notice(session, m.resolution_notice_id)
-    if resolution is None or resolution.state not in PUBLISHED:
+    if resolution is None or not resolution.published:
         raise MatterError(_("“{subject}”的决议公开还没有张贴({state})。按“四议两公开”,决议先公开,再组织实施;"
                             "请到“村务公开”把决议公开送监委会审核、批准并张贴,再登记实施结果。").format(
             subject=m.subject, state=_notice_state_text(resolution)))
@@ -510,7 +509,7 @@ def close_matter(session: Session, matter_id: int) -> MatterInfo:
         raise MatterError(_("“{subject}”现在是“{state}”,只有已实施的事项可以办结。").format(
             subject=m.subject, state=state_label(m.state)))
     result = _notice(session, m.result_notice_id)
-    if result is None or result.state not in PUBLISHED:
+    if result is None or not result.published:
         raise MatterError(_("“{subject}”的实施结果公开还没有张贴({state})。“两公开”的第二项是公开实施结果;"
                             "请到“村务公开”把它送监委会审核、批准并张贴,再办结。").format(
             subject=m.subject, state=_notice_state_text(result)))
@@ -573,11 +572,14 @@ def candidates(session: Session, matter_id: int) -> list[tuple[int, str, dt.date
 
 # ---------------------------------------------------------------- the two disclosures
 
-def _notice(session: Session, notice_id: int | None) -> Notice | None:
-    return session.get(Notice, notice_id) if notice_id is not None else None
+def _notice(session: Session, notice_id: int | None):  # type: ignore[no-untyped-def]
+    """The notice's status (app.disclosure.service.NoticeStatus), None if there is none."""
+    from app.disclosure.service import notice_statuses
+
+    return notice_statuses(session, [notice_id]).get(notice_id) if notice_id is not None else None
 
 
-def _notice_state_text(n: Notice | None) -> str:
+def _notice_state_text(n) -> str:  # type: ignore[no-untyped-def]
     from app.disclosure.service import state_label as notice_state
 
     return _("已删除") if n is None else _("现在是“{state}”").format(state=notice_state(n.state))
@@ -672,8 +674,10 @@ def disclosure_events(session: Session) -> list:  # list[EventOccurrence]
                            .where(Matter.state.in_((RESOLVED, CARRIED_OUT, COMPLETED))).order_by(Matter.id)).all()
     dates = [MatterDates(*r) for r in rows]
     ids = {i for d in dates for i in (d.resolution_notice_id, d.result_notice_id) if i is not None}
-    notices = {n.id: NoticeState(n.item_code, n.state, n.posted_from, n.number or "")
-               for n in session.scalars(select(Notice).where(Notice.id.in_(ids)))} if ids else {}
+    from app.disclosure.service import notice_statuses
+
+    notices = {i: NoticeState(n.item_code, n.state, n.posted_from, n.number)
+               for i, n in notice_statuses(session, sorted(ids)).items()}
     return occurrences(dates, notices)
 
 
@@ -717,7 +721,7 @@ def verify_matters(session: Session) -> list[tuple[int, str]]:
             elif not s.passed and (not motion.voted or motion.passed):
                 bad(_("{where}记为未通过,但会议“{title}”上的表决不是未通过").format(where=where, title=meeting.title))
         for what, notice_id in ((_("决议公开"), m.resolution_notice_id), (_("实施结果公开"), m.result_notice_id)):
-            if notice_id is not None and session.get(Notice, notice_id) is None:
+            if notice_id is not None and _notice(session, notice_id) is None:
                 bad(_("{what}(公开事项 #{id})不存在").format(what=what, id=notice_id))
         if m.authorisation_motion_id is not None:
             motion = session.get(Motion, m.authorisation_motion_id)

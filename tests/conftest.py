@@ -142,12 +142,9 @@ def shown(monkeypatch, tmp_path) -> Shown:
     from PySide6.QtWidgets import QMessageBox
 
     from ui import widgets
-    from ui.certificates import common
     from ui.disclosure import dialogs as disclosure_dialogs
-    from ui.disclosure import screen as disclosure_screen
     from ui.meetings import dialogs as meeting_dialogs
     from ui.meetings import matter_dialogs
-    from ui.meetings import screen as meetings_screen
     from ui.sync import sync_screen
 
     s = Shown(pdf=tmp_path / "out" / "签到表.pdf")
@@ -175,7 +172,5 @@ def shown(monkeypatch, tmp_path) -> Shown:
     for module in (disclosure_dialogs, meeting_dialogs, matter_dialogs):
         monkeypatch.setattr(module, "show_dialog", s.dialogs.append)
     monkeypatch.setattr(meeting_dialogs, "choose_pdf", lambda _parent, _title, _suggested: s.pdf)
-    monkeypatch.setattr(common, "open_file", open_path)
-    monkeypatch.setattr(disclosure_screen, "open_path", open_path)
-    monkeypatch.setattr(meetings_screen, "open_path", open_path)
+    monkeypatch.setattr(widgets, "open_path", open_path)
     return s

@@ -118,12 +118,12 @@ def main() -> int:
     from PySide6.QtWidgets import QAbstractItemView
 
     from app.people.service import ResidentQuery, search_residents
-    from ui.meetings import screen as screen_module
+    from ui import widgets
     from ui.meetings.editor import ATTEND
     from ui.meetings.screen import MeetingsScreen
     from ui.people.resident_dialog import ResidentDialog
 
-    screen_module.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
+    widgets.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
     with shotkit.demo_window(app) as (store, window):
         ids = record(store, dt.date.today())

@@ -32,10 +32,10 @@ def main() -> int:
 
     from app.certificates.models import Certificate
     from app.people.service import ResidentQuery, search_residents
-    from ui.certificates import common
+    from ui import widgets
     from ui.certificates.screen import ISSUE, REGISTER, VERIFY, CertificatesScreen
 
-    common.open_file = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
+    widgets.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
     with demo_window(app) as (store, window):
         screen = window.show_screen("certificates")

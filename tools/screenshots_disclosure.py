@@ -32,7 +32,8 @@ def main() -> int:
     app = application(large)
 
     from app.disclosure.service import NoticeQuery, list_notices
-    from ui.disclosure import dialogs, screen as screen_module
+    from ui import widgets
+    from ui.disclosure import dialogs
     from ui.disclosure.preview import PrintPreviewDialog
     from ui.disclosure.screen import CALENDAR, NOTICES, DisclosureScreen
 
@@ -43,7 +44,7 @@ def main() -> int:
         dialog.show()
 
     dialogs.show_dialog = show  # type: ignore[assignment]
-    screen_module.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
+    widgets.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
     with demo_window(app) as (store, window):
 

@@ -123,11 +123,11 @@ def main() -> int:
 
     from PySide6.QtWidgets import QAbstractItemView
 
-    from ui.meetings import screen as screen_module
+    from ui import widgets
     from ui.meetings.editor import ATTEND, CLOSE, VOTE
     from ui.meetings.screen import CALENDAR, MEETINGS, MeetingsScreen
 
-    screen_module.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
+    widgets.open_path = lambda _path: True  # type: ignore[assignment] - no PDF viewer offscreen
 
     with demo_window(app) as (store, window), tempfile.TemporaryDirectory() as tmp:
         ids = record_meetings(store, Path(tmp), dt.date.today())

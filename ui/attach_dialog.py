@@ -1,4 +1,5 @@
-"""The one dialog for keeping a file with a record (a notice's board photo, a meeting's signed sign-in sheet).
+"""The one dialog for keeping a file with a record (a notice's board photo, a meeting's signed sign-in sheet),
+and the copy a kept file is opened from.
 
 It shows the chosen photo, guesses its kind (a picture or another file) and hands
 ``action(path, role)`` to the worker. :meth:`AttachFileDialog.choose_file` is the seam a test replaces.
@@ -6,6 +7,7 @@ It shows the chosen photo, guesses its kind (a picture or another file) and hand
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,19 @@ from app.people.service import FieldError
 from ui.task_dialog import TaskDialog
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic")
+
+
+def attachment_copy(data_dir: Path, sha256: str, name: str) -> Path:
+    """A copy of a kept file under its own name, so the system's viewer knows what it is."""
+    import shutil
+
+    from app.attachments import blob_path
+
+    folder = Path(tempfile.mkdtemp(prefix="cunwu-file-"))
+    safe = "".join(c for c in name if c not in '\\/:*?"<>|') or sha256[:12]
+    target = folder / safe
+    shutil.copyfile(blob_path(data_dir, sha256), target)
+    return target
 
 
 def lead(text: str) -> QLabel:

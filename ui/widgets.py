@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
-                            QObject, QPersistentModelIndex, Qt, QTimer)
+                            QObject, QPersistentModelIndex, Qt, QTimer, QUrl)
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -88,6 +90,15 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, no: str) -> bool:
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def open_path(path: Path) -> bool:
+    """Hand a file (a PDF to print, a kept photo or scan) to the system's viewer; False when none opened it.
+
+    PySide6-Essentials has no QtPdf, so the program cannot draw a PDF itself; the system viewer also
+    knows the office printer and its paper trays. The one seam tests and screenshot tools replace.
+    """
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def record_table(model: QAbstractItemModel) -> QTableView:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.certificates.catalogue import ApprovedKind
 from app.i18n import _
+from ui import widgets
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, ERROR, MUTED, OK, PANEL, TEXT
 
 if TYPE_CHECKING:
     from ui.certificates.actions import Printed
-
-
-def open_file(path: Path) -> bool:
-    """Open a PDF in the system's viewer, where the clerk prints it.
-
-    PySide6-Essentials has no QtPdf, so the program cannot draw a PDF itself;
-    the system viewer also knows the office printer and its paper trays.
-    """
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def mode_text(kind: ApprovedKind) -> str:
@@ -87,7 +76,7 @@ def style_sheet(base: int) -> str:
 
 def open_printed(parent: QWidget, printed: Printed) -> None:
     """Open the new PDF for printing; if no viewer opens it, say where the file is."""
-    if not open_file(printed.path):
+    if not widgets.open_path(printed.path):
         QMessageBox.information(parent, _("请手动打开证明文件"), _(
             "证明已保存,但这台电脑没能自动打开它。请在文件夹里找到下面的文件,双击打开后打印:\n{path}").format(
             path=printed.path))

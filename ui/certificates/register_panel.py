@@ -352,7 +352,7 @@ class RegisterPanel(QWidget):
                 return
             path, count = result
             show_message(self.message, _("台账({n} 份)已排成表格:{path}").format(n=count, path=path), "ok")
-            if not common.open_file(path):
+            if not widgets.open_path(path):
                 QMessageBox.information(self, _("请手动打开台账文件"), _(
                     "台账已保存,但这台电脑没能自动打开它。请找到下面的文件,双击打开后打印:\n{path}").format(path=path))
 

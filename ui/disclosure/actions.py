@@ -408,19 +408,6 @@ def feedback_pdf(store: Store, notice_id: int, out: Path) -> int:
     return len(notice.feedback)
 
 
-def attachment_copy(data_dir: Path, sha256: str, name: str) -> Path:
-    """A copy of a kept file under its own name, so the system's viewer knows what it is."""
-    import shutil
-
-    from app.attachments import blob_path
-
-    folder = Path(tempfile.mkdtemp(prefix="cunwu-file-"))
-    safe = "".join(c for c in name if c not in '\\/:*?"<>|') or sha256[:12]
-    target = folder / safe
-    shutil.copyfile(blob_path(data_dir, sha256), target)
-    return target
-
-
 def blob(data_dir: Path, sha256: str) -> Path:
     from app.attachments import blob_path
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -25,7 +25,7 @@ from app.disclosure.view import NoticeView
 from app.i18n import _
 from app.storage import Store
 from ui import widgets
-from ui.attach_dialog import IMAGE_SUFFIXES
+from ui.attach_dialog import IMAGE_SUFFIXES, attachment_copy
 from ui.disclosure import actions, dialogs
 from ui.disclosure.calendar import CalendarPanel
 from ui.disclosure.editor import NoticeEditor
@@ -50,11 +50,6 @@ def style_sheet(base: int) -> str:
         f"QTabBar::tab:selected {{ font-weight: bold; color: {ACCENT}; }}"
         f"QTableView {{ font-size: {base}pt; }}"
     )
-
-
-def open_path(path: Path) -> bool:
-    """Hand a file to the system's viewer; the seam tests replace."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class ImageDialog(QDialog):
@@ -448,7 +443,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
 
     def preview_view(self, view: NoticeView) -> PrintPreviewDialog:
         dialog = PrintPreviewDialog(view, output_dir=actions.output_dir(self.store.data_dir), parent=self)
-        dialog.saved.connect(lambda path: open_path(path))
+        dialog.saved.connect(lambda path: widgets.open_path(path))
         self._show(dialog)
         return dialog
 
@@ -462,7 +457,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             if isValid(self):
                 show_message(self.notices.message, _("已把 {n} 条村民意见和答复排好:{path}").format(n=count, path=path),
                              "ok")
-                open_path(path)
+                widgets.open_path(path)
 
         return Task(lambda _ctx: actions.feedback_pdf(store, notice_id, path)).success(done) \
             .failure(lambda exc: show_error(self, exc)).with_progress(self, _("正在排版……")).run()
@@ -474,8 +469,8 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         if Path(file.name).suffix.lower() in IMAGE_SUFFIXES:
             self._show(ImageDialog(actions.blob(data_dir, file.sha256), file.name, parent=self))
             return None
-        return Task(lambda _ctx: actions.attachment_copy(data_dir, file.sha256, file.name)) \
-            .success(lambda path: open_path(path)).failure(lambda exc: show_error(self, exc)).run()
+        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name)) \
+            .success(lambda path: widgets.open_path(path)).failure(lambda exc: show_error(self, exc)).run()
 
     # ------------------------------------------------------------ look
 

@@ -9,7 +9,6 @@ screen shows what was stored, not what it guessed. Nothing here imports Qt.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,16 +304,3 @@ def render(store: Store, what: str, meeting_id: int, out: Path, data_dir: Path |
     if what == SIGNIN:
         return render_signin_sheet(view, out)
     return render_tally_sheet(view, out)
-
-
-def attachment_copy(data_dir: Path, sha256: str, name: str) -> Path:
-    """A copy of a kept file under its own name, so the system's viewer knows what it is."""
-    import shutil
-
-    from app.attachments import blob_path
-
-    folder = Path(tempfile.mkdtemp(prefix="cunwu-file-"))
-    safe = "".join(c for c in name if c not in '\\/:*?"<>|') or sha256[:12]
-    target = folder / safe
-    shutil.copyfile(blob_path(data_dir, sha256), target)
-    return target

@@ -14,14 +14,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.i18n import _
 from app.storage import Store
 from ui import widgets
+from ui.attach_dialog import attachment_copy
 from ui.errors import message_for, show_error
 from ui.meetings import actions, common, dialogs
 from ui.meetings.actions import MeetingState
@@ -34,11 +35,6 @@ from ui.tasks import LatestRead, Task
 log = logging.getLogger(__name__)
 
 CALENDAR, MEETINGS, EDITOR, MATTERS = range(4)
-
-
-def open_path(path: Path) -> bool:
-    """Hand a file to the system's viewer; the seam tests replace."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def build_matter_board(store: Store, actor: str, data_dir: Path) -> tuple[QWidget, bool]:
@@ -259,7 +255,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 return
             self.last_printed = path
             self.editor.say(_("已保存为 PDF(共 {n} 页):{path}").format(n=pages, path=path))
-            if not open_path(path):
+            if not widgets.open_path(path):
                 QMessageBox.information(self, _("请手动打开文件"), _(
                     "文件已保存,但这台电脑没能自动打开它。请在文件夹里找到下面的文件,双击打开后打印:\n{path}").format(
                     path=path))
@@ -276,8 +272,8 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         if file is None:
             return None
         data_dir = self.store.data_dir
-        return Task(lambda _ctx: actions.attachment_copy(data_dir, file.sha256, file.name)) \
-            .success(lambda path: open_path(path)).failure(lambda exc: show_error(self, exc)).run()
+        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name)) \
+            .success(lambda path: widgets.open_path(path)).failure(lambda exc: show_error(self, exc)).run()
 
     # ------------------------------------------------------------ look
 

@@ -3,6 +3,10 @@
 A new query resets the table and asks for its first page; scrolling near the end
 asks for the next. Answers to an older query (the clerk typed on) are dropped by a
 generation number, so the last search typed is the one shown.
+
+A model made with ``on_gui_thread=True`` reads its pages where it is asked, through a
+short read session, and has them before ``set_query`` returns (the residents table:
+the one GUI-thread read docs/architecture.md allows, and why).
 """
 
 from __future__ import annotations
@@ -55,11 +59,12 @@ class PagedModel(ListModel[R], Generic[R, Q]):
     loadFailed = Signal(object)
 
     def __init__(self, store: Store, reader: Reader, what: str, columns: type[IntEnum],
-                 title: Callable[[Any], str], parent: Any = None) -> None:
+                 title: Callable[[Any], str], parent: Any = None, *, on_gui_thread: bool = False) -> None:
         super().__init__(columns, title, parent)
         self._store = store
         self._reader = reader
         self._what = what
+        self._on_gui_thread = on_gui_thread
         self._query: Q | None = None
         self._total = 0
         self._exhausted = True
@@ -82,17 +87,28 @@ class PagedModel(ListModel[R], Generic[R, Q]):
     def row_of(self, row_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == row_id), None)
 
-    def set_query(self, query: Q, *, keep: int = 0) -> Task:
+    def _read(self, query: Q, offset: int, limit: int, success: Callable[[Page], None],
+              failure: Callable[[BaseException], None]) -> Task | None:
+        store, reader = self._store, self._reader
+        if not self._on_gui_thread:
+            return (Task(lambda _ctx: reader(store, query, offset, limit)).success(success).failure(failure).run())
+        try:
+            page = reader(store, query, offset, limit)
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk by the screen, logged in full
+            failure(exc)
+        else:
+            success(page)
+        return None
+
+    def set_query(self, query: Q, *, keep: int = 0) -> Task | None:
         """Read the first rows matching ``query`` (at least ``keep`` of them, so a refresh does not jump)."""
         self._query = query
         self._generation += 1
         generation = self._generation
         limit = max(PAGE, -(-keep // PAGE) * PAGE)
         self.loading = True
-        store, reader = self._store, self._reader
-        return (Task(lambda _ctx: reader(store, query, 0, limit))
-                .success(lambda page: self._reset(page, limit, generation))
-                .failure(lambda exc: self._failed(exc, generation)).run())
+        return self._read(query, 0, limit, lambda page: self._reset(page, limit, generation),
+                          lambda exc: self._failed(exc, generation))
 
     def refresh(self) -> Task | None:
         if self._query is None:
@@ -128,10 +144,8 @@ class PagedModel(ListModel[R], Generic[R, Q]):
             return
         self._fetching = True
         generation, query, start = self._generation, self._query, len(self._rows)
-        store, reader = self._store, self._reader
-        (Task(lambda _ctx: reader(store, query, start, PAGE))
-         .success(lambda page: self._append(page, start, generation))
-         .failure(lambda exc: self._failed(exc, generation)).run())
+        self._read(query, start, PAGE, lambda page: self._append(page, start, generation),
+                   lambda exc: self._failed(exc, generation))
 
     def _append(self, page: Page, start: int, generation: int) -> None:
         if not isValid(self) or generation != self._generation or start != len(self._rows):

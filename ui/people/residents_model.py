@@ -1,4 +1,4 @@
-"""The residents table: ResidentRow dataclasses, loaded a page at a time.
+"""The residents table: ResidentRow dataclasses, loaded a page at a time (ui.paged_model).
 
 Pages are read on the GUI thread through a short read session. A page of 200
 with its count takes a few milliseconds even on a 20,000-person register
@@ -10,22 +10,22 @@ the bookkeeping for answers that arrive after the person typed something else.
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from app.i18n import _
 from app.masking import mask_id
 from app.people.idcard import age_on
 from app.people.service import ResidentQuery, ResidentRow, count_residents, search_residents
 from app.storage import Store
+from ui.paged_model import PAGE, PagedModel
 from ui.widgets import AnyIndex
 
-log = logging.getLogger(__name__)
+__all__ = ["PAGE", "Columns", "ResidentsTableModel", "column_title", "read_page", "sex_label"]
 
-PAGE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -66,52 +66,54 @@ def sex_label(stored: str) -> str:
 _CENTRED = {Columns.SEX, Columns.AGE, Columns.PARTY_MEMBER, Columns.REPRESENTATIVE}
 
 
-class ResidentsTableModel(QAbstractTableModel):
-    """Residents matching a :class:`ResidentQuery`, fetched lazily in pages of :data:`PAGE`."""
+@dataclass(frozen=True)
+class ResidentsPage:
+    total: int  # counted with the first page only; later pages carry -1
+    rows: list[ResidentRow]
+
+
+def read_page(store: Store, query: ResidentQuery, offset: int, limit: int) -> ResidentsPage:
+    with store.read() as s:
+        total = count_residents(s, query) if offset == 0 else -1
+        return ResidentsPage(total, search_residents(s, query, offset=offset, limit=limit))
+
+
+class ResidentsTableModel(PagedModel[ResidentRow, ResidentQuery]):
+    """Residents matching a :class:`ResidentQuery`, fetched lazily in pages of :data:`PAGE`, on the GUI thread."""
 
     totalChanged = Signal(int)
-    loadFailed = Signal(object)
 
     def __init__(self, store: Store, query: ResidentQuery | None = None, *, mask_ids: bool = False,
                  parent: Any = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._query = query or ResidentQuery()
+        super().__init__(store, read_page, "residents", Columns, column_title, parent, on_gui_thread=True)
         self._mask_ids = mask_ids
-        self._rows: list[ResidentRow] = []
-        self._total = 0
-        # set when a page comes back short: the end of the matches, whatever the count said
-        self._exhausted = True
         self._today = dt.date.today()
-        self._load(PAGE)
+        self.loaded.connect(lambda: self.totalChanged.emit(self._total))
+        self.set_query(query or ResidentQuery())
 
     # ------------------------------------------------------------ state
 
     @property
     def query(self) -> ResidentQuery:
-        return self._query
-
-    @property
-    def total(self) -> int:
-        """How many residents match the query, loaded or not."""
-        return self._total
-
-    @property
-    def loaded(self) -> int:
-        return len(self._rows)
+        return self._query or ResidentQuery()
 
     @property
     def mask_ids(self) -> bool:
         return self._mask_ids
 
-    def set_query(self, query: ResidentQuery) -> None:
-        """Show the first page of residents matching ``query``."""
-        self._query = query
-        self._load(PAGE)
+    def set_query(self, query: ResidentQuery, *, keep: int = 0) -> None:
+        """Show the first page of residents matching ``query`` (at least ``keep`` rows, so a refresh does not jump)."""
+        self._today = dt.date.today()
+        super().set_query(query, keep=keep)
 
-    def refresh(self) -> None:
-        """Read again after a change, keeping as many rows loaded as before so the view need not jump."""
-        self._load(max(PAGE, -(-len(self._rows) // PAGE) * PAGE))
+    def _failed(self, exc: BaseException, generation: int) -> None:
+        if generation == self._generation and self.loading:
+            # the first page of a search failed: show nobody rather than the last search's rows
+            self.beginResetModel()
+            self._rows, self._total, self._exhausted = [], 0, True
+            self.endResetModel()
+            self.totalChanged.emit(0)
+        super()._failed(exc, generation)
 
     def set_mask_ids(self, mask: bool) -> None:
         if mask == self._mask_ids:
@@ -119,16 +121,6 @@ class ResidentsTableModel(QAbstractTableModel):
         self._mask_ids = mask
         if self._rows:
             self.dataChanged.emit(self.index(0, Columns.ID_NUMBER), self.index(len(self._rows) - 1, Columns.ID_NUMBER))
-
-    def row_at(self, row: int) -> ResidentRow:
-        return self._rows[row]
-
-    def row_of(self, resident_id: int) -> int | None:
-        """Position of a loaded resident, or None when not loaded (or not matching)."""
-        for i, r in enumerate(self._rows):
-            if r.id == resident_id:
-                return i
-        return None
 
     def replace_row(self, resident: ResidentRow) -> None:
         """Show an edited resident in place, without reading the page again."""
@@ -149,63 +141,13 @@ class ResidentsTableModel(QAbstractTableModel):
         self._total = max(0, self._total - 1)
         self.totalChanged.emit(self._total)
 
-    def _load(self, limit: int) -> None:
-        self.beginResetModel()
-        self._today = dt.date.today()
-        try:
-            with self._store.read() as s:
-                self._total = count_residents(s, self._query)
-                self._rows = search_residents(s, self._query, offset=0, limit=limit)
-            self._exhausted = len(self._rows) < limit
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk by the screen, logged in full
-            log.error("reading residents failed", exc_info=exc)
-            self._rows, self._total, self._exhausted = [], 0, True
-            self.endResetModel()
-            self.totalChanged.emit(0)
-            self.loadFailed.emit(exc)
-            return
-        self.endResetModel()
-        self.totalChanged.emit(self._total)
-
-    # ------------------------------------------------------------ lazy loading
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        start = len(self._rows)
-        try:
-            with self._store.read() as s:
-                page = search_residents(s, self._query, offset=start, limit=PAGE)
-        except Exception as exc:  # noqa: BLE001
-            log.error("reading residents failed", exc_info=exc)
-            self._exhausted = True  # stop asking; the view would otherwise retry on every scroll
-            self.loadFailed.emit(exc)
-            return
-        self._exhausted = len(page) < PAGE
-        if not page:
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
     # ------------------------------------------------------------ Qt model
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's name
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return column_title(Columns(section))
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

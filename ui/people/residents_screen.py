@@ -218,7 +218,7 @@ class ResidentsScreen(QWidget):
 
     def _update_empty_state(self) -> None:
         # an unfiltered first page with nobody on it is an empty register
-        register_empty = not self._filtered() and self.model.loaded == 0
+        register_empty = not self._filtered() and self.model.rowCount() == 0
         self.stack.setCurrentWidget(self.empty_page if register_empty else self.table)
         # the empty page carries its own two buttons; nothing else applies to an empty register
         self.filters.setVisible(not register_empty)

@@ -536,3 +536,22 @@ def test_the_matter_board_opens_a_meeting_in_the_minutes(qtbot, village):
     screen.board.open_meeting.emit(mid)
     qtbot.waitUntil(lambda: screen.editor.meeting_id == mid, timeout=TASK_MS)
     assert screen.tabs.currentIndex() == EDITOR
+
+
+def test_no_step_of_the_minutes_imports_the_editor_that_holds_it():
+    """The editor imports its steps; a step knows the editor only as step_base.EditorHost, so the two never
+    import each other (not even for type checking)."""
+    import ast
+
+    folder = Path(__file__).resolve().parents[2] / "ui" / "meetings"
+    steps = sorted(folder.glob("step_*.py"))
+    assert len(steps) >= 6
+    reaching = []
+    for path in steps:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            reaching += [f"{path.name}: {n}" for n in names if n == "ui.meetings.editor"]
+            if isinstance(node, ast.ImportFrom) and node.module == "ui.meetings":
+                reaching += [f"{path.name}: ui.meetings.{a.name}" for a in node.names if a.name == "editor"]
+    assert reaching == []

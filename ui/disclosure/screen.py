@@ -85,7 +85,6 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         self.store = store
         self.actor = actor
         self.context: actions.Context | None = None
-        self.last_dialog: QDialog | None = None
         self._pending_entry: tuple[str, str] | None = None
         self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
         self.setObjectName("page")
@@ -292,7 +291,6 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             .failure(lambda exc: show_error(self, exc)).run()
 
     def _show(self, dialog: QDialog) -> QDialog:
-        self.last_dialog = dialog
         completed = getattr(dialog, "completed", None)
         if completed is not None:
             completed.connect(self._completed)

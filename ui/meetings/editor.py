@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
@@ -77,7 +77,6 @@ class MeetingEditor(QWidget):
         self.state: MeetingState | None = None
         self.read_only = False
         self.writing = 0
-        self.last_dialog: QDialog | None = None
 
         # nothing open yet
         self.empty = QWidget()

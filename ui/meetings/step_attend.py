@@ -13,8 +13,6 @@ name by name: its signed sign-in sheet is counted and the totals typed in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
@@ -30,12 +28,9 @@ from ui.meetings import actions, dialogs
 from ui.meetings.actions import MeetingState
 from ui.meetings.common import set_name
 from ui.meetings.model import AttendanceColumns, AttendanceModel, ChoiceDelegate
-from ui.meetings.step_base import StepPage
+from ui.meetings.step_base import EditorHost, StepPage
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
-
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
 
 BIG = 200  # more members than this: count the signed sheet rather than mark each name
 
@@ -76,7 +71,7 @@ def quorum_words(m: MeetingInfo) -> tuple[str, str, str]:
 
 
 class AttendPage(StepPage):
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(editor, parent)
         self.model = AttendanceModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -335,5 +330,4 @@ class AttendPage(StepPage):
             parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
         dialogs.show_dialog(dialog)
-        editor.last_dialog = dialog
         return dialog

@@ -3,29 +3,59 @@
 A step never writes by itself: it asks the editor (``editor.call``), which runs the
 service on the write worker and then shows the stored meeting on every step. A refusal
 comes back to the step that asked, under the field it names, else under the step.
+
+A step knows its editor only as an :class:`EditorHost`, so the editor imports the steps
+and no step imports the editor.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.people.service import FieldError
+from app.storage import Store
 from ui.errors import message_for
 from ui.meetings.actions import MeetingState
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
+
+class EditorHost(Protocol):
+    """What a step asks of the editor that holds it (ui.meetings.editor.MeetingEditor)."""
+
+    store: Store
+    actor: str
+    data_dir: Path
+    print_requested: SignalInstance  # str: actions.MINUTES / SIGNIN / TALLY
+    file_requested: SignalInstance  # a kept file to open
+
+    @property
+    def dirty(self) -> bool: ...
+
+    def today(self) -> dt.date: ...
+
+    def run(self, page: StepPage, fn: Callable[[], MeetingState], *,
+            then: Callable[[MeetingState], None] | None = None, disabling: tuple[QWidget, ...] = ()) -> Task: ...
+
+    def call(self, page: StepPage, action: Callable[..., MeetingState], *args: Any,
+             then: Callable[[MeetingState], None] | None = None,
+             disabling: tuple[QWidget, ...] = ()) -> Task | None: ...
+
+    def accept_state(self, state: MeetingState) -> None: ...
+
+    def delete_meeting(self) -> Task | None: ...
 
 
 class StepPage(QWidget):
     """One step; a subclass lays out ``self.body`` and answers :meth:`show_state`."""
 
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
         self.state: MeetingState | None = None

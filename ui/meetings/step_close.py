@@ -8,7 +8,6 @@ photo of the signed sign-in sheet or a document can still be added.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
@@ -21,11 +20,8 @@ from ui.meetings import actions, dialogs
 from ui.meetings.actions import MeetingState
 from ui.meetings.common import page_scroll
 from ui.meetings.step_attend import counts_text
-from ui.meetings.step_base import StepPage
+from ui.meetings.step_base import EditorHost, StepPage
 from ui.tasks import Task
-
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
 
 
 def summary_lines(m: MeetingInfo) -> list[str]:
@@ -69,7 +65,7 @@ def problems(m: MeetingInfo, today: dt.date) -> list[str]:
 
 
 class ClosePage(StepPage):
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(editor, parent)
         self.summary_label = QLabel("")
         self.summary_label.setObjectName("lead")
@@ -196,7 +192,6 @@ class ClosePage(StepPage):
                                                                   data_dir),
             today=max(editor.today(), m.date), parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
-        editor.last_dialog = dialog
         dialogs.show_dialog(dialog)
         return dialog
 
@@ -209,7 +204,6 @@ class ClosePage(StepPage):
         dialog = dialogs.AttachDialog(
             m.title, lambda path, role: actions.attach(store, actor, mid, path, role, data_dir), parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
-        editor.last_dialog = dialog
         dialogs.show_dialog(dialog)
         return dialog
 

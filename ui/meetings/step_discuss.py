@@ -6,8 +6,6 @@ agenda never loses a word. The discussion is searchable from the list of meeting
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
@@ -17,11 +15,8 @@ from app.meetings.service import AgendaInfo
 from ui import widgets
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
-from ui.meetings.step_base import StepPage
+from ui.meetings.step_base import EditorHost, StepPage
 from ui.tasks import Task
-
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
 
 
 def item_text(n: int, item: AgendaInfo) -> str:
@@ -30,7 +25,7 @@ def item_text(n: int, item: AgendaInfo) -> str:
 
 
 class DiscussPage(StepPage):
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(editor, parent)
         self._loading = False
         self._dirty = False

@@ -8,7 +8,6 @@ sheet and the tally sheet can be printed from here, before the meeting starts.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
@@ -21,11 +20,8 @@ from ui.disclosure.dialogs import date_edit, day_of, set_day
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
 from ui.meetings.common import page_scroll
-from ui.meetings.step_base import StepPage
+from ui.meetings.step_base import EditorHost, StepPage
 from ui.tasks import Task
-
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
 
 def membership_text(kind: str) -> str:
     """Who the members of a meeting of ``kind`` are, in the words of the law where it has them."""
@@ -42,7 +38,7 @@ def membership_text(kind: str) -> str:
 
 
 class PreparePage(StepPage):
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(editor, parent)
         self._loading = False
         self._dirty = False

@@ -14,8 +14,6 @@ choice and the live verdict follows it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout,
@@ -31,14 +29,11 @@ from ui.meetings import actions
 from ui.meetings.actions import MeetingState
 from ui.meetings.common import page_scroll
 from ui.meetings.model import ChoiceDelegate, NamedVoteModel, VoteColumns
-from ui.meetings.step_base import StepPage
+from ui.meetings.step_base import EditorHost, StepPage
 from ui.meetings.verdict import VerdictBox, judge
 from ui.style import show_message
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
-
-if TYPE_CHECKING:
-    from ui.meetings.editor import MeetingEditor
 
 NO_ITEM = -1
 MAX_VOTES = 99999  # far above any village: a typing slip must reach the rules, which say what is wrong
@@ -75,7 +70,7 @@ def special_words(special: Special | None, members: int) -> str:
 
 
 class VotePage(StepPage):
-    def __init__(self, editor: MeetingEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(editor, parent)
         self.current: MotionInfo | None = None
         self._loading = False

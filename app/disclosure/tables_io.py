@@ -64,7 +64,7 @@ def text_of(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- reading the file
-# The file itself is read by the same code as the roster and the ledger (app.people.spreadsheet):
+# The file itself is read by the same code as the roster and the ledger (app.sheets):
 # the kind of file told by its first bytes, GBK or UTF-8 text, a web page saved as .xls refused.
 
 

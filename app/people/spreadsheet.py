@@ -12,25 +12,22 @@ program starts noticeably faster without them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
 from app.i18n import _
 from app.people.idcard import IdNumberError, validate_id
 from app.people.phone import PhoneError, normalize_phone
 from app.people.status import LABELS as STATUS_LABELS
-from app.sheets import (BRACKETED, HEADER_SEARCH_ROWS, RowError, Rows, SheetFileError,  # noqa: F401 - shared readers
-                        cell_text, csv_sheet, header_key, is_blank, open_sheets, unreadable)
+from app.sheets import (BRACKETED, HEADER_SEARCH_ROWS, RowError, Rows, SheetFileError, cell_text, csv_sheet, header_key,
+                        is_blank, open_sheets, unreadable)
 
 # The headers are part of the file format the township and other programs
 # read back, like the stored values 男/女, so they are data and not translated.
@@ -94,11 +91,6 @@ _DATE_FORMAT = "yyyy-mm-dd"
 
 
 RosterFileError = SheetFileError  # the roster import's name for it
-_unreadable = unreadable
-_header_key = header_key
-_text = cell_text
-_is_blank = is_blank
-_BRACKETED = BRACKETED
 
 
 @dataclass
@@ -149,7 +141,7 @@ def read_roster(path: Path, *, existing_ids: Collection[str] = ()) -> RosterPars
     except RosterFileError:
         raise
     except Exception as exc:  # a damaged file can fail anywhere inside the readers
-        raise _unreadable(path) from exc
+        raise unreadable(path) from exc
     finally:
         sheets.close()
 
@@ -173,13 +165,13 @@ def _web_page(path: Path) -> RosterFileError:
 
 
 def _csv_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
-    return csv_sheet(path, "姓名", unreadable=_unreadable, web_page=_web_page)
+    return csv_sheet(path, "姓名", unreadable=unreadable, web_page=_web_page)
 
 
 def _header_field(key: str) -> str | None:
     if not key:
         return None
-    return _HEADER_FIELD.get(key) or _HEADER_FIELD.get(_BRACKETED.sub("", key))
+    return _HEADER_FIELD.get(key) or _HEADER_FIELD.get(BRACKETED.sub("", key))
 
 
 @dataclass
@@ -194,13 +186,13 @@ def _match_header(values: Any) -> _Header | None:
     labels: dict[str, str] = {}
     political = False
     for index, value in enumerate(values):
-        key = _header_key(value)
+        key = header_key(value)
         name = _header_field(key)
         if name and name not in columns:
             columns[name] = index
             labels[name] = "".join(str(value).split())
             if name == "party_member":
-                political = _POLITICAL_STATUS in (key, _BRACKETED.sub("", key))
+                political = _POLITICAL_STATUS in (key, BRACKETED.sub("", key))
     if not columns:
         return None
     return _Header(columns, labels, political)
@@ -239,7 +231,7 @@ def _parse_sheets(sheets: Iterator[tuple[str, Rows]], path: Path, existing_ids: 
 
 def _section_title(values: Sequence[Any]) -> str:
     """The group named by a title row that holds nothing else, or ''."""
-    texts = [v for v in values if not _is_blank(v)]
+    texts = [v for v in values if not is_blank(v)]
     if len(texts) != 1 or not isinstance(texts[0], str):
         return ""
     match = _SECTION.fullmatch("".join(texts[0].split()))
@@ -247,7 +239,7 @@ def _section_title(values: Sequence[Any]) -> str:
 
 
 def _clean_name(value: Any) -> str:
-    text = _text(value)
+    text = cell_text(value)
     if any("a" <= ch <= "z" for ch in text.lower()):
         return " ".join(text.split())
     # Spaces inside Chinese names only line up two-character names with three-character ones.
@@ -279,7 +271,7 @@ class _RowParser:
         for row_number, values in rows:
             width = len(values)
             cells = {name: values[i] if i < width else None for name, i in self.items}
-            filled = sum(1 for v in cells.values() if not _is_blank(v))
+            filled = sum(1 for v in cells.values() if not is_blank(v))
             if filled <= 1:
                 title = _section_title(values)
                 if title:
@@ -287,7 +279,7 @@ class _RowParser:
                     continue
                 if not filled:
                     continue
-            if _header_key(cells.get("name")) == "姓名":
+            if header_key(cells.get("name")) == "姓名":
                 continue  # the header repeated above each group's section or printed page
             row = self.parse_row(row_number, cells)
             if row is not None:
@@ -304,7 +296,7 @@ class _RowParser:
             self.error(row, "name", _("姓名没有填写"), _("请填写这个人的姓名；空行可以直接删除"))
 
         id_number = self.id_number(row, cells.get("id_number"))
-        sex_given = bool(_text(cells.get("sex")))
+        sex_given = bool(cell_text(cells.get("sex")))
         sex = self.sex(row, cells.get("sex"))
         birth = self.birth_date(row, cells.get("birth_date"))
 
@@ -358,13 +350,13 @@ class _RowParser:
             birth_date=birth if isinstance(birth, dt.date) else None,
             id_number=id_number or None,
             phone=phone,
-            group_name=_text(cells.get("group_name")) or self.section,
+            group_name=cell_text(cells.get("group_name")) or self.section,
             head_name=_clean_name(cells.get("head_name")),
-            relation="".join(_text(cells.get("relation")).split()),
+            relation="".join(cell_text(cells.get("relation")).split()),
             party_member=party,
             representative=representative,
-            address=_text(cells.get("address")),
-            note=_text(cells.get("note")),
+            address=cell_text(cells.get("address")),
+            note=cell_text(cells.get("note")),
             status=status,
             probationary=probationary,
             probation_since=since,
@@ -378,7 +370,7 @@ class _RowParser:
         if isinstance(value, float) and (not value.is_integer() or abs(value) >= _EXACT_FLOAT_LIMIT):
             # Shown the way Excel displays it, so the clerk recognises the cell.
             return self.number_stored(row, f"{value:.5E}")
-        text = _text(value).lstrip("'")
+        text = cell_text(value).lstrip("'")
         if not text:
             return None
         if _SCIENTIFIC.fullmatch("".join(unicodedata.normalize("NFKC", text).split())):
@@ -418,7 +410,7 @@ class _RowParser:
         return False
 
     def sex(self, row: int, value: Any) -> str:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return ""
         sex = _SEX.get(unicodedata.normalize("NFKC", text).lower())
@@ -441,7 +433,7 @@ class _RowParser:
         if _is_number(value) and value == int(value) and 61 <= value < 80000:
             # An Excel date serial in a column formatted as 常规 (general).
             return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         normalized = unicodedata.normalize("NFKC", text)
@@ -463,7 +455,7 @@ class _RowParser:
 
     def phone(self, row: int, value: Any) -> str:
         try:
-            return normalize_phone(_text(value))
+            return normalize_phone(cell_text(value))
         except PhoneError as exc:
             self.error(row, "phone", str(exc), exc.fix)
             return ""
@@ -472,28 +464,28 @@ class _RowParser:
         from app.people.status import StatusError, parse_status
 
         try:
-            return parse_status(_text(value))
+            return parse_status(cell_text(value))
         except StatusError:
             self.error(
-                row, "status", _("状态“{value}”无法识别").format(value=_text(value)),
+                row, "status", _("状态“{value}”无法识别").format(value=cell_text(value)),
                 _("请填写“在册”“已迁出”或“已故”,不填表示在册"),
             )  # fmt: skip
             return None
 
     @staticmethod
     def probationary(value: Any) -> bool:
-        text = "".join(unicodedata.normalize("NFKC", _text(value)).split())
+        text = "".join(unicodedata.normalize("NFKC", cell_text(value)).split())
         return text in _PROBATIONARY
 
     def probation_since(self, row: int, value: Any) -> dt.date | None:
         """The day a probationary member was admitted; empty is allowed (the clerk fills it in later)."""
-        if _is_blank(value):
+        if is_blank(value):
             return None
         errors = len(self.result.errors)
         day = self.birth_date(row, value)
         if len(self.result.errors) != errors:  # the date reader named the birth column: name this one
             self.result.errors[-1] = RowError(row, self.label("probation_since"),
-                                              _("预备期开始日期“{value}”无法识别").format(value=_text(value)),
+                                              _("预备期开始日期“{value}”无法识别").format(value=cell_text(value)),
                                               _("请写成2026-03-01这样的格式"))
             return None
         if isinstance(day, dt.date):
@@ -505,7 +497,7 @@ class _RowParser:
     def flag(self, row: int, name: str, value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        text = unicodedata.normalize("NFKC", _text(value)).lower()
+        text = unicodedata.normalize("NFKC", cell_text(value)).lower()
         if not text:
             return False
         if name == "party_member" and self.header.political_status:
@@ -516,7 +508,7 @@ class _RowParser:
         if text in _FALSE:
             return False
         self.error(
-            row, name, _("“{value}”无法识别").format(value=_text(value)),
+            row, name, _("“{value}”无法识别").format(value=cell_text(value)),
             _("请填写“是”或“否”"),
         )  # fmt: skip
         return False
@@ -589,7 +581,7 @@ def _build_workbook(rows: Iterable[RosterRow]) -> Any:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE)
     for index, title in enumerate(COLUMNS):
-        widest = max([_display_width(title)] + [_display_width(_text(r[index])) for r in table])
+        widest = max([_display_width(title)] + [_display_width(cell_text(r[index])) for r in table])
         dimension = sheet.column_dimensions[get_column_letter(index + 1)]
         dimension.width = min(max(widest + 3, 8), 60)
         if index in text_columns:

@@ -71,7 +71,8 @@ def layer_of(module: str) -> int | None:
     best, found = -1, None
     for index, (_name, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+            # "app" names the package's own __init__ only, not everything under it
+            if (module == prefix or (prefix != "app" and module.startswith(prefix + "."))) and len(prefix) > best:
                 best, found = len(prefix), index
     return found
 

@@ -1,18 +1,8 @@
-"""Finding notices by any one- or two-character Chinese term (低保, 路) as fast as by long ones.
+"""The notices' search index: any one- or two-character Chinese term (低保, 路) found as fast as long ones.
 
-SQLite's FTS5 splits text into words at spaces and punctuation, which does not
-work for Chinese: "村道路面硬化" is one "word", and a search for 道路 would miss
-it. So each run of letters and digits is indexed as its overlapping pairs of
-characters ("村道 道路 路面 面硬 硬化 化" — the last character alone too, so a
-one-character search finds it at the end of a run):
-
-- one character ``c`` is the prefix query ``c*`` (every place ``c`` occurs starts a token);
-- two characters are one token;
-- longer terms are the phrase of their pairs, which FTS5 matches only when the
-  pairs stand next to each other, i.e. the exact term.
-
-Spaces in a query separate terms that must all occur (app.searchtext makes the pairs and the
-query). The index is derived data: ``rebuild`` recreates it from the notices.
+The text is indexed as overlapping pairs of characters in an FTS5 table; app.searchtext explains why and
+makes the pairs and the query, the same way for the minutes' index. The index is derived data: ``rebuild``
+recreates it from the notices.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from app.schema import Store, StoreError, open_store
 from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
+from ui.operations import BACKUPS, announce  # noqa: E402
 from ui.tasks import Task, TaskContext, write_pool  # noqa: E402
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
 
     window = MainWindow(store, actor=actor)
     backup.done.connect(lambda message, ok: window.show_message(message, 15_000 if ok else 0))
-    backup.done.connect(lambda _message, _ok: window.backup_done())
+    backup.done.connect(lambda _message, _ok: announce(store, {BACKUPS}))  # the home screen's to-do list
     if backup.last is not None:
         window.show_message(backup.last[0], 15_000 if backup.last[1] else 0)
     window.show()

@@ -317,6 +317,17 @@ class HomeScreen(QWidget):
             ("roles", _("在任职务")),
         ]
 
+    def on_store_changed(self, kinds: frozenset[str]) -> None:
+        """A write elsewhere: the due disclosure items follow the notices at once (the home screen is the first
+        one seen when coming back); the counts and to-dos are read again only while this screen is shown,
+        since showing it reads them anyway."""
+        from ui.operations import BACKUPS, CERTIFICATES, MATTERS, MEETINGS, NOTICES, RESIDENTS, VILLAGE
+
+        if NOTICES in kinds:
+            self.refresh_disclosure()
+        if not self.isHidden() and kinds & {VILLAGE, RESIDENTS, MEETINGS, MATTERS, CERTIFICATES, BACKUPS}:
+            self.refresh()
+
     def refresh(self) -> None:
         store = self.store
         self._task = Task(lambda _ctx: load_home_stats(store)).success(self._show).failure(self._failed).run()

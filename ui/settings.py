@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -33,8 +34,12 @@ from app.meetings.kinds import MAX_PROXIES_PER_HOLDER, MeetingKind, proxies_sett
 from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, rule_for
 from app.people.service import FieldError, VillageInfo, get_village, update_village
 from app.storage import Store
+from ui.operations import BACKUPS, VILLAGE, ReadOp, WriteOp, announce
 from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
 from ui.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 RECENT_BACKUPS = 10
 LANGUAGES = (("zh", "中文"), ("en", "English"))
@@ -99,8 +104,6 @@ def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
 class SettingsScreen(QWidget):
     """``SettingsScreen(store, parent=None, *, actor='系统')``; :meth:`refresh` reads the profile and backups."""
 
-    village_changed = Signal(object)  # VillageInfo
-    backup_made = Signal(object)  # BackupInfo
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, actor: str = "系统") -> None:
         super().__init__(parent)
@@ -306,12 +309,10 @@ class SettingsScreen(QWidget):
     def refresh(self) -> None:
         store = self.store
 
-        def load(_ctx: object) -> SettingsData:
-            with store.read() as s:
-                village = get_village(s)
-            return SettingsData(village, list_backups(store.backup_dir)[:RECENT_BACKUPS])
+        def load(s: Session, _ctx: object) -> SettingsData:
+            return SettingsData(get_village(s), list_backups(store.backup_dir)[:RECENT_BACKUPS])
 
-        Task(load).success(self._show).run()
+        ReadOp(store, load).success(self._show).run()
 
     def _show(self, data: SettingsData) -> None:
         if not isValid(self):
@@ -343,18 +344,14 @@ class SettingsScreen(QWidget):
                       county=self.county_edit.text(), hotline=self.hotline_edit.text())
         store, actor = self.store, self.actor
 
-        def save(_ctx: object) -> VillageInfo:
-            with store.begin(actor) as s:
-                return update_village(s, **values)
-
-        (Task(save, write=True).success(self._saved).failure(self._save_failed)
+        (WriteOp(store, actor, lambda s, _ctx: update_village(s, **values), changes={VILLAGE}, initiator=self)
+         .success(self._saved).failure(self._save_failed)
          .disabling(self.save_button).run())
 
     def _saved(self, village: VillageInfo) -> None:
         if not isValid(self):
             return
         show_message(self.profile_message, _("已保存。"), "ok")
-        self.village_changed.emit(village)
 
     def _save_failed(self, exc: BaseException) -> None:
         if not isValid(self):
@@ -475,12 +472,12 @@ class SettingsScreen(QWidget):
          .disabling(self.backup_button, self.usb_button).run())
 
     def _backed_up(self, result: tuple[BackupInfo, list[BackupInfo]]) -> None:
+        announce(self.store, {BACKUPS}, self)  # a file beside the store, not a write in it
         if not isValid(self):
             return
         info, recent = result
         show_message(self.backup_message, _("备份完成,已保存到 {path}").format(path=info.path), "ok")
         self._show_backups(recent)
-        self.backup_made.emit(info)
 
     def _backup_failed(self, exc: BaseException) -> None:
         if not isValid(self):

@@ -8,6 +8,7 @@ leaves the store as empty as it was and can simply be run again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,8 +33,11 @@ from app.people.service import FieldError, VillageInfo, init_village
 from app.people.uscc import UsccError, validate_uscc
 from app.storage import Store
 from ui.style import message_label, show_message
-from ui.tasks import Task
+from ui.operations import RESIDENTS, VILLAGE, WriteOp
 from ui.widgets import with_message_below
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ADMIN_ROLE = "管理员"
 DEFAULT_GROUPS = 8
@@ -365,19 +369,21 @@ class SetupWizard(QWizard):
         admin_name, password = a.name_edit.text().strip(), a.password_edit.text()
         store = self.store
 
-        def create(_ctx: object) -> SetupResult:
-            with store.begin(admin_name) as s:
-                village = init_village(s, **profile)
-                admin = add_user(s, admin_name, ADMIN_ROLE, password)
+        def create(s: Session, _ctx: object) -> SetupResult:
+            village = init_village(s, **profile)
+            return SetupResult(village, add_user(s, admin_name, ADMIN_ROLE, password))
+
+        def make_key(result: SetupResult, _ctx: object) -> SetupResult:
             from app.keys import ensure_village_key
 
             ensure_village_key(store.data_dir)  # signs sync bundles and certificates
-            return SetupResult(village, admin)
+            return result
 
         self._busy = True
         finish = self.button(QWizard.WizardButton.FinishButton)
         back = self.button(QWizard.WizardButton.BackButton)
-        (Task(create, write=True).success(self._created).failure(self._failed)
+        (WriteOp(store, admin_name, create, changes={VILLAGE, RESIDENTS}, after_commit=make_key)
+         .success(self._created).failure(self._failed)
          .with_progress(self, _("正在建立本村资料……")).disabling(finish, back).run())
 
     def _created(self, result: SetupResult) -> None:

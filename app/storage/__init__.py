@@ -56,6 +56,11 @@ def _on_begin_write(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _on_connect_read(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # a read session refuses every write: writes happen only in store.begin() (the UI's write pool)
+    dbapi_conn.execute("PRAGMA query_only=ON")
+
+
 def _on_begin_read(conn) -> None:  # type: ignore[no-untyped-def]
     # a deferred transaction: readers see one snapshot and never wait for a writer (WAL)
     conn.exec_driver_sql("BEGIN")
@@ -66,6 +71,8 @@ def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
 
     engine = create_engine(f"sqlite:///{db_path}")
     event.listen(engine, "connect", _on_connect)
+    if read_only:
+        event.listen(engine, "connect", _on_connect_read)
     event.listen(engine, "begin", _on_begin_read if read_only else _on_begin_write)
     return engine
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.i18n import _
+from app.people.info import VillageInfo
 from app.storage import Store
 from app.sync import drives
 from app.sync.drives import Drive, drive_text
@@ -40,6 +41,7 @@ from app.keys import (KeyFileError, TownshipKey, ensure_village_key, read_townsh
                            write_identity_file)
 from app.sync.models import RECEIPTED
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, OK, TEXT, message_label, show_message
+from ui.operations import ReadOp
 from ui.tasks import LatestRead, Task, TaskContext
 from ui.widgets import AnyIndex, FollowsTextSize, ListModel, confirm, heading, hint, record_table, selectable, size_columns
 
@@ -607,11 +609,16 @@ class SyncScreen(FollowsTextSize, QWidget):
             QMessageBox.information(self, _("已安装乡镇公钥"), _(
                 "已安装{name}的公钥。现在可以导出同步包了。").format(name=key.name))
 
-    def export_identity(self) -> Task | None:
+    def export_identity(self) -> Task:
+        """Read the village's name and code (a read operation), then ask where to save its identity file."""
         from app.people.service import get_village
 
-        with self.store.read() as s:
-            village = get_village(s)
+        return (ReadOp(self.store, lambda s, _ctx: get_village(s)).success(self._save_identity)
+                .failure(self._failed).disabling(*self._write_buttons()).run())
+
+    def _save_identity(self, village: VillageInfo | None) -> Task | None:
+        if not isValid(self):
+            return None
         if village is None:
             QMessageBox.information(self, _("还不能导出"), _("还没有建立本村资料,请先到“设置”里填写本村资料。"))
             return None

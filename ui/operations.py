@@ -1,0 +1,114 @@
+"""The one way screens reach the store (after Anki's QueryOp and CollectionOp).
+
+- :class:`ReadOp` runs ``fn(session, ctx)`` in ``store.read()`` on the general pool. The read engine's
+  connections are ``PRAGMA query_only``: a write there is refused by SQLite.
+- :class:`WriteOp` runs ``fn(session, ctx)`` in ``store.begin(actor)`` on the one-thread write pool, so
+  writes are serialised; after the commit (and after its own success callback) it announces the kinds of
+  record it changed. The main window re-broadcasts that as its one ``store_changed`` signal and every
+  screen that shows those records refreshes (Anki's ``operation_did_execute``).
+
+Both are :class:`ui.tasks.Task`: ``.success()``, ``.failure()``, ``.with_progress()``, ``.disabling()``.
+``fn`` runs on a worker and must return plain values (app services return frozen dataclasses), never ORM
+objects or the session. This module is the only place in ui/ that opens a session; ``tests/ui/test_operations.py``
+holds that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.tasks import Task, TaskContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.storage import Store
+
+# The kinds of record a write announces. A screen refreshes when a kind it shows is among them.
+VILLAGE = "village"  # the village profile (name in the title bar, home screen)
+RESIDENTS = "residents"  # residents, households, groups, roles
+NOTICES = "notices"  # disclosure notices and their versions
+MEETINGS = "meetings"
+MATTERS = "matters"  # 四议两公开 matters
+CERTIFICATES = "certificates"
+BACKUPS = "backups"  # a backup copy was made (the home screen's to-do list)
+KINDS = frozenset({VILLAGE, RESIDENTS, NOTICES, MEETINGS, MATTERS, CERTIFICATES, BACKUPS})
+
+
+class _StoreEvents(QObject):
+    # (store, frozenset of kinds, initiator or None); emitted on the GUI thread
+    changed = Signal(object, object, object)
+
+
+_events: _StoreEvents | None = None
+
+
+def store_events() -> _StoreEvents:
+    """The one sender of store changes; the main window listens and re-broadcasts for its own store."""
+    global _events
+    if _events is None:
+        _events = _StoreEvents()
+    return _events
+
+
+def announce(store: Store, kinds: Iterable[str], initiator: object | None = None) -> None:
+    """Tell every listener that ``kinds`` of ``store`` changed. Write operations call it after their commit;
+    call it directly only for a change made outside a session (a backup file). GUI thread only."""
+    found = frozenset(kinds)
+    unknown = found - KINDS
+    if unknown:
+        raise ValueError("unknown kinds of record: {kinds}".format(kinds=sorted(unknown)))
+    store_events().changed.emit(store, found, initiator)
+
+
+class ReadOp(Task):
+    """``ReadOp(store, lambda s, ctx: service(s, ...)).success(show).run()``: a read on the read pool."""
+
+    def __init__(self, store: Store, fn: Callable[[Session, TaskContext], Any]) -> None:
+        def run(ctx: TaskContext) -> Any:
+            with store.read() as session:
+                return fn(session, ctx)
+
+        super().__init__(run, write=False)
+
+
+class WriteOp(Task):
+    """``WriteOp(store, actor, lambda s, ctx: service(s, ...), changes={RESIDENTS}).success(cb).run()``.
+
+    One transaction on the write pool; committed when ``fn`` returns, rolled back when it raises. After a
+    commit the success callback runs, then ``changes`` are announced (naming ``initiator``, so a screen
+    that already showed its own change may skip a second read). ``after_commit(result, ctx)``, if given,
+    runs on the worker once the transaction is committed (work outside the database, such as a key file,
+    that must not happen for a transaction rolled back) and its answer is what the success callback gets."""
+
+    def __init__(self, store: Store, actor: str, fn: Callable[[Session, TaskContext], Any], *,
+                 changes: Iterable[str], initiator: object | None = None,
+                 after_commit: Callable[[Any, TaskContext], Any] | None = None) -> None:
+        kinds = frozenset(changes)
+        if not kinds or kinds - KINDS:
+            raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
+        self.store, self.changes, self.initiator = store, kinds, initiator
+
+        def run(ctx: TaskContext) -> Any:
+            with store.begin(actor) as session:
+                result = fn(session, ctx)
+            return after_commit(result, ctx) if after_commit is not None else result
+
+        super().__init__(run, write=True)
+
+    def _succeeded(self, result: Any) -> None:
+        try:
+            super()._succeeded(result)
+        finally:
+            announce(self.store, self.changes, self.initiator)
+
+
+def read_now(store: Store, fn: Callable[[Session], Any]) -> Any:
+    """A read on the GUI thread, for the few places measured fast enough to need no worker
+    (docs/architecture.md, "Screens and the store" lists them and their timings). Everything else uses
+    :class:`ReadOp`."""
+    with store.read() as session:
+        return fn(session)

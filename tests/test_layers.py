@@ -23,8 +23,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # spreadsheet cell readers and search pairs several capabilities share, the printing toolkit
     ("base", ("app", "app.errors", "app.text", "app.files", "app.i18n", "app.config", "app.logsetup",
               "app.resources", "app.keys", "app.sheets", "app.searchtext", "app.printing")),
-    # the storage engine (Base, Store, engines, no model), the event log, backups of the file
-    ("storage", ("app.storage", "app.events", "app.backup")),
+    # the storage engine (Base, Store, engines, no model), the event log, backups of the file, the demo's step registry
+    ("storage", ("app.storage", "app.events", "app.backup", "app.demo_registry")),
     # the register everyone uses; masking recognises ID numbers and credit codes by their check characters
     ("people", ("app.people", "app.masking")),
     # the capabilities: each uses another only through the public modules that one declares (PUBLIC in its __init__)

@@ -22,6 +22,7 @@ from app.certificates.service import (Applicant, Approval, CheckRecord, IssueReq
                                       default_approver, issue_certificate, record_print, resident_gone,
                                       role_holders, void_certificate)
 from app.certificates.serials import set_start
+from app.demo_registry import demo_step
 from app.people.idcard import random_valid_id
 from app.people.models import Household, Resident, Village, VillagerGroup
 
@@ -70,6 +71,7 @@ def _field_value(kind: ApprovedKind, name: str, max_len: int, ctx: dict[str, Any
     return value[:max_len]
 
 
+@demo_step("certificates", order=30, after=("people",))  # needs the data directory: the village key
 def load_demo_certificates(session: Session, data_dir: Path, village: Any, progress: Progress | None = None, *,
                            today: dt.date | None = None) -> int:
     """Write the demo certificates; returns how many were numbered."""

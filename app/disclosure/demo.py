@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.demo_registry import demo_step
 from app.disclosure.view import NoticeTable
 from app.masking import mask_id  # noqa: F401 - the demo's ID numbers are printed only through masking
 
@@ -147,6 +148,7 @@ def _names(village: Any) -> list[tuple[str, str]]:
     return people or [("张三", "")]
 
 
+@demo_step("disclosure", order=40, after=("people",))
 def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progress: Progress | None = None, *,
                          today: dt.date | None = None, seed: int = SEED) -> int:
     """Returns how many notices were made."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo_registry import demo_step
 from app.meetings.kinds import MeetingKind, info
 from app.meetings.models import ABSENT, ABSTAIN, AGAINST, FOR, LEAVE, PRESENT, PROXY
 from app.meetings.quarterly import quarter_of
@@ -694,6 +695,8 @@ def _matter_meetings(today: dt.date, rng: random.Random, matters: dict[str, Matt
 
 # ---------------------------------------------------------------- the entry point
 
+# after disclosure: the matters draft their notices into it; after probationary: the party meetings list them
+@demo_step("meetings", order=50, after=("people", "probationary", "disclosure"))
 def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, progress: Progress | None = None, *,
                        today: dt.date | None = None, seed: int = SEED) -> int:
     """Returns how many meetings were made. Meant for a fresh demo store, after the disclosure demo:

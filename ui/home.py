@@ -317,7 +317,7 @@ class HomeScreen(QWidget):
             ("roles", _("在任职务")),
         ]
 
-    def on_store_changed(self, kinds: frozenset[str]) -> None:
+    def on_store_changed(self, kinds: frozenset[str], _initiator: object = None) -> None:
         """A write elsewhere: the due disclosure items follow the notices at once (the home screen is the first
         one seen when coming back); the counts and to-dos are read again only while this screen is shown,
         since showing it reads them anyway."""

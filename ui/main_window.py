@@ -83,11 +83,12 @@ def window_title(village_name: str | None) -> str:
 class MainWindow(QMainWindow):
     """``MainWindow(store, *, actor='系统')``: ``show_screen(key)``, ``screen(key)``, ``current_key()``.
 
-    ``store_changed(kinds)`` is the one announcement of a change to the store (ui.operations): every
-    write operation's commit names the kinds of record it changed, and each screen built here with an
-    ``on_store_changed(kinds)`` method hears it and refreshes what it shows of those kinds."""
+    ``store_changed(kinds, initiator)`` is the one announcement of a change to the store (ui.operations):
+    every write operation's commit names the kinds of record it changed, and each screen built here with
+    an ``on_store_changed(kinds, initiator)`` method hears it and refreshes what it shows of those kinds
+    (a screen that made the change itself, see ui.operations.made_here, has shown it already)."""
 
-    store_changed = Signal(object)  # frozenset of ui.operations kinds
+    store_changed = Signal(object, object)  # frozenset of ui.operations kinds, the widget that asked or None
 
     def __init__(self, store: Store, *, actor: str = "系统", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -217,12 +218,12 @@ class MainWindow(QMainWindow):
         screen.show_entry(item_code, period_key)  # type: ignore[attr-defined]
         return screen
 
-    def _store_changed(self, store: Store, kinds: frozenset[str], _initiator: object) -> None:
+    def _store_changed(self, store: Store, kinds: frozenset[str], initiator: object) -> None:
         """A write operation committed (or a backup was made): tell the screens, then read the status bar
         again (the log's head moved; the village's name may have changed)."""
         if not isValid(self) or store.db_path != self.store.db_path:
             return
-        self.store_changed.emit(kinds)
+        self.store_changed.emit(kinds, initiator)
         self.refresh_status()
 
     # ------------------------------------------------------------ status bar and title

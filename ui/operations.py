@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ui.tasks import Task, TaskContext
+from ui.tasks import Cancelled, Task, TaskContext
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,6 +36,9 @@ MATTERS = "matters"  # 四议两公开 matters
 CERTIFICATES = "certificates"
 BACKUPS = "backups"  # a backup copy was made (the home screen's to-do list)
 KINDS = frozenset({VILLAGE, RESIDENTS, NOTICES, MEETINGS, MATTERS, CERTIFICATES, BACKUPS})
+
+
+_RAISE = object()
 
 
 class _StoreEvents(QObject):
@@ -82,19 +85,29 @@ class WriteOp(Task):
     commit the success callback runs, then ``changes`` are announced (naming ``initiator``, so a screen
     that already showed its own change may skip a second read). ``after_commit(result, ctx)``, if given,
     runs on the worker once the transaction is committed (work outside the database, such as a key file,
-    that must not happen for a transaction rolled back) and its answer is what the success callback gets."""
+    that must not happen for a transaction rolled back) and its answer is what the success callback gets.
+    ``when_cancelled``, if given, is what the success callback gets when the person pressed 取消 (the
+    transaction is rolled back and nothing is announced); without it a cancelled write ends quietly."""
 
     def __init__(self, store: Store, actor: str, fn: Callable[[Session, TaskContext], Any], *,
                  changes: Iterable[str], initiator: object | None = None,
-                 after_commit: Callable[[Any, TaskContext], Any] | None = None) -> None:
+                 after_commit: Callable[[Any, TaskContext], Any] | None = None,
+                 when_cancelled: Any = _RAISE) -> None:
         kinds = frozenset(changes)
         if not kinds or kinds - KINDS:
             raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
         self.store, self.changes, self.initiator = store, kinds, initiator
+        self.rolled_back = False
 
         def run(ctx: TaskContext) -> Any:
-            with store.begin(actor) as session:
-                result = fn(session, ctx)
+            try:
+                with store.begin(actor) as session:
+                    result = fn(session, ctx)
+            except Cancelled:
+                if when_cancelled is _RAISE:
+                    raise
+                self.rolled_back = True  # read on the GUI thread after the worker's success signal
+                return when_cancelled
             return after_commit(result, ctx) if after_commit is not None else result
 
         super().__init__(run, write=True)
@@ -103,7 +116,21 @@ class WriteOp(Task):
         try:
             super()._succeeded(result)
         finally:
-            announce(self.store, self.changes, self.initiator)
+            if not self.rolled_back:
+                announce(self.store, self.changes, self.initiator)
+
+
+def made_here(screen: QObject, initiator: object) -> bool:
+    """Whether ``initiator`` (of a store change) is ``screen`` or something it opened (a dialog, a wizard):
+    such a screen has shown its own change already and need not read again."""
+    from shiboken6 import isValid
+
+    obj = initiator if isinstance(initiator, QObject) else None
+    while obj is not None and isValid(obj):
+        if obj is screen:
+            return True
+        obj = obj.parent()
+    return False
 
 
 def read_now(store: Store, fn: Callable[[Session], Any]) -> Any:

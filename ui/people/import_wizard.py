@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -40,9 +40,13 @@ from app.people.importer import PREVIEW_ROWS, ImportReport, import_roster, summa
 from app.people.spreadsheet import RosterRow, RowError, write_roster
 from app.storage import Store
 from ui.errors import message_for
+from ui.operations import RESIDENTS, ReadOp, WriteOp
 from ui.people.residents_model import sex_label
 from ui.style import ERROR, OK
 from ui.tasks import Cancelled, Task, TaskContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ROSTER_SUFFIXES = (".xlsx", ".xls", ".csv")
 ERROR_STYLE = f"color: {ERROR}; font-weight: bold;"
@@ -335,12 +339,11 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
         store = self._wizard.store
 
-        def work(_ctx: TaskContext) -> tuple[ImportReport, list[RosterRow]]:
-            with store.read() as s:
-                report = import_roster(s, path, dry_run=True)
+        def work(s: Session, _ctx: object) -> tuple[ImportReport, list[RosterRow]]:
+            report = import_roster(s, path, dry_run=True)
             return report, report.preview[:PREVIEW_ROWS]
 
-        self._task = (Task(work)
+        self._task = (ReadOp(store, work)
                       .success(lambda result: self._checked(generation, *result))
                       .failure(lambda exc: self._check_failed(generation, exc)).run())
 
@@ -454,18 +457,16 @@ class ImportPage(QWizardPage):
         self.status_label.setText(_("正在导入“{name}”,请不要关闭程序…").format(name=path.name))
         store, actor = self._wizard.store, self._wizard.actor
 
-        def work(ctx: TaskContext) -> ImportReport | None:
-            try:
-                with store.begin(actor) as s:
-                    report = import_roster(s, path, progress=ctx.progress)
-                    if ctx.cancelled:
-                        # Cancel pressed after the last progress report: still roll back
-                        raise Cancelled()
-            except Cancelled:
-                return None
+        def work(s: Session, ctx: TaskContext) -> ImportReport:
+            report = import_roster(s, path, progress=ctx.progress)
+            if ctx.cancelled:
+                # Cancel pressed after the last progress report: still roll back
+                raise Cancelled()
             return report
 
-        task = Task(work, write=True).success(self._finished).failure(self._failed)
+        # cancelled: rolled back, and the page is told so with None
+        task = (WriteOp(store, actor, work, changes={RESIDENTS}, initiator=self, when_cancelled=None)
+                .success(self._finished).failure(self._failed))
         task.signals.progress.connect(self._progress)
         self._task = task.run()
 

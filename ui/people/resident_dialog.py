@@ -9,6 +9,7 @@ is the authority for both (GB 11643).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,9 +40,12 @@ from app.people.service import (
     update_resident,
 )
 from app.storage import Store
+from ui.operations import RESIDENTS, WriteOp, read_now
 from ui.people.residents_model import sex_label
 from ui.style import ERROR, MUTED
-from ui.tasks import Task, TaskContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ERROR_STYLE = f"color: {ERROR};"
 HINT_STYLE = f"color: {MUTED};"
@@ -71,9 +75,8 @@ class ResidentDialog(QDialog):
         self._derived = False
         self._saving = False  # a save is under way: Enter and Esc wait for its answer
         self.result_row: ResidentRow | None = None
-        if groups is None:
-            with store.read() as s:
-                groups = list_groups(s)
+        if groups is None:  # the residents screen hands its list over; others read it (measured, like its pages)
+            groups = read_now(store, list_groups)
         if resident is None:
             self.setWindowTitle(_("新增村民"))
         else:
@@ -372,13 +375,12 @@ class ResidentDialog(QDialog):
         resident_id = self._resident.id if self._resident else None
         store, actor = self._store, self._actor
 
-        def work(_ctx: TaskContext) -> ResidentRow:
-            with store.begin(actor) as s:
-                if resident_id is None:
-                    return add_resident(s, data)
-                return update_resident(s, resident_id, data)
+        def work(s: Session, _ctx: object) -> ResidentRow:
+            if resident_id is None:
+                return add_resident(s, data)
+            return update_resident(s, resident_id, data)
 
-        Task(work, write=True).success(self._saved).failure(self._failed).disabling(self.save_button).run()
+        WriteOp(store, actor, work, changes={RESIDENTS}, initiator=self).success(self._saved).failure(self._failed).disabling(self.save_button).run()
 
     def _saved(self, row: ResidentRow) -> None:
         self.result_row = row

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
@@ -21,8 +21,12 @@ from app.masking import mask_id
 from app.people.idcard import age_on
 from app.people.service import ResidentQuery, ResidentRow, count_residents, search_residents
 from app.storage import Store
+from ui.operations import read_now
 from ui.paged_model import PAGE, PagedModel
 from ui.widgets import AnyIndex
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["PAGE", "Columns", "ResidentsTableModel", "column_title", "read_page", "sex_label"]
 
@@ -73,9 +77,12 @@ class ResidentsPage:
 
 
 def read_page(store: Store, query: ResidentQuery, offset: int, limit: int) -> ResidentsPage:
-    with store.read() as s:
+    """One page, read on the GUI thread (measured: docs/architecture.md, "Screens and the store")."""
+    def page(s: Session) -> ResidentsPage:
         total = count_residents(s, query) if offset == 0 else -1
         return ResidentsPage(total, search_residents(s, query, offset=offset, limit=limit))
+
+    return read_now(store, page)
 
 
 class ResidentsTableModel(PagedModel[ResidentRow, ResidentQuery]):

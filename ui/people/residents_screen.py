@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -20,17 +21,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.config import load_settings
 from app.i18n import _
 from app.people.export import export_roster
-from app.people.service import GroupInfo, ResidentQuery, ResidentRow, delete_resident, get_village, list_groups
+from app.people.service import (GroupInfo, ResidentQuery, ResidentRow, VillageInfo, delete_resident, get_village,
+                                list_groups)
 from app.storage import Store
+from ui.operations import RESIDENTS, VILLAGE, ReadOp, WriteOp, made_here, read_now
 from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
 from ui.people.residents_model import Columns, ResidentsTableModel
-from ui.tasks import Task, TaskContext
+from ui.tasks import Task
 from ui.widgets import record_table, search_timer, select_row, size_columns
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MASK_IDS_SETTING = "mask_ids"
 # widest text each column usually holds; measured with the window's font so larger type widens the table
@@ -183,9 +190,16 @@ class ResidentsScreen(QWidget):
         if selected is not None:
             self.select_resident(selected.id)
 
+    def on_store_changed(self, kinds: frozenset[str], initiator: object = None) -> None:
+        """Residents or groups changed elsewhere (not from this screen or its dialogs, which show their
+        own changes): read them again if this screen is shown; showing it reads them anyway."""
+        if kinds & {RESIDENTS, VILLAGE} and not self.isHidden() and not made_here(self, initiator):
+            self.refresh()
+
     def _load_groups(self) -> None:
-        with self.store.read() as s:
-            self._groups = list_groups(s)
+        # on the GUI thread, like the table's pages: the filter must list the groups before the table
+        # is read (measured: docs/architecture.md, "Screens and the store")
+        self._groups = read_now(self.store, list_groups)
         current = self.group_combo.currentData()
         self.group_combo.blockSignals(True)
         self.group_combo.clear()
@@ -322,12 +336,11 @@ class ResidentsScreen(QWidget):
             return
         store, actor, resident_id = self.store, self.actor, resident.id
 
-        def work(_ctx: TaskContext) -> int:
-            with store.begin(actor) as s:
-                delete_resident(s, resident_id)
+        def work(s: Session, _ctx: object) -> int:
+            delete_resident(s, resident_id)
             return resident_id
 
-        (Task(work, write=True).success(self._deleted).failure(self._failed)
+        (WriteOp(store, actor, work, changes={RESIDENTS}, initiator=self).success(self._deleted).failure(self._failed)
          .disabling(self.delete_button).run())
 
     def _deleted(self, resident_id: int) -> None:
@@ -347,9 +360,14 @@ class ResidentsScreen(QWidget):
         if wizard.imported:
             self.refresh()
 
-    def export_excel(self) -> None:
-        with self.store.read() as s:
-            village = get_village(s)
+    def export_excel(self) -> Task:
+        """Read the village's name (for the file's name), then ask where to save and export on a worker."""
+        return (ReadOp(self.store, lambda s, _ctx: get_village(s)).success(self._export_to)
+                .failure(self._failed).disabling(self.export_button).run())
+
+    def _export_to(self, village: VillageInfo | None) -> None:
+        if not isValid(self):
+            return
         name = _("{village}花名册-{date}.xlsx").format(
             village=village.name if village else "", date=dt.date.today().strftime("%Y%m%d"))
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -361,12 +379,11 @@ class ResidentsScreen(QWidget):
             path = path.with_name(path.name + ".xlsx")
         store = self.store
 
-        def work(_ctx: TaskContext) -> int:
-            with store.read() as s:
-                return export_roster(s, path)
+        def work(s: Session, _ctx: object) -> int:
+            return export_roster(s, path)
 
         def done(count: int) -> None:
             QMessageBox.information(self, _("导出完成"), _("已导出 {n} 人到:\n{path}").format(n=count, path=path))
 
-        (Task(work).success(done).failure(self._failed).with_progress(self, _("正在导出花名册…"))
+        (ReadOp(store, work).success(done).failure(self._failed).with_progress(self, _("正在导出花名册…"))
          .disabling(self.export_button).run())

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ui.tasks import Cancelled, Task, TaskContext
+from ui.tasks import Cancelled, LatestRead, Task, TaskContext
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -120,6 +120,39 @@ class WriteOp(Task):
                 announce(self.store, self.changes, self.initiator)
 
 
+class AppWriteOp(Task):
+    """``AppWriteOp(store, lambda ctx: app_function(store, ...), changes={CERTIFICATES})``: a write whose app
+    function opens its own transaction because files take their names only after the commit (a printed
+    certificate: app.certificates.printing.print_after_commit). On the write pool; announced like WriteOp."""
+
+    def __init__(self, store: Store, fn: Callable[[TaskContext], Any], *, changes: Iterable[str],
+                 initiator: object | None = None) -> None:
+        kinds = frozenset(changes)
+        if not kinds or kinds - KINDS:
+            raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
+        self.store, self.changes, self.initiator = store, kinds, initiator
+        super().__init__(fn, write=True)
+
+    def _succeeded(self, result: Any) -> None:
+        try:
+            super()._succeeded(result)
+        finally:
+            announce(self.store, self.changes, self.initiator)
+
+
+class LatestReadOp(LatestRead):
+    """:class:`ui.tasks.LatestRead` of ``fn(session)`` in a read operation."""
+
+    def __init__(self, owner: QObject, store: Store, fn: Callable[[Session], Any], success: Callable[[Any], None],
+                 failure: Callable[[BaseException], None]) -> None:
+        super().__init__(owner, lambda: None, success, failure)
+        self._store, self._read = store, fn
+
+    def _task(self) -> Task:
+        read = self._read
+        return ReadOp(self._store, lambda s, _ctx: read(s))
+
+
 def made_here(screen: QObject, initiator: object) -> bool:
     """Whether ``initiator`` (of a store change) is ``screen`` or something it opened (a dialog, a wizard):
     such a screen has shown its own change already and need not read again."""
@@ -134,8 +167,8 @@ def made_here(screen: QObject, initiator: object) -> bool:
 
 
 def read_now(store: Store, fn: Callable[[Session], Any]) -> Any:
-    """A read on the GUI thread, for the few places measured fast enough to need no worker
-    (docs/architecture.md, "Screens and the store" lists them and their timings). Everything else uses
-    :class:`ReadOp`."""
+    """A read where it is called: on the GUI thread only in the few places measured fast enough to need no
+    worker (docs/architecture.md, "Screens and the store", lists them and their timings), or inside a task
+    already on a worker (a paged table's pages). Everything else uses :class:`ReadOp`."""
     with store.read() as session:
         return fn(session)

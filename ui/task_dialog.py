@@ -54,7 +54,9 @@ class TaskDialog(QDialog):
         if not self._running:
             super().reject()
 
-    def action(self) -> Callable[[], Any]:
+    def action(self) -> Callable[[], Any] | Task:
+        """What the main button does: a function run on the write worker, or an operation not yet run
+        (ui.operations.WriteOp), which opens its own transaction and announces what it changed."""
         raise NotImplementedError
 
     def run(self) -> Task | None:
@@ -62,12 +64,13 @@ class TaskDialog(QDialog):
             return None
         self.clear_errors()
         try:
-            fn = self.action()
+            work = self.action()
         except FieldError as exc:  # checked here before a worker is needed
             self.show_error(exc)
             return None
         self._running = True
-        return Task(lambda _ctx: fn(), write=True).success(self._succeeded).failure(self._failed) \
+        task = work if isinstance(work, Task) else Task(lambda _ctx: work(), write=True)
+        return task.success(self._succeeded).failure(self._failed) \
             .disabling(self.ok_button, self.cancel_button).run()
 
     @property

@@ -202,10 +202,13 @@ class LatestRead:
             self._again = True
             return
         self._running = True
-        fn = self._fn
-        task = Task(lambda _ctx: fn()).success(self._success).failure(self._failure)
+        task = self._task().success(self._success).failure(self._failure)
         task.signals.finished.connect(self._finished)
         task.run()
+
+    def _task(self) -> Task:
+        fn = self._fn
+        return Task(lambda _ctx: fn())
 
     def _finished(self) -> None:
         from shiboken6 import isValid

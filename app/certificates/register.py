@@ -226,3 +226,22 @@ def verify_with_store(session: Session, data_dir: Path, text: str) -> Verificati
         text, lambda code: public if code == own else None,
         lambda code, serial: register_facts(session, serial) if code == own else None,
         register_complete=True, village_name=village.name if village else "")
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    """One printing of a certificate: which copy, whether it was a reprint, who printed it and when."""
+
+    copy_number: int
+    reprint: bool
+    who: str
+    time: str
+
+
+def print_log(session: Session, certificate_id: int) -> list[PrintRecord]:
+    """Every printing of one certificate, the first copy first (the register's details pane)."""
+    from app.certificates.models import CertificatePrint
+
+    rows = session.scalars(select(CertificatePrint).where(CertificatePrint.certificate_id == certificate_id)
+                           .order_by(CertificatePrint.copy_number))
+    return [PrintRecord(p.copy_number, p.reprint, p.who, p.time) for p in rows]

@@ -303,7 +303,7 @@ def test_a_time_limited_kind_goes_pending_with_its_due_date_and_is_completed_fro
 
     pending_panel = screen.show_tab(PENDING)
     qtbot.waitUntil(lambda: bool(pending_panel.rows), timeout=TASK_MS)
-    assert pending_panel.select(pending.id)
+    assert pending_panel.select_certificate(pending.id)
     dialog = pending_panel.complete_selected()
     assert dialog.check_form.approver_edit.text() == "张三"
     assert dialog.check_form.document_combo.currentText() == "农村宅基地和建房(规划许可)申请表"

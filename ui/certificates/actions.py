@@ -1,8 +1,10 @@
 """What the certificate screen asks of the core, one function per user action.
 
-These run inside a Task on a worker (never on the GUI thread), each in one
-transaction, and return plain values: the core's frozen dataclasses or the
-ones below, never ORM objects. Nothing here imports Qt.
+These run inside the operations of ui.operations on a worker (never on the GUI
+thread): most are given the operation's session; the ones that print are given
+the store, since printing opens its own transaction (print_after_commit). They
+return plain values: the core's frozen dataclasses or the ones below, never ORM
+objects. Nothing here imports Qt and nothing here opens a session.
 
 A certificate's PDF is rendered inside the transaction that numbers it (or logs
 its print) to a temporary file and renamed after the commit, as the command
@@ -19,12 +21,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.certificates.catalogue import CATALOGUE_DIR, CatalogueError, Catalogues, load_catalogues
 from app.certificates.payload import Verification
-from app.certificates.register import (RegisterQuery, RegisterRow, count_register, export_register, print_rows,
-                                       register_years, search_register, verify_with_store)
+from app.certificates.register import (RegisterQuery, RegisterRow, count_register, export_register, print_log,
+                                       print_rows, register_years, search_register, verify_with_store)
 from app.certificates.service import (Approval, CertificateInfo, CheckRecord, IssueRequest, Outcome, PendingInfo,
                                       cancel_pending, complete_pending, default_approver, issue_certificate,
                                       list_pending, print_certificate, void_certificate)
@@ -32,6 +34,9 @@ from app.certificates.view import CertificateView
 from app.i18n import _
 from app.people.service import ResidentQuery, ResidentRow, search_residents
 from app.storage import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OUTPUT_DIR = "certificates"
 RESIDENT_MATCHES = 30
@@ -124,49 +129,42 @@ def certificate_file(folder: Path, view: CertificateView) -> Path:
 # ---------------------------------------------------------------- reading
 
 
-def load_context(store: Store) -> Context:
+def load_context(s: Session, data_dir: Path) -> Context:
     today = dt.date.today()
     try:
-        catalogues: Catalogues | None = load_catalogues(store.data_dir)
+        catalogues: Catalogues | None = load_catalogues(data_dir)
         error = ""
     except CatalogueError as exc:
         catalogues, error = None, str(exc)
-    with store.read() as s:
-        approver = default_approver(s, today)
-        years = register_years(s)
-    return Context(today, catalogues, error, approver, years, str(store.data_dir / CATALOGUE_DIR))
+    return Context(today, catalogues, error, default_approver(s, today), register_years(s),
+                   str(data_dir / CATALOGUE_DIR))
 
 
-def find_residents(store: Store, text: str) -> list[ResidentRow]:
-    with store.read() as s:
-        return search_residents(s, ResidentQuery(text=text), limit=RESIDENT_MATCHES)
+def find_residents(s: Session, text: str) -> list[ResidentRow]:
+    return search_residents(s, ResidentQuery(text=text), limit=RESIDENT_MATCHES)
 
 
-def read_pending(store: Store) -> list[PendingInfo]:
-    with store.read() as s:
-        return list_pending(s)
+def read_pending(s: Session) -> list[PendingInfo]:
+    return list_pending(s)
 
 
 def read_register(store: Store, query: RegisterQuery, offset: int, limit: int) -> RegisterPage:
-    with store.read() as s:
+    """One page of the register, read inside the paged model's task (on its worker)."""
+    from ui.operations import read_now
+
+    def page(s: Session) -> RegisterPage:
         total = count_register(s, query) if offset == 0 else -1
         return RegisterPage(total, search_register(s, query, offset=offset, limit=limit))
 
-
-def read_details(store: Store, certificate_id: int, serial: str) -> Details:
-    from sqlalchemy import select
-
-    from app.certificates.models import CertificatePrint
-
-    with store.read() as s:
-        rows = s.scalars(select(CertificatePrint).where(CertificatePrint.certificate_id == certificate_id)
-                         .order_by(CertificatePrint.copy_number))
-        return Details(serial, [PrintLine(p.copy_number, p.reprint, p.who, p.time) for p in rows])
+    return read_now(store, page)
 
 
-def verify(store: Store, text: str) -> Verification:
-    with store.read() as s:
-        return verify_with_store(s, store.data_dir, text)
+def read_details(s: Session, certificate_id: int, serial: str) -> Details:
+    return Details(serial, [PrintLine(p.copy_number, p.reprint, p.who, p.time) for p in print_log(s, certificate_id)])
+
+
+def verify(s: Session, data_dir: Path, text: str) -> Verification:
+    return verify_with_store(s, data_dir, text)
 
 
 # ---------------------------------------------------------------- writing
@@ -206,7 +204,7 @@ def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogue
     return IssueResult(outcome, printed)
 
 
-def record_refusal(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
+def record_refusal(s: Session, data_dir: Path, request: IssueRequest, catalogues: Catalogues,
                    today: dt.date | None = None) -> Outcome:
     """Record why a kind cannot be issued, the way the command line does: by asking for it.
 
@@ -217,9 +215,8 @@ def record_refusal(store: Store, actor: str, request: IssueRequest, catalogues: 
     today = today or dt.date.today()
     if catalogues.decide(request.kind, today).allowed:
         raise ValueError("record_refusal called for a kind that may be issued")
-    key = ensure_village_key(store.data_dir)
-    with store.begin(actor) as s:
-        return issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
+    key = ensure_village_key(data_dir)
+    return issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
 
 
 def complete(store: Store, actor: str, certificate_id: int, check: CheckRecord, approval: Approval,
@@ -248,28 +245,24 @@ def reprint(store: Store, actor: str, serial: str) -> Printed:
     return printed
 
 
-def void(store: Store, actor: str, serial: str, reason: str) -> CertificateInfo:
-    with store.begin(actor) as s:
-        return void_certificate(s, serial, reason)
+def void(s: Session, serial: str, reason: str) -> CertificateInfo:
+    return void_certificate(s, serial, reason)
 
 
-def cancel(store: Store, actor: str, certificate_id: int, reason: str) -> CertificateInfo:
-    with store.begin(actor) as s:
-        return cancel_pending(s, certificate_id, reason)
+def cancel(s: Session, certificate_id: int, reason: str) -> CertificateInfo:
+    return cancel_pending(s, certificate_id, reason)
 
 
-def export(store: Store, path: Path, query: RegisterQuery) -> int:
-    with store.read() as s:
-        return export_register(s, path, query)
+def export(s: Session, path: Path, query: RegisterQuery) -> int:
+    return export_register(s, path, query)
 
 
-def print_register(store: Store, query: RegisterQuery) -> tuple[Path, int]:
+def print_register(s: Session, data_dir: Path, query: RegisterQuery) -> tuple[Path, int]:
     """The register as a table on A4 landscape, written to the output folder."""
     from app.certificates.printing import render_register
 
-    folder = output_dir(store.data_dir)
-    with store.read() as s:
-        title, rows, columns = print_rows(s, query)
+    folder = output_dir(data_dir)
+    title, rows, columns = print_rows(s, query)
     path = folder / _("证明台账-{time}.pdf").format(time=dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
     render_register(path, title, rows, columns)
     return path, len(rows)

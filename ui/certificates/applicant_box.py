@@ -25,6 +25,7 @@ from app.storage import Store
 from ui.certificates import actions
 
 from ui.errors import message_for
+from ui.operations import ReadOp
 from ui.style import message_label, show_message
 from ui.tasks import Task
 from ui.widgets import hint, search_timer, selectable, with_message_below
@@ -122,7 +123,7 @@ class ApplicantBox(QWidget):
             self._show_matches([], asked)
             return None
         store = self.store
-        return (Task(lambda _ctx: actions.find_residents(store, text))
+        return (ReadOp(store, lambda s, _ctx: actions.find_residents(s, text))
                 .success(lambda rows: self._show_matches(rows, asked))
                 .failure(lambda exc: self._search_failed(exc, asked)).run())
 

@@ -1,6 +1,6 @@
 """Two small dialogs: a reason for voiding or cancelling, and completing a time-limited certificate.
 
-Each runs its own Task and stays open until the service has answered, so a
+Each runs the write operation it is given and stays open until the service has answered, so a
 FieldError shows under the field and nothing typed is lost.
 """
 
@@ -22,9 +22,10 @@ from ui.tasks import Task
 
 
 class ReasonDialog(TaskDialog):
-    """``ReasonDialog(title, question, ok_text, action)``: ``action(reason)`` runs on a worker."""
+    """``ReasonDialog(title, question, ok_text, action)``: ``action(reason)`` gives the write operation
+    (ui.operations) the main button runs."""
 
-    def __init__(self, title: str, question: str, ok_text: str, action: Callable[[str], Any], *,
+    def __init__(self, title: str, question: str, ok_text: str, action: Callable[[str], Task], *,
                  parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self._action = action
@@ -46,9 +47,8 @@ class ReasonDialog(TaskDialog):
         layout.addWidget(self.buttons)
         self.reason_edit.setFocus()
 
-    def action(self) -> Callable[[], Any]:
-        action, reason = self._action, self.reason_edit.text()
-        return lambda: action(reason)
+    def action(self) -> Task:
+        return self._action(self.reason_edit.text())
 
     def run(self) -> Task | None:
         if not self.reason_edit.text().strip():
@@ -65,10 +65,11 @@ class ReasonDialog(TaskDialog):
 
 
 class CompleteDialog(TaskDialog):
-    """Verification and approval for a pending certificate, then ``action(check, approval)`` on a worker."""
+    """Verification and approval for a pending certificate, then the write operation ``action(check, approval)``
+    gives."""
 
     def __init__(self, summary: str, kind: ApprovedKind | None, verifier: str, approver: Approval | None,
-                 action: Callable[[Any, Any], Any], *, parent: QWidget | None = None) -> None:
+                 action: Callable[[Any, Any], Task], *, parent: QWidget | None = None) -> None:
         super().__init__(_("办结并打印"), parent)
         self._action = action
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 48)
@@ -86,10 +87,9 @@ class CompleteDialog(TaskDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
-    def action(self) -> Callable[[], Any]:
-        action = self._action
+    def action(self) -> Task:
         check, approval = self.check_form.values()
-        return lambda: action(check, approval)
+        return self._action(check, approval)
 
     def clear_errors(self) -> None:
         super().clear_errors()

@@ -13,6 +13,7 @@ shown under the field it names and nothing is numbered.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -46,9 +47,13 @@ from ui.certificates.check_form import CheckForm
 from ui.certificates.common import mode_text, set_kind
 from ui.certificates.form_parts import MODE_ROLE, SPOT_ROLE, CountedEdit, KindDelegate, matches, required_label
 from ui.errors import message_for, show_error
+from ui.operations import CERTIFICATES, AppWriteOp, WriteOp
 from ui.style import message_label, show_message
 from ui.tasks import Task, TaskContext
 from ui.widgets import heading, hint, search_timer, selectable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class IssuePanel(QWidget):
@@ -405,10 +410,10 @@ class IssuePanel(QWidget):
                                applicant=applicant if applicant and applicant.name.strip() else None)
         store, actor, cats, today = self.store, self.actor, self.context.catalogues, self.context.today
 
-        def work(_ctx: TaskContext) -> Outcome:
-            return actions.record_refusal(store, actor, request, cats, today)
+        def work(s: Session, _ctx: object) -> Outcome:
+            return actions.record_refusal(s, store.data_dir, request, cats, today)
 
-        return Task(work, write=True).success(self._refusal_recorded).failure(self._failed) \
+        return WriteOp(store, actor, work, changes={CERTIFICATES}, initiator=self).success(self._refusal_recorded).failure(self._failed) \
             .disabling(self.record_button).run()
 
     def _refusal_recorded(self, outcome: Outcome) -> None:
@@ -521,7 +526,7 @@ class IssuePanel(QWidget):
             return actions.issue(store, actor, request, cats, today)
 
         label = _("正在开具并生成证明……") if self.kind.on_the_spot else _("正在受理……")
-        return Task(work, write=True).success(self._issued).failure(self._failed) \
+        return AppWriteOp(store, work, changes={CERTIFICATES}, initiator=self).success(self._issued).failure(self._failed) \
             .disabling(self.issue_button).with_progress(self, label).run()
 
     def _issued(self, result: actions.IssueResult) -> None:

@@ -28,6 +28,7 @@ from ui.certificates import actions, common
 from ui.certificates.common import days_left_text
 from ui.certificates.dialogs import CompleteDialog, ReasonDialog
 from ui.errors import message_for
+from ui.operations import CERTIFICATES, AppWriteOp, ReadOp, WriteOp
 from ui.style import ERROR, message_label, show_message
 from ui.tasks import Task
 from ui.widgets import AnyIndex, ListModel, hint, record_table, selectable, size_columns
@@ -136,8 +137,8 @@ class PendingPanel(QWidget):
     # ------------------------------------------------------------ reading
 
     def refresh(self) -> Task:
-        store = self.store
-        return Task(lambda _ctx: actions.read_pending(store)).success(self._show).failure(self._load_failed).run()
+        return ReadOp(self.store, lambda s, _ctx: actions.read_pending(s)).success(self._show) \
+            .failure(self._load_failed).run()
 
     def _load_failed(self, exc: BaseException) -> None:
         if isValid(self):
@@ -168,7 +169,7 @@ class PendingPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def select(self, certificate_id: int) -> bool:
+    def select_certificate(self, certificate_id: int) -> bool:
         for i in range(self.model.rowCount()):
             if self.model.row_at(i).id == certificate_id:
                 self.table.selectRow(i)
@@ -193,8 +194,9 @@ class PendingPanel(QWidget):
             left=days_left_text(p.days_left))
         store, actor, certificate_id = self.store, self.actor, p.id
 
-        def action(check: Any, approval: Any) -> actions.Printed:
-            return actions.complete(store, actor, certificate_id, check, approval, cats)
+        def action(check: Any, approval: Any) -> AppWriteOp:
+            return AppWriteOp(store, lambda _ctx: actions.complete(store, actor, certificate_id, check, approval, cats),
+                              changes={CERTIFICATES}, initiator=self)
 
         dialog = CompleteDialog(summary, kind, actions.default_verifier(self.actor), self.context.approver, action,
                                 parent=self)
@@ -222,7 +224,8 @@ class PendingPanel(QWidget):
             _("撤销待办"),
             _("撤销受理号 {id}({kind},申请人 {name})吗?\n撤销后不再办理,也不占用编号。").format(
                 id=p.id, kind=p.kind_name, name=p.applicant_name),
-            _("撤销"), lambda reason: actions.cancel(store, actor, certificate_id, reason), parent=self)
+            _("撤销"), lambda reason: WriteOp(store, actor, lambda s, _ctx: actions.cancel(s, certificate_id, reason),
+                                            changes={CERTIFICATES}, initiator=self), parent=self)
         dialog.completed.connect(self._cancelled)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -35,6 +35,7 @@ from ui.certificates import actions, common
 from ui.certificates.dialogs import ReasonDialog
 from ui.certificates.register_model import Columns, RegisterModel
 from ui.errors import show_error
+from ui.operations import CERTIFICATES, AppWriteOp, ReadOp, WriteOp
 from ui.style import message_label, show_message
 from ui.tasks import Task
 from ui.widgets import record_table, search_timer, selectable, size_columns
@@ -230,7 +231,7 @@ class RegisterPanel(QWidget):
         self._detail_asked += 1
         asked, store = self._detail_asked, self.store
         self.details_label.setText(self._summary(r, None))
-        (Task(lambda _ctx: actions.read_details(store, r.id, r.serial))
+        (ReadOp(store, lambda s, _ctx: actions.read_details(s, r.id, r.serial))
          .success(lambda d: self._show_details(r, d, asked)).failure(lambda _exc: None).run())
 
     def _show_details(self, row: RegisterRow, details: actions.Details, asked: int) -> None:
@@ -266,7 +267,8 @@ class RegisterPanel(QWidget):
             _("作废证明"),
             _("确定要作废 {serial}({kind},申请人 {name})吗?\n作废后编号保留、不再使用,台账里标明“已作废”,"
               "不能撤销。已发出的纸质证明请收回。").format(serial=r.serial, kind=r.kind_name, name=r.applicant_name),
-            _("作废"), lambda reason: actions.void(store, actor, serial, reason), parent=self)
+            _("作废"), lambda reason: WriteOp(store, actor, lambda s, _ctx: actions.void(s, serial, reason),
+                                            changes={CERTIFICATES}, initiator=self), parent=self)
         dialog.completed.connect(self._voided)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -298,7 +300,8 @@ class RegisterPanel(QWidget):
                 _("补打"), _("不补打")):
             return None
         store, actor, serial = self.store, self.actor, r.serial
-        return Task(lambda _ctx: actions.reprint(store, actor, serial), write=True).success(self._reprinted) \
+        return AppWriteOp(store, lambda _ctx: actions.reprint(store, actor, serial), changes={CERTIFICATES},
+                          initiator=self).success(self._reprinted) \
             .failure(self._action_failed).disabling(self.reprint_button) \
             .with_progress(self, _("正在生成补打的证明……")).run()
 
@@ -341,7 +344,7 @@ class RegisterPanel(QWidget):
             show_message(self.message, text, "ok")
             QMessageBox.information(self, _("导出完成"), text)
 
-        return Task(lambda _ctx: actions.export(store, path, q)).success(done).failure(self._action_failed) \
+        return ReadOp(store, lambda s, _ctx: actions.export(s, path, q)).success(done).failure(self._action_failed) \
             .disabling(self.export_button).with_progress(self, _("正在导出证明台账……")).run()
 
     def print_register(self) -> Task:
@@ -356,5 +359,5 @@ class RegisterPanel(QWidget):
                 QMessageBox.information(self, _("请手动打开台账文件"), _(
                     "台账已保存,但这台电脑没能自动打开它。请找到下面的文件,双击打开后打印:\n{path}").format(path=path))
 
-        return Task(lambda _ctx: actions.print_register(store, q)).success(done).failure(self._action_failed) \
+        return ReadOp(store, lambda s, _ctx: actions.print_register(s, store.data_dir, q)).success(done).failure(self._action_failed) \
             .disabling(self.print_button).with_progress(self, _("正在排版证明台账……")).run()

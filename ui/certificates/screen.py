@@ -23,7 +23,7 @@ from ui.certificates.pending_panel import PendingPanel
 from ui.certificates.register_panel import RegisterPanel
 from ui.certificates.verify_panel import VerifyPanel
 from ui.errors import message_for
-from ui.tasks import LatestRead
+from ui.operations import CERTIFICATES, RESIDENTS, VILLAGE, LatestReadOp, made_here
 from ui.widgets import FollowsTextSize, hint
 
 ISSUE, PENDING, REGISTER, VERIFY, CATALOGUE = range(5)
@@ -42,7 +42,8 @@ class CertificatesScreen(FollowsTextSize, QWidget):
         self.store = store
         self.actor = actor
         self.context: actions.Context | None = None
-        self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
+        self._context_read = LatestReadOp(self, store, lambda s: actions.load_context(s, store.data_dir),
+                                          self._show_context, self._failed)
         # white like the other screens' pages: the style sheet paints a QWidget#page only with this attribute
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -86,6 +87,12 @@ class CertificatesScreen(FollowsTextSize, QWidget):
         self.load_context()
         self.pending_panel.refresh()
         self.register_panel.refresh()  # nothing yet the first time: the context sets its filters
+
+    def on_store_changed(self, kinds: frozenset[str], initiator: object = None) -> None:
+        """Certificates, or the residents and roles they name, changed elsewhere: read again if shown (this
+        screen's own panels show their own changes)."""
+        if kinds & {CERTIFICATES, RESIDENTS, VILLAGE} and not self.isHidden() and not made_here(self, initiator):
+            self.refresh()
 
     def load_context(self) -> None:
         self._context_read.request()

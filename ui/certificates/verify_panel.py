@@ -19,6 +19,7 @@ from app.storage import Store
 from ui.certificates import actions
 from ui.certificates.common import set_kind
 from ui.errors import message_for
+from ui.operations import ReadOp
 from ui.tasks import Task
 from ui.widgets import hint, selectable
 
@@ -113,7 +114,7 @@ class VerifyPanel(QWidget):
         self.scan_edit.setFocus()
         self._asked += 1
         asked, store = self._asked, self.store
-        return (Task(lambda _ctx: actions.verify(store, text)).success(lambda v: self._show(v, text, asked))
+        return (ReadOp(store, lambda s, _ctx: actions.verify(s, store.data_dir, text)).success(lambda v: self._show(v, text, asked))
                 .failure(lambda exc: self._failed(exc, asked)).run())
 
     def _show(self, v: Verification, text: str, asked: int) -> None:

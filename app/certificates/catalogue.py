@@ -16,7 +16,6 @@ Format: docs/certificates.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import string
 import unicodedata
@@ -28,10 +27,9 @@ from typing import Any
 from app.errors import UserError
 from app.i18n import _
 from app.masking import mask_id, mask_text
-from app.resources import resource_path
+from app.resources import CATALOGUE_DIR, catalogue_dirs, read_catalogue_json  # noqa: F401 - CATALOGUE_DIR for callers
 
 FORMAT = 1
-CATALOGUE_DIR = "catalogues"
 FILE_GLOB = "certificates-*.json"
 # provincial additions: a name that versions before the split do not read, so they cannot take the
 # province's few items for the whole list (docs/certificates.md)
@@ -42,7 +40,6 @@ STANDARD_FIELDS = ("name", "id_number", "sex", "village", "group", "purpose")
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]{0,15}(-[A-Za-z0-9_.]{1,16})?")
 _SHORT = re.compile(r"[^\s\-]{1,4}")
-_MAX_FILE = 2 * 1024 * 1024
 
 
 class CatalogueError(UserError):
@@ -397,13 +394,6 @@ def _newest(lists: tuple[CatalogueList, ...], on: dt.date) -> CatalogueList | No
 # ---------------------------------------------------------------- loading
 
 
-def catalogue_dirs(data_dir: Path | None) -> list[Path]:
-    dirs = [resource_path(CATALOGUE_DIR)]
-    if data_dir is not None:
-        dirs.append(data_dir / CATALOGUE_DIR)
-    return dirs
-
-
 def load_catalogues(data_dir: Path | None = None, *, dirs: list[Path] | None = None) -> Catalogues:
     """Every certificate catalogue shipped and received, checked against each other.
 
@@ -479,11 +469,8 @@ def _check_provincial(national: list[CatalogueList], provincial: list[CatalogueL
 
 def read_catalogue(path: Path) -> CatalogueList:
     try:
-        data = path.read_bytes()
-        if len(data) > _MAX_FILE:
-            raise ValueError("too large")
-        doc = json.loads(data.decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        doc = read_catalogue_json(path)
+    except (OSError, ValueError) as exc:
         raise CatalogueError(_("证明目录文件 {path} 无法读取或不是有效的目录文件({reason})。").format(
             path=path, reason=exc)) from exc
     return parse_catalogue(doc, path)

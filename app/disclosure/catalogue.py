@@ -12,7 +12,6 @@ see ``apply_overrides``. Format: docs/disclosure-catalogue.md.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -23,10 +22,9 @@ from typing import Any
 
 from app.errors import UserError
 from app.i18n import _
-from app.resources import resource_path
+from app.resources import catalogue_dirs, read_catalogue_json
 
 FORMAT = 1
-CATALOGUE_DIR = "catalogues"
 FILE_GLOB = "disclosure-*.json"
 DEFAULT_FILE = "disclosure-default.json"
 
@@ -47,7 +45,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {"finance_monthly": False, "finance_threshold
 ITEM_NUMBERS = ("deadline_days", "min_days")
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,7}-[A-Za-z0-9]{1,8}")
 _SETTING = re.compile(r"[a-z][a-z0-9_]{0,39}")
-_MAX_FILE = 2 * 1024 * 1024
 
 
 class CatalogueError(UserError):
@@ -229,13 +226,6 @@ def _item_number(key: str, value: Any, where: str, code: str) -> int:
 # ---------------------------------------------------------------- loading
 
 
-def catalogue_dirs(data_dir: Path | None) -> list[Path]:
-    dirs = [resource_path(CATALOGUE_DIR)]
-    if data_dir is not None:
-        dirs.append(Path(data_dir) / CATALOGUE_DIR)
-    return dirs
-
-
 def load_all(data_dir: Path | None = None) -> list[Catalogue]:
     """Every disclosure catalogue shipped and received, oldest effective date first.
 
@@ -305,11 +295,8 @@ def catalogue_by_version(version: str, data_dir: Path | None = None) -> Catalogu
 def load_catalogue_file(path: Path) -> Catalogue:
     path = Path(path)
     try:
-        data = path.read_bytes()
-        if len(data) > _MAX_FILE:
-            raise ValueError("larger than 2 MB")
-        doc = json.loads(data.decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        doc = read_catalogue_json(path)
+    except (OSError, ValueError) as exc:
         raise CatalogueError(_("公开目录文件 {path} 无法读取或不是有效的目录文件({reason})。").format(
             path=path, reason=exc)) from exc
     return parse_catalogue(doc, path)

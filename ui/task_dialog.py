@@ -54,9 +54,13 @@ class TaskDialog(QDialog):
         if not self._running:
             super().reject()
 
+    # True when the function action() returns builds a write operation (ui.operations) instead of writing
+    builds_operation = False
+
     def action(self) -> Callable[[], Any] | Task:
         """What the main button does: a function run on the write worker, or an operation not yet run
-        (ui.operations.WriteOp), which opens its own transaction and announces what it changed."""
+        (ui.operations.WriteOp), which opens its own transaction and announces what it changed; or, with
+        ``builds_operation``, a function that builds that operation."""
         raise NotImplementedError
 
     def run(self) -> Task | None:
@@ -69,7 +73,12 @@ class TaskDialog(QDialog):
             self.show_error(exc)
             return None
         self._running = True
-        task = work if isinstance(work, Task) else Task(lambda _ctx: work(), write=True)
+        if isinstance(work, Task):
+            task = work
+        elif self.builds_operation:
+            task = work()  # only builds the write operation: cheap, and run below on the write worker
+        else:
+            task = Task(lambda _ctx: work(), write=True)
         return task.success(self._succeeded).failure(self._failed) \
             .disabling(self.ok_button, self.cancel_button).run()
 

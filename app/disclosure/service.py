@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -776,3 +776,22 @@ def draft_for_item(session: Session, item_code: str, period_key: str, *, data_di
     return NoticeDraft(title=title[:TITLE_MAX], category=item.category, body=body, item_code=item.code,
                        period_key=period.key, period_label=period.label, tables=tables, source=source,
                        catalogue_version=catalogue.version)
+
+
+@dataclass(frozen=True)
+class NoticeHead:
+    """A notice as a list of them needs it: its number (empty until posted), state and title."""
+
+    id: int
+    number: str
+    state: str
+    title: str
+
+
+def notice_heads(session: Session, ids: Iterable[int]) -> list[NoticeHead]:
+    """The notices with these ids (those that exist), for a screen that names them (the matter board)."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    return [NoticeHead(n.id, n.number or "", n.state, n.title)
+            for n in session.scalars(select(Notice).where(Notice.id.in_(wanted)))]

@@ -883,3 +883,10 @@ def representatives_quarter(session: Session, on: dt.date):  # type: ignore[no-u
                                                             Meeting.state == CLOSED)))
     first = session.execute(select(Event.time).where(Event.seq == 1)).scalar_one_or_none()
     return representatives_status(dates, on, since=dt.date.fromisoformat(first[:10]) if first else None)
+
+
+def meeting_years(session: Session) -> list[int]:
+    """The years with at least one meeting, the latest first (the meetings screen's year filter)."""
+    from app.meetings.models import Meeting
+
+    return sorted({d.year for d in session.scalars(select(Meeting.date).distinct()) if d}, reverse=True)

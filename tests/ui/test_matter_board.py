@@ -287,7 +287,7 @@ def test_an_art24_matter_at_the_representatives_meeting_without_authorisation_is
     # passed motions of closed 村民会议 only: not the representatives' meeting, not the failed motion
     assert [m.meeting_id for m in auth.meetings] == [village.meeting("villagers"), village.meeting("granting")]
     assert auth.meetings[1].motions == [(village.motion("granting"), "授权村民代表会议决定村道硬化工程方案")]
-    auth.select(village.meeting("granting"), village.motion("granting"))
+    auth.select_motion(village.meeting("granting"), village.motion("granting"))
     with qtbot.waitSignal(auth.completed, timeout=TASK_MS):
         auth.run()
     _card(qtbot, board, matter, lambda c: "二月村民会议通过:授权村民代表会议决定村道硬化工程方案" in c.history_label.text())

@@ -32,8 +32,6 @@ OPERATIONS = UI / "operations.py"
 NOT_YET_MOVED = {
     "disclosure/actions.py",
     "disclosure/members.py",
-    "meetings/actions.py",
-    "meetings/matter_board.py",
 }
 
 

@@ -1,6 +1,7 @@
 """What the 会议记录 screen asks of the core, one function per user action.
 
-These run inside a Task on a worker, each in one transaction, and return plain
+These run inside the operations of ui.operations on a worker, given the operation's
+session (one transaction for a write), and return plain
 values (the core's frozen dataclasses or the ones below), never ORM objects.
 Every write returns the meeting as it now stands (:class:`MeetingState`), so the
 screen shows what was stored, not what it guessed. Nothing here imports Qt.
@@ -12,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.meetings.kinds import parse_kind
@@ -20,6 +21,9 @@ from app.meetings.quarterly import QuarterStatus
 from app.meetings.rules import Rule
 from app.meetings.service import KEEP, MeetingInfo, MeetingInput, MeetingQuery, MeetingSummary
 from app.storage import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MINUTES, SIGNIN, TALLY = "minutes", "signin", "tally"  # the three printouts
 
@@ -54,22 +58,18 @@ class MeetingPage:
 # ---------------------------------------------------------------- reading
 
 
-def load_context(store: Store, today: dt.date | None = None) -> Context:
-    from sqlalchemy import select
-
+def load_context(s: Session, today: dt.date | None = None) -> Context:
     from app.meetings.members import representatives_composition
-    from app.meetings.service import representatives_quarter
-    from app.meetings.models import Meeting
+    from app.meetings.service import meeting_years, representatives_quarter
     from app.people.service import get_village, list_groups, list_roles
 
     today = today or dt.date.today()
-    with store.read() as s:
-        village = get_village(s)
-        groups = [(g.id, g.name) for g in list_groups(s)]
-        years = sorted({d.year for d in s.scalars(select(Meeting.date).distinct()) if d}, reverse=True)
-        warnings = representatives_composition(s, today).warnings
-        roles = list_roles(s, on=today)
-        quarter = representatives_quarter(s, today)
+    village = get_village(s)
+    groups = [(g.id, g.name) for g in list_groups(s)]
+    years = meeting_years(s)
+    warnings = representatives_composition(s, today).warnings
+    roles = list_roles(s, on=today)
+    quarter = representatives_quarter(s, today)
     chair = next((r.resident_name for r in roles if r.body == "村民委员会" and r.title == "主任"), "")
     return Context(today, village.name if village else "", groups, years, list(warnings), chair, quarter)
 
@@ -77,19 +77,22 @@ def load_context(store: Store, today: dt.date | None = None) -> Context:
 def read_page(store: Store, query: MeetingQuery, offset: int, limit: int) -> MeetingPage:
     from app.meetings.service import count_meetings, list_meetings
 
-    with store.read() as s:
+    from ui.operations import read_now
+
+    def page(s: Session) -> MeetingPage:
         total = count_meetings(s, query) if offset == 0 else -1
         return MeetingPage(total, list_meetings(s, query, limit=limit, offset=offset))
 
+    return read_now(store, page)  # inside the paged model's task, on its worker
 
-def read_month(store: Store, year: int, month: int) -> list[MeetingSummary]:
+
+def read_month(s: Session, year: int, month: int) -> list[MeetingSummary]:
     """The meetings held in one month, oldest first (the calendar fills its days in order)."""
     from app.meetings.service import list_meetings
 
     first = dt.date(year, month, 1)
     last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    with store.read() as s:
-        rows = list_meetings(s, MeetingQuery(since=first, until=last))
+    rows = list_meetings(s, MeetingQuery(since=first, until=last))
     return sorted(rows, key=lambda m: (m.date, m.id))
 
 
@@ -100,23 +103,21 @@ def _state(session: Any, meeting_id: int, data_dir: Path | None) -> MeetingState
     return MeetingState(info, meeting_rule(info.kind, data_dir))
 
 
-def read_meeting(store: Store, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
-    with store.read() as s:
-        return _state(s, meeting_id, data_dir)
+def read_meeting(s: Session, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
+    return _state(s, meeting_id, data_dir)
 
 
 # ---------------------------------------------------------------- writing
 
 
-def _write(store: Store, actor: str, meeting_id: int, data_dir: Path | None,
-           work: Callable[[Any], Any]) -> MeetingState:
-    """``work(session)`` and the meeting as it then stands, in one transaction: both or neither."""
-    with store.begin(actor) as s:
-        work(s)
-        return _state(s, meeting_id, data_dir)
+def _write(s: Session, meeting_id: int, data_dir: Path | None, work: Callable[[Any], Any]) -> MeetingState:
+    """``work(session)`` and the meeting as it then stands, in the write operation's one transaction: both or
+    neither."""
+    work(s)
+    return _state(s, meeting_id, data_dir)
 
 
-def save(store: Store, actor: str, meeting_id: int | None, data: MeetingInput,
+def save(s: Session, meeting_id: int | None, data: MeetingInput,
          data_dir: Path | None = None) -> MeetingState:
     """Create the meeting (its expected attendees from the register), or save the changes to it.
 
@@ -126,111 +127,109 @@ def save(store: Store, actor: str, meeting_id: int | None, data: MeetingInput,
     """
     from app.meetings.service import add_agenda_item, create_meeting, update_meeting
 
-    with store.begin(actor) as s:
-        if meeting_id is None:
-            info = create_meeting(s, data)
-            return _state(s, info.id, data_dir)
-        info = update_meeting(s, meeting_id, data)
-        have = {a.title for a in info.agenda}
-        for line in (x.strip() for x in info.agenda_text.split("\n")):
-            if line and line[:200] not in have:
-                add_agenda_item(s, meeting_id, title=line)
-                have.add(line[:200])
-        return _state(s, meeting_id, data_dir)
+    if meeting_id is None:
+        info = create_meeting(s, data)
+        return _state(s, info.id, data_dir)
+    info = update_meeting(s, meeting_id, data)
+    have = {a.title for a in info.agenda}
+    for line in (x.strip() for x in info.agenda_text.split("\n")):
+        if line and line[:200] not in have:
+            add_agenda_item(s, meeting_id, title=line)
+            have.add(line[:200])
+    return _state(s, meeting_id, data_dir)
 
 
-def delete(store: Store, actor: str, meeting_id: int) -> None:
+def delete(s: Session, meeting_id: int) -> None:
     from app.meetings.service import delete_meeting
 
-    with store.begin(actor) as s:
-        delete_meeting(s, meeting_id)
+    delete_meeting(s, meeting_id)
 
 
-def refill(store: Store, actor: str, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
+def refill(s: Session, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import refill_attendees
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: refill_attendees(s, meeting_id))
+    return _write(s, meeting_id, data_dir, lambda s: refill_attendees(s, meeting_id))
 
 
-def set_attendance(store: Store, actor: str, meeting_id: int, changes: Mapping[int, str | tuple[str, str]],
+def set_attendance(s: Session, meeting_id: int, changes: Mapping[int, str | tuple[str, str]],
                    data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import set_attendance as mark
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: mark(s, meeting_id, changes))
+    return _write(s, meeting_id, data_dir, lambda s: mark(s, meeting_id, changes))
 
 
-def set_counts(store: Store, actor: str, meeting_id: int, present: int, households_present: int | None,
+def set_counts(s: Session, meeting_id: int, present: int, households_present: int | None,
                data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import set_counts as counts
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: counts(
+    return _write(s, meeting_id, data_dir, lambda s: counts(
         s, meeting_id, present=present, households_present=households_present, data_dir=data_dir))
 
 
-def add_attendee(store: Store, actor: str, meeting_id: int, name: str, role_text: str, member: bool,
+def add_attendee(s: Session, meeting_id: int, name: str, role_text: str, member: bool,
                  data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import add_attendee as add
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: add(s, meeting_id, name=name, role_text=role_text,
+    return _write(s, meeting_id, data_dir, lambda s: add(s, meeting_id, name=name, role_text=role_text,
                                                                    member=member))
 
 
-def remove_attendee(store: Store, actor: str, meeting_id: int, attendee_id: int,
+def remove_attendee(s: Session, meeting_id: int, attendee_id: int,
                     data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import remove_attendee as remove
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: remove(s, attendee_id))
+    return _write(s, meeting_id, data_dir, lambda s: remove(s, attendee_id))
 
 
-def add_agenda_item(store: Store, actor: str, meeting_id: int, title: str,
+def add_agenda_item(s: Session, meeting_id: int, title: str,
                     data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import add_agenda_item as add
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: add(s, meeting_id, title=title))
+    return _write(s, meeting_id, data_dir, lambda s: add(s, meeting_id, title=title))
 
 
-def update_agenda_item(store: Store, actor: str, meeting_id: int, item_id: int, title: str, discussion: str,
+def update_agenda_item(s: Session, meeting_id: int, item_id: int, title: str, discussion: str,
                        data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import update_agenda_item as update
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: update(s, item_id, title=title,
+    return _write(s, meeting_id, data_dir, lambda s: update(s, item_id, title=title,
                                                                       discussion=discussion))
 
 
-def remove_agenda_item(store: Store, actor: str, meeting_id: int, item_id: int,
+def remove_agenda_item(s: Session, meeting_id: int, item_id: int,
                        data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import remove_agenda_item as remove
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: remove(s, item_id))
+    return _write(s, meeting_id, data_dir, lambda s: remove(s, item_id))
 
 
-def add_motion(store: Store, actor: str, meeting_id: int, text: str, agenda_item_id: int | None,
+def add_motion(s: Session, meeting_id: int, text: str, agenda_item_id: int | None,
                special: str | None = None, data_dir: Path | None = None) -> MeetingState:
     """A motion, ordinary or marked as a special-majority decision (a code of app.meetings.specials)."""
     from app.meetings.service import add_motion as add
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: add(s, meeting_id, text=text,
+    return _write(s, meeting_id, data_dir, lambda s: add(s, meeting_id, text=text,
                                                                    agenda_item_id=agenda_item_id, special=special))
 
 
-def update_motion(store: Store, actor: str, meeting_id: int, motion_id: int, text: str, resolution: str,
+def update_motion(s: Session, meeting_id: int, motion_id: int, text: str, resolution: str,
                   special: Any = KEEP, data_dir: Path | None = None) -> MeetingState:
     """The motion's wording, resolution and special decision (None: an ordinary motion; KEEP: as it is)."""
     from app.meetings.service import update_motion as update
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: update(s, motion_id, text=text,
+    return _write(s, meeting_id, data_dir, lambda s: update(s, motion_id, text=text,
                                                                       resolution=resolution, special=special,
                                                                       data_dir=data_dir))
 
 
-def remove_motion(store: Store, actor: str, meeting_id: int, motion_id: int,
+def remove_motion(s: Session, meeting_id: int, motion_id: int,
                   data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import remove_motion as remove
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: remove(s, motion_id))
+    return _write(s, meeting_id, data_dir, lambda s: remove(s, motion_id))
 
 
-def record_vote(store: Store, actor: str, meeting_id: int, motion_id: int, text: str, resolution: str,
+def record_vote(s: Session, meeting_id: int, motion_id: int, text: str, resolution: str,
                 votes: tuple[int, int, int], special: Any = KEEP, data_dir: Path | None = None) -> MeetingState:
     """The motion's wording, its special decision (None: ordinary; KEEP: as it is) and the counted vote, in one
     transaction."""
@@ -241,10 +240,10 @@ def record_vote(store: Store, actor: str, meeting_id: int, motion_id: int, text:
         record(s, motion_id, votes_for=votes[0], votes_against=votes[1], abstentions=votes[2],
                resolution=resolution, data_dir=data_dir)
 
-    return _write(store, actor, meeting_id, data_dir, work)
+    return _write(s, meeting_id, data_dir, work)
 
 
-def record_named_votes(store: Store, actor: str, meeting_id: int, motion_id: int, text: str, resolution: str,
+def record_named_votes(s: Session, meeting_id: int, motion_id: int, text: str, resolution: str,
                        votes: Mapping[int, str], data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import record_named_votes as record, update_motion
 
@@ -252,29 +251,29 @@ def record_named_votes(store: Store, actor: str, meeting_id: int, motion_id: int
         update_motion(s, motion_id, text=text, resolution=resolution)
         record(s, motion_id, votes, resolution=resolution, data_dir=data_dir)
 
-    return _write(store, actor, meeting_id, data_dir, work)
+    return _write(s, meeting_id, data_dir, work)
 
 
-def close(store: Store, actor: str, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
+def close(s: Session, meeting_id: int, data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import close_meeting
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: close_meeting(s, meeting_id, data_dir=data_dir))
+    return _write(s, meeting_id, data_dir, lambda s: close_meeting(s, meeting_id, data_dir=data_dir))
 
 
-def add_addendum(store: Store, actor: str, meeting_id: int, corrects: str, text: str, recorded_by: str,
+def add_addendum(s: Session, meeting_id: int, corrects: str, text: str, recorded_by: str,
                  day: dt.date, data_dir: Path | None = None) -> MeetingState:
     from app.meetings.service import add_addendum as add
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: add(s, meeting_id, corrects=corrects, text=text,
+    return _write(s, meeting_id, data_dir, lambda s: add(s, meeting_id, corrects=corrects, text=text,
                                                                    recorded_by=recorded_by, date=day))
 
 
-def attach(store: Store, actor: str, meeting_id: int, path: Path, role: str,
+def attach(s: Session, meeting_id: int, path: Path, role: str, files_dir: Path,
            data_dir: Path | None = None) -> MeetingState:
+    """``files_dir``: the store's data directory, where attached files are kept."""
     from app.meetings.service import attach_file
 
-    return _write(store, actor, meeting_id, data_dir, lambda s: attach_file(s, store.data_dir, meeting_id,
-                                                                           Path(path), role=role))
+    return _write(s, meeting_id, data_dir, lambda s: attach_file(s, files_dir, meeting_id, Path(path), role=role))
 
 
 # ---------------------------------------------------------------- printing and files
@@ -286,18 +285,17 @@ def pdf_name(what: str, date: dt.date, kind: str) -> str:
     return _("{what}-{date}-{kind}.pdf").format(what=label, date=date.isoformat(), kind=parse_kind(kind).label)
 
 
-def render(store: Store, what: str, meeting_id: int, out: Path, data_dir: Path | None = None) -> int:
+def render(s: Session, what: str, meeting_id: int, out: Path, data_dir: Path | None = None) -> int:
     """Write the printout ``what`` of the meeting to ``out``; the number of pages."""
     from app.meetings.printing import render_minutes, render_signin_sheet, render_tally_sheet
     from app.meetings.printouts import minutes_view, signin_view, tally_view
 
-    with store.read() as s:
-        if what == MINUTES:
-            view: Any = minutes_view(s, meeting_id, data_dir=data_dir)
-        elif what == SIGNIN:
-            view = signin_view(s, meeting_id)
-        else:
-            view = tally_view(s, meeting_id)
+    if what == MINUTES:
+        view: Any = minutes_view(s, meeting_id, data_dir=data_dir)
+    elif what == SIGNIN:
+        view = signin_view(s, meeting_id)
+    else:
+        view = tally_view(s, meeting_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     if what == MINUTES:
         return render_minutes(view, out)

@@ -25,6 +25,7 @@ from ui import widgets
 from ui.errors import message_for
 from ui.meetings import actions
 from ui.meetings.common import BAD, GOOD, PENDING, page_scroll, quorum_state, quorum_word, short_kind
+from ui.operations import ReadOp
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
@@ -175,7 +176,7 @@ class CalendarPanel(QWidget):
         generation, store, year, month = self._generation, self.store, self.year, self.month
         self.loading = True
         self._show_heading()
-        return (Task(lambda _ctx: actions.read_month(store, year, month))
+        return (ReadOp(store, lambda s, _ctx: actions.read_month(s, year, month))
                 .success(lambda rows: self._loaded(rows, generation))
                 .failure(lambda exc: self._failed(exc, generation)).run())
 

@@ -1,6 +1,6 @@
 """The dialogs of the minutes: someone not on the list, a correction to closed minutes, a kept file.
 
-Each runs its action in a Task and stays open until the service has answered, so a
+Each runs the write operation its action gives and stays open until the service has answered, so a
 refusal shows in place, next to its field, and nothing typed is lost. The seams tests
 replace are here: :func:`show_dialog` (a dialog on screen), :func:`choose_pdf` (where a
 printout is saved) and :meth:`AttachDialog.choose_file`.
@@ -24,6 +24,7 @@ from app.people.service import FieldError
 from ui.attach_dialog import AttachFileDialog, lead
 from ui.disclosure.dialogs import date_edit, day_of
 from ui.task_dialog import TaskDialog
+from ui.tasks import Task
 
 
 def show_dialog(dialog: QDialog) -> None:
@@ -78,12 +79,12 @@ class AttendeeDialog(TaskDialog):
         layout.addWidget(self.buttons)
         self.name_edit.setFocus()
 
-    def action(self) -> Callable[[], Any]:
-        action, name, role, member = self._action, self.name_edit.text(), self.role_edit.text(), \
+    def action(self) -> Task:
+        name, role, member = self.name_edit.text(), self.role_edit.text(), \
             self.member_check.isVisible() and self.member_check.isChecked()
         if not name.strip():
             raise FieldError("name", _("请填写姓名。"))
-        return lambda: action(name, role, member)
+        return self._action(name, role, member)
 
 
 class AddendumDialog(TaskDialog):
@@ -122,15 +123,17 @@ class AddendumDialog(TaskDialog):
         layout.addWidget(self.buttons)
         self.corrects_edit.setFocus()
 
-    def action(self) -> Callable[[], Any]:
+    def action(self) -> Task:
         values = (self.corrects_edit.text(), self.text_edit.toPlainText(), self.recorder_edit.text(),
                   day_of(self.date_edit))
-        action = self._action
-        return lambda: action(*values)
+        return self._action(*values)
 
 
 class AttachDialog(AttachFileDialog):
-    """The photo of the signed sign-in sheet, or a document of the meeting, kept with the minutes."""
+    """The photo of the signed sign-in sheet, or a document of the meeting, kept with the minutes.
+    ``action(path, role)`` builds the write operation that attaches it."""
+
+    builds_operation = True
 
     def __init__(self, meeting_title: str, action: Callable[..., Any], *, parent: QWidget | None = None) -> None:
         super().__init__(

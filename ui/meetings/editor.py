@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,7 +33,11 @@ from ui.meetings.step_discuss import DiscussPage
 from ui.meetings.step_prepare import PreparePage
 from ui.meetings.step_vote import VotePage
 from ui.style import message_label, show_message
+from ui.operations import MEETINGS, WriteOp
 from ui.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 PREPARE, ATTEND, DISCUSS, VOTE, CLOSE = range(5)
 
@@ -268,23 +272,24 @@ class MeetingEditor(QWidget):
 
     # ------------------------------------------------------------ writing
 
-    def run(self, page: StepPage, fn: Callable[[], MeetingState], *,
+    def run(self, page: StepPage, fn: Callable[[Session], MeetingState], *,
             then: Callable[[MeetingState], None] | None = None, disabling: tuple[QWidget, ...] = ()) -> Task:
-        """``fn`` on the write worker; the stored meeting it returns is shown on every step."""
+        """``fn(session)`` in a write operation; the stored meeting it returns is shown on every step."""
         page.clear_errors()
         show_message(self.message, "")
         self.writing += 1
-        return Task(lambda _ctx: fn(), write=True).success(lambda st: self._written(st, page, then)) \
+        return WriteOp(self.store, self.actor, lambda s, _ctx: fn(s), changes={MEETINGS}, initiator=self) \
+            .success(lambda st: self._written(st, page, then)) \
             .failure(lambda exc: self._failed(exc, page)).disabling(*disabling).run()
 
     def call(self, page: StepPage, action: Callable[..., MeetingState], *args: Any,
              then: Callable[[MeetingState], None] | None = None,
              disabling: tuple[QWidget, ...] = ()) -> Task | None:
-        """``action(store, actor, meeting_id, *args, data_dir=...)`` for the meeting open now."""
+        """``action(session, meeting_id, *args, data_dir=...)`` for the meeting open now, in a write operation."""
         if self.state is None:
             return None
-        store, actor, data_dir, mid = self.store, self.actor, self.data_dir, self.state.info.id
-        return self.run(page, lambda: action(store, actor, mid, *args, data_dir=data_dir), then=then,
+        data_dir, mid = self.data_dir, self.state.info.id
+        return self.run(page, lambda s: action(s, mid, *args, data_dir=data_dir), then=then,
                         disabling=disabling)
 
     def _written(self, state: MeetingState, page: StepPage, then: Callable[[MeetingState], None] | None) -> None:
@@ -332,7 +337,8 @@ class MeetingEditor(QWidget):
             self.outer.setCurrentWidget(self.empty)
             self.deleted.emit(mid)
 
-        return Task(lambda _ctx: actions.delete(store, actor, mid), write=True).success(done) \
+        return WriteOp(store, actor, lambda s, _ctx: actions.delete(s, mid), changes={MEETINGS}, initiator=self) \
+            .success(done) \
             .failure(lambda exc: self._failed(exc, self.prepare)).run()
 
     def close_editor(self) -> bool:

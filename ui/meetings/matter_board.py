@@ -11,8 +11,10 @@ resolution is posted, 办结 once the result is posted, and for 村规民约 the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QRadioButton,
@@ -29,8 +31,12 @@ from ui.meetings import common, matter_dialogs
 from ui.meetings.matter_dialogs import (AdvanceDialog, AuthorisationDialog, Candidate, CloseDialog, FilingDialog,
                                         NewMatterDialog, ResultDialog, VillagersMotion, kinds_text)
 from ui.style import ACCENT, BORDER, ERROR, MUTED, OK, TEXT, message_label, show_message
-from ui.tasks import LatestRead, Task
+from ui.operations import MATTERS, NOTICES, LatestReadOp, ReadOp, WriteOp
+from ui.tasks import Task
 from ui.widgets import FollowsTextSize
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 STEPS = (1, 2, 3, 4)
 DONE, NEXT, LATER, FAILED_BOX = "stepDone", "stepNext", "stepLater", "stepFailed"  # object names the sheet colours
@@ -84,24 +90,20 @@ def is_open(m: MatterInfo) -> bool:
     return is_open_state(m.state)
 
 
-def read_board(store: Store, today: dt.date | None = None) -> list[BoardRow]:
-    from sqlalchemy import select
-
+def read_board(s: Session, data_dir: Path, today: dt.date | None = None) -> list[BoardRow]:
     from app.disclosure.calendar import event_entries
     from app.disclosure.catalogue import CatalogueError, village_catalogue
-    from app.disclosure.models import Notice
-    from app.disclosure.service import state_label
+    from app.disclosure.service import notice_heads, state_label
     from app.meetings.matters import disclosure_events, list_matters
 
     today = today or dt.date.today()
-    with store.read() as s:
-        matters = list_matters(s)
-        ids = {i for m in matters for i in (m.resolution_notice_id, m.result_notice_id) if i is not None}
-        notices = {n.id: NoticeBrief(n.id, n.number or "", n.state, state_label(n.state), n.title)
-                   for n in s.scalars(select(Notice).where(Notice.id.in_(ids)))} if ids else {}
-        occurrences = disclosure_events(s)
+    matters = list_matters(s)
+    ids = {i for m in matters for i in (m.resolution_notice_id, m.result_notice_id) if i is not None}
+    notices = {n.id: NoticeBrief(n.id, n.number, n.state, state_label(n.state), n.title)
+               for n in notice_heads(s, ids)}
+    occurrences = disclosure_events(s)
     try:
-        entries = event_entries(village_catalogue(store.data_dir, today), occurrences, today)
+        entries = event_entries(village_catalogue(data_dir, today), occurrences, today)
     except CatalogueError:  # no catalogue in force: no deadlines to show
         entries = []
     deadlines: dict[int, dict[str, Deadline]] = {}
@@ -113,66 +115,59 @@ def read_board(store: Store, today: dt.date | None = None) -> list[BoardRow]:
                      deadlines.get(m.id, {})) for m in matters]
 
 
-def read_authorising(store: Store) -> list[VillagersMotion]:
+def read_authorising(s: Session) -> list[VillagersMotion]:
     from app.meetings.matters import authorising_motions
 
-    with store.read() as s:
-        return [VillagersMotion(*row) for row in authorising_motions(s)]
+    return [VillagersMotion(*row) for row in authorising_motions(s)]
 
 
-def read_candidates(store: Store, matter_id: int) -> tuple[MatterInfo, list[Candidate]]:
+def read_candidates(s: Session, matter_id: int) -> tuple[MatterInfo, list[Candidate]]:
     from app.meetings.matters import candidates, get_matter
 
-    with store.read() as s:
-        matter = get_matter(s, matter_id)
-        found = [Candidate(*c) for c in candidates(s, matter_id)]
-    return matter, found
+    return get_matter(s, matter_id), [Candidate(*c) for c in candidates(s, matter_id)]
 
 
-def create(store: Store, actor: str, subject: str, category: str, description: str) -> MatterInfo:
+# the writes below run in a write operation (ui.operations.WriteOp), given its session
+
+
+def create(s: Session, subject: str, category: str, description: str) -> MatterInfo:
     from app.meetings.matters import create_matter
 
-    with store.begin(actor) as s:
-        return create_matter(s, subject=subject, category=category, description=description)
+    return create_matter(s, subject=subject, category=category, description=description)
 
 
-def authorise(store: Store, actor: str, matter_id: int, motion_id: int) -> MatterInfo:
+def authorise(s: Session, matter_id: int, motion_id: int) -> MatterInfo:
     from app.meetings.matters import authorise as link
 
-    with store.begin(actor) as s:
-        return link(s, matter_id, motion_id=motion_id)
+    return link(s, matter_id, motion_id=motion_id)
 
 
-def close(store: Store, actor: str, matter_id: int) -> MatterInfo:
+def close(s: Session, matter_id: int) -> MatterInfo:
     from app.meetings.matters import close_matter
 
-    with store.begin(actor) as s:
-        return close_matter(s, matter_id)
+    return close_matter(s, matter_id)
 
 
-def file_rules(store: Store, actor: str, matter_id: int, day: dt.date, reference: str) -> MatterInfo:
+def file_rules(s: Session, matter_id: int, day: dt.date, reference: str) -> MatterInfo:
     from app.meetings.matters import record_filing
 
-    with store.begin(actor) as s:
-        return record_filing(s, matter_id, filed_on=day, reference=reference)
+    return record_filing(s, matter_id, filed_on=day, reference=reference)
 
 
-def advance(store: Store, actor: str, data_dir: Path, matter_id: int, step: int, meeting_id: int, motion_id: int,
+def advance(s: Session, data_dir: Path, matter_id: int, step: int, meeting_id: int, motion_id: int,
             outcome: str | None, note: str) -> MatterInfo:
     """The step the clerk saw as next, taken by a passed motion; or a failed vote recorded with its outcome."""
     from app.meetings.matters import record_failure, take_step
 
-    with store.begin(actor) as s:
-        if outcome is None:
-            return take_step(s, matter_id, step=step, meeting_id=meeting_id, motion_id=motion_id, data_dir=data_dir)
-        return record_failure(s, matter_id, meeting_id=meeting_id, motion_id=motion_id, outcome=outcome, note=note)
+    if outcome is None:
+        return take_step(s, matter_id, step=step, meeting_id=meeting_id, motion_id=motion_id, data_dir=data_dir)
+    return record_failure(s, matter_id, meeting_id=meeting_id, motion_id=motion_id, outcome=outcome, note=note)
 
 
-def carried_out(store: Store, actor: str, data_dir: Path, matter_id: int, summary: str, day: dt.date) -> MatterInfo:
+def carried_out(s: Session, data_dir: Path, matter_id: int, summary: str, day: dt.date) -> MatterInfo:
     from app.meetings.matters import record_result
 
-    with store.begin(actor) as s:
-        return record_result(s, matter_id, summary=summary, carried_out_on=day, data_dir=data_dir)
+    return record_result(s, matter_id, summary=summary, carried_out_on=day, data_dir=data_dir)
 
 
 # ---------------------------------------------------------------- words
@@ -510,7 +505,8 @@ class MatterBoard(FollowsTextSize, QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.scroll, 1)
 
-        self._read = LatestRead(self, lambda: read_board(store, self.today()), self._loaded, self._load_failed)
+        self._read = LatestReadOp(self, store, lambda s: read_board(s, store.data_dir, self.today()), self._loaded,
+                                  self._load_failed)
         self.open_radio.toggled.connect(lambda _on: self._render())
         self.new_button.clicked.connect(self.new_matter)
         self.restyle()
@@ -597,9 +593,12 @@ class MatterBoard(FollowsTextSize, QWidget):
         self.reload()
         self.changed.emit()
 
+    def _write(self, fn: Callable[[Session], MatterInfo]) -> WriteOp:
+        """The write operation a matter dialog runs: a matter, and the notices its steps draft, changed."""
+        return WriteOp(self.store, self.actor, lambda s, _ctx: fn(s), changes={MATTERS, NOTICES}, initiator=self)
+
     def new_matter(self) -> NewMatterDialog:
-        store, actor = self.store, self.actor
-        dialog = NewMatterDialog(lambda *values: create(store, actor, *values), self)
+        dialog = NewMatterDialog(lambda *values: self._write(lambda s: create(s, *values)), self)
         dialog.completed.connect(lambda m: self._done(_("已新建“{subject}”,下一步:{label}。").format(
             subject=m.subject, label=step_label(1))))
         matter_dialogs.show_dialog(dialog)
@@ -609,7 +608,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         """Read the meetings that could take the next step, then ask which one (and which motion)."""
         store = self.store
         card = self.card_for(matter_id)
-        task = Task(lambda _ctx: read_candidates(store, matter_id)).success(self._show_advance) \
+        task = ReadOp(store, lambda s, _ctx: read_candidates(s, matter_id)).success(self._show_advance) \
             .failure(lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None)
         if card is not None:
             task.disabling(card.advance_button)
@@ -622,10 +621,10 @@ class MatterBoard(FollowsTextSize, QWidget):
         if matter.next_step is None:
             self.reload()
             return
-        store, actor, data_dir, step = self.store, self.actor, self.data_dir, matter.next_step
+        data_dir, step = self.data_dir, matter.next_step
 
-        def act(meeting_id: int, motion_id: int, outcome: str | None, note: str) -> MatterInfo:
-            return advance(store, actor, data_dir, matter.id, step, meeting_id, motion_id, outcome, note)
+        def act(meeting_id: int, motion_id: int, outcome: str | None, note: str) -> Task:
+            return self._write(lambda s: advance(s, data_dir, matter.id, step, meeting_id, motion_id, outcome, note))
 
         dialog = AdvanceDialog(matter, candidates, act, self)
         dialog.completed.connect(lambda m: self._done(self._advanced_text(m, step)))
@@ -651,7 +650,8 @@ class MatterBoard(FollowsTextSize, QWidget):
             return None
         store = self.store
         card = self.card_for(matter_id)
-        task = Task(lambda _ctx: read_authorising(store)).success(lambda found: self._show_authorise(matter_id, found)) \
+        task = ReadOp(store, lambda s, _ctx: read_authorising(s)) \
+            .success(lambda found: self._show_authorise(matter_id, found)) \
             .failure(lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None)
         if card is not None:
             task.disabling(card.authorise_button)
@@ -661,9 +661,8 @@ class MatterBoard(FollowsTextSize, QWidget):
         row = self._row(matter_id)
         if not isValid(self) or row is None:
             return
-        store, actor = self.store, self.actor
-        dialog = AuthorisationDialog(row.matter, found, lambda motion_id: authorise(store, actor, matter_id, motion_id),
-                                     self)
+        dialog = AuthorisationDialog(
+            row.matter, found, lambda motion_id: self._write(lambda s: authorise(s, matter_id, motion_id)), self)
         dialog.completed.connect(lambda m: self._done(_("已记录“{subject}”的村民会议授权:{text}").format(
             subject=m.subject, text=m.authorisation_text)))
         matter_dialogs.show_dialog(dialog)
@@ -672,8 +671,7 @@ class MatterBoard(FollowsTextSize, QWidget):
         row = self._row(matter_id)
         if row is None:
             return None
-        store, actor = self.store, self.actor
-        dialog = CloseDialog(row.matter, lambda: close(store, actor, matter_id), self)
+        dialog = CloseDialog(row.matter, lambda: self._write(lambda s: close(s, matter_id)), self)
         dialog.completed.connect(lambda m: self._done(_("“{subject}”已办结。").format(subject=m.subject)))
         matter_dialogs.show_dialog(dialog)
         return dialog
@@ -682,8 +680,8 @@ class MatterBoard(FollowsTextSize, QWidget):
         row = self._row(matter_id)
         if row is None:
             return None
-        store, actor = self.store, self.actor
-        dialog = FilingDialog(row.matter, lambda day, reference: file_rules(store, actor, matter_id, day, reference),
+        dialog = FilingDialog(row.matter,
+                              lambda day, reference: self._write(lambda s: file_rules(s, matter_id, day, reference)),
                               today=self.today(), parent=self)
         dialog.completed.connect(lambda m: self._done(_("已登记“{subject}”报乡镇备案:{date},{reference}。").format(
             subject=m.subject, date=m.filed_on.isoformat() if m.filed_on else "", reference=m.filing_reference)))
@@ -694,9 +692,10 @@ class MatterBoard(FollowsTextSize, QWidget):
         row = self._row(matter_id)
         if row is None:
             return None
-        store, actor, data_dir = self.store, self.actor, self.data_dir
-        dialog = ResultDialog(row.matter, lambda summary, day: carried_out(store, actor, data_dir, matter_id, summary,
-                                                                           day), today=self.today(), parent=self)
+        data_dir = self.data_dir
+        dialog = ResultDialog(row.matter,
+                              lambda summary, day: self._write(lambda s: carried_out(s, data_dir, matter_id, summary, day)),
+                              today=self.today(), parent=self)
         dialog.completed.connect(lambda m: self._done(_("已登记“{subject}”的实施结果,实施结果公开已在“村务公开”起草"
                                                         "(内部编号 #{id})。").format(subject=m.subject,
                                                                                   id=m.result_notice_id)))

@@ -63,7 +63,10 @@ def _text_edit(lines: int, placeholder: str = "", text: str = "") -> QPlainTextE
 
 
 class MatterDialog(TaskDialog):
-    """A TaskDialog laid out the board's way: the message, then the buttons."""
+    """A TaskDialog laid out the board's way: the message, then the buttons. The action it is given builds
+    the board's write operation (MatterBoard._write)."""
+
+    builds_operation = True
 
     def _finish_layout(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.general_error)
@@ -201,7 +204,7 @@ class AuthorisationDialog(MatterDialog):
             if current is not None:
                 self._select_motion(current.motion_id)
 
-    def select(self, meeting_id: int, motion_id: int) -> None:
+    def select_motion(self, meeting_id: int, motion_id: int) -> None:
         self.meeting_list.setCurrentRow([m.meeting_id for m in self.meetings].index(meeting_id))
         if not self._select_motion(motion_id):
             raise ValueError(motion_id)

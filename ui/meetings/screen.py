@@ -29,8 +29,9 @@ from ui.meetings.actions import MeetingState
 from ui.meetings.calendar import CalendarPanel
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.list_panel import ListPanel
+from ui.operations import MATTERS, MEETINGS, NOTICES, RESIDENTS, VILLAGE, LatestReadOp, ReadOp, made_here
 from ui.style import message_label, show_message
-from ui.tasks import LatestRead, Task
+from ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         self.data_dir = data_dir if data_dir is not None else store.data_dir
         self.context: actions.Context | None = None
         self.last_printed: Path | None = None
-        self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
+        self._context_read = LatestReadOp(self, store, actions.load_context, self._show_context, self._failed)
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
@@ -152,6 +153,13 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         self.refresh()
 
     # ------------------------------------------------------------ reading
+
+    def on_store_changed(self, kinds: frozenset[str], initiator: object = None) -> None:
+        """Meetings, matters, the notices they draft or the register changed elsewhere: read the lists again
+        if shown (this screen's editor and board show their own changes)."""
+        if kinds & {MEETINGS, MATTERS, NOTICES, RESIDENTS, VILLAGE} and not self.isHidden() \
+                and not made_here(self, initiator):
+            self.refresh()
 
     def refresh(self) -> None:
         self._context_read.request()
@@ -209,7 +217,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 self.editor.open_state(state, step)
                 self.tabs.setCurrentIndex(EDITOR)
 
-        return Task(lambda _ctx: actions.read_meeting(store, meeting_id, data_dir)).success(show) \
+        return ReadOp(store, lambda s, _ctx: actions.read_meeting(s, meeting_id, data_dir)).success(show) \
             .failure(lambda exc: show_error(self, exc) if isValid(self) else None).run()
 
     # ------------------------------------------------------------ after a change
@@ -265,7 +273,8 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 self.editor.say(message_for(exc), "error")
                 show_error(self, exc)
 
-        return Task(lambda _ctx: actions.render(store, what, mid, path, data_dir)).success(done).failure(failed) \
+        return ReadOp(store, lambda s, _ctx: actions.render(s, what, mid, path, data_dir)).success(done) \
+            .failure(failed) \
             .with_progress(self, _("正在排版……")).run()
 
     def open_file(self, file: Any) -> Task | None:

@@ -29,6 +29,7 @@ from ui.meetings.actions import MeetingState
 from ui.meetings.common import set_name
 from ui.meetings.model import AttendanceColumns, AttendanceModel, ChoiceDelegate
 from ui.meetings.step_base import EditorHost, StepPage
+from ui.operations import MEETINGS, WriteOp
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
 
@@ -326,7 +327,9 @@ class AttendPage(StepPage):
         store, actor, data_dir, mid = editor.store, editor.actor, editor.data_dir, m.id
         dialog = dialogs.AttendeeDialog(
             m.title, m.kind == MeetingKind.CONSULTATION.value,
-            lambda name, role, member: actions.add_attendee(store, actor, mid, name, role, member, data_dir),
+            lambda name, role, member: WriteOp(
+                store, actor, lambda s, _ctx: actions.add_attendee(s, mid, name, role, member, data_dir),
+                changes={MEETINGS}, initiator=self),
             parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
         dialogs.show_dialog(dialog)

@@ -40,7 +40,7 @@ class EditorHost(Protocol):
 
     def today(self) -> dt.date: ...
 
-    def run(self, page: StepPage, fn: Callable[[], MeetingState], *,
+    def run(self, page: StepPage, fn: Callable[[Any], MeetingState], *,
             then: Callable[[MeetingState], None] | None = None, disabling: tuple[QWidget, ...] = ()) -> Task: ...
 
     def call(self, page: StepPage, action: Callable[..., MeetingState], *args: Any,

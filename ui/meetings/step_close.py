@@ -21,6 +21,7 @@ from ui.meetings.actions import MeetingState
 from ui.meetings.common import page_scroll
 from ui.meetings.step_attend import counts_text
 from ui.meetings.step_base import EditorHost, StepPage
+from ui.operations import MEETINGS, WriteOp
 from ui.tasks import Task
 
 
@@ -188,8 +189,9 @@ class ClosePage(StepPage):
         store, actor, data_dir, mid = editor.store, editor.actor, editor.data_dir, m.id
         dialog = dialogs.AddendumDialog(
             m.title, m.date, m.recorder,
-            lambda corrects, text, who, day: actions.add_addendum(store, actor, mid, corrects, text, who, day,
-                                                                  data_dir),
+            lambda corrects, text, who, day: WriteOp(
+                store, actor, lambda s, _ctx: actions.add_addendum(s, mid, corrects, text, who, day, data_dir),
+                changes={MEETINGS}, initiator=self),
             today=max(editor.today(), m.date), parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
         dialogs.show_dialog(dialog)
@@ -202,7 +204,9 @@ class ClosePage(StepPage):
         editor = self.editor
         store, actor, data_dir, mid = editor.store, editor.actor, editor.data_dir, m.id
         dialog = dialogs.AttachDialog(
-            m.title, lambda path, role: actions.attach(store, actor, mid, path, role, data_dir), parent=self)
+            m.title, lambda path, role: WriteOp(
+                store, actor, lambda s, _ctx: actions.attach(s, mid, path, role, store.data_dir, data_dir),
+                changes={MEETINGS}, initiator=self), parent=self)
         dialog.completed.connect(lambda st: editor.accept_state(st))
         dialogs.show_dialog(dialog)
         return dialog

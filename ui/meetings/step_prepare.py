@@ -276,7 +276,7 @@ class PreparePage(StepPage):
             return None
         data = self.data()
         editor = self.editor
-        store, actor, data_dir = editor.store, editor.actor, editor.data_dir
+        data_dir = editor.data_dir
         mid = self.state.info.id if self.state is not None else None
         new = mid is None
 
@@ -286,5 +286,5 @@ class PreparePage(StepPage):
             else:
                 self.say(_("已保存。"))
 
-        return editor.run(self, lambda: actions.save(store, actor, mid, data, data_dir), then=done,
+        return editor.run(self, lambda s: actions.save(s, mid, data, data_dir), then=done,
                           disabling=(self.save_button,))

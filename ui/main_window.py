@@ -25,7 +25,7 @@ from shiboken6 import isValid
 from app.i18n import _
 from app.people.info import VillageInfo
 from app.storage import Store
-from ui.operations import NOTICES, announce, store_events
+from ui.operations import store_events
 from ui.placeholder import PlaceholderScreen
 from ui.tasks import Task
 
@@ -201,11 +201,7 @@ class MainWindow(QMainWindow):
         if key == DISCLOSURE:
             from ui.disclosure.screen import DisclosureScreen
 
-            disclosure = DisclosureScreen(self.store, actor=self.actor)
-            # the disclosure screen still writes through its own tasks (docs/architecture.md lists the
-            # screens not yet on ui.operations): its own signal is turned into the one announcement
-            disclosure.changed.connect(lambda: announce(self.store, {NOTICES}, disclosure))
-            return disclosure
+            return DisclosureScreen(self.store, actor=self.actor)
         if key == MEETINGS:
             from ui.meetings.screen import MeetingsScreen
 

@@ -795,3 +795,10 @@ def notice_heads(session: Session, ids: Iterable[int]) -> list[NoticeHead]:
         return []
     return [NoticeHead(n.id, n.number or "", n.state, n.title)
             for n in session.scalars(select(Notice).where(Notice.id.in_(wanted)))]
+
+
+def notice_years(session: Session) -> list[int]:
+    """The years with a notice, by its year or the year of its period, the latest first (the year filter)."""
+    found = {y for y in session.scalars(select(Notice.year).distinct()) if y}
+    found |= {int(k[:4]) for k in session.scalars(select(Notice.period_key).distinct()) if k[:4].isdigit()}
+    return sorted(found, reverse=True)

@@ -747,3 +747,12 @@ def matter_for_notice(source: str) -> int | None:
         except ValueError:
             return None
     return None
+
+
+def matter_notice_ids(session: Session) -> list[tuple[int, int | None, int | None]]:
+    """Every matter's id with the ids of its resolution and result notices (None until drafted), for the
+    disclosure calendar's 已拟稿."""
+    from app.meetings.models import Matter
+
+    return [(m, resolution, result) for m, resolution, result in session.execute(
+        select(Matter.id, Matter.resolution_notice_id, Matter.result_notice_id))]

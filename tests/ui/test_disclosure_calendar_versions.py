@@ -31,7 +31,7 @@ def village(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
     import test_disclosure_notices as tn
 
     read = actions.load_context
-    monkeypatch.setattr(actions, "load_context", lambda store, today=None: read(store, DECEMBER))
+    monkeypatch.setattr(actions, "load_context", lambda s, data_dir, today=None: read(s, data_dir, DECEMBER))
     for code, key, label, day in (("SW-01", "2025-Q4", "2025年第四季度", dt.date(2026, 1, 6)),
                                   ("CW-05", "2026-H1", "2026年上半年", dt.date(2026, 7, 10))):
         nid = tn.make(store, title=label + code, item_code=code, period_key=key, period_label=label,
@@ -105,4 +105,4 @@ def test_a_half_year_owed_under_the_old_catalogue_is_drafted_from_it(qtbot, vill
     assert draft.catalogue_version == "2026.1"
     with village.begin("王文书") as s:
         saved = get_notice(s, create_notice(s, draft).id)
-    assert saved.catalogue_version == "2026.1" and actions.posting_minimum(village, saved) == 15
+    assert saved.catalogue_version == "2026.1" and actions.posting_minimum(village.data_dir, saved) == 15

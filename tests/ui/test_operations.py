@@ -27,14 +27,6 @@ TASK_MS = 15_000
 UI = Path(__file__).resolve().parents[2] / "ui"
 OPERATIONS = UI / "operations.py"
 
-# Screens not yet moved onto ui.operations: each still opens its own sessions. A file leaves this list in
-# the commit that moves it; the test below fails while a listed file no longer needs to be here.
-NOT_YET_MOVED = {
-    "disclosure/actions.py",
-    "disclosure/members.py",
-}
-
-
 def store_reaches(source: str) -> list[str]:
     """Where a module opens a session or builds a query: ``select(...)`` (SQLAlchemy's, not a method of
     that name), ``<...>store.begin(...)``, ``<...>store.read(...)``; as ``line: code``."""
@@ -62,18 +54,14 @@ def test_the_scan_sees_each_way_of_reaching_the_store():
 
 
 def test_no_screen_opens_a_session_or_builds_a_query_outside_the_operations_module():
-    offenders, moved = {}, []
+    offenders = {}
     for path in sorted(UI.rglob("*.py")):
         if path == OPERATIONS:
             continue
-        rel = path.relative_to(UI).as_posix()
         hits = store_reaches(path.read_text(encoding="utf-8"))
-        if hits and rel not in NOT_YET_MOVED:
-            offenders[rel] = hits
-        if not hits and rel in NOT_YET_MOVED:
-            moved.append(rel)
+        if hits:
+            offenders[path.relative_to(UI).as_posix()] = hits
     assert offenders == {}, "screens reach the store themselves; use ui.operations ReadOp/WriteOp"
-    assert moved == [], "these screens no longer reach the store: take them off NOT_YET_MOVED"
 
 
 def test_the_operations_module_is_where_sessions_are_opened():

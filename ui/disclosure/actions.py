@@ -1,6 +1,7 @@
 """What the 村务公开 screen asks of the core, one function per user action.
 
-These run inside a Task on a worker, each in one transaction, and return plain
+These run inside the operations of ui.operations on a worker, given the operation's
+session (one transaction for a write), and return plain
 values (the core's frozen dataclasses or the ones below), never ORM objects.
 Nothing here imports Qt.
 
@@ -17,7 +18,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.disclosure.calendar import CalendarEntry
 from app.disclosure.catalogue import Catalogue, CatalogueError
@@ -25,6 +26,9 @@ from app.disclosure.service import NoticeDraft, NoticeInfo, NoticeQuery, NoticeS
 from app.disclosure.view import NoticeView
 from app.i18n import _
 from app.storage import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OUTPUT_DIR = "notices"
 SUPERVISION = "村务监督委员会"  # the body's name as the roster's roles store it
@@ -107,24 +111,23 @@ def matter_key(key: str) -> tuple[int, str] | None:
 # ---------------------------------------------------------------- reading
 
 
-def load_context(store: Store, today: dt.date | None = None) -> Context:
+def load_context(s: Session, data_dir: Path, today: dt.date | None = None) -> Context:
     from app.disclosure.catalogue import in_force
-    from app.disclosure.service import calendar_start, village_catalogues
+    from app.disclosure.service import calendar_start, notice_years, village_catalogues
     from app.people.service import get_village, list_roles
 
     today = today or dt.date.today()
     try:
-        catalogues: tuple[Catalogue, ...] = tuple(village_catalogues(store.data_dir, today))
+        catalogues: tuple[Catalogue, ...] = tuple(village_catalogues(data_dir, today))
         catalogue: Catalogue | None = in_force(catalogues, today)
         error = ""
     except CatalogueError as exc:
         catalogues, catalogue, error = (), None, str(exc)
-    with store.read() as s:
-        # the same start as `cunwu disclosure due`: periods before the village's record began are not owed
-        since = calendar_start(s) if catalogue is not None else None
-        village = get_village(s)
-        roles = list_roles(s, on=today)
-        years = _years(s)
+    # the same start as `cunwu disclosure due`: periods before the village's record began are not owed
+    since = calendar_start(s) if catalogue is not None else None
+    village = get_village(s)
+    roles = list_roles(s, on=today)
+    years = notice_years(s)
     reviewers = [r.resident_name for r in roles if r.body == SUPERVISION]
     approver = next((r.resident_name for r in roles if r.body == COMMITTEE and r.title == "主任"), "")
     hotline = village.hotline if village and village.hotline else ""
@@ -134,47 +137,37 @@ def load_context(store: Store, today: dt.date | None = None) -> Context:
                    list(dict.fromkeys(reviewers)), approver, years, catalogues)
 
 
-def _years(session: Any) -> list[int]:
-    from sqlalchemy import select
-
-    from app.disclosure.models import Notice
-
-    found = {y for y in session.scalars(select(Notice.year).distinct()) if y}
-    found |= {int(k[:4]) for k in session.scalars(select(Notice.period_key).distinct()) if k[:4].isdigit()}
-    return sorted(found, reverse=True)
-
-
 def read_page(store: Store, query: NoticeQuery, offset: int, limit: int) -> NoticePage:
     from app.disclosure.service import count_notices, list_notices
 
-    with store.read() as s:
+    from ui.operations import read_now
+
+    def page(s: Session) -> NoticePage:
         total = count_notices(s, query) if offset == 0 else -1
         return NoticePage(total, list_notices(s, query, limit=limit, offset=offset))
 
+    return read_now(store, page)  # inside the paged model's task, on its worker
 
-def read_notice(store: Store, notice_id: int) -> NoticeInfo:
+
+def read_notice(s: Session, notice_id: int) -> NoticeInfo:
     from app.disclosure.service import get_notice
 
-    with store.read() as s:
-        return get_notice(s, notice_id)
+    return get_notice(s, notice_id)
 
 
-def read_view(store: Store, notice_id: int) -> NoticeView:
+def read_view(s: Session, notice_id: int) -> NoticeView:
     """The printed page of a saved notice, with its number, reviewers and QR code once posted."""
     from app.disclosure.service import notice_view
 
-    with store.read() as s:
-        return notice_view(s, notice_id)
+    return notice_view(s, notice_id)
 
 
 def _in_progress(session: Any) -> dict[tuple[str, str], InProgress]:
     """The notices started and not posted, by catalogue item and period, and the 四议两公开 matters' ones by
     the matter's calendar key (``matter:ID:resolution``), so the calendar can say 已拟稿 for both."""
-    from sqlalchemy import select
-
     from app.disclosure.models import PUBLISHED
     from app.disclosure.service import list_notices
-    from app.meetings.models import Matter
+    from app.meetings.matters import matter_notice_ids
 
     out: dict[tuple[str, str], InProgress] = {}
     by_id: dict[int, tuple[str, InProgress]] = {}
@@ -183,8 +176,7 @@ def _in_progress(session: Any) -> dict[tuple[str, str], InProgress]:
             started = InProgress(n.id, n.state, n.state_text)
             out.setdefault((n.item_code.upper(), n.period_key), started)
             by_id[n.id] = (n.item_code.upper(), started)
-    for matter_id, resolution, result in session.execute(
-            select(Matter.id, Matter.resolution_notice_id, Matter.result_notice_id)):
+    for matter_id, resolution, result in matter_notice_ids(session):
         for what, notice_id in (("resolution", resolution), ("result", result)):
             if notice_id in by_id:
                 code, started = by_id[notice_id]
@@ -192,7 +184,7 @@ def _in_progress(session: Any) -> dict[tuple[str, str], InProgress]:
     return out
 
 
-def read_calendar(store: Store, context: Context, year: int, month: int | None) -> CalendarData:
+def read_calendar(s: Session, context: Context, year: int, month: int | None) -> CalendarData:
     """The entries whose deadline falls in ``month`` (or every period of ``year`` when month is None),
     what is due or overdue today (with the 四议两公开 matters' notices, as on the home screen and in
     ``cunwu disclosure due``), and the notices already started for an item and period."""
@@ -203,10 +195,9 @@ def read_calendar(store: Store, context: Context, year: int, month: int | None) 
     versions = context.versions
     if not versions:
         return CalendarData([], {}, [])
-    with store.read() as s:
-        posted = posted_for_calendar(s)
-        started = _in_progress(s)
-        events = disclosure_events(s)
+    posted = posted_for_calendar(s)
+    started = _in_progress(s)
+    events = disclosure_events(s)
     on = context.today
     if month is None:
         entries = year_calendar(versions, posted, year, on=on, since=context.since)
@@ -216,7 +207,7 @@ def read_calendar(store: Store, context: Context, year: int, month: int | None) 
     return CalendarData(entries, started, due)
 
 
-def matter_notice(store: Store, key: str) -> MatterNotice | None:
+def matter_notice(s: Session, key: str) -> MatterNotice | None:
     """The notice behind a 四议两公开 line of the due list (``matter:ID:resolution``), as the matter drafted
     it; None when the key names no matter."""
     from app.meetings.matters import get_matter
@@ -226,117 +217,106 @@ def matter_notice(store: Store, key: str) -> MatterNotice | None:
     if found is None:
         return None
     matter_id, what = found
-    with store.read() as s:
-        try:
-            m = get_matter(s, matter_id)
-        except NotFound:
-            return None
-        notice_id = m.resolution_notice_id if what == "resolution" else m.result_notice_id
-        info = None
-        if notice_id is not None:
-            from app.disclosure.service import get_notice
+    try:
+        m = get_matter(s, matter_id)
+    except NotFound:
+        return None
+    notice_id = m.resolution_notice_id if what == "resolution" else m.result_notice_id
+    info = None
+    if notice_id is not None:
+        from app.disclosure.service import get_notice
 
-            try:
-                info = get_notice(s, notice_id)
-            except NotFound:
-                info = None
+        try:
+            info = get_notice(s, notice_id)
+        except NotFound:
+            info = None
     return MatterNotice(matter_id, m.subject, what, info)
 
 
-def posting_minimum(store: Store, notice: NoticeInfo) -> int:
+def posting_minimum(data_dir: Path, notice: NoticeInfo) -> int:
     """The fewest days the notice must stay on the board: the village's number for its catalogue item.
 
     Passed to the service when posting, so the dialog shows the very number that is enforced.
     """
     from app.disclosure.service import minimum_days
 
-    return minimum_days(notice.item_code, notice.catalogue_version, store.data_dir)
+    return minimum_days(notice.item_code, notice.catalogue_version, data_dir)
 
 
-def draft_for(store: Store, item_code: str, period_key: str) -> NoticeDraft:
+def draft_for(s: Session, data_dir: Path, item_code: str, period_key: str) -> NoticeDraft:
     """The catalogue item's template, or the ledger's statement for a finance item, from the version that
     asks for the period (the one in force on its last day): a half-year still owed under an older version is
     drafted, and later posted for its minimum days, as that version says."""
     from app.disclosure.calendar import catalogue_for
     from app.disclosure.service import draft_for_item, village_catalogues
 
-    catalogue = catalogue_for(village_catalogues(store.data_dir), item_code, period_key)
-    with store.read() as s:
-        return draft_for_item(s, item_code, period_key, data_dir=store.data_dir, catalogue=catalogue)
+    catalogue = catalogue_for(village_catalogues(data_dir), item_code, period_key)
+    return draft_for_item(s, item_code, period_key, data_dir=data_dir, catalogue=catalogue)
 
 
 # ---------------------------------------------------------------- writing
 
 
-def save(store: Store, actor: str, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
+def save(s: Session, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
     from app.disclosure.service import create_notice, update_notice
 
-    with store.begin(actor) as s:
-        if notice_id is None:
-            return create_notice(s, draft)
-        return update_notice(s, notice_id, draft)
+    if notice_id is None:
+        return create_notice(s, draft)
+    return update_notice(s, notice_id, draft)
 
 
-def save_and_submit(store: Store, actor: str, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
+def save_and_submit(s: Session, notice_id: int | None, draft: NoticeDraft) -> NoticeInfo:
     """Save what is on screen and send it for review in one transaction: both or neither."""
     from app.disclosure.service import create_notice, submit_for_review, update_notice
 
-    with store.begin(actor) as s:
-        info = create_notice(s, draft) if notice_id is None else update_notice(s, notice_id, draft)
-        return submit_for_review(s, info.id)
+    info = create_notice(s, draft) if notice_id is None else update_notice(s, notice_id, draft)
+    return submit_for_review(s, info.id)
 
 
-def submit(store: Store, actor: str, notice_id: int) -> NoticeInfo:
+def submit(s: Session, notice_id: int) -> NoticeInfo:
     from app.disclosure.service import submit_for_review
 
-    with store.begin(actor) as s:
-        return submit_for_review(s, notice_id)
+    return submit_for_review(s, notice_id)
 
 
-def review(store: Store, actor: str, notice_id: int, reviewers: list[str] | str, day: dt.date, opinion: str,
+def review(s: Session, notice_id: int, reviewers: list[str] | str, day: dt.date, opinion: str,
            passed: bool) -> NoticeInfo:
     from app.disclosure.service import record_review
 
-    with store.begin(actor) as s:
-        return record_review(s, notice_id, reviewers=reviewers, date=day, opinion=opinion, passed=passed)
+    return record_review(s, notice_id, reviewers=reviewers, date=day, opinion=opinion, passed=passed)
 
 
-def approve(store: Store, actor: str, notice_id: int, approver: str, day: dt.date) -> NoticeInfo:
+def approve(s: Session, notice_id: int, approver: str, day: dt.date) -> NoticeInfo:
     from app.disclosure.service import approve as approve_notice
 
-    with store.begin(actor) as s:
-        return approve_notice(s, notice_id, approver=approver, date=day)
+    return approve_notice(s, notice_id, approver=approver, date=day)
 
 
-def post(store: Store, actor: str, notice_id: int, start: dt.date, until: dt.date, min_days: int) -> NoticeInfo:
+def post(s: Session, notice_id: int, start: dt.date, until: dt.date, min_days: int) -> NoticeInfo:
     from app.disclosure.service import post_notice
 
-    with store.begin(actor) as s:
-        return post_notice(s, notice_id, posted_from=start, posted_until=until, min_days=min_days)
+    return post_notice(s, notice_id, posted_from=start, posted_until=until, min_days=min_days)
 
 
-def archive(store: Store, actor: str, notice_id: int) -> NoticeInfo:
+def archive(s: Session, notice_id: int) -> NoticeInfo:
     from app.disclosure.service import archive as archive_notice
 
-    with store.begin(actor) as s:
-        return archive_notice(s, notice_id)
+    return archive_notice(s, notice_id)
 
 
-def correct(store: Store, actor: str, notice_id: int, reason: str) -> NoticeInfo:
+def correct(s: Session, notice_id: int, reason: str) -> NoticeInfo:
     from app.disclosure.service import start_correction
 
-    with store.begin(actor) as s:
-        return start_correction(s, notice_id, reason=reason)
+    return start_correction(s, notice_id, reason=reason)
 
 
-def delete(store: Store, actor: str, notice_id: int) -> None:
+def delete(s: Session, notice_id: int) -> None:
     from app.disclosure.service import delete_draft
 
-    with store.begin(actor) as s:
-        delete_draft(s, notice_id)
+    delete_draft(s, notice_id)
 
 
-def add_feedback(store: Store, actor: str, notice_id: int, asker: str, question: str, asked_on: dt.date,
+def add_feedback(s: Session, notice_id: int, asker: str, question: str, asked_on: dt.date,
                  answer: str = "", answered_by: str = "", answered_on: dt.date | None = None) -> NoticeInfo:
     """A villager's question, and its answer when there already is one, in one transaction.
 
@@ -344,28 +324,26 @@ def add_feedback(store: Store, actor: str, notice_id: int, asker: str, question:
     """
     from app.disclosure.service import add_feedback as add, answer_feedback, get_notice
 
-    with store.begin(actor) as s:
-        f = add(s, notice_id, asker=asker, question=question, asked_on=asked_on)
-        if answer.strip():
-            answer_feedback(s, f.id, answer=answer, answered_by=answered_by, answered_on=answered_on)
-        return get_notice(s, notice_id)
+    f = add(s, notice_id, asker=asker, question=question, asked_on=asked_on)
+    if answer.strip():
+        answer_feedback(s, f.id, answer=answer, answered_by=answered_by, answered_on=answered_on)
+    return get_notice(s, notice_id)
 
 
-def answer(store: Store, actor: str, notice_id: int, feedback_id: int, text: str, answered_by: str,
+def answer(s: Session, notice_id: int, feedback_id: int, text: str, answered_by: str,
            day: dt.date) -> NoticeInfo:
     from app.disclosure.service import answer_feedback, get_notice
 
-    with store.begin(actor) as s:
-        answer_feedback(s, feedback_id, answer=text, answered_by=answered_by, answered_on=day)
-        return get_notice(s, notice_id)
+    answer_feedback(s, feedback_id, answer=text, answered_by=answered_by, answered_on=day)
+    return get_notice(s, notice_id)
 
 
-def attach(store: Store, actor: str, notice_id: int, path: Path, role: str) -> NoticeInfo:
+def attach(s: Session, files_dir: Path, notice_id: int, path: Path, role: str) -> NoticeInfo:
+    """``files_dir``: the store's data directory, where attached files are kept."""
     from app.disclosure.service import attach_file, get_notice
 
-    with store.begin(actor) as s:
-        attach_file(s, store.data_dir, notice_id, Path(path), role=role)
-        return get_notice(s, notice_id)
+    attach_file(s, files_dir, notice_id, Path(path), role=role)
+    return get_notice(s, notice_id)
 
 
 # ---------------------------------------------------------------- files
@@ -394,15 +372,14 @@ def save_pdf(view: NoticeView, out: Path, paper: str, landscape: bool) -> int:
     return render_notice(view, out, paper=paper, landscape=landscape)
 
 
-def feedback_pdf(store: Store, notice_id: int, out: Path) -> int:
+def feedback_pdf(s: Session, notice_id: int, out: Path) -> int:
     """The villagers' questions and answers on a notice (阳光评议), ready for the board."""
     from app.disclosure.printing import render_feedback_list
     from app.disclosure.service import feedback_rows, get_notice
     from app.people.service import get_village
 
-    with store.read() as s:
-        notice = get_notice(s, notice_id)
-        village = get_village(s)
+    notice = get_notice(s, notice_id)
+    village = get_village(s)
     render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
                          feedback_rows(notice), out)
     return len(notice.feedback)

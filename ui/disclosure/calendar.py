@@ -30,6 +30,7 @@ from app.storage import Store
 from ui import widgets
 from ui.disclosure import actions
 from ui.errors import message_for
+from ui.operations import ReadOp
 from ui.style import ERROR, MUTED, OK, message_label, show_message
 from ui.tasks import Task
 from ui.widgets import AnyIndex, ListModel
@@ -357,7 +358,7 @@ class CalendarPanel(QWidget):
         year, month = self.year, None if self.year_mode else self.month
         self.loading = True
         self._show_heading()
-        return (Task(lambda _ctx: actions.read_calendar(store, context, year, month))
+        return (ReadOp(store, lambda s, _ctx: actions.read_calendar(s, context, year, month))
                 .success(lambda data: self._loaded(data, generation))
                 .failure(lambda exc: self._failed(exc, generation)).run())
 
@@ -381,7 +382,7 @@ class CalendarPanel(QWidget):
             self.month_model.set_entries(data.entries, data.in_progress)
         self._summarise(data.entries)
         if self._select_after is not None:
-            self._select(*self._select_after)
+            self._select_entry(*self._select_after)
             self._select_after = None
         self._update_buttons()
         self.loaded.emit()
@@ -482,7 +483,7 @@ class CalendarPanel(QWidget):
         else:
             self.refresh()
 
-    def _select(self, item_code: str, period_key: str) -> None:
+    def _select_entry(self, item_code: str, period_key: str) -> None:
         for table, model in ((self.due_table, self.due_model), (self.month_table, self.month_model)):
             for i in range(model.rowCount()):
                 e = model.row_at(i)

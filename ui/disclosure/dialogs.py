@@ -64,6 +64,8 @@ class ReviewDialog(TaskDialog):
     calls ``added(member)`` afterwards. ``action(reviewers, day, opinion, passed)`` runs on a worker.
     """
 
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
+
     def __init__(self, title: str, terms: list[Member], action: Callable[..., Any], *, today: dt.date,
                  register: Callable[[dt.date, Callable[[Member], None]], Any] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -196,6 +198,8 @@ class ReviewDialog(TaskDialog):
 class ApproveDialog(TaskDialog):
     """批准: who approves (the committee's 主任 by default) and when. ``action(approver, day)``."""
 
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
+
     def __init__(self, title: str, approver: str, action: Callable[..., Any], *, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("批准公开"), parent)
@@ -226,6 +230,8 @@ class PostDialog(TaskDialog):
     once, and the service refuses it with the same words under the until date.
     ``action(start, until)``.
     """
+
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
 
     def __init__(self, title: str, min_days: int, action: Callable[..., Any], *, today: dt.date,
                  parent: QWidget | None = None) -> None:
@@ -275,6 +281,8 @@ class PostDialog(TaskDialog):
 class ReasonDialog(TaskDialog):
     """A question and a required reason: ``action(reason)`` (更正 a posted notice)."""
 
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
+
     def __init__(self, title: str, question: str, ok_text: str, placeholder: str, action: Callable[[str], Any], *,
                  parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -308,6 +316,8 @@ class FeedbackDialog(TaskDialog):
 
     ``action(asker, question, asked_on, answer, answered_by, answered_on)``.
     """
+
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
 
     def __init__(self, title: str, answerer: str, action: Callable[..., Any], *, today: dt.date,
                  parent: QWidget | None = None) -> None:
@@ -351,6 +361,8 @@ class FeedbackDialog(TaskDialog):
 class AnswerDialog(TaskDialog):
     """The answer to a question already recorded: ``action(answer, answered_by, day)``."""
 
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
+
     def __init__(self, asker: str, question: str, answerer: str, action: Callable[..., Any], *, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(_("答复村民意见"), parent)
@@ -384,6 +396,8 @@ class AnswerDialog(TaskDialog):
 
 class AttachDialog(AttachFileDialog):
     """A photo of the posted board (or a scan) kept with the notice: ``action(path, role)``."""
+
+    builds_operation = True  # its action builds the screen's write operation (ui.operations)
 
     def __init__(self, title: str, action: Callable[..., Any], *, parent: QWidget | None = None) -> None:
         super().__init__(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -37,8 +37,12 @@ from ui.disclosure import actions
 from ui.disclosure.preview import LivePreview
 from ui.disclosure.table_editor import TablesEditor
 from ui.errors import message_for
+from ui.operations import NOTICES, ReadOp, WriteOp
 from ui.style import message_label, show_message
 from ui.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 NO_ITEM = ""
 PERIOD_YEARS = 2  # this year and last: a late notice for last December is still made in January
@@ -328,7 +332,7 @@ class NoticeEditor(QWidget):
                 self._saved_view = view
                 self.preview.refresh_now()
 
-        Task(lambda _ctx: actions.read_view(store, notice_id)).success(got) \
+        ReadOp(store, lambda s, _ctx: actions.read_view(s, notice_id)).success(got) \
             .failure(lambda exc: self.preview.set_message(message_for(exc), "error") if isValid(self) else None).run()
 
     def _fill(self, d: NoticeDraft) -> None:
@@ -454,12 +458,13 @@ class NoticeEditor(QWidget):
             self.saved.emit(info)
             self.submitted.emit(info)
 
-    def _write(self, action: Callable[[Store, str, int | None, NoticeDraft], NoticeInfo],
+    def _write(self, action: Callable[[Session, int | None, NoticeDraft], NoticeInfo],
                done: Callable[[NoticeInfo], None]) -> Task:
-        """Run ``action`` on the draft on a worker, with both buttons off until it answers."""
+        """Run ``action`` on the draft in a write operation, with both buttons off until it answers."""
         self._clear_errors()
-        store, actor, nid, draft = self.store, self.actor, self.notice.id if self.notice else None, self.draft()
-        self._task = Task(lambda _ctx: action(store, actor, nid, draft), write=True) \
+        nid, draft = self.notice.id if self.notice else None, self.draft()
+        self._task = WriteOp(self.store, self.actor, lambda s, _ctx: action(s, nid, draft), changes={NOTICES},
+                             initiator=self) \
             .success(done).failure(self._show_error).disabling(self.save_button, self.submit_button).run()
         return self._task
 
@@ -491,7 +496,8 @@ class NoticeEditor(QWidget):
             return None
         store, code, key = self.store, item.code, period[0]
         self._clear_errors()
-        self._task = Task(lambda _ctx: actions.draft_for(store, code, key)).success(self._apply_template) \
+        self._task = ReadOp(store, lambda s, _ctx: actions.draft_for(s, store.data_dir, code, key)) \
+            .success(self._apply_template) \
             .failure(self._show_error).disabling(self.template_button) \
             .with_progress(self, _("正在从账本生成财务公开……") if item.finance else _("正在填写……")).run()
         return self._task

@@ -24,6 +24,7 @@ from ui import widgets
 from ui.disclosure import actions
 from ui.disclosure.notice_model import Columns, NoticeListModel, posted_text
 from ui.errors import message_for, show_error
+from ui.operations import ReadOp
 from ui.style import message_label, show_message
 from ui.tasks import Task
 from ui.widgets import record_table, search_timer, select_row, selectable, size_columns
@@ -421,7 +422,7 @@ class ListPanel(QWidget):
             return
         self._detail_asked += 1
         asked, store = self._detail_asked, self.store
-        Task(lambda _ctx: actions.read_notice(store, nid)).success(lambda info: self._show_details(info, asked)) \
+        ReadOp(store, lambda s, _ctx: actions.read_notice(s, nid)).success(lambda info: self._show_details(info, asked)) \
             .failure(lambda exc: show_message(self.message, message_for(exc), "error") if isValid(self) else None).run()
 
     def _show_details(self, info: NoticeInfo, asked: int) -> None:

@@ -5,14 +5,14 @@ Only members of the 村务监督委员会 in force on the review date may review
 of every member (:func:`review_data`) and shows those in force on the date chosen;
 :class:`MemberDialog` registers a member (a villager on the register, 主任 or 委员,
 the term) when the list is empty or incomplete. The functions here that take a
-Store run on a worker and return plain values.
+session run in an operation (ui.operations) on a worker and return plain values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QLineEdit, QVBoxLayout, QWidget)
@@ -24,7 +24,11 @@ from app.people.roles import Candidate, Member
 from app.people.service import FieldError
 from app.storage import Store
 from ui.attach_dialog import lead
+from ui.operations import RESIDENTS, ReadOp, WriteOp
 from ui.task_dialog import TaskDialog
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 TERM_YEARS = 5  # five years, as the villagers' committee since the 2018 amendment: only the default end date
 
@@ -32,28 +36,24 @@ TERM_YEARS = 5  # five years, as the villagers' committee since the 2018 amendme
 # ---------------------------------------------------------------- on a worker
 
 
-def review_data(store: Store, notice_id: int) -> tuple[NoticeInfo, list[Member]]:
+def review_data(s: Session, notice_id: int) -> tuple[NoticeInfo, list[Member]]:
     """The notice, read fresh, and every term of every supervision committee member."""
     from app.disclosure.service import get_notice
     from app.people.roles import supervision_terms
 
-    with store.read() as s:
-        return get_notice(s, notice_id), supervision_terms(s)
+    return get_notice(s, notice_id), supervision_terms(s)
 
 
-def register_candidates(store: Store, day: dt.date) -> list[Candidate]:
+def register_candidates(s: Session, day: dt.date) -> list[Candidate]:
     from app.people.roles import candidates
 
-    with store.read() as s:
-        return candidates(s, day)
+    return candidates(s, day)
 
 
-def add_supervisor(store: Store, actor: str, resident_id: int, title: str, start: dt.date,
-                   end: dt.date | None) -> Member:
+def add_supervisor(s: Session, resident_id: int, title: str, start: dt.date, end: dt.date | None) -> Member:
     from app.people.roles import add_member
 
-    with store.begin(actor) as s:
-        return add_member(s, resident_id=resident_id, title=title, term_start=start, term_end=end)
+    return add_member(s, resident_id=resident_id, title=title, term_start=start, term_end=end)
 
 
 # ---------------------------------------------------------------- the dialog
@@ -79,7 +79,10 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 class MemberDialog(TaskDialog):
     """登记监委会成员: a villager on the register (type a name and pick from the list), 主任 or 委员,
-    and the term; ``action(resident_id, title, start, end)`` runs on a worker and returns the Member."""
+    and the term; ``action(resident_id, title, start, end)`` builds the write operation that registers them
+    and returns the Member."""
+
+    builds_operation = True
 
     def __init__(self, people: list[Candidate], action: Callable[..., Any], *, start: dt.date,
                  parent: QWidget | None = None) -> None:
@@ -152,16 +155,16 @@ def open_register(parent: QWidget, store: Store, actor: str, day: dt.date, added
     """Read who can be chosen, then put up :class:`MemberDialog`; ``added(member)`` once registered."""
     from ui.disclosure import dialogs
     from ui.errors import show_error
-    from ui.tasks import Task
 
     def show(people: list[Candidate]) -> None:
         if not isValid(parent):
             return
-        dialog = MemberDialog(people, lambda rid, title, start, end: add_supervisor(store, actor, rid, title, start, end),
-                              start=day, parent=parent)
+        dialog = MemberDialog(people, lambda rid, title, start, end: WriteOp(
+            store, actor, lambda s, _ctx: add_supervisor(s, rid, title, start, end), changes={RESIDENTS},
+            initiator=parent), start=day, parent=parent)
         dialog.completed.connect(added)
         dialogs.show_dialog(dialog)
 
-    return Task(lambda _ctx: register_candidates(store, day)).success(show) \
+    return ReadOp(store, lambda s, _ctx: register_candidates(s, day)).success(show) \
         .failure(lambda exc: show_error(parent, exc) if isValid(parent) else None).run()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -32,8 +32,13 @@ from ui.disclosure.editor import NoticeEditor
 from ui.disclosure.list_panel import ListPanel
 from ui.disclosure.preview import PrintPreviewDialog
 from ui.errors import message_for, show_error
+from ui.operations import MATTERS, MEETINGS, RESIDENTS, VILLAGE, LatestReadOp, ReadOp, WriteOp, made_here
+from ui.operations import NOTICES as NOTICES_CHANGED  # NOTICES here is the notices tab
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, TEXT, show_message
-from ui.tasks import LatestRead, Task
+from ui.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CALENDAR, NOTICES, EDITOR = range(3)
 
@@ -86,7 +91,8 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         self.actor = actor
         self.context: actions.Context | None = None
         self._pending_entry: tuple[str, str] | None = None
-        self._context_read = LatestRead(self, lambda: actions.load_context(store), self._show_context, self._failed)
+        self._context_read = LatestReadOp(self, store, lambda s: actions.load_context(s, store.data_dir),
+                                          self._show_context, self._failed)
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
@@ -137,6 +143,13 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         self.refresh()
 
     # ------------------------------------------------------------ reading
+
+    def on_store_changed(self, kinds: frozenset[str], initiator: object = None) -> None:
+        """Notices (a matter drafts them), matters, meetings or the register changed elsewhere: read again if
+        shown (this screen's own writes show themselves)."""
+        if kinds & {NOTICES_CHANGED, MATTERS, MEETINGS, RESIDENTS, VILLAGE} and not self.isHidden() \
+                and not made_here(self, initiator):
+            self.refresh()
 
     def refresh(self) -> None:
         self._context_read.request()
@@ -197,7 +210,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
                                                 "张贴后这一项就从待公开里去掉。").format(subject=found.subject,
                                                                             what=found.what_text))
 
-        return Task(lambda _ctx: actions.matter_notice(store, key)).success(show) \
+        return ReadOp(store, lambda s, _ctx: actions.matter_notice(s, key)).success(show) \
             .failure(lambda exc: show_error(self, exc)).run()
 
     def show_tab(self, index: int) -> QWidget:
@@ -231,7 +244,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
                 title=info.title[:12]))
             self._edit()
 
-        return Task(lambda _ctx: actions.read_notice(store, notice_id)).success(show) \
+        return ReadOp(store, lambda s, _ctx: actions.read_notice(s, notice_id)).success(show) \
             .failure(lambda exc: show_error(self, exc)).run()
 
     def start_draft(self, item_code: str, period_key: str) -> Task | None:
@@ -244,7 +257,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         if started is not None:
             return self.open_notice(started.id)
         store = self.store
-        return Task(lambda _ctx: actions.draft_for(store, item_code, period_key)) \
+        return ReadOp(store, lambda s, _ctx: actions.draft_for(s, store.data_dir, item_code, period_key)) \
             .success(lambda draft: self.new_notice(draft) if isValid(self) else None) \
             .failure(lambda exc: show_error(self, exc)).with_progress(self, _("正在按公开目录拟稿……")).run()
 
@@ -273,9 +286,13 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         self._context_read.request()  # a first notice of a new year adds the year to the filter
         self.changed.emit()
 
-    def _write(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None, *,
+    def _op(self, fn: Callable[[Session], Any]) -> WriteOp:
+        """A write operation on a notice (ui.operations): it announces that notices changed."""
+        return WriteOp(self.store, self.actor, lambda s, _ctx: fn(s), changes={NOTICES_CHANGED}, initiator=self)
+
+    def _write(self, fn: Callable[[Session], Any], done: Callable[[Any], None] | None = None, *,
                progress: str = "") -> Task:
-        task = Task(lambda _ctx: fn(), write=True).success(done or self._after_change) \
+        task = self._op(fn).success(done or self._after_change) \
             .failure(lambda exc: show_error(self, exc))
         if progress:
             task.with_progress(self, progress)
@@ -286,7 +303,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
     def _notice(self, notice_id: int, then: Callable[[NoticeInfo], Any]) -> Task:
         """Read the notice fresh (another clerk may have moved it on), then open the step's dialog."""
         store = self.store
-        return Task(lambda _ctx: actions.read_notice(store, notice_id)) \
+        return ReadOp(store, lambda s, _ctx: actions.read_notice(s, notice_id)) \
             .success(lambda info: then(info) if isValid(self) else None) \
             .failure(lambda exc: show_error(self, exc)).run()
 
@@ -304,8 +321,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         return self.context.today if self.context else dt.date.today()
 
     def submit(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
-        return self._write(lambda: actions.submit(store, actor, notice_id))
+        return self._write(lambda s: actions.submit(s, notice_id))
 
     def delete(self, notice_id: int) -> Task | None:
         n = self.notices.details.notice
@@ -313,8 +329,6 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         if not widgets.confirm(self, _("删除草稿"), _("确定要删除草稿“{title}”吗?删除后不能恢复。").format(title=title),
                                _("删除"), _("不删除")):
             return None
-        store, actor = self.store, self.actor
-
         def done(_result: Any) -> None:
             if self.editor.notice is not None and self.editor.notice.id == notice_id:
                 self.editor.dirty = False
@@ -322,7 +336,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             self.notices.details.show_notice(None)
             self._after_change(None)
 
-        return self._write(lambda: actions.delete(store, actor, notice_id), done)
+        return self._write(lambda s: actions.delete(s, notice_id), done)
 
     def review(self, notice_id: int) -> Task:
         """The reviewers are ticked from the supervision committee in force on the review date (ui/disclosure/members.py)."""
@@ -336,30 +350,29 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             info, terms = data
             self._show(dialogs.ReviewDialog(
                 info.title, terms,
-                lambda names, day, opinion, passed: actions.review(store, actor, notice_id, names, day, opinion, passed),
+                lambda names, day, opinion, passed: self._op(
+                    lambda s: actions.review(s, notice_id, names, day, opinion, passed)),
                 today=self._today(), parent=self,
                 register=lambda day, added: members.open_register(self, store, actor, day, added)))
 
-        return Task(lambda _ctx: members.review_data(store, notice_id)).success(open_dialog) \
+        return ReadOp(store, lambda s, _ctx: members.review_data(s, notice_id)).success(open_dialog) \
             .failure(lambda exc: show_error(self, exc)).run()
 
     def approve(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
-
         def open_dialog(info: NoticeInfo) -> None:
             approver = self.context.approver if self.context else ""
             self._show(dialogs.ApproveDialog(
-                info.title, approver, lambda name, day: actions.approve(store, actor, notice_id, name, day),
+                info.title, approver, lambda name, day: self._op(lambda s: actions.approve(s, notice_id, name, day)),
                 today=self._today(), parent=self))
 
         return self._notice(notice_id, open_dialog)
 
     def post(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
+        store = self.store
 
-        def read(_ctx: Any) -> tuple[NoticeInfo, int]:
-            info = actions.read_notice(store, notice_id)
-            return info, actions.posting_minimum(store, info)
+        def read(s: Session, _ctx: Any) -> tuple[NoticeInfo, int]:
+            info = actions.read_notice(s, notice_id)
+            return info, actions.posting_minimum(store.data_dir, info)
 
         def open_dialog(found: tuple[NoticeInfo, int]) -> None:
             if not isValid(self):
@@ -367,28 +380,25 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             info, minimum = found
             self._show(dialogs.PostDialog(
                 info.title, minimum,
-                lambda start, until: actions.post(store, actor, notice_id, start, until, minimum),
+                lambda start, until: self._op(lambda s: actions.post(s, notice_id, start, until, minimum)),
                 today=self._today(), parent=self))
 
-        return Task(read).success(open_dialog).failure(lambda exc: show_error(self, exc)).run()
+        return ReadOp(store, read).success(open_dialog).failure(lambda exc: show_error(self, exc)).run()
 
     def archive(self, notice_id: int) -> Task | None:
         if not widgets.confirm(self, _("归档"), _("张贴期已满,把这份公开事项归档吗?归档后仍能查找和打印。"),
                                _("归档"), _("不归档")):
             return None
-        store, actor = self.store, self.actor
-        return self._write(lambda: actions.archive(store, actor, notice_id))
+        return self._write(lambda s: actions.archive(s, notice_id))
 
     def correct(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
-
         def open_dialog(info: NoticeInfo) -> None:
             dialog = dialogs.ReasonDialog(
                 _("更正公告"),
                 _("“{title}”(编号 {number})已经公开,不能修改。\n将另起一份更正公告的草稿,内容先照抄原公告,"
                   "请在草稿里改正后送审张贴。原公告保留,两份都能查到。").format(title=info.title, number=info.number),
                 _("起草更正公告"), _("写明错在哪里,例如:“村道维修”一笔误记为公益支出,应为管理费用。"),
-                lambda reason: actions.correct(store, actor, notice_id, reason), parent=self)
+                lambda reason: self._op(lambda s: actions.correct(s, notice_id, reason)), parent=self)
             dialog.completed.connect(self._correction_started)
             self._show(dialog)
 
@@ -401,33 +411,31 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
             self._edit()
 
     def feedback(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
-
         def open_dialog(info: NoticeInfo) -> None:
             approver = self.context.approver if self.context else ""
             self._show(dialogs.FeedbackDialog(
-                info.title, approver, lambda *values: actions.add_feedback(store, actor, notice_id, *values),
+                info.title, approver, lambda *values: self._op(lambda s: actions.add_feedback(s, notice_id, *values)),
                 today=self._today(), parent=self))
 
         return self._notice(notice_id, open_dialog)
 
     def answer(self, f: Any) -> QDialog:
-        store, actor = self.store, self.actor
         approver = self.context.approver if self.context else ""
         dialog = dialogs.AnswerDialog(
             f.asker, f.question, f.answered_by or approver,
-            lambda text, who, day: actions.answer(store, actor, f.notice_id, f.id, text, who, day),
+            lambda text, who, day: self._op(lambda s: actions.answer(s, f.notice_id, f.id, text, who, day)),
             today=self._today(), parent=self)
         if f.answer:
             dialog.answer_edit.setPlainText(f.answer)
         return self._show(dialog)
 
     def attach(self, notice_id: int) -> Task:
-        store, actor = self.store, self.actor
+        files_dir = self.store.data_dir
 
         def open_dialog(info: NoticeInfo) -> None:
             self._show(dialogs.AttachDialog(
-                info.title, lambda path, role: actions.attach(store, actor, notice_id, path, role), parent=self))
+                info.title, lambda path, role: self._op(lambda s: actions.attach(s, files_dir, notice_id, path, role)),
+                parent=self))
 
         return self._notice(notice_id, open_dialog)
 
@@ -435,7 +443,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
 
     def preview(self, notice_id: int) -> Task:
         store = self.store
-        return Task(lambda _ctx: actions.read_view(store, notice_id)) \
+        return ReadOp(store, lambda s, _ctx: actions.read_view(s, notice_id)) \
             .success(lambda view: self.preview_view(view) if isValid(self) else None) \
             .failure(lambda exc: show_error(self, exc)).run()
 
@@ -457,7 +465,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
                              "ok")
                 widgets.open_path(path)
 
-        return Task(lambda _ctx: actions.feedback_pdf(store, notice_id, path)).success(done) \
+        return ReadOp(store, lambda s, _ctx: actions.feedback_pdf(s, notice_id, path)).success(done) \
             .failure(lambda exc: show_error(self, exc)).with_progress(self, _("正在排版……")).run()
 
     def open_file(self, file: Any) -> Task | None:

@@ -126,7 +126,7 @@ class AutoBackup(QObject):
             return
         self._running = True
         store = self.store
-        Task(lambda _ctx: daily_backup(store)).success(self._succeeded).failure(self._failed).run()
+        Task(lambda _ctx: daily_backup(store), write=False).success(self._succeeded).failure(self._failed).run()
 
     def _succeeded(self, info: BackupInfo | None) -> None:
         self._running = False

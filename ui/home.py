@@ -330,7 +330,8 @@ class HomeScreen(QWidget):
 
     def refresh(self) -> None:
         store = self.store
-        self._task = Task(lambda _ctx: load_home_stats(store)).success(self._show).failure(self._failed).run()
+        self._task = Task(lambda _ctx: load_home_stats(store), write=False).success(self._show) \
+            .failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         if not isValid(self):
@@ -384,7 +385,7 @@ class HomeScreen(QWidget):
         if not isValid(self):
             return None
         store = self.store
-        self._due_task = Task(lambda _ctx: load_disclosure_due(store)).success(self._show_due) \
+        self._due_task = Task(lambda _ctx: load_disclosure_due(store), write=False).success(self._show_due) \
             .failure(self._due_failed).run()
         return self._due_task
 

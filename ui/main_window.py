@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         store = self.store
-        Task(lambda _ctx: load_status(store)).success(self._show_status).failure(lambda _exc: None).run()
+        Task(lambda _ctx: load_status(store), write=False).success(self._show_status).failure(lambda _exc: None).run()
 
     def _show_status(self, info: StatusInfo) -> None:
         if not isValid(self):

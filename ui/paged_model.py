@@ -91,7 +91,8 @@ class PagedModel(ListModel[R], Generic[R, Q]):
               failure: Callable[[BaseException], None]) -> Task | None:
         store, reader = self._store, self._reader
         if not self._on_gui_thread:
-            return (Task(lambda _ctx: reader(store, query, offset, limit)).success(success).failure(failure).run())
+            return (Task(lambda _ctx: reader(store, query, offset, limit), write=False).success(success)
+                    .failure(failure).run())
         try:
             page = reader(store, query, offset, limit)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk by the screen, logged in full

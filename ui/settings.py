@@ -371,11 +371,11 @@ class SettingsScreen(QWidget):
         if isinstance(app, QApplication):
             apply_style(app, on)
         data_dir = self.store.data_dir
-        Task(lambda _ctx: update_setting(data_dir, LARGE_TEXT_SETTING, on)).run()
+        Task(lambda _ctx: update_setting(data_dir, LARGE_TEXT_SETTING, on), write=False).run()
 
     def _language_chosen(self, _index: int) -> None:
         data_dir, code = self.store.data_dir, self.lang_combo.currentData()
-        Task(lambda _ctx: update_setting(data_dir, LANG_SETTING, code)).run()
+        Task(lambda _ctx: update_setting(data_dir, LANG_SETTING, code), write=False).run()
 
     def set_disclosure(self, key: str, value: object) -> None:
         """One of the village's own disclosure numbers (settings.json "disclosure"); the calendar,
@@ -467,7 +467,7 @@ class SettingsScreen(QWidget):
             info = make_backup(store.db_path, dest, kind="manual")
             return info, list_backups(store.backup_dir)[:RECENT_BACKUPS]
 
-        (Task(run).success(self._backed_up).failure(self._backup_failed)
+        (Task(run, write=False).success(self._backed_up).failure(self._backup_failed)
          .with_progress(self, _("正在备份,请不要拔出U盘……"))
          .disabling(self.backup_button, self.usb_button).run())
 

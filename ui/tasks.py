@@ -3,7 +3,8 @@
 A task runs a plain function off the GUI thread and reports success, failure
 and progress back on the GUI thread. Database writes go through one
 single-thread pool so they are serialised; reads may run on the general pool.
-Screens never create raw threads. Workers never touch widgets.
+Screens never create raw threads. Workers never touch widgets. Screens reach the
+store only through ui.operations, which builds on this.
 """
 
 from __future__ import annotations
@@ -88,13 +89,15 @@ _alive: set[Task] = set()
 
 
 class Task:
-    """``Task(fn).success(cb).failure(cb).with_progress(parent, label).run()``.
+    """``Task(fn, write=...).success(cb).failure(cb).with_progress(parent, label).run()``.
 
-    ``fn`` receives a :class:`TaskContext`. Without a failure callback, errors
-    reach the one error dialog (:func:`ui.errors.show_error`).
+    ``fn`` receives a :class:`TaskContext`. ``write`` is always said: True puts it on the one-thread write
+    pool (one at a time, in order), False on the general pool. Work on the store goes through
+    ui.operations (ReadOp, WriteOp), which choose for themselves; a plain Task is for files and
+    computing. Without a failure callback, errors reach the one error dialog (:func:`ui.errors.show_error`).
     """
 
-    def __init__(self, fn: Callable[[TaskContext], Any], *, write: bool = False) -> None:
+    def __init__(self, fn: Callable[[TaskContext], Any], *, write: bool) -> None:
         self._fn = fn
         self._write = write
         self._on_success: Callable[[Any], None] | None = None
@@ -208,7 +211,7 @@ class LatestRead:
 
     def _task(self) -> Task:
         fn = self._fn
-        return Task(lambda _ctx: fn())
+        return Task(lambda _ctx: fn(), write=False)
 
     def _finished(self) -> None:
         from shiboken6 import isValid

@@ -380,7 +380,7 @@ class LivePreview(PreviewPane):
         self._generation += 1
         generation = self._generation
         self.busy = True
-        return (Task(lambda _ctx: lay_out(view)).success(lambda pages: self._done(pages, generation))
+        return (Task(lambda _ctx: lay_out(view), write=False).success(lambda pages: self._done(pages, generation))
                 .failure(lambda exc: self._failed(exc, generation)).run())
 
     def _done(self, pages: list[Page], generation: int) -> None:
@@ -475,7 +475,8 @@ class PrintPreviewDialog(QDialog):
         self.print_button.setEnabled(False)
         self.pdf_button.setEnabled(False)
         self.pane.set_message(_("正在排版……"))
-        return (Task(lambda _ctx: lay_out(view, paper, landscape)).success(lambda p: self._laid_out(p, generation))
+        return (Task(lambda _ctx: lay_out(view, paper, landscape), write=False)
+                .success(lambda p: self._laid_out(p, generation))
                 .failure(lambda exc: self._failed(exc, generation)).run())
 
     def _laid_out(self, pages: list[Page], generation: int) -> None:
@@ -547,5 +548,5 @@ class PrintPreviewDialog(QDialog):
             if isValid(self):
                 show_message(self.status, message_for(exc), "error")
 
-        return Task(lambda _ctx: save_pdf(view, path, paper, landscape)).success(done).failure(failed) \
+        return Task(lambda _ctx: save_pdf(view, path, paper, landscape), write=False).success(done).failure(failed) \
             .disabling(self.pdf_button).with_progress(self, _("正在保存 PDF……")).run()

@@ -475,7 +475,7 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         if Path(file.name).suffix.lower() in IMAGE_SUFFIXES:
             self._show(ImageDialog(actions.blob(data_dir, file.sha256), file.name, parent=self))
             return None
-        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name)) \
+        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name), write=False) \
             .success(lambda path: widgets.open_path(path)).failure(lambda exc: show_error(self, exc)).run()
 
     # ------------------------------------------------------------ look

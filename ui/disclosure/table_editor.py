@@ -441,10 +441,10 @@ class TablesEditor(QWidget):
                 return
             sheet = self.choose_sheet(names)
             if sheet is not None:
-                Task(lambda _ctx: read_table(path, sheet)).success(lambda t: self._imported(path, t)) \
+                Task(lambda _ctx: read_table(path, sheet), write=False).success(lambda t: self._imported(path, t)) \
                     .failure(self._failed).with_progress(self, _("正在读取表格……")).run()
 
-        return Task(read).success(got).failure(self._failed).disabling(self.import_button) \
+        return Task(read, write=False).success(got).failure(self._failed).disabling(self.import_button) \
             .with_progress(self, _("正在读取表格……")).run()
 
     def _imported(self, path: Path, table: NoticeTable) -> None:

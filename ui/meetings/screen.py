@@ -281,7 +281,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         if file is None:
             return None
         data_dir = self.store.data_dir
-        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name)) \
+        return Task(lambda _ctx: attachment_copy(data_dir, file.sha256, file.name), write=False) \
             .success(lambda path: widgets.open_path(path)).failure(lambda exc: show_error(self, exc)).run()
 
     # ------------------------------------------------------------ look

@@ -265,7 +265,7 @@ class FilePage(QWizardPage):
             write_roster(path, [])
             return path
 
-        Task(work).success(lambda p: QMessageBox.information(
+        Task(work, write=False).success(lambda p: QMessageBox.information(
             self, _("已保存"), _("空白花名册已保存到:\n{path}").format(path=p))).run()
 
 
@@ -412,7 +412,7 @@ class CheckPage(QWizardPage):
             write_error_list(path, errors)
             return path
 
-        Task(work).success(lambda p: QMessageBox.information(
+        Task(work, write=False).success(lambda p: QMessageBox.information(
             self, _("已导出"), _("错误清单已保存到:\n{path}").format(path=p))).disabling(
             self.export_errors_button).run()
 

@@ -581,7 +581,8 @@ class SyncScreen(FollowsTextSize, QWidget):
         if not chosen:
             return None
         path = Path(chosen)
-        return (Task(lambda _ctx: read_township_file(path)).success(lambda key: self._confirm_township(path, key))
+        return (Task(lambda _ctx: read_township_file(path), write=False)
+                .success(lambda key: self._confirm_township(path, key))
                 .failure(self._failed).run())
 
     def _confirm_township(self, path: Path, key: TownshipKey) -> Task | None:

@@ -97,7 +97,7 @@ class WriteOp(Task):
         if not kinds or kinds - KINDS:
             raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
         self.store, self.changes, self.initiator = store, kinds, initiator
-        self.rolled_back = False
+        self.committed = False  # set on the worker, read on the GUI thread after its signal
 
         def run(ctx: TaskContext) -> Any:
             try:
@@ -106,8 +106,8 @@ class WriteOp(Task):
             except Cancelled:
                 if when_cancelled is _RAISE:
                     raise
-                self.rolled_back = True  # read on the GUI thread after the worker's success signal
                 return when_cancelled
+            self.committed = True
             return after_commit(result, ctx) if after_commit is not None else result
 
         super().__init__(run, write=True)
@@ -116,7 +116,14 @@ class WriteOp(Task):
         try:
             super()._succeeded(result)
         finally:
-            if not self.rolled_back:
+            if self.committed:
+                announce(self.store, self.changes, self.initiator)
+
+    def _failed(self, exc: BaseException) -> None:
+        try:
+            super()._failed(exc)
+        finally:
+            if self.committed:  # committed, then after_commit failed: the change is in the store all the same
                 announce(self.store, self.changes, self.initiator)
 
 

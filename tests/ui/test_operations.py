@@ -139,3 +139,23 @@ def test_a_write_must_say_what_it_changes():
         WriteOp(None, "测试", lambda s, ctx: None, changes=set())  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         WriteOp(None, "测试", lambda s, ctx: None, changes={"everything"})  # type: ignore[arg-type]
+
+
+def test_a_write_kept_although_the_step_after_its_commit_failed_is_still_announced(qtbot, store):
+    """The setup wizard writes the village, then its key file after the commit: a key that cannot be written
+    is an error for the clerk, but the village is in the store and the screens must hear of it."""
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    heard, failed = [], []
+    window.store_changed.connect(lambda kinds, _initiator: heard.append(kinds))
+
+    def no_key(_result, _ctx):  # type: ignore[no-untyped-def]
+        raise OSError("U盘已拔出")
+
+    WriteOp(store, "测试", _newcomer(store, 15), changes={RESIDENTS}, after_commit=no_key) \
+        .failure(failed.append).run()
+    qtbot.waitUntil(lambda: bool(heard), timeout=TASK_MS)
+    assert [str(e) for e in failed] == ["U盘已拔出"]
+    assert heard == [frozenset({RESIDENTS})]
+    with store.read() as s:
+        assert count_residents(s) == 5

@@ -33,7 +33,7 @@ def main() -> int:
 
     from app.disclosure.service import NoticeQuery, list_notices
     from ui import widgets
-    from ui.disclosure import dialogs
+    from ui.disclosure import actions, dialogs
     from ui.disclosure.preview import PrintPreviewDialog
     from ui.disclosure.screen import CALENDAR, NOTICES, DisclosureScreen
 
@@ -93,7 +93,8 @@ def main() -> int:
         save(window, out / "disclosure-list.png")
 
         # -- the editor: the most urgent due item drafted from the catalogue
-        due = calendar.data.due if calendar.data else []
+        # (a 四议两公开 notice was drafted by its matter: it opens in the list, not as a new draft)
+        due = [e for e in (calendar.data.due if calendar.data else []) if actions.matter_key(e.period.key) is None]
         if due:
             screen.start_draft(due[0].item.code, due[0].period.key)
         else:

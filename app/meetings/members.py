@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.errors import FieldError
 from app.i18n import _
 from app.meetings.kinds import (ADULTS, BRANCH, GROUP_ADULTS, INVITED, PARTY_MEMBERS, REPRESENTATIVES, SUPERVISORS,
                                 TWO_COMMITTEES, MeetingKind, info)
@@ -99,7 +100,7 @@ def membership(session: Session, kind: str | MeetingKind, on: dt.date, *, group_
         stmt = _active()
         if k.membership == GROUP_ADULTS:
             if group_id is None:
-                raise ValueError(_("村民小组会议要选定是哪个村民小组。"))
+                raise FieldError("group_id", _("村民小组会议要选定是哪个村民小组。"))
             stmt = stmt.where(Resident.group_id == group_id)
         rows = [row for row in session.execute(stmt) if row[0].birth_date and is_adult(row[0].birth_date, on)]
         people = [_expected(row, roles) for row in _ordered(rows)]

@@ -98,7 +98,7 @@ def main() -> int:
         board.authorise(waiting.id)
         settle(app, lambda: bool(shown))
         granting = next(m for m in shown[-1].meetings if any("授权" in text for _i, text in m.motions))
-        shown[-1].select(granting.meeting_id, next(i for i, text in granting.motions if "授权" in text))
+        shown[-1].select_motion(granting.meeting_id, next(i for i, text in granting.motions if "授权" in text))
         grab_dialog("matter-authorise.png")
 
         rules = next(r.matter for r in board.rows if is_village_rules(r.matter.category))

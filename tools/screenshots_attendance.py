@@ -109,11 +109,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(IMAGES))
     parser.add_argument("--pdf", default="")
+    parser.add_argument("--large", action="store_true", help="大字模式")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     shotkit.SIZE = SIZE
-    app = application()
+    app = application(args.large)
 
     from PySide6.QtWidgets import QAbstractItemView
 

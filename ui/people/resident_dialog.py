@@ -124,7 +124,10 @@ class ResidentDialog(QDialog):
         self.probation_edit.setSpecialValueText(_("未填写"))
         self.probation_edit.setDate(NO_DATE)
         self.probation_edit.setEnabled(False)
-        self.probation_label = QLabel(_("预备期开始日期(支部大会通过之日)"))
+        # short, so the row fits in 大字模式 too; the tooltip says which day it is
+        self.probation_label = QLabel(_("预备期开始日期"))
+        self.probation_label.setToolTip(_("支部大会通过他为预备党员的那一天"))
+        self.probation_edit.setToolTip(self.probation_label.toolTip())
         probation_row = QWidget()
         probation_layout = QHBoxLayout(probation_row)
         probation_layout.setContentsMargins(0, 0, 0, 0)

@@ -128,8 +128,45 @@ def size_columns(table: QTableView, samples: dict[int, str], *, stretch: int | N
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     pad = metrics.horizontalAdvance("M") * 2
-    for column, sample in samples.items():
-        table.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
+    widths = {column: metrics.horizontalAdvance(sample) + pad for column, sample in samples.items()}
+    for column, width in widths.items():
+        table.setColumnWidth(column, width)
+    if stretch is not None:
+        # in 大字模式 the measured columns can leave the stretching one (the record's name) a few pixels:
+        # then the widest of them give up width, so the name keeps at least a quarter of the table
+        keeper = getattr(table, "_cunwu_stretch_keeper", None)
+        if keeper is None:
+            keeper = _StretchKeeper(table)
+            table.viewport().installEventFilter(keeper)
+            table._cunwu_stretch_keeper = keeper  # type: ignore[attr-defined]
+        keeper.widths = widths
+        keeper.fit()
+
+
+class _StretchKeeper(QObject):
+    """Narrows a table's measured columns when its stretching column would be left too narrow to read."""
+
+    SHARE = 4  # the stretching column keeps at least 1/SHARE of the width
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        self.widths: dict[int, int] = {}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        available = self.table.viewport().width()
+        room = available - available // self.SHARE
+        cap = max(self.widths.values(), default=0)
+        # the widest columns give way first, down to a common width; short ones (dates) stay whole
+        while cap > 0 and sum(min(w, cap) for w in self.widths.values()) > room:
+            cap -= 4
+        for column, width in self.widths.items():
+            self.table.setColumnWidth(column, min(width, max(cap, 0)) if room > 0 else width)
 
 
 class ListModel(QAbstractTableModel, Generic[Row]):

@@ -84,16 +84,15 @@ def _head(db_path: Path) -> int:
         con.close()
 
 
-@pytest.fixture
-def store(template_dir, tmp_path, request):
-    """A copy of the template village. A test that wrote to it must leave it as `cunwu check` wants it
-    (every row equal to its last event, the chain whole), unless it is marked ``tampers`` (it edits the
-    file behind the program's back on purpose, to see check find it)."""
+def checked_copy(template: Path, tmp_path: Path, request):  # type: ignore[no-untyped-def]
+    """A store copied from ``template`` (a generator for fixtures). A test that wrote to it must leave it as
+    `cunwu check` wants it (every row equal to its last event, the chain whole), unless it is marked
+    ``tampers`` (it edits the file behind the program's back on purpose, to see check find it)."""
     from app.check import check_store
     from app.schema import open_store
 
     d = tmp_path / "data"
-    shutil.copytree(template_dir, d)
+    shutil.copytree(template, d)
     s = open_store(d)
     start = _head(s.db_path)
     yield s
@@ -102,6 +101,12 @@ def store(template_dir, tmp_path, request):
             problems = check_store(session).problems
         assert problems == [], f"the test left the store in a state cunwu check refuses: {problems[:3]}"
     s.close()
+
+
+@pytest.fixture
+def store(template_dir, tmp_path, request):
+    """A copy of the template village, checked after the test (:func:`checked_copy`)."""
+    yield from checked_copy(template_dir, tmp_path, request)
 
 
 @pytest.fixture(autouse=True)

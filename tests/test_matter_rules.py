@@ -316,6 +316,7 @@ def test_the_rules_notice_item_is_found_in_the_catalogue_by_its_name():
 
 # ---------------------------------------------------------------- cunwu check
 
+@pytest.mark.tampers
 def test_check_names_a_matter_pointing_at_a_deleted_notice(village):
     """Organic Law Art. 34 (archives true and complete): a resolution notice removed behind the program is named."""
     info = resolved(village)
@@ -325,6 +326,7 @@ def test_check_names_a_matter_pointing_at_a_deleted_notice(village):
     assert found == [f"matters #{info.id}: 重大事项“村东道路硬化工程”:决议公开(公开事项 #{info.resolution_notice_id})不存在"]
 
 
+@pytest.mark.tampers
 def test_check_names_a_matter_whose_step_points_at_an_open_meeting(village):
     """Organic Law Art. 34: a step stands on closed minutes; an SQL edit reopening them is named."""
     info = resolved(village)
@@ -334,6 +336,7 @@ def test_check_names_a_matter_whose_step_points_at_an_open_meeting(village):
     assert found == [f"matters #{info.id}: 重大事项“村东道路硬化工程”:第 1 轮第 4 步的会议“{step4.meeting_title}”不是定稿的会议记录"]
 
 
+@pytest.mark.tampers
 def test_check_names_an_authorisation_pointing_at_a_failed_motion_or_an_open_meeting(village):
     """Organic Law Art. 24: the authorisation is a passed motion of a closed 村民会议."""
     mid = _at_step_four(village)
@@ -345,6 +348,7 @@ def test_check_names_an_authorisation_pointing_at_a_failed_motion_or_an_open_mee
     assert any(p.startswith(f"matters #{mid}: ") and "不是定稿的村民会议上通过的决议" in p for p in problems(village))
 
 
+@pytest.mark.tampers
 def test_check_names_a_step_whose_motion_no_longer_passed(village):
     """A passed step points to a passed motion (and a failed one to a failed motion)."""
     info = resolved(village)

@@ -21,7 +21,7 @@ from app.meetings.models import CARRIED_OUT, FAILED, IN_PROGRESS, RESOLVED
 from app.people import service as ps
 from app.people.service import FieldError
 from app.schema import open_store
-from conftest import village_code
+from conftest import checked_copy, village_code
 
 STEP_DAYS = {1: dt.date(2026, 6, 1), 2: dt.date(2026, 6, 5), 3: dt.date(2026, 6, 10), 4: dt.date(2026, 6, 15)}
 STEP_KIND = {1: "支部委员会会议", 2: "两委联席会议", 3: "党员大会", 4: "村民代表会议"}
@@ -52,12 +52,8 @@ def template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def village(template, tmp_path):
-    d = tmp_path / "data"
-    shutil.copytree(template, d)
-    store = open_store(d)
-    yield store
-    store.close()
+def village(template, tmp_path, request):
+    yield from checked_copy(template, tmp_path, request)
 
 
 def meeting(store, kind: str, day: dt.date, motions: dict[str, bool], *, close: bool = True) -> dict[str, int]:

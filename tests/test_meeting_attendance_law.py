@@ -34,7 +34,7 @@ from app.meetings.models import OBSERVER, PRESENT, PROXY
 from app.people import service as ps
 from app.people.service import FieldError
 from app.schema import open_store
-from conftest import village_code
+from conftest import checked_copy, village_code
 
 DAY = dt.date(2026, 6, 15)
 ADMITTED = dt.date(2026, 1, 10)
@@ -77,13 +77,10 @@ def template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
 
 
 @pytest.fixture
-def village(template, tmp_path):
-    d = tmp_path / "data"
-    shutil.copytree(template[0], d)
-    store = open_store(d)
-    store.ids = template[1]
-    yield store
-    store.close()
+def village(template, tmp_path, request):
+    for store in checked_copy(template[0], tmp_path, request):
+        store.ids = template[1]
+        yield store
 
 
 def new_meeting(store, kind: str, *, group: str = "") -> ms.MeetingInfo:

@@ -37,7 +37,7 @@ from app.meetings.quarterly import QuarterStatus
 from app.people import service as ps
 from app.people.service import FieldError
 from app.schema import open_store
-from conftest import village_code
+from conftest import checked_copy, village_code
 
 DAY = dt.date(2026, 6, 15)
 ROLE_ENDED = dt.date(2026, 5, 31)
@@ -85,13 +85,10 @@ def template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
 
 
 @pytest.fixture
-def village(template, tmp_path):
-    d = tmp_path / "data"
-    shutil.copytree(template[0], d)
-    store = open_store(d)
-    store.ids = template[1]
-    yield store
-    store.close()
+def village(template, tmp_path, request):
+    for store in checked_copy(template[0], tmp_path, request):
+        store.ids = template[1]
+        yield store
 
 
 def new_meeting(store, kind: str, *, day: dt.date = DAY, group: str = "", chair: str = "张书记",
@@ -525,6 +522,7 @@ def tamper(store, sql: str, params: dict) -> None:
     con.close()
 
 
+@pytest.mark.tampers
 @pytest.mark.parametrize("sql, table", [
     ("UPDATE motions SET votes_for = 4, votes_against = 0 WHERE meeting_id = :mid", "motions"),
     ("UPDATE meeting_attendees SET status = 'present' WHERE meeting_id = :mid AND name = '赵桂兰'",
@@ -545,6 +543,7 @@ def test_an_sql_edit_of_closed_minutes_is_found_by_check(village, sql, table):
     assert any("已定稿的会议记录" in p.what for p in problems)
 
 
+@pytest.mark.tampers
 def test_an_sql_edit_that_also_forges_the_hash_is_still_found(village):
     mid, _ = closed_reps_meeting(village)
     tamper(village, "UPDATE motions SET votes_for = 2, votes_against = 1 WHERE meeting_id = :mid", {"mid": mid})

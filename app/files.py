@@ -7,6 +7,7 @@ the folder. The sync bundle's own write (app/sync/export.py) adds a read-back on
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -17,7 +18,46 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from app.errors import UserError
+from app.i18n import _
+
 log = logging.getLogger(__name__)
+
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+class WriteFailed(UserError, OSError):
+    """A file could not be written (disk full, read-only stick, pulled stick). Nothing half-written is
+    left behind; the message says so and what to do. Still an OSError, so older handlers keep working."""
+
+    def __init__(self, message: str, *, errno_: int | None = None) -> None:
+        UserError.__init__(self, message)
+        self.errno = errno_
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def write_failed(exc: OSError, path: Path) -> WriteFailed:
+    """The one plain message for a file the program could not write, whatever the program was writing."""
+    if isinstance(exc, WriteFailed):
+        return exc
+    path = Path(path)
+    log.info("could not write %s", path, exc_info=exc)
+    if exc.errno in _NO_SPACE:
+        message = _("磁盘空间不足,“{name}”没有写成,也没有留下不完整的文件。"
+                    "请删除一些不用的文件或换一个保存位置(例如另一个U盘)后重试。").format(name=path.name)
+    elif isinstance(exc, PermissionError) or exc.errno in _NOT_WRITABLE:
+        message = _("不能在“{folder}”里写文件(可能是只读、写保护或没有权限),“{name}”没有写成。"
+                    "请换一个保存位置后重试。").format(folder=path.parent, name=path.name)
+    elif isinstance(exc, FileNotFoundError) and not path.parent.exists():
+        message = _("保存位置“{folder}”不存在(U盘可能已拔出)。请检查后重试。").format(folder=path.parent)
+    else:
+        message = _("写“{name}”时出错({reason}),文件没有写成。如果保存在U盘上,请检查U盘是否插好后重试。").format(
+            name=path.name, reason=exc.strerror or type(exc).__name__)
+    return WriteFailed(message, errno_=exc.errno)
 
 
 def fsync_file(path: Path) -> None:
@@ -49,7 +89,10 @@ def replacing(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` for the caller to write; when the block ends without an
     error it is fsynced and renamed over ``path``, otherwise removed."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix="." + path.stem[:40] + ".", suffix=".part", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix="." + path.stem[:40] + ".", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise write_failed(exc, path) from exc
     os.close(fd)
     tmp = Path(name)
     try:
@@ -59,8 +102,13 @@ def replacing(path: Path) -> Iterator[Path]:
         fsync_file(tmp)
         os.replace(tmp, path)
         fsync_dir(path.parent)
+    except OSError as exc:
+        raise write_failed(exc, path) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # the stick may be gone; a ".part" name never looks complete
+            log.warning("could not remove %s", tmp, exc_info=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

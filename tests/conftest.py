@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
+import logging  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -53,6 +54,33 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     from app.logsetup import stop_logging
 
     stop_logging()  # each test's log file goes with its own temporary directory
+
+
+class _Unexpected(logging.Handler):
+    """Catches the two places where a person would read 出现意外问题: the command line's and the error dialog's."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        self.seen.append("{}: {!r}".format(record.name, exc))
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(request):
+    """No test may make the program say 出现意外问题 for something a person or a file caused. A test that
+    provokes an internal error on purpose says so with ``@pytest.mark.unexpected_error``."""
+    watcher = _Unexpected()
+    loggers = [logging.getLogger("cunwu"), logging.getLogger("ui.errors")]  # app.cli logs as "cunwu"
+    for logger in loggers:
+        logger.addHandler(watcher)
+    yield
+    for logger in loggers:
+        logger.removeHandler(watcher)
+    if watcher.seen and request.node.get_closest_marker("unexpected_error") is None:
+        pytest.fail("the program showed 出现意外问题 (an internal error) for: " + "; ".join(watcher.seen))
 
 
 @pytest.fixture(scope="session")

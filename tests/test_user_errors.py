@@ -47,6 +47,7 @@ def test_field_error_and_not_found_are_the_ones_the_services_raise():
     assert isinstance(e, UserError) and isinstance(e, ValueError) and e.field == "name" and str(e) == "请填写姓名。"
 
 
+@pytest.mark.unexpected_error
 def test_cli_shows_any_user_error_as_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
     """A command need not convert a UserError itself: main() prints its message, one line, exit 1;
     anything else is a bug, reported as such."""

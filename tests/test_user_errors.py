@@ -7,6 +7,8 @@ import ast
 import importlib
 from pathlib import Path
 
+import pytest
+
 from app.errors import FieldError, NotFound, UserError
 
 APP = Path(__file__).resolve().parent.parent / "app"

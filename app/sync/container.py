@@ -50,6 +50,9 @@ CODE_RE = re.compile(rb"[0-9A-Z]{18}")
 MAX_MEMBERS = 100_000
 PLAIN_FILE = (tarfile.REGTYPE, tarfile.AREGTYPE)
 MAX_EVENT_LINE = 4 * 1024 * 1024
+# the largest number a database column holds (SQLite's INTEGER and PostgreSQL's BIGINT are signed 64-bit):
+# every number read from a file is checked against it before it is compared, stored or added to
+MAX_INT = 2**63 - 1
 EVENT_FIELDS = ("seq", "time", "actor", "record_type", "record_id", "action", "content", "prev_hash", "hash")
 ROW_FIELDS = ("village_code", *EVENT_FIELDS)  # an event as the hub stores it: one tuple per row
 COPY = 1024 * 1024
@@ -235,9 +238,18 @@ def _bad_manifest(detail: str) -> BundleRejected:
 
 def _int(d: dict[str, Any], key: str, low: int = 0) -> int:
     v = d.get(key)
-    if not isinstance(v, int) or isinstance(v, bool) or v < low:
+    if type(v) is not int or v < low:
         raise _bad_manifest(key)
+    if v > MAX_INT:
+        raise _out_of_range(key, v)
     return v
+
+
+def _out_of_range(key: str, value: int) -> BundleRejected:
+    what = _("事件序号") if key in ("first", "last", "count") else _("大小")
+    return BundleRejected("manifest", _(
+        "同步包清单里的{what}({key} = {value})超出了本程序能记录的范围,不是本程序导出的同步包。"
+        "已拒收,乡镇数据未改动。请让村里用本程序重新导出。").format(what=what, key=key, value=str(value)[:40]))
 
 
 def _hex64(d: dict[str, Any], key: str) -> str:
@@ -281,14 +293,31 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
     first, last = _int(ev, "first", 1), _int(ev, "last", 1)
     if last < first or _int(ev, "count", 1) != last - first + 1:
         raise _bad_manifest("events")
+    events_bytes, payload_size = _int(ev, "bytes"), _int(payload, "size", 1)
+    # declared sizes, checked before a byte is decrypted or inflated: each event is one line of at most
+    # MAX_EVENT_LINE bytes, and the archive holds its members as they are, so they fit in the payload
+    if events_bytes > (last - first + 1) * (MAX_EVENT_LINE + 1):
+        raise BundleRejected("manifest", _(
+            "同步包清单所列的事件文件大小({size})超过了 {n} 条事件最多能有的大小(每条最多 {limit})。"
+            "已拒收,乡镇数据未改动。请让村里用本程序重新导出。").format(
+                size=_human(events_bytes), n=last - first + 1, limit=_human(MAX_EVENT_LINE)))
+    if sum(size for _name, size, _sha in members) > payload_size:
+        raise _bad_manifest("members")
     return Manifest(
         raw=raw, village_code=code, village_name=str(village.get("name", "")), recipient=str(raw.get("recipient")),
         created=str(raw.get("created", "")), full=bool(raw.get("full")), first=first, last=last,
         count=last - first + 1, prev_head=_hex64(ev, "prev_head"), head=_hex64(ev, "head"),
-        events_bytes=_int(ev, "bytes"), counts={str(k): v for k, v in counts.items() if isinstance(v, int)},
-        members=members, payload_size=_int(payload, "size", 1), payload_sha256=_hex64(payload, "sha256"),
+        events_bytes=events_bytes,
+        counts={str(k): v for k, v in counts.items() if type(v) is int and 0 <= v <= MAX_INT},
+        members=members, payload_size=payload_size, payload_sha256=_hex64(payload, "sha256"),
         ephemeral=eph,
     )
+
+
+def _human(n: int) -> str:
+    from app.files import human_size
+
+    return human_size(n)
 
 
 def read_code(path: Path) -> str:

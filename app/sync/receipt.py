@@ -18,6 +18,38 @@ from app.keys import TownshipKey, TownshipSecrets, b64
 RECEIPT_FORMAT = "cunwu-receipt"
 RECEIPT_VERSION = 1
 MAX_RECEIPT = 256 * 1024
+MAX_SEQ = 2**63 - 1  # what the database's INTEGER holds
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
+
+
+def _seq(value: object, *, low: int) -> int:
+    """A sequence number as the township writes it: a whole JSON number (not text, not 12.0, not true)
+    that the database can hold. ValueError if it is none; OverflowError if it is too large."""
+    if type(value) is not int or value < low:
+        raise ValueError("not a sequence number")
+    if value > MAX_SEQ:
+        raise OverflowError("sequence number beyond 64 bits")
+    return value
+
+
+def _range(pair: object) -> list[int]:
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise ValueError("not a range")
+    first, last = _seq(pair[0], low=1), _seq(pair[1], low=1)
+    if last < first:
+        raise ValueError("range ends before it starts")
+    return [first, last]
 
 
 class ReceiptError(UserError):
@@ -113,11 +145,14 @@ def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
                              "请向乡镇重新索取回执。").format(name=township.name)) from exc
     try:
         result = ReceiptBody(
-            township=str(body["township"]), township_fingerprint=str(body["township_fingerprint"]),
-            village_code=str(body["village_code"]), last_seq=int(body["last_seq"]), head=str(body["head"]),
-            issued=str(body["issued"]), pending=[[int(a), int(b)] for a, b in body.get("pending", [])])
+            township=_text(body["township"]), township_fingerprint=_text(body["township_fingerprint"]),
+            village_code=_text(body["village_code"]), last_seq=_seq(body["last_seq"], low=0), head=_text(body["head"]),
+            issued=_text(body["issued"]), pending=[_range(pair) for pair in _list(body.get("pending", []))])
     except (KeyError, TypeError, ValueError) as exc:
         raise ReceiptError(not_receipt) from exc
-    if result.last_seq < 0 or not re.fullmatch(r"[0-9a-f]{64}", result.head):
+    except OverflowError as exc:
+        raise ReceiptError(_("{path} 里的记录序号超出了本程序能记录的范围,这不是本程序写的回执。"
+                             "请不要导入它,并向乡镇重新索取回执。").format(path=path)) from exc
+    if not re.fullmatch(r"[0-9a-f]{64}", result.head):
         raise ReceiptError(not_receipt)
     return result

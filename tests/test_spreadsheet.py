@@ -381,7 +381,9 @@ def test_write_replaces_existing_file_and_leaves_no_temporary_files(tmp_path: Pa
 
 
 def test_write_to_missing_folder_says_so(tmp_path: Path):
-    with pytest.raises(RosterFileError, match="无法保存"):
+    from app.files import WriteFailed
+
+    with pytest.raises(WriteFailed, match="不存在"):
         write_roster(tmp_path / "no" / "such" / "out.xlsx", ROWS)
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.certificates.models import ISSUED, PENDING, VOIDED, Certificate, CertificateRefusal
 from app.certificates.payload import (RegisterFacts, Verification, key_id, text_digest, verify_payload)
-from app.files import replacing
 from app.i18n import _
 from app.masking import mask_id
 from app.people.models import Village
@@ -162,34 +161,26 @@ def print_rows(session: Session, q: RegisterQuery | None = None) -> tuple[str, l
 
 
 def export_register(session: Session, path: Path, q: RegisterQuery | None = None) -> int:
-    """Write the register and the refusals to an Excel workbook for the township; returns the rows written."""
-    import pandas as pd
+    """Write the register and the refusals to an Excel workbook for the township; returns the rows written.
+    Every text lands as text (app.workbook): a purpose typed as =HYPERLINK(...) never becomes a formula."""
+    from app.workbook import Sheet, write_workbook
 
     q = q or RegisterQuery()
     village = session.get(Village, 1)
     cols = register_columns()
     rows = [row_dict(r) for r in search_register(session, q, limit=1_000_000)]
-    frame = pd.DataFrame([[r[k] for k, _h in cols] for r in rows], columns=[h for _k, h in cols])
     refusals_stmt = select(CertificateRefusal).order_by(CertificateRefusal.id)
     if q.year is not None:
         refusals_stmt = refusals_stmt.where(extract("year", CertificateRefusal.date) == q.year)
     ref_cols = [_("日期"), _("申请的证明"), _("申请人"), _("原因"), _("应去办理的部门"), _("目录版本")]
-    refusals = pd.DataFrame([[r.date, r.requested, r.applicant, r.reason, r.authority, r.catalogue_version]
-                             for r in session.scalars(refusals_stmt)], columns=ref_cols)
+    refusals = [[r.date, r.requested, r.applicant, r.reason, r.authority, r.catalogue_version]
+                for r in session.scalars(refusals_stmt)]
     heading = [register_title(session, q),
                _("统一社会信用代码:{code} 导出时间:{time} 身份证号已遮盖").format(
                    code=village.code if village else "", time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
-    with replacing(Path(path)) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for sheet, df in ((_("证明台账"), frame), (_("拒绝开具记录"), refusals)):
-            df.to_excel(writer, sheet_name=sheet, index=False, startrow=3)
-            ws = writer.sheets[sheet]
-            ws.cell(row=1, column=1, value=heading[0])
-            ws.cell(row=2, column=1, value=heading[1])
-            ws.freeze_panes = "A5"
-            for i, column in enumerate(df.columns, start=1):
-                values = [str(column)] + [str(v) for v in df[column].tolist()[:200]]
-                width = max(len(v) for v in values) * 2 + 2
-                ws.column_dimensions[ws.cell(row=4, column=i).column_letter].width = min(max(width, 8), 60)
+    write_workbook(Path(path), [
+        Sheet(_("证明台账"), [h for _k, h in cols], [[r[k] for k, _h in cols] for r in rows], above=heading),
+        Sheet(_("拒绝开具记录"), ref_cols, refusals, above=heading)])
     return len(rows)
 
 

@@ -264,8 +264,85 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif a.startswith("--lang="):
             set_language(a.split("=", 1)[1])
     args = _parser().parse_args(argv)
-    from app.logsetup import setup_logging
+    stdout = sys.stdout
+    sys.stdout = _PipeSafe(stdout)
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can still be told apart
+        return code
+    finally:
+        sys.stdout = stdout
 
+
+class _PipeSafe:
+    """Standard output that a reader may stop reading (``cunwu check | head -c 100``).
+
+    When the reader has gone, the rest of the output is thrown away (standard output now points at the
+    null device, as the Python documentation on SIGPIPE advises) and the command goes on to its end, so its
+    exit code is the one it would have had: a failed import or a failed check stays a failure in a pipe."""
+
+    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+        self._stream = stream
+        self._gone = False
+
+    def _reader_gone(self) -> None:
+        import os
+
+        self._gone = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to redirect
+            pass
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._gone:
+            try:  # what was buffered when the reader left goes to the null device now
+                self._stream.flush()
+            except OSError:
+                pass
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+            self.flush()
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._stream, name)
+
+
+class _WaitLine:
+    """Tells the person on standard error that the command waits for another write: at once, then every
+    half minute (app.storage calls it about once a second while it waits)."""
+
+    EVERY = 30.0
+
+    def __init__(self) -> None:
+        self.next_at = 0.0
+
+    def __call__(self, waited: float, limit: float, over: bool) -> None:
+        from app.storage import waiting_message
+
+        if not over and waited >= self.next_at:
+            print(waiting_message(waited, limit), file=sys.stderr, flush=True)
+            self.next_at = waited + self.EVERY
+
+
+def _run(args: argparse.Namespace) -> int:
+    from app.logsetup import setup_logging
+    from app.storage import set_default_wait_notice
+
+    set_default_wait_notice(_WaitLine())
     try:
         from app.config import DataDirError
 
@@ -274,16 +351,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _all_commands()[args.command](args)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
+        finally:
+            set_default_wait_notice(None)
     except UserError as exc:  # CliError and every error a person can fix: its message, one line
         print(_("错误:{reason}").format(reason=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `cunwu cert catalogue | head`: the reader had enough
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     except Exception as exc:  # noqa: BLE001 - a clerk sees one line, the log gets the traceback
         log.exception("unexpected error")
         print(_("错误:出现意外问题({reason})。详细信息已写入日志文件。").format(reason=type(exc).__name__), file=sys.stderr)

@@ -13,9 +13,7 @@ program starts noticeably faster without them.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -83,11 +81,6 @@ PROBATIONARY_TEXT = "中共预备党员"  # what the export writes in the 党员
 _TRUE = {"是", "y", "yes", "1", "√", "✓", "✔", "true", "对", "有", "村民代表", "代表"} | _PARTY
 _FALSE = {"否", "n", "no", "0", "×", "✗", "✘", "x", "false", "不是", "无", "非", "群众",
           "共青团员", "团员", "非党员", "无党派人士", "民主党派"}  # fmt: skip
-# Text that Excel, WPS or LibreOffice could take for a formula when it is typed or pasted.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TEXT_FORMAT = "@"
-_DATE_FORMAT = "yyyy-mm-dd"
-
 
 
 RosterFileError = SheetFileError  # the roster import's name for it
@@ -517,10 +510,6 @@ class _RowParser:
 # ---------------------------------------------------------------- writing
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _export_values(row: RosterRow) -> list[Any]:
     return [
         row.name, row.sex, row.id_number or "", row.birth_date, row.phone, row.group_name,
@@ -534,108 +523,11 @@ def _export_values(row: RosterRow) -> list[Any]:
 def write_roster(path: Path, rows: Iterable[RosterRow]) -> None:
     """Write the roster in the layout read_roster reads, safe to open and edit in Excel.
 
-    The file is written under a temporary name and renamed, so a full USB
-    stick or a crash never leaves a half-written roster in place.
+    Written by the program's one workbook writer (app.workbook): text stays text (a note typed as =HYPERLINK(...)
+    is never a formula), and a full USB stick gives the one plain message and leaves no half-written roster.
     """
-    path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise _cannot_save(path, exc) from exc
-    try:
-        _build_workbook(rows).save(temporary)
-        with open(temporary, "rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            # mkstemp makes the file private to its owner; an export is meant to be shared.
-            os.chmod(temporary, 0o644)
-        except OSError:
-            pass
-        os.replace(temporary, path)
-    except PermissionError as exc:
-        _remove_quietly(temporary)
-        raise RosterFileError(
-            _("无法保存“{name}”：这个文件可能正在 Excel 或 WPS 中打开。请先关闭它，再重新导出。").format(
-                name=path.name
-            )
-        ) from exc
-    except OSError as exc:
-        _remove_quietly(temporary)
-        raise _cannot_save(path, exc) from exc
-    except BaseException:
-        _remove_quietly(temporary)
-        raise
+    from app.workbook import Sheet, write_workbook
 
-
-def _build_workbook(rows: Iterable[RosterRow]) -> Any:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    table = [_export_values(r) for r in rows]
     text_columns = {COLUMNS.index("身份证号"), COLUMNS.index("联系电话")}
-    date_columns = {COLUMNS.index("出生日期"), COLUMNS.index("预备期开始日期")}
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(SHEET_TITLE)
-    for index, title in enumerate(COLUMNS):
-        widest = max([_display_width(title)] + [_display_width(cell_text(r[index])) for r in table])
-        dimension = sheet.column_dimensions[get_column_letter(index + 1)]
-        dimension.width = min(max(widest + 3, 8), 60)
-        if index in text_columns:
-            # Rows the clerk adds later in Excel stay text too.
-            dimension.number_format = _TEXT_FORMAT
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-
-    bold = Font(bold=True)
-    centred = Alignment(horizontal="center", vertical="center")
-    header = []
-    for title in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cell.alignment = centred
-        header.append(cell)
-    sheet.append(header)
-
-    for values in table:
-        out: list[Any] = []
-        for index, value in enumerate(values):
-            if value == "" or value is None:
-                out.append(None)
-            elif index in date_columns:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = _DATE_FORMAT
-                out.append(cell)
-            elif index in text_columns or value.startswith(_FORMULA_START):
-                cell = WriteOnlyCell(sheet, value=value)
-                # openpyxl stores text starting with "=" as a formula unless told otherwise.
-                cell.data_type = "s"
-                cell.number_format = _TEXT_FORMAT
-                if value.startswith(_FORMULA_START):
-                    cell.quotePrefix = True
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-
-    return book
-
-
-def _cannot_save(path: Path, exc: OSError) -> RosterFileError:
-    return RosterFileError(
-        _("无法保存“{name}”（{reason}）。请检查U盘是否插好、是否还有空间，或换个位置（如桌面）保存。").format(
-            name=path.name, reason=exc.strerror or exc
-        )
-    )
-
-
-def _remove_quietly(temporary: str) -> None:
-    try:
-        os.remove(temporary)
-    except OSError:
-        pass
+    write_workbook(Path(path), [Sheet(SHEET_TITLE, COLUMNS, [_export_values(r) for r in rows],
+                                      text_columns=text_columns, centred_header=True, landscape=True)])

@@ -8,9 +8,6 @@ it was.
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -39,6 +36,7 @@ from app.i18n import _
 from app.people.importer import PREVIEW_ROWS, ImportReport, import_roster, summary
 from app.people.spreadsheet import RosterRow, RowError, write_roster
 from app.storage import Store
+from app.workbook import Sheet, write_csv, write_workbook
 from ui.errors import message_for
 from ui.operations import RESIDENTS, ReadOp, WriteOp
 from ui.people.residents_model import sex_label
@@ -65,45 +63,17 @@ def error_list_headers() -> list[str]:
 def write_error_list(path: Path, errors: Sequence[RowError]) -> None:
     """Save the problems as .xlsx or .csv, for the clerk to work through beside the roster in Excel.
 
-    Written under a temporary name and renamed, so a full USB stick never leaves half a list.
+    Written by the program's one workbook writer (app.workbook): a column name or a value quoted in a reason that
+    starts with = stays text, and a full USB stick gives the one plain message and leaves no half list.
     """
     path = Path(path)
     rows = [[e.row_number, e.column, e.reason, e.fix] for e in errors]
-    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        if path.suffix.lower() == ".csv":
-            # utf-8-sig: Excel on Chinese Windows reads a CSV without a BOM as GBK and garbles it
-            with open(temporary, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(error_list_headers())
-                writer.writerows(rows)
-        else:
-            import openpyxl
-            from openpyxl.styles import Alignment, Font
-
-            book = openpyxl.Workbook()
-            sheet = book.active
-            sheet.title = _("错误清单")
-            sheet.append(error_list_headers())
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for row in rows:
-                sheet.append(row)
-            for letter, width in zip("ABCD", (8, 14, 60, 60)):
-                sheet.column_dimensions[letter].width = width
-            for row in sheet.iter_rows(min_row=2):
-                for cell in row[2:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.freeze_panes = "A2"
-            book.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.remove(temporary)
-        except OSError:
-            pass
-        raise
+    if path.suffix.lower() == ".csv":
+        # UTF-8 with a BOM: Excel on Chinese Windows reads a CSV without one as GBK and garbles it
+        write_csv(path, error_list_headers(), rows)
+    else:
+        write_workbook(path, [Sheet(_("错误清单"), error_list_headers(), rows, widths=(8, 14, 60, 60),
+                                    wrap_columns={2, 3})])
 
 
 # ---------------------------------------------------------------- table models

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         last = str(self.window_settings.value("main/screen", HOME))
         self.sidebar.currentRowChanged.connect(self._row_changed)
         store_events().changed.connect(self._store_changed)
+        store_events().waiting.connect(self._store_waiting)
         self.show_screen(last if last in keys else HOME)
 
     # ------------------------------------------------------------ screens
@@ -221,6 +222,11 @@ class MainWindow(QMainWindow):
             return
         self.store_changed.emit(kinds, initiator)
         self.refresh_status()
+
+    def _store_waiting(self, store: Store, text: str) -> None:
+        """A write waits for another window or command (ui.operations): say so in the status bar."""
+        if isValid(self) and store.db_path == self.store.db_path:
+            self.show_message(text)
 
     # ------------------------------------------------------------ status bar and title
 

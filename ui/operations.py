@@ -44,6 +44,15 @@ _RAISE = object()
 class _StoreEvents(QObject):
     # (store, frozenset of kinds, initiator or None); emitted on the GUI thread
     changed = Signal(object, object, object)
+    # (store, text): a write operation waits for another write to the store (another window or a command);
+    # the main window shows the text in its status bar, "" when the wait is over. GUI thread.
+    waiting = Signal(object, str)
+
+
+class _Waiting(QObject):
+    """Carries app.storage's wait notices from the write worker to the GUI thread."""
+
+    said = Signal(str)
 
 
 _events: _StoreEvents | None = None
@@ -98,10 +107,13 @@ class WriteOp(Task):
             raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
         self.store, self.changes, self.initiator = store, kinds, initiator
         self.committed = False  # set on the worker, read on the GUI thread after its signal
+        waiting = _waiting_for(self)
 
         def run(ctx: TaskContext) -> Any:
+            from app.storage import wait_notice
+
             try:
-                with store.begin(actor) as session:
+                with wait_notice(waiting), store.begin(actor) as session:
                     result = fn(session, ctx)
             except Cancelled:
                 if when_cancelled is _RAISE:
@@ -127,6 +139,34 @@ class WriteOp(Task):
                 announce(self.store, self.changes, self.initiator)
 
 
+def _waiting_for(op: WriteOp | AppWriteOp) -> Callable[[float, float], None]:
+    """The wait notice of a write operation (made on the GUI thread, called on its worker): while another
+    write holds the store, the operation's progress window (or the status bar) says so and how long it has
+    waited; app.storage gives up after a few minutes with a plain StoreBusy."""
+    from shiboken6 import isValid
+
+    carrier = _Waiting()
+    op._waiting = carrier  # type: ignore[union-attr] # lives as long as the operation
+    label: list[str | None] = [None]  # the progress window's own text, given back when the wait is over
+
+    def show(text: str) -> None:
+        dialog = op.dialog
+        if dialog is not None and isValid(dialog):
+            if label[0] is None:
+                label[0] = dialog.labelText()
+            dialog.setLabelText(text or label[0])
+        store_events().waiting.emit(op.store, text)
+
+    carrier.said.connect(show)
+
+    def notice(waited: float, limit: float, over: bool) -> None:
+        from app.storage import waiting_message
+
+        carrier.said.emit("" if over else waiting_message(waited, limit))
+
+    return notice
+
+
 class AppWriteOp(Task):
     """``AppWriteOp(store, lambda ctx: app_function(store, ...), changes={CERTIFICATES})``: a write whose app
     function opens its own transaction because files take their names only after the commit (a printed
@@ -138,7 +178,15 @@ class AppWriteOp(Task):
         if not kinds or kinds - KINDS:
             raise ValueError("a write operation names what it changes, from {kinds}".format(kinds=sorted(KINDS)))
         self.store, self.changes, self.initiator = store, kinds, initiator
-        super().__init__(fn, write=True)
+        waiting = _waiting_for(self)
+
+        def run(ctx: TaskContext) -> Any:
+            from app.storage import wait_notice
+
+            with wait_notice(waiting):
+                return fn(ctx)
+
+        super().__init__(run, write=True)
 
     def _succeeded(self, result: Any) -> None:
         try:

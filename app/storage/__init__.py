@@ -11,7 +11,10 @@ its numbers through :mod:`app.schema.quick` with the standard sqlite3 module.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,16 +22,82 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
 from app.config import DB_NAME
+from app.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+# A writer queues behind another write (a long import in the other window, a command in a terminal) this
+# long before it gives up with StoreBusy; CUNWU_WRITE_WAIT (seconds) sets it for tests.
+WRITE_WAIT_SECONDS = 5 * 60
+# SQLite waits this long inside one attempt to take the write lock; between attempts the writer says it waits
+WAIT_STEP_SECONDS = 1.0
+
+WaitNotice = Callable[[float, float, bool], None]
+"""Told while a writer waits for another: (seconds waited so far, seconds it will wait in all, False); once
+more with True when the wait is over and the write goes on."""
 
 
 class StoreError(UserError):
     """The store cannot be opened or used; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another write held the store longer than a writer waits; nothing was changed."""
+
+
+_waiting = threading.local()
+_default_notice: list[WaitNotice | None] = [None]
+
+
+def set_default_wait_notice(notice: WaitNotice | None) -> None:
+    """Who hears that a write waits when no :func:`wait_notice` block says otherwise (the command line's
+    line on standard error)."""
+    _default_notice[0] = notice
+
+
+@contextmanager
+def wait_notice(notice: WaitNotice | None) -> Iterator[None]:
+    """Writes begun on this thread inside the block tell ``notice`` while they wait for another write
+    (a desktop operation's progress window)."""
+    before = getattr(_waiting, "notice", None)
+    _waiting.notice = notice
+    try:
+        yield
+    finally:
+        _waiting.notice = before
+
+
+def write_wait_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ["CUNWU_WRITE_WAIT"]))
+    except (KeyError, ValueError):
+        return WRITE_WAIT_SECONDS
+
+
+def how_long(seconds: float) -> str:
+    """A wait as a person says it: 45 秒, 5 分钟."""
+    if seconds < 60:
+        return _("{n} 秒").format(n=int(round(seconds)))
+    return _("{n} 分钟").format(n=int(round(seconds / 60)))
+
+
+def busy_message(seconds: float) -> str:
+    return _("另一个操作(可能是另一个窗口或命令)正在修改数据,等了 {wait} 仍未结束,这次的修改没有做,数据没有改动。"
+             "请等那个操作完成后重试;如果没有别的窗口或命令在运行,请关掉本程序再打开后重试。").format(
+        wait=how_long(seconds))
+
+
+def waiting_message(waited: float, limit: float) -> str:
+    return _("另一个操作(可能是另一个窗口或命令)正在修改数据,正在等它完成……(已等 {waited},最多等 {limit})").format(
+        waited=how_long(waited), limit=how_long(limit))
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(exc)
 
 
 def __getattr__(name: str) -> Any:
@@ -53,7 +122,35 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def _on_begin_write(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE, waiting for another writer in steps: between them the person is told (who waits
+    and for how long), and after :func:`write_wait_seconds` the write gives up with a plain StoreBusy."""
+    dbapi = conn.connection.dbapi_connection
+    limit = write_wait_seconds()
+    notice = getattr(_waiting, "notice", None) or _default_notice[0]
+    start = time.monotonic()
+    told = False
+    while True:
+        waited = time.monotonic() - start
+        step = max(0.05, min(WAIT_STEP_SECONDS, limit - waited))
+        dbapi.execute("PRAGMA busy_timeout={ms}".format(ms=int(step * 1000)))
+        try:
+            dbapi.execute("BEGIN IMMEDIATE")
+            if told and notice is not None:
+                notice(time.monotonic() - start, limit, True)
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            waited = time.monotonic() - start
+            if waited >= limit:
+                if told and notice is not None:
+                    notice(waited, limit, True)
+                raise StoreBusy(busy_message(limit)) from exc
+            if notice is not None:
+                notice(waited, limit, False)
+                told = True
+        finally:
+            dbapi.execute("PRAGMA busy_timeout={ms}".format(ms=BUSY_TIMEOUT_MS))
 
 
 def _on_connect_read(dbapi_conn: sqlite3.Connection, _record: object) -> None:

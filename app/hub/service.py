@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -340,7 +340,9 @@ def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
     except BundleRejected as exc:
         return ImportOutcome(path, REFUSED, str(exc), m.village_code, exc.reason)
     if outcome.status == IMPORTED and (waiting is None or m.village_code in waiting):
-        _apply_pending(hub, m.village_code)
+        refused = _apply_pending(hub, m.village_code)
+        if refused:
+            outcome = replace(outcome, message=" ".join([outcome.message, *refused]))
     if outcome.status == PENDING and waiting is not None:
         waiting.add(m.village_code)
     return outcome
@@ -385,6 +387,10 @@ def _import_verified(hub: Hub, path: Path, reader: BundleReader, sha: str, progr
             if m.first <= last + 1:
                 if m.first == last + 1 and m.prev_head != last_hash:
                     raise _fork(last)
+                if state == REFUSED:
+                    # a held copy of this very file was refused (damaged in the pending folder, say): the
+                    # file itself is judged afresh, and its old refusal gives way to the outcome
+                    raw.execute(_BUNDLE_FORGET_SQL.format(p=p), (sha,))
                 n = _apply(hub, conn, work, reader, sha, last, last_hash, progress, from_pending=from_pending,
                            early=early)
                 if before_commit is not None:
@@ -411,22 +417,31 @@ def _hold(hub: Hub, path: Path, reader: BundleReader, sha: str) -> None:
     m = reader.manifest
     target = hub.pending_dir / f"{sha}.cunwu-sync"
     copy_atomic(path, target)
-    with hub.engine.begin() as conn:
-        conn.execute(insert(t.bundles).values(sha256=sha, village_code=m.village_code, first_seq=m.first,
-                                              last_seq=m.last, prev_head=m.prev_head, head=m.head, state=PENDING,
-                                              file=target.name, received=now_text(), applied=""))
+    try:
+        with hub.engine.begin() as conn:
+            conn.execute(delete(t.bundles).where(t.bundles.c.sha256 == sha, t.bundles.c.state == REFUSED))
+            conn.execute(insert(t.bundles).values(sha256=sha, village_code=m.village_code, first_seq=m.first,
+                                                  last_seq=m.last, prev_head=m.prev_head, head=m.head, state=PENDING,
+                                                  file=target.name, received=now_text(), applied=""))
+    except BaseException:
+        target.unlink(missing_ok=True)  # a held copy without its row would never be looked at again
+        raise
 
 
-def _apply_pending(hub: Hub, code: str) -> None:
+def _apply_pending(hub: Hub, code: str) -> list[str]:
+    """Apply the held bundles whose gap is now filled; returns what to tell the officer about those that
+    turned out bad (each is marked refused, and a good copy of it can be imported later)."""
+    refusals: list[str] = []
     while True:
         with hub.engine.connect() as conn:
             last, _h = _state(conn, code)
-            row = conn.execute(select(t.bundles.c.sha256, t.bundles.c.file).where(
+            row = conn.execute(select(t.bundles.c.sha256, t.bundles.c.file, t.bundles.c.first_seq,
+                                      t.bundles.c.last_seq).where(
                 t.bundles.c.village_code == code, t.bundles.c.state == PENDING, t.bundles.c.first_seq <= last + 1)
                 .order_by(t.bundles.c.first_seq).limit(1)).first()
         if row is None:
-            return
-        sha, name = row
+            return refusals
+        sha, name, first, last_seq = row
         path = hub.pending_dir / name
         try:
             reader = BundleReader.open(path, _village_key_lookup(hub), hub.secrets.public.fingerprint)
@@ -434,6 +449,10 @@ def _apply_pending(hub: Hub, code: str) -> None:
         except BundleRejected as exc:
             log.warning("pending bundle %s refused: %s", name, exc)
             outcome = None
+            refusals.append(_(
+                "之前暂存的同步包(事件 {a}–{b})在前面的事件到齐后检查没有通过,已拒收:{reason} "
+                "请把村里的这个同步包再导入一次(原来的文件或村里重新导出的都可以)。").format(
+                    a=first, b=last_seq, reason=str(exc)))
         with hub.engine.begin() as conn:
             if outcome is not None and outcome.status in (OLD, ALREADY):
                 conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(state="applied",
@@ -531,6 +550,7 @@ ROWS_PER_INSERT = 50  # 500 placeholders for events: under 999, the lowest limit
 _DELETE_SQL = "DELETE FROM hub_records WHERE village_code = {p} AND record_type = {p} AND record_id = {p}"
 _DECIDE_SQL = ("SELECT last_seq, last_hash, (SELECT state FROM hub_bundles WHERE sha256 = {p}) "
                "FROM hub_villages WHERE code = {p}")
+_BUNDLE_FORGET_SQL = "DELETE FROM hub_bundles WHERE sha256 = {p} AND state = 'refused'"
 _VILLAGE_SQL = "UPDATE hub_villages SET last_seq = {p}, last_hash = {p}, last_import = {p} WHERE code = {p}"
 _BUNDLE_INSERT_SQL = ("INSERT INTO hub_bundles (village_code, first_seq, last_seq, prev_head, head, state, file, received, "
                       "applied, sha256) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})")

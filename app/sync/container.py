@@ -301,8 +301,12 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
             "同步包清单所列的事件文件大小({size})超过了 {n} 条事件最多能有的大小(每条最多 {limit})。"
             "已拒收,乡镇数据未改动。请让村里用本程序重新导出。").format(
                 size=_human(events_bytes), n=last - first + 1, limit=_human(MAX_EVENT_LINE)))
-    if sum(size for _name, size, _sha in members) > payload_size:
-        raise _bad_manifest("members")
+    listed = sum(size for _name, size, _sha in members)
+    if listed > payload_size:
+        raise BundleRejected("manifest", _(
+            "同步包清单所列文件的总大小({listed})超过了同步包本身的大小({size}),清单与内容不符。"
+            "已拒收,乡镇数据未改动。请让村里用本程序重新导出。").format(
+                listed=_human(listed), size=_human(payload_size)))
     return Manifest(
         raw=raw, village_code=code, village_name=str(village.get("name", "")), recipient=str(raw.get("recipient")),
         created=str(raw.get("created", "")), full=bool(raw.get("full")), first=first, last=last,

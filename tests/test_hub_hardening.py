@@ -91,3 +91,73 @@ def test_a_good_copy_of_the_same_events_imports_after_the_held_one_was_refused(l
     (o,), _ = import_bundles(linked.hub, [copy])
     assert o.status == IMPORTED, o
     assert village_records(linked.hub, linked.code) == linked.village_records()
+
+
+# ---------------------------------------------------------------- item 11: identity files
+
+
+def _identity(tmp_path: Path, key_dir: str, *, code: str, name: str = "李庄村", township: str = "石桥镇") -> Path:
+    data = tmp_path / key_dir
+    ensure_village_key(data)
+    path = tmp_path / f"{key_dir}.json"
+    write_identity_file(data, path, code=code, name=name, township=township)
+    return path
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    from app.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("code", ["../../etc", "..\\..\\etc", "54371427CC6K57744E", "54371427cc6k57744d",
+                                  "５４371427CC6K57744D", " 54371427CC6K57744D", "", "X" * 5000, "54371427CC6K5774\n4D"])
+def test_an_identity_file_whose_code_is_not_a_village_code_is_refused(linked: Linked, tmp_path: Path, capsys, code):
+    path = _identity(tmp_path, "other", code=code)
+    dump = hub_dump(linked.hub)
+    with pytest.raises(HubError) as info:
+        enroll(linked.hub, path)
+    message = str(info.value)
+    assert "统一社会信用代码" in message and "重新导出" in message and "\n" not in message, message
+    assert hub_dump(linked.hub) == dump
+    rc, out, err = _run(capsys, "--data-dir", str(linked.hub.dir.parent), "hub", "enroll", str(path))
+    assert rc == 1 and "统一社会信用代码" in err and "出现意外问题" not in err + out
+
+
+def test_the_key_of_an_enrolled_village_is_not_enrolled_again_under_another_code(linked: Linked, tmp_path: Path):
+    """A village's identity file edited to name another village's code: its key would then sign for both."""
+    other = "54371427CC6K57744D"
+    path = tmp_path / "edited.json"
+    write_identity_file(linked.store.data_dir, path, code=other, name="李庄村", township="石桥镇")
+    dump = hub_dump(linked.hub)
+    with pytest.raises(HubError) as info:
+        enroll(linked.hub, path)
+    message = str(info.value)
+    assert linked.code in message and linked.name in message and "核对" in message, message
+    assert hub_dump(linked.hub) == dump
+
+
+def test_a_code_enrolled_with_another_key_is_refused_with_what_to_do(linked: Linked, tmp_path: Path):
+    path = _identity(tmp_path, "impostor", code=linked.code, name=linked.name)
+    dump = hub_dump(linked.hub)
+    with pytest.raises(HubError) as info:
+        enroll(linked.hub, path)
+    message = str(info.value)
+    assert linked.code in message and "--replace" in message and "指纹" in message
+    assert hub_dump(linked.hub) == dump
+
+
+@pytest.mark.parametrize("name", ["李庄村\u202e", "李庄\x00村", "村" * 65, ""])
+def test_an_identity_file_with_an_unreadable_village_name_is_refused(linked: Linked, tmp_path: Path, name):
+    path = _identity(tmp_path, "other", code="54371427CC6K57744D", name=name)
+    with pytest.raises(HubError) as info:
+        enroll(linked.hub, path)
+    assert "村名" in str(info.value)
+
+
+def test_a_second_real_village_still_enrols(linked: Linked, tmp_path: Path):
+    path = _identity(tmp_path, "other", code="54371427CC6K57744D")
+    assert enroll(linked.hub, path).status == "enrolled"
+    assert {v.code for v in list_villages(linked.hub)} == {linked.code, "54371427CC6K57744D"}

@@ -153,15 +153,60 @@ class EnrolResult:
     status: str  # 'enrolled', 'already', 'replaced'
 
 
+MAX_NAME = 64  # the village's name and township as the village stores them
+
+
+def _shown(text: str) -> str:
+    """Text from a file, safe to put in a message: short, one line, nothing invisible."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:40]) + ("…" if len(text) > 40 else "")
+
+
+def _readable(text: str, *, required: bool) -> bool:
+    import unicodedata
+
+    return (bool(text) or not required) and len(text) <= MAX_NAME and text == text.strip() and not any(
+        unicodedata.category(ch).startswith("C") for ch in text)
+
+
+def _check_identity(ident: VillageIdentity, path: Path) -> None:
+    """What enrolment needs of an identity file beyond its signature-free shape: a real village code (the
+    code names the village in every bundle and receipt file) and a name a person can read."""
+    from app.people.uscc import UsccError, validate_uscc
+
+    try:
+        valid = validate_uscc(ident.code) == ident.code
+    except UsccError:
+        valid = False
+    if not valid:
+        raise HubError(_("{file} 里的村代码“{code}”不是有效的统一社会信用代码(18位数字和大写字母,末位是校验码),"
+                         "不能登记。这不是村里用本程序导出的身份文件,或者文件被改动过。"
+                         "请让村里重新导出身份文件(cunwu keys export-public)后再登记。").format(
+            file=path.name, code=_shown(ident.code)))
+    if not _readable(ident.name, required=True) or not _readable(ident.township, required=False):
+        raise HubError(_("{file} 里的村名或乡镇名“{name}”不对(空的、超过 {n} 个字或含有看不见的字符),不能登记。"
+                         "请让村里在本程序里核对村名后重新导出身份文件(cunwu keys export-public)。").format(
+            file=path.name, name=_shown(ident.name or ident.township), n=MAX_NAME))
+
+
 def enroll(hub: Hub, path: Path, *, replace: bool = False) -> EnrolResult:
     try:
         ident = read_identity_file(path)
     except KeyFileError as exc:
         raise HubError(str(exc)) from exc
+    _check_identity(ident, path)
     with hub.engine.begin() as conn:
         row = conn.execute(select(t.villages).where(t.villages.c.code == ident.code)).mappings().first()
         values = {"name": ident.name, "township": ident.township, "public_key": b64(ident.public_key),
                   "fingerprint": ident.fingerprint, "enrolled": now_text()}
+        holder = conn.execute(select(t.villages.c.code, t.villages.c.name).where(
+            t.villages.c.public_key == values["public_key"], t.villages.c.code != ident.code)).first()
+        if holder is not None:
+            # one key signing for two codes would let one village send bundles and certificates as the other
+            raise HubError(_("{file} 里的密钥(指纹 {fp})已经登记给了 {name}(村代码 {other}),同一把密钥不能再登记给"
+                             "村代码 {code}。请电话核对这个文件是哪个村的:如果是 {name} 的,说明村代码被改过,"
+                             "它已经登记好了,不用再登记;如果是另一个村的,请让那个村在自己的电脑上重新导出身份文件"
+                             "(cunwu keys export-public)。").format(
+                file=path.name, fp=ident.fingerprint, name=holder[1], other=holder[0], code=ident.code))
         if row is None:
             conn.execute(insert(t.villages).values(code=ident.code, last_seq=0, last_hash=GENESIS, last_import="",
                                                    **values))

@@ -3,6 +3,27 @@
 Shared by every import (the residents roster, the accountant's ledger, a notice's tables): each
 reads (sheet name, numbered rows) from here and makes sense of its own columns. openpyxl and xlrd are
 imported inside the functions that need them: the program starts noticeably faster without them.
+
+Files come from strangers (a USB stick, a chat download), so reading is bounded before anything is
+decompressed, and again while the rows stream past. The limits are far beyond any village's files (a
+roster of 20,000 people in 40 columns is a 2 MB .xlsx of 30 MB sheet XML, 13 times compressed):
+
+=====================================  ==========  ==================================================
+what                                   limit       why this number
+=====================================  ==========  ==================================================
+file size (any kind)                   64 MB       that roster is 2 MB as .xlsx, 12 MB as .csv, 8 MB .xls
+.xlsx: members of the zip              1,000       a workbook has 10 to 50 parts
+.xlsx: one member, uncompressed        200 MB      the roster's sheet XML is 30 MB
+.xlsx: all members, uncompressed       400 MB      two such sheets and their shared strings
+.xlsx: compression of a member > 1 MB  100 times   real sheet XML compresses 10 to 30 times; a zip bomb 1,000
+.xlsx: bytes actually decompressed     as declared counted while reading: a directory that lies is caught
+rows of a sheet                        65,536      the most an old .xls holds; blank rows past it are passed over
+columns of a row                       256         likewise (a roster has 14, a clerk's own sheet 40)
+characters in one cell                 32,767      the most Excel keeps in a cell
+=====================================  ==========  ==================================================
+
+A file past a limit is refused as a whole with :class:`SheetFileError`: what was wrong and what to do;
+nothing is imported.
 """
 
 from __future__ import annotations
@@ -10,8 +31,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +46,17 @@ from app.i18n import _
 HEADER_SEARCH_ROWS = 20  # a header is looked for in the first rows only (titles may stand above it)
 HEADER_NOISE = re.compile(r"[\s*:]")
 BRACKETED = re.compile(r"\(.*?\)|\[.*?\]|【.*?】")  # a unit or note after a header: 金额(元)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_MEMBERS = 1000
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+MAX_TOTAL_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024  # small parts (a styles.xml of repeated tags) may compress better than that
+MAX_ROWS = 65536
+MAX_COLUMNS = 256
+MAX_CELL_CHARS = 32767
+_EXCEL_ROWS = 1048576  # no sheet Excel writes has a row beyond this one
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -54,6 +88,81 @@ def unreadable(path: Path) -> SheetFileError:
     )
 
 
+def too_large(path: Path) -> SheetFileError:
+    return SheetFileError(
+        _(
+            "无法导入“{name}”：文件过大或已损坏（解压后的内容超出了导入的上限）。"
+            "村里的花名册、账簿不会这么大：请检查是否选错了文件；如果没有选错，"
+            "请用 Excel 或 WPS 打开它，另存为 .xlsx 格式后再导入。"
+        ).format(name=path.name)
+    )
+
+
+def _too_big_file(path: Path, size: int) -> SheetFileError:
+    return SheetFileError(
+        _(
+            "无法导入“{name}”：文件有 {size} MB，超出了导入的上限 {limit} MB。"
+            "请检查是否选错了文件；如果没有选错，请用 Excel 或 WPS 打开它，删去多余的内容，另存为 .xlsx 格式后再导入。"
+        ).format(name=path.name, size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024))
+    )
+
+
+def _too_many_rows(path: Path, sheet: str) -> SheetFileError:
+    return SheetFileError(
+        _(
+            "无法导入“{name}”：工作表“{sheet}”超过 {max} 行，超出了导入的上限。"
+            "请删去表格下方多余的行，或把它分成几个文件，再导入。"
+        ).format(name=path.name, sheet=sheet, max=MAX_ROWS)
+    )
+
+
+def _too_many_columns(path: Path, sheet: str, row: int) -> SheetFileError:
+    return SheetFileError(
+        _(
+            "无法导入“{name}”：工作表“{sheet}”第{row}行超过 {max} 列，超出了导入的上限。"
+            "请删去表格右边多余的列，再导入。"
+        ).format(name=path.name, sheet=sheet, row=row, max=MAX_COLUMNS)
+    )
+
+
+def _cell_too_long(path: Path, sheet: str, row: int) -> SheetFileError:
+    return SheetFileError(
+        _(
+            "无法导入“{name}”：工作表“{sheet}”第{row}行有一个单元格超过 {max} 个字，文件可能已损坏。"
+            "请用 Excel 或 WPS 打开它检查这一行，另存为 .xlsx 格式后再导入。"
+        ).format(name=path.name, sheet=sheet, row=row, max=MAX_CELL_CHARS)
+    )
+
+
+def bounded_rows(path: Path, sheet: str, rows: Iterator[tuple[int, Sequence[Any]]]) -> Rows:
+    """``rows`` within the limits: at most MAX_ROWS rows with something in them (blank rows past it are
+    passed over), MAX_COLUMNS columns (empty cells past it are dropped) and MAX_CELL_CHARS characters a cell."""
+    for number, values in rows:
+        if number > _EXCEL_ROWS:
+            raise too_large(path)
+        if number > MAX_ROWS:
+            if any(not is_blank(v) for v in values):
+                raise _too_many_rows(path, sheet)
+            continue
+        if len(values) > MAX_COLUMNS:
+            if any(not is_blank(v) for v in values[MAX_COLUMNS:]):
+                raise _too_many_columns(path, sheet, number)
+            values = values[:MAX_COLUMNS]
+        for v in values:
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                raise _cell_too_long(path, sheet, number)
+        yield number, values
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # the opening that follows says what is wrong
+    if size > MAX_FILE_BYTES:
+        raise _too_big_file(path, size)
+
+
 def open_sheets(path: Path, csv_sheets: Callable[[Path], Iterator[tuple[str, Rows]]], *,
                 missing: Callable[[Path], Exception], busy: Callable[[Path], Exception]) -> Iterator[tuple[str, Rows]]:
     """The sheets of ``path`` as (name, numbered rows), read lazily.
@@ -76,20 +185,98 @@ def open_sheets(path: Path, csv_sheets: Callable[[Path], Iterator[tuple[str, Row
     return csv_sheets(path)
 
 
+def check_zip_directory(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose zip directory declares more than the limits, before anything is inflated."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise too_large(path)
+    total = 0
+    for member in members:
+        size = member.file_size
+        if size > MAX_MEMBER_BYTES:
+            raise too_large(path)
+        if size > RATIO_FLOOR and size > MAX_RATIO * max(member.compress_size, 1):
+            raise too_large(path)
+        total += size
+    if total > MAX_TOTAL_BYTES:
+        raise too_large(path)
+
+
+class _Counted(io.RawIOBase):
+    """One member of the workbook, read through a count: no more bytes than its directory entry declared."""
+
+    def __init__(self, path: Path, inner: Any, limit: int) -> None:
+        self._path, self._inner, self._left = path, inner, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._inner.read(size if size is not None and size >= 0 else self._left + 1)
+        self._left -= len(data)
+        if self._left < 0:
+            raise too_large(self._path)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _BoundedArchive:
+    """The workbook's zip as openpyxl's streaming sheets read it, each member within its declared size and
+    all reads together within MAX_TOTAL_BYTES twice over (a sheet is read once to find the header)."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+        self._path, self._archive, self._budget = path, archive, 2 * MAX_TOTAL_BYTES
+
+    def open(self, name: Any, mode: str = "r", *args: Any, **kwargs: Any) -> _Counted:
+        info = name if isinstance(name, zipfile.ZipInfo) else self._archive.getinfo(name)
+        limit = min(info.file_size, MAX_MEMBER_BYTES, self._budget)
+        self._budget -= info.file_size
+        if self._budget < 0:
+            raise too_large(self._path)
+        return _Counted(self._path, self._archive.open(info, mode, *args, **kwargs), limit)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._archive, name)
+
+
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
     import openpyxl
 
+    _check_size(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+        fh = path.open("rb")
+    except OSError as exc:
         raise unreadable(path) from exc
     try:
-        for sheet in book.worksheets:
-            # Some programs write a wrong sheet size; without this, rows come back cut short.
-            sheet.reset_dimensions()
-            yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1)
+        try:
+            with zipfile.ZipFile(fh) as archive:
+                check_zip_directory(path, archive)
+            fh.seek(0)
+            # given an open file, openpyxl does not judge the file by its name (clerks rename files)
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except SheetFileError:
+            raise
+        except Exception as exc:
+            raise unreadable(path) from exc
+        try:
+            book._archive = _BoundedArchive(path, book._archive)  # the sheets stream from here on
+            for sheet in book.worksheets:
+                # Some programs write a wrong sheet size; without this, rows come back cut short.
+                sheet.reset_dimensions()
+                rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+                yield sheet.title, bounded_rows(path, sheet.title, rows)
+        finally:
+            book.close()
     finally:
-        book.close()
+        fh.close()
 
 
 def _xls_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
@@ -101,24 +288,28 @@ def _xls_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
                 name=path.name
             )
         ) from None
+    _check_size(path)
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:
         raise unreadable(path) from exc
     try:
         for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            yield sheet.name, _xls_rows(sheet, book.datemode)
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception as exc:
+                raise unreadable(path) from exc
+            yield sheet.name, bounded_rows(path, sheet.name, _xls_rows(sheet, book.datemode))
     finally:
         book.release_resources()
 
 
-def _xls_rows(sheet: Any, datemode: int) -> Rows:
+def _xls_rows(sheet: Any, datemode: int) -> Iterator[tuple[int, Sequence[Any]]]:
     import xlrd
 
     for r in range(sheet.nrows):
         values: list[Any] = []
-        for cell in sheet.row(r):
+        for cell in sheet.row_slice(r, 0, min(sheet.row_len(r), MAX_COLUMNS + 1)):
             kind = cell.ctype
             if kind == xlrd.XL_CELL_DATE:
                 try:
@@ -139,12 +330,16 @@ def csv_sheet(path: Path, marker: str, *, unreadable: Callable[[Path], Exception
     """A CSV file as one sheet named after the file; ``marker`` is a word of its header row,
     which tells the delimiter. ``unreadable`` and ``web_page`` make the errors for a file that
     is not text, or is a web page saved under a spreadsheet's name."""
+    _check_size(path)
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if len(data) > MAX_FILE_BYTES:  # grew since it was looked at
+        raise _too_big_file(path, len(data))
+    # Excel's and WPS's "Unicode text" is UTF-16 with a byte-order mark, columns separated by tabs.
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if b"\x00" in data[:4096] and not utf16:
         raise unreadable(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise web_page(path)
-    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 reads every GBK file and more
+    encodings = ("utf-16",) if utf16 else ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file and more
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
             break
@@ -152,8 +347,28 @@ def csv_sheet(path: Path, marker: str, *, unreadable: Callable[[Path], Exception
             continue
     else:
         raise unreadable(path)
+    if text.lstrip("\ufeff \t\r\n")[:1] == "<":
+        raise web_page(path)
+    if "\x00" in text:
+        raise unreadable(path)
     delimiter = _guess_delimiter(text, marker)
-    yield path.stem, enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    yield path.stem, bounded_rows(path, path.stem, _csv_rows(path, text, delimiter))
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "larger than field limit" in str(exc):  # the csv module's own limit, 131,072 characters
+                raise _cell_too_long(path, path.stem, number) from exc
+            raise unreadable(path) from exc
+        yield number, values
 
 
 def _guess_delimiter(text: str, marker: str) -> str:

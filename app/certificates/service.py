@@ -36,10 +36,10 @@ from app.i18n import _
 from app.masking import mask_id
 from app.people.idcard import IdNumberError, sex_from_id, validate_id
 from app.people.models import Resident, Role, Village, VillagerGroup
+from app.people.names import NAME_MAX as NAME_MAX, clean_name, name_problem  # one rule with the register
 from app.people.service import FieldError, NotFound
 
 PURPOSE_MAX = 40
-NAME_MAX = 30
 REASON_MAX = 200
 CHECK_MAX = 60
 NOT_RESIDENT = "not-resident"
@@ -364,7 +364,7 @@ def issue_certificate(session: Session, request: IssueRequest, *, catalogues: Ca
     elif request.applicant is not None:
         if not kind.allows_non_resident:
             raise FieldError("applicant", _("“{kind}”只能为本村村民出具,请从村民名册里选择申请人。").format(kind=kind.name))
-        name = re.sub(r"\s+", "", unicodedata.normalize("NFC", request.applicant.name or ""))
+        name = clean_name(request.applicant.name)
         number = ""
         if _clean(request.applicant.id_number):
             try:
@@ -376,8 +376,9 @@ def issue_certificate(session: Session, request: IssueRequest, *, catalogues: Ca
         raise FieldError("applicant", _("请选择申请人(从村民名册里选,或在允许时填写外来人员的姓名和身份证号)。"))
     if not values["name"]:
         raise FieldError("name", _("请填写申请人姓名。"))
-    if _length(values["name"]) > NAME_MAX:
-        raise FieldError("name", _("姓名最多 {max} 个字。").format(max=NAME_MAX))
+    problem = name_problem(values["name"])  # the residents register's rule (app.people.names)
+    if problem is not None:
+        raise FieldError("name", _("{reason}。{fix}。").format(reason=problem[0], fix=problem[1]))
     used = set(kind.placeholders())
     if "id_number" in used and not values["id_number"]:
         raise FieldError("id_number", _("“{kind}”上要写申请人的公民身份号码,但没有登记。请先在村民名册里补上身份证号。").format(

@@ -8,7 +8,6 @@ ORM objects, so the UI can hold results across threads.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import func, or_, select
@@ -19,6 +18,7 @@ from app.events import record
 from app.i18n import _
 from app.people.idcard import IdNumberError, birth_date_from_id, is_adult, sex_from_id, validate_id
 from app.people.info import VillageInfo
+from app.people.names import check_name
 from app.people.phone import PhoneError
 from app.people.phone import normalize_phone as phone_number
 from app.people.models import Household, Resident, Role, Village, VillagerGroup
@@ -180,9 +180,7 @@ def clean_resident(session: Session, data: ResidentInput, *, resident_id: int | 
                    today: dt.date | None = None) -> ResidentInput:
     """Validate and normalise; raise FieldError naming the first wrong field."""
     today = today or dt.date.today()
-    name = re.sub(r"\s+", "", data.name or "")
-    if not name:
-        raise FieldError("name", _("请填写姓名。"))
+    name = check_name(data.name)  # the same rule as the roster import and certificates (app.people.names)
     id_number = None
     sex, birth = data.sex, data.birth_date
     if data.id_number and str(data.id_number).strip():

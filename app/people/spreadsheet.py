@@ -22,6 +22,7 @@ from typing import Any
 
 from app.i18n import _
 from app.people.idcard import IdNumberError, validate_id
+from app.people.names import clean_name, name_problem
 from app.people.phone import PhoneError, normalize_phone
 from app.people.status import LABELS as STATUS_LABELS
 from app.sheets import (BRACKETED, HEADER_SEARCH_ROWS, RowError, Rows, SheetFileError, cell_text, csv_sheet, header_key,
@@ -232,11 +233,8 @@ def _section_title(values: Sequence[Any]) -> str:
 
 
 def _clean_name(value: Any) -> str:
-    text = cell_text(value)
-    if any("a" <= ch <= "z" for ch in text.lower()):
-        return " ".join(text.split())
     # Spaces inside Chinese names only line up two-character names with three-character ones.
-    return "".join(text.split())
+    return clean_name(cell_text(value))
 
 
 def _is_number(value: Any) -> bool:
@@ -287,6 +285,10 @@ class _RowParser:
         name = _clean_name(cells.get("name"))
         if not name:
             self.error(row, "name", _("姓名没有填写"), _("请填写这个人的姓名；空行可以直接删除"))
+        else:
+            problem = name_problem(name)  # the register's one rule (app.people.names)
+            if problem is not None:
+                self.error(row, "name", *problem)
 
         id_number = self.id_number(row, cells.get("id_number"))
         sex_given = bool(cell_text(cells.get("sex")))

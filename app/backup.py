@@ -29,6 +29,7 @@ from pathlib import Path
 from app.errors import UserError
 from app.files import fsync_dir, fsync_file
 from app.i18n import _
+from app.leftovers import BACKUP_TMP, folder_lock, hold, remove_leftovers
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ _TMP_SUFFIX = ".tmp"
 # A leftover hot journal or WAL next to a new file would be replayed into it.
 _SIDECARS = ("-journal", "-wal", "-shm")
 _SET_ASIDE_SUFFIX = ".before-restore"
+# Backups to one folder take turns on this lock file (two windows, or the desktop and `cunwu backup`):
+# each picks its name and renames its copy while no other can. A run killed mid-copy releases it.
+_FOLDER_LOCK = ".cunwu-backup.lock"
+FOLDER_WAIT_SECONDS = 10 * 60
 
 
 class BackupError(UserError):
@@ -147,11 +152,10 @@ def _remove_with_sidecars(path: Path) -> None:
             log.warning("could not remove %s", p, exc_info=True)
 
 
-def _create_exclusive(path: Path) -> None:
+def _create_exclusive(path: Path) -> int:
     # Claim the name before SQLite opens it: an unwritable folder then fails
     # here with a plain OSError, and no existing file is ever written over.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-    os.close(fd)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
 
 
 def _footprint(db_path: Path) -> int:
@@ -244,11 +248,29 @@ def _make_backup(
     except OSError as exc:
         raise _error_for(exc, dest_dir, restoring=False, db_path=db_path) from exc
     _check_free_space(dest_dir, _footprint(db_path), restoring=False)
-
-    final = _free_name(dest_dir, now, kind)
-    tmp = final.with_name(final.name + _TMP_SUFFIX)
     try:
-        _create_exclusive(tmp)
+        with folder_lock(dest_dir, _FOLDER_LOCK, wait=FOLDER_WAIT_SECONDS):
+            # what a backup killed half-way left here (no other backup can be writing here now)
+            remove_leftovers(dest_dir, BACKUP_TMP)
+            return _copy_into(db_path, dest_dir, now=now, kind=kind, require_intact=require_intact)
+    except TimeoutError as exc:
+        raise BackupError(_("另一个备份正在写到这个文件夹({where}),等了 {minutes} 分钟仍未结束,这次备份没有做。"
+                            "请等它完成后再试。").format(where=dest_dir, minutes=FOLDER_WAIT_SECONDS // 60)) from exc
+    except OSError as exc:  # the lock file could not be made: a read-only or pulled stick
+        raise _error_for(exc, dest_dir, restoring=False, db_path=db_path) from exc
+
+
+def _copy_into(db_path: Path, dest_dir: Path, *, now: datetime, kind: str, require_intact: bool) -> BackupInfo:
+    final = _free_name(dest_dir, now, kind)
+    # a name of its own, held while it is written: nobody else's run removes it, and it never removes theirs
+    tmp = final.with_name("{name}.{token}{suffix}".format(name=final.name, token=os.urandom(4).hex(),
+                                                         suffix=_TMP_SUFFIX))
+    fd: int | None = None
+    created = False
+    try:
+        fd = _create_exclusive(tmp)
+        created = True
+        hold(fd)
         _online_copy(_reader_uri(db_path), tmp)
         if require_intact:
             try:
@@ -258,9 +280,14 @@ def _make_backup(
                     _("备份写好后校验没有通过,备份没有保存。请换一个U盘再试;如果仍然失败,请联系技术人员检查电脑上的数据库。")
                 ) from exc
         fsync_file(tmp)
+        os.close(fd)  # Windows renames no file that is still open
+        fd = None
         os.replace(tmp, final)
     except BaseException as exc:
-        _remove_with_sidecars(tmp)
+        if fd is not None:
+            os.close(fd)
+        if created:  # only ever our own file
+            _remove_with_sidecars(tmp)
         if isinstance(exc, (OSError, sqlite3.Error)):
             raise _error_for(exc, dest_dir, restoring=False, db_path=db_path) from exc
         raise
@@ -457,7 +484,7 @@ def restore_backup(
     set_aside: list[tuple[Path, Path]] = []
     try:
         _remove_with_sidecars(tmp)  # left by a restore cut short by a power cut
-        _create_exclusive(tmp)
+        os.close(_create_exclusive(tmp))
         _online_copy(_reader_uri(backup_file, immutable=True), tmp)
         try:
             verify_backup_file(tmp, required_tables)

@@ -189,6 +189,15 @@ class Store:
         self._sessionmaker: sessionmaker[Session] | None = None
         self._read_engine: Engine | None = None
         self._read_sessionmaker: sessionmaker[Session] | None = None
+        self.remove_leftovers()
+
+    def remove_leftovers(self) -> list[Path]:
+        """Remove the temporary files a killed backup or export of this store left (app.leftovers says which
+        and when): opening the store is the next start."""
+        from app.leftovers import BACKUP_TMP, EXPORT_WORK, remove_leftovers
+
+        return (remove_leftovers(self.backup_dir, BACKUP_TMP)
+                + remove_leftovers(self.data_dir / "tmp", EXPORT_WORK, folders=True))
 
     @property
     def db_path(self) -> Path:

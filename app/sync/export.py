@@ -14,7 +14,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import leftovers
 from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, Event, canonical, now_text
@@ -113,11 +113,11 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
         first = 1 if full else _last_exported(s) + 1
         if first > head_seq:
             return ExportResult(None, first, head_seq, 0, 0, 0)
-        work = Path(tempfile.mkdtemp(prefix="export-", dir=_tmp_root(store)))
+        work = leftovers.work_dir(_tmp_root(store), "export-")  # held: never taken for a killed run's
         try:
             manifest, payload = _build(s, work, store.data_dir, village, township, first, head_seq, full, progress)
         except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
+            leftovers.remove_work_dir(work)
             raise
     try:
         header = signed_header(village.code, manifest, key)
@@ -132,7 +132,7 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
             final.unlink(missing_ok=True)
             raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        leftovers.remove_work_dir(work)
     return ExportResult(final, first, head_seq, head_seq - first + 1, len(manifest["members"]) - 1, size)
 
 
@@ -203,6 +203,7 @@ def _build(session: Session, work: Path, data_dir: Path, village: Any, township:
 
 def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> tuple[int, str]:
     size = len(header) + payload.stat().st_size
+    leftovers.remove_leftovers(final.parent, leftovers.BUNDLE_PART)  # what a killed export left on this stick
     free = ops.free_space(final.parent)
     if free is not None and free < size + SPACE_MARGIN:
         raise SyncError(_("U盘空间不够:同步包需要 {need},U盘只剩 {free}。请删掉U盘上不要的文件或换一个U盘。").format(
@@ -211,6 +212,7 @@ def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> 
     sha = hashlib.sha256(header)
     try:
         fh = ops.open(tmp, "wb")
+        leftovers.hold(fh)  # so no other run takes it for a leftover
         try:
             ops.write(fh, header)
             with open(payload, "rb") as src:

@@ -154,6 +154,9 @@ def _add_sheet(book: Any, spec: Sheet) -> None:
                 c.alignment = wrap
             out.append(c)
         sheet.append(out)
+    # Finish the sheet now: a sheet left open when the disk fills up would be finished by Python on its way
+    # out, writing to a closed file, and print that as a traceback on the terminal.
+    sheet.close()
 
 
 def cell(sheet: Any, value: Any, *, text: bool = False) -> Any:

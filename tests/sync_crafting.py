@@ -25,3 +25,25 @@ def synthetic_events(first: int, count: int, prev: str, *, content: str = "{}", 
     raw = b"".join(lines)
     return EventsFile(gzip.compress(raw, compresslevel=9, mtime=0), first, first + count - 1, prev, head, len(raw),
                       {record_type: count})
+
+
+def huge_events(first: int, count: int, prev: str, size: int | list[int], *, char: str = "x") -> EventsFile:
+    """``count`` events whose content is ``size`` characters each, compressed as they are made (a few
+    hundred megabytes of events never sit in the test's memory at once)."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts, raw_bytes, head = [], 0, prev
+    sizes = size if isinstance(size, list) else [size] * count
+    for i in range(count):
+        seq = first + i
+        body = char * sizes[i]
+        ev = {"seq": seq, "time": "2026-11-24T09:30:00+08:00", "actor": "测试", "record_type": "note",
+              "record_id": f"r{i}", "action": "update", "content": body}
+        ev["prev_hash"] = head
+        ev["hash"] = head = event_hash(head, seq, ev["time"], ev["actor"], "note", ev["record_id"], "update", body)
+        line = (canonical(ev) + "\n").encode("utf-8")
+        raw_bytes += len(line)
+        parts.append(packer.compress(line))
+    parts.append(packer.flush())
+    return EventsFile(b"".join(parts), first, first + count - 1, prev, head, raw_bytes, {"note": count})

@@ -161,3 +161,56 @@ def test_a_second_real_village_still_enrols(linked: Linked, tmp_path: Path):
     path = _identity(tmp_path, "other", code="54371427CC6K57744D")
     assert enroll(linked.hub, path).status == "enrolled"
     assert {v.code for v in list_villages(linked.hub)} == {linked.code, "54371427CC6K57744D"}
+
+
+# ---------------------------------------------------------------- item 11: memory per event and per bundle
+
+MEMORY_SCRIPT = Path(__file__).with_name("hub_memory_probe.py")
+
+
+def _import_in_child(hub_data: Path, bundle: Path) -> tuple[str, str, int, str]:
+    """Import ``bundle`` in a fresh process; returns (status, reason, growth of its peak memory in MB, message)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(MEMORY_SCRIPT), str(hub_data), str(bundle)], capture_output=True,
+                          text=True, timeout=600, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    status, reason, growth, message = done.stdout.strip().split("\t")
+    return status, reason, int(growth), message
+
+
+@pytest.mark.slow
+def test_a_bundle_of_a_few_huge_events_is_imported_in_bounded_memory(linked: Linked, tmp_path: Path):
+    """Events of almost 4 MB each (the most one event may be) in a bundle of a few MB: the hub holds a bounded
+    amount of them at a time, not the whole bundle (it used 2.1 GB for 400 of them)."""
+    from app.events import GENESIS
+    from sync_crafting import huge_events
+    from sync_helpers import Member
+
+    ev = huge_events(1, 48, GENESIS, 4 * 1024 * 1024 - 512)
+    path = craft_bundle(tmp_path / "huge.cunwu-sync", code=linked.code, key=linked.village_key,
+                        recipient=linked.township, events=ev, members=[Member("events.jsonl.gz", ev.gz)])
+    assert path.stat().st_size < 2 * 1024 * 1024
+    status, _reason, growth, message = _import_in_child(linked.hub.dir.parent, path)
+    assert status == IMPORTED, message
+    assert growth < 100, f"the import grew by {growth} MB for 200 MB of events"
+
+
+@pytest.mark.parametrize("declared", ["true", "spread"])
+def test_an_event_larger_than_4_mb_is_refused_plainly(linked: Linked, tmp_path: Path, declared):
+    """Refused from the declared size before anything is inflated, or (when the declared total would allow
+    it) as soon as the one line grows past the limit."""
+    from app.events import GENESIS
+    from sync_crafting import huge_events
+    from sync_helpers import Member
+
+    big = 4 * 1024 * 1024 + 1
+    # "spread": one huge event among small ones, so the declared total is one the events could have
+    ev = huge_events(1, 2, GENESIS, big) if declared == "true" else huge_events(1, 10, GENESIS, [big] + [10] * 9)
+    path = craft_bundle(tmp_path / "huge.cunwu-sync", code=linked.code, key=linked.village_key,
+                        recipient=linked.township, events=ev, members=[Member("events.jsonl.gz", ev.gz)])
+    dump = hub_dump(linked.hub)
+    (o,), _ = import_bundles(linked.hub, [path])
+    assert o.status == REFUSED and "4.0 MB" in o.message and "拒收" in o.message, o
+    assert hub_dump(linked.hub) == dump

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 HUB_DIR = "hub"
 CONFIG = "hub.json"
 BATCH = 5000
+BATCH_TEXT = 4 * 1024 * 1024  # characters of event content written to the database at a time
 Progress = Callable[[int, int], None]
 
 ATTACHMENT_RECORD = Attachment.__record_type__  # its create event brings a file along
@@ -519,6 +520,7 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     needed: set[str] = set()
     blobs: dict[str, Path] = {}
     batch: Rows = []
+    text = 0  # characters of content in the batch
     head = last_hash
     contents = reader.read(hub.secrets.box, work) if early is None else (("events", rows) for rows in early)
     for kind, item in contents:
@@ -537,10 +539,12 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
                 raise _fork(last)
             needed.update(_new_files(rows))
             batch += rows
+            text += sum(len(r[CONTENT]) for r in rows)
             head = rows[-1][HASH]
-            if len(batch) >= BATCH:
+            # written once there are enough rows or enough text: a few huge events are not all held at once
+            if len(batch) >= BATCH or text >= BATCH_TEXT:
                 applied += _write_events(conn, batch)
-                batch = []
+                batch, text = [], 0
                 if progress:
                     progress(applied, m.count)
         else:
@@ -602,8 +606,8 @@ _BUNDLE_INSERT_SQL = ("INSERT INTO hub_bundles (village_code, first_seq, last_se
 _BUNDLE_UPDATE_SQL = ("UPDATE hub_bundles SET village_code = {p}, first_seq = {p}, last_seq = {p}, prev_head = {p}, "
                       "head = {p}, state = {p}, file = {p}, received = {p}, applied = {p} WHERE sha256 = {p}")
 assert t.EVENT_COLUMNS == ROW_FIELDS  # the reader's rows go to the database as they are
-SEQ, RECORD_TYPE, RECORD_ID, ACTION, PREV_HASH, HASH = map(
-    ROW_FIELDS.index, ("seq", "record_type", "record_id", "action", "prev_hash", "hash"))
+SEQ, RECORD_TYPE, RECORD_ID, ACTION, CONTENT, PREV_HASH, HASH = map(
+    ROW_FIELDS.index, ("seq", "record_type", "record_id", "action", "content", "prev_hash", "hash"))
 _RECORD = operator.itemgetter(*map(ROW_FIELDS.index, ("village_code", "record_type", "record_id", "seq", "content")))
 _GONE = operator.itemgetter(*map(ROW_FIELDS.index, ("village_code", "record_type", "record_id")))
 

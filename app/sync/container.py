@@ -529,8 +529,10 @@ def _line_blocks(raw: io.RawIOBase, declared: int) -> Iterator[list[bytes]]:
                 if total > declared:
                     raise _archive_error(_("事件文件解压后超过清单所列大小"))
                 *lines, pending = (pending + out).split(b"\n")
-                if len(pending) > MAX_EVENT_LINE:
-                    raise _archive_error(_("事件文件里有一行太长"))
+                # the unfinished line, and every finished one (a whole line may arrive in one block)
+                if len(pending) > MAX_EVENT_LINE or (lines and max(map(len, lines)) > MAX_EVENT_LINE):
+                    raise _archive_error(_("事件文件里有一条事件超过 {limit},超过了一条事件最多能有的大小").format(
+                        limit=_human(MAX_EVENT_LINE)))
                 if lines:
                     yield lines
                 if inflater.eof:

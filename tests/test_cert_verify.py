@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.certificates.payload import (BAD_SIGNATURE, GENUINE, MALFORMED, MISMATCH, UNKNOWN_VILLAGE, VOIDED,
-                                      WRONG_KEY, check_code, make_payload, parse_payload, verify_payload)
+from app.certificates.payload import (BAD_SIGNATURE, GENUINE, MALFORMED, MISMATCH, NOT_IN_REGISTER, UNKNOWN_VILLAGE,
+                                      VOIDED, WRONG_KEY, check_code, make_payload, parse_payload, verify_payload)
 from app.certificates.register import verify_with_store
 from app.hub.verify import verify_with_hub
 from app.certificates.service import void_certificate
@@ -151,7 +151,7 @@ def test_township_hub_verifies_with_the_enrolled_key_and_received_records(cert_s
         v = verify_with_hub(hub, voided.qr_payload)
         assert not v.ok and v.reason == VOIDED and "重复开具" in v.message
         v = verify_with_hub(hub, not_yet_sent.qr_payload)
-        assert v.ok and not v.register_checked and "还没有收到" in v.message
+        assert not v.ok and v.reason == NOT_IN_REGISTER and "不在乡镇持有的台账里" in v.message
 
         data = parse_payload(kept.qr_payload)[0]
         forged, _ = make_payload(other_key, village_code=data.village_code, serial=data.serial, kind_code="SD-01",

@@ -214,3 +214,26 @@ def test_an_event_larger_than_4_mb_is_refused_plainly(linked: Linked, tmp_path: 
     (o,), _ = import_bundles(linked.hub, [path])
     assert o.status == REFUSED and "4.0 MB" in o.message and "拒收" in o.message, o
     assert hub_dump(linked.hub) == dump
+
+
+# ---------------------------------------------------------------- item 11: a serial the township never received
+
+
+def test_a_validly_signed_certificate_whose_serial_the_township_does_not_hold_is_not_called_genuine(
+        linked: Linked, capsys):
+    """村民委员会组织法 Art. 30: the committee answers for what it issues; a township that confirms a certificate it
+    has no record of would vouch for what nobody can check."""
+    import datetime as dt
+
+    from app.certificates.payload import NOT_IN_REGISTER, make_payload
+    from app.hub.verify import verify_with_hub
+
+    import_bundles(linked.hub, [linked.export()])
+    text, _code = make_payload(linked.village_key, village_code=linked.code, serial="2026-居住-0099",
+                               kind_code="SD-01", issue_date=dt.date(2026, 3, 3), applicant_name="张三",
+                               digest="x" * 16)
+    v = verify_with_hub(linked.hub, text)
+    assert not v.ok and v.reason == NOT_IN_REGISTER, v
+    assert "不在乡镇持有的台账里" in v.message and "2026-居住-0099" in v.message and "截至" in v.message
+    rc, out, err = _run(capsys, "--data-dir", str(linked.hub.dir.parent), "cert", "verify", text)
+    assert rc == 1 and "不在乡镇持有的台账里" in err and "真实有效" not in out

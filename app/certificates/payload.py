@@ -167,15 +167,17 @@ KeyOwner = Callable[[str], str | None]
 
 def verify_payload(text: str, lookup_key: KeyLookup, lookup_record: RecordLookup | None = None, *,
                    register_complete: bool = False, key_owner: KeyOwner | None = None,
-                   village_name: str = "") -> Verification:
+                   village_name: str = "", register_as_of: str = "") -> Verification:
     """Check a scanned QR text.
 
     ``lookup_key(village_code)`` gives the village's public key or None.
     ``lookup_record(village_code, serial)`` (where a register is at hand)
     tells whether the certificate was voided; ``register_complete`` says a
-    serial missing from it is suspicious (the village's own store) rather than
-    not yet received (a hub). ``key_owner(key_id)`` names the village whose key
-    it is, to say who really signed.
+    serial missing from it means a restored old backup (the village's own store);
+    otherwise the register is the township's copy, received up to ``register_as_of``,
+    and a serial missing from it is not confirmed either: the certificate may be newer
+    than the last bundle, or never issued. ``key_owner(key_id)`` names the village
+    whose key it is, to say who really signed.
     """
     try:
         data, body, signature = parse_payload(text)
@@ -211,8 +213,12 @@ def verify_payload(text: str, lookup_key: KeyLookup, lookup_record: RecordLookup
             return Verification(False, NOT_IN_REGISTER, _(
                 "签名有效,但本村台账里没有编号 {serial}:数据可能是从旧备份恢复的。请核查台账后再使用。").format(
                 serial=data.serial), **facts)
-        return Verification(True, GENUINE, _("签名有效,是该村开具的证明。乡镇还没有收到这张证明的记录,无法确认是否已作废。"),
-                            **facts)
+        received = (_("乡镇收到的该村记录截至 {time}").format(time=register_as_of) if register_as_of
+                    else _("乡镇还没有收到该村的任何记录"))
+        return Verification(False, NOT_IN_REGISTER, _(
+            "签名有效,但编号 {serial} 不在乡镇持有的台账里({received})。可能是该村在那以后才开具、记录还没有送到乡镇,"
+            "也可能这个编号从没有开具过。核实之前不能当作有效证明:请向开具的村核实,或等该村把最新的同步包送到乡镇后再核验。").format(
+            serial=data.serial, received=received), **facts)
     facts.update(kind_name=record.kind_name, purpose=record.purpose, register_checked=True,
                  village_name=record.village_name or village_name)
     if record.state == "voided":

@@ -20,8 +20,10 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     with hub.engine.connect() as conn:
-        villages = {r[0]: (r[1], Ed25519PublicKey.from_public_bytes(unb64(r[2], 32)))
-                    for r in conn.execute(select(t.villages.c.code, t.villages.c.name, t.villages.c.public_key))}
+        rows = conn.execute(select(t.villages.c.code, t.villages.c.name, t.villages.c.public_key,
+                                   t.villages.c.last_import)).all()
+    villages = {r[0]: (r[1], Ed25519PublicKey.from_public_bytes(unb64(r[2], 32))) for r in rows}
+    received = {r[0]: r[3] or "" for r in rows}
 
     def lookup_key(code: str) -> Any:
         return villages[code][1] if code in villages else None
@@ -41,10 +43,12 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
                     return facts_from(doc, villages.get(code, ("", None))[0])
         return None
 
-    name = ""
+    name = as_of = ""
     try:
-        name = villages.get(parse_payload(text)[0].village_code, ("", None))[0]
+        code = parse_payload(text)[0].village_code
+        name, as_of = villages.get(code, ("", None))[0], received.get(code, "")
     except PayloadError:
         pass
+    # the register the township holds is its copy of the village's, as far as the bundles received reach
     return verify_payload(text, lookup_key, lookup_record, register_complete=False, key_owner=owner,
-                          village_name=name)
+                          village_name=name, register_as_of=as_of)

@@ -33,8 +33,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                       "app.certificates")),
     ("sync", ("app.sync",)),
     ("hub", ("app.hub",)),
-    # the model list, migrations and quick start-up reads; cunwu check; the demo village
-    ("schema", ("app.schema", "app.check", "app.demo", "app.demo_data")),
+    # the model list, migrations and quick start-up reads; cunwu check; restore's checks; the demo village
+    ("schema", ("app.schema", "app.check", "app.restore", "app.demo", "app.demo_data")),
     ("cli", ("app.cli", "app.__main__")),
 ]
 

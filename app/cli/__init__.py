@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("restore", help=_("从备份文件恢复"))
     s.add_argument("file")
+    s.add_argument("--other-village", action="store_true",
+                   help=_("备份是另一个村的,也要恢复(乡镇安排的恢复办法;恢复后要由乡镇重新登记本机的密钥)"))
 
     s = sub.add_parser("user", help=_("用户管理"))
     us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -170,17 +172,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from app.backup import BackupError, restore_backup
-    from app.config import DB_NAME, ensure_writable
+    from app.backup import BackupError
+    from app.config import ensure_writable
+    from app.restore import re_enrol_message, restore
 
     data_dir = _data_dir(args)
     ensure_writable(data_dir)
     try:
-        aside = restore_backup(Path(args.file).expanduser(), data_dir / DB_NAME, aside_dir=data_dir / "backups",
-                               required_tables=("events", "village", "residents", "schema_version"))
+        done = restore(data_dir, Path(args.file).expanduser(), other_village=args.other_village)
     except BackupError as exc:
         raise CliError(str(exc)) from exc
-    print(_("已从 {file} 恢复。恢复前的数据另存在 {aside}").format(file=args.file, aside=aside))
+    print(_("已从 {file} 恢复。恢复前的数据另存在 {aside}").format(file=args.file, aside=done.aside))
+    if done.other_village and done.village is not None:
+        print(re_enrol_message(done.village))
     return 0
 
 

@@ -49,6 +49,11 @@ def write_failed(exc: OSError, path: Path) -> WriteFailed:
     if exc.errno in _NO_SPACE:
         message = _("磁盘空间不足,“{name}”没有写成,也没有留下不完整的文件。"
                     "请删除一些不用的文件或换一个保存位置(例如另一个U盘)后重试。").format(name=path.name)
+    elif (isinstance(exc, PermissionError) or exc.errno in _NOT_WRITABLE) and os.path.exists(path):
+        # on Windows a file open in Excel, WPS or a PDF reader cannot be replaced
+        message = _("“{name}”没有写成:这个文件可能正在 Excel、WPS 或 PDF 阅读器中打开,请关闭它后重试;"
+                    "如果没有打开,可能是“{folder}”只读、写保护或没有权限,请换一个保存位置。").format(
+            name=path.name, folder=path.parent)
     elif isinstance(exc, PermissionError) or exc.errno in _NOT_WRITABLE:
         message = _("不能在“{folder}”里写文件(可能是只读、写保护或没有权限),“{name}”没有写成。"
                     "请换一个保存位置后重试。").format(folder=path.parent, name=path.name)

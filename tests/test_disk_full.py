@@ -244,3 +244,25 @@ def test_the_blank_roster_template_on_a_full_stick(stick, monkeypatch, unraisabl
         write_roster(stick / "花名册模板.xlsx", [])
     gc.collect()
     assert list(stick.iterdir()) == [] and unraisable == []
+
+
+def test_a_file_open_in_excel_is_named_as_the_likely_reason(store, stick, capsys, monkeypatch):
+    """Windows refuses to replace a file another program holds open (the last roster, still open in Excel):
+    the message says to close it, and the file the clerk has open is left as it was."""
+    import errno
+    import os
+
+    target = stick / "花名册.xlsx"
+    target.write_bytes(OLD)
+    real = os.replace
+
+    def held_open(src, dst, *a, **k):  # type: ignore[no-untyped-def]
+        if Path(dst) == target:
+            raise PermissionError(errno.EACCES, "Access is denied")
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", held_open)
+    code, _out, err = _run(capsys, store, ["residents", "export", str(target)])
+    assert code == 1 and "出现意外问题" not in err
+    assert "“花名册.xlsx”没有写成:这个文件可能正在 Excel、WPS 或 PDF 阅读器中打开,请关闭它后重试" in err
+    assert sorted(p.name for p in stick.iterdir()) == ["花名册.xlsx"] and target.read_bytes() == OLD

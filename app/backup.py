@@ -482,9 +482,11 @@ def restore_backup(
 
     tmp = db_path.with_name(db_path.name + ".restore" + _TMP_SUFFIX)
     set_aside: list[tuple[Path, Path]] = []
+    fd: int | None = None
     try:
         _remove_with_sidecars(tmp)  # left by a restore cut short by a power cut
-        os.close(_create_exclusive(tmp))
+        fd = _create_exclusive(tmp)
+        hold(fd)  # not a leftover while this restore writes it (app.leftovers)
         _online_copy(_reader_uri(backup_file, immutable=True), tmp)
         try:
             verify_backup_file(tmp, required_tables)
@@ -493,9 +495,13 @@ def restore_backup(
                 _("恢复时复制出来的数据库没有通过校验,原来的数据没有改动。请换一个备份文件,或把备份先复制到电脑上再试。")
             ) from exc
         fsync_file(tmp)
+        os.close(fd)  # Windows renames no file that is still open
+        fd = None
         set_aside = _set_sidecars_aside(db_path)
         os.replace(tmp, db_path)
     except BaseException as exc:
+        if fd is not None:
+            os.close(fd)
         _put_back(set_aside)
         _remove_with_sidecars(tmp)
         if isinstance(exc, (OSError, sqlite3.Error)):

@@ -33,6 +33,8 @@ STARTED = time.time()
 BACKUP_TMP = re.compile(
     r"^cunwu-\d{8}-\d{6}-(?:daily|manual|pre-migration|pre-restore)(?:-\d+)?\.sqlite3(?:\.[0-9a-f]{8,32})?\.tmp"
     r"(?:-journal|-wal|-shm)?$")
+# cunwu.sqlite3.restore.tmp beside the database, and its journal (app.backup.restore_backup)
+RESTORE_TMP = re.compile(r"^cunwu\.sqlite3\.restore\.tmp(?:-journal|-wal|-shm)?$")
 # .村务同步包_<code>_<first>-<last>[_n].cunwu-sync.part on the stick (app.sync.export)
 BUNDLE_PART = re.compile(r"^\.村务同步包_[0-9A-Z]{18}_\d{6,}-\d{6,}(?:_\d+)?\.cunwu-sync\.part$")
 # DATA_DIR/tmp/export-XXXXXXXX: where a bundle is built before it goes to the stick (app.sync.export)

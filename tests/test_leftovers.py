@@ -33,6 +33,7 @@ def test_a_killed_backup_and_export_leave_nothing_after_the_next_start(store):
         _old(backups / "cunwu-20260301-020304-daily.sqlite3.tmp"),               # an older program's name
         _old(backups / "cunwu-20260301-020304-manual-2.sqlite3.0a1b2c3d.tmp"),
         _old(backups / "cunwu-20260301-020304-manual-2.sqlite3.0a1b2c3d.tmp-journal"),
+        _old(data / "cunwu.sqlite3.restore.tmp"),                                # a killed restore
     ]
     work = data / "tmp" / "export-k1ll3d_x"
     _old(work / "payload.bin")
@@ -43,6 +44,7 @@ def test_a_killed_backup_and_export_leave_nothing_after_the_next_start(store):
         _old(backups / "cunwu-20260301-020304-daily.sqlite3.bak"),
         _old(backups / "我的笔记.tmp"),
         _old(backups / ".foto.jpg.part"),
+        _old(data / "cunwu.sqlite3.tmp"),
         _old(data / "tmp" / "mine" / "keep.txt"),
     ]
     (data / "tmp" / "mine").touch()

@@ -268,14 +268,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif a.startswith("--lang="):
             set_language(a.split("=", 1)[1])
     args = _parser().parse_args(argv)
-    stdout = sys.stdout
-    sys.stdout = _PipeSafe(stdout)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PipeSafe(stdout), _PipeSafe(stderr)  # `cunwu check 2>&1 | head` too
     try:
         code = _run(args)
         sys.stdout.flush()  # what is still buffered goes now, while a closed pipe can still be told apart
+        sys.stderr.flush()
         return code
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 class _PipeSafe:

@@ -194,9 +194,10 @@ class Store:
     def remove_leftovers(self) -> list[Path]:
         """Remove the temporary files a killed backup or export of this store left (app.leftovers says which
         and when): opening the store is the next start."""
-        from app.leftovers import BACKUP_TMP, EXPORT_WORK, remove_leftovers
+        from app.leftovers import BACKUP_TMP, EXPORT_WORK, RESTORE_TMP, remove_leftovers
 
         return (remove_leftovers(self.backup_dir, BACKUP_TMP)
+                + remove_leftovers(self.data_dir, RESTORE_TMP)
                 + remove_leftovers(self.data_dir / "tmp", EXPORT_WORK, folders=True))
 
     @property

@@ -189,7 +189,10 @@ _TOUCHED = "temp._cunwu_touched"
 
 
 def _audited_columns(model: type[Audited]) -> list[str]:
-    return [c.name for c in model.__table__.columns if c.key not in model.__unaudited__]  # type: ignore[attr-defined]
+    # ``__digested__``: kept out of events as themselves, but in them as a digest (a user's password hash)
+    digested = getattr(model, "__digested__", frozenset())
+    return [c.name for c in model.__table__.columns  # type: ignore[attr-defined]
+            if c.key not in model.__unaudited__ or c.key in digested]
 
 
 def _trigger_sql(model: type[Audited]) -> list[str]:

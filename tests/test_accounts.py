@@ -16,14 +16,14 @@ def cheap_scrypt(monkeypatch):
 
 def test_user_roles_and_duplicate_names(store):
     with store.begin() as s:
-        u = add_user(s, "老王", "clerk", "secret1")
+        u = add_user(s, "老王", "clerk", "laowang-secret1")
     assert u.role == "文书/会计"
     with pytest.raises(AccountError, match="已经存在"):
         with store.begin() as s:
-            add_user(s, "老王", "管理员", "secret2")
+            add_user(s, "老王", "管理员", "laowang-secret2")
     with pytest.raises(AccountError, match="角色"):
         with store.begin() as s:
-            add_user(s, "小李", "队长", "secret2")
+            add_user(s, "小李", "队长", "xiaoli-secret2")
     with pytest.raises(AccountError, match="至少"):
         with store.begin() as s:
             add_user(s, "小李", "主任", "123")

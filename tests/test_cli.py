@@ -60,11 +60,11 @@ def test_commands_on_an_empty_directory_say_to_init_first(tmp_path, capsys):
 def test_user_add_reads_the_password_from_stdin(store, monkeypatch, capsys):
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码123\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码12345\n"))
     code, out = run(capsys, "--data-dir", str(store.data_dir), "user", "add", "王会计", "--role", "文书/会计",
                     "--password-stdin")
     assert code == 0 and "王会计" in out
-    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码123\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("村务密码12345\n"))
     code, out = run(capsys, "--data-dir", str(store.data_dir), "user", "add", "王会计", "--role", "主任",
                     "--password-stdin")
     assert code == 1 and "已经存在" in out

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.accounts.service import MIN_PASSWORD, AccountError, UserInfo, add_user
+from app.accounts.service import MIN_PASSWORD, AccountError, UserInfo, add_user, password_problem
 from app.i18n import _
 from app.people.service import FieldError, VillageInfo, init_village
 from app.people.uscc import UsccError, validate_uscc
@@ -287,8 +287,8 @@ class AdminPage(QWizardPage):
         if not self.name_edit.text().strip():
             found["name"] = _("请填写用户名。")
         password = self.password_edit.text()
-        if len(password) < MIN_PASSWORD:
-            found["password"] = _("密码至少要 {n} 位。").format(n=MIN_PASSWORD)
+        if password_problem(password):  # the rules for a new password (app.accounts.service)
+            found["password"] = password_problem(password)
         elif self.password2_edit.text() != password:
             found["password2"] = _("两次输入的密码不一样,请重新输入。")
         return found
@@ -397,6 +397,12 @@ class SetupWizard(QWizard):
         self._busy = False
         if not isValid(self):
             return
+        if isinstance(exc, AccountError):
+            # the user name (empty, too long, taken or looking like one taken) or the password: next to its field
+            field = getattr(exc, "field", "name")
+            self.admin_page.show_errors({field if field in ("name", "password") else "name": str(exc)})
+            self._go_to(self.admin_id)
+            return
         if isinstance(exc, FieldError):
             if exc.field == "group":
                 show_message(self.groups_page.error_label, exc.message)
@@ -405,11 +411,6 @@ class SetupWizard(QWizard):
                 errors = {exc.field if exc.field in ("name", "code", "township", "county") else "name": exc.message}
                 self.village_page.show_errors(errors)
                 self._go_to(self.village_id)
-            return
-        if isinstance(exc, AccountError):
-            # the password was checked before; what is left is about the user name (empty or taken)
-            self.admin_page.show_errors({"name": str(exc)})
-            self._go_to(self.admin_id)
             return
         from ui.errors import show_error
 

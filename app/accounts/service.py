@@ -1,7 +1,12 @@
 """Local accounts: roles, scrypt password hashes, throttled logins.
 
 Passwords are hashed with scrypt at OWASP's recommended cost (N=2**17, r=8,
-p=1). After each failed login the next attempt must wait twice as long as the
+p=1). A new password has at least 8 characters, is not all blanks and is not one of the most common
+passwords (GB/T 22239-2019, 安全计算环境·身份鉴别 a): "身份标识具有唯一性,身份鉴别信息具有复杂度要求");
+a password set before these rules still opens its account. User names are compared as people read
+them: NFKC (full-width letters are the ordinary ones), without invisible characters (zero-width,
+direction controls, control characters), blanks collapsed and case ignored, so "ａｄｍｉｎ" and
+"adm\u200bin" are "admin" and cannot be a second user beside it. After each failed login the next attempt must wait twice as long as the
 one before. The counter lives in the database, so a restart does not reset it,
 and a clock turned back re-anchors the wait instead of ending it.
 """
@@ -13,14 +18,15 @@ import hashlib
 import hmac
 import os
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import UserError
-from app.events import record
+from app.errors import FieldError, UserError
+from app.events import Event, record
 from app.i18n import _
 from app.accounts.models import User
 
@@ -28,12 +34,36 @@ ROLES = ("管理员", "文书/会计", "主任", "监委会")
 ROLE_ALIASES = {"admin": "管理员", "clerk": "文书/会计", "文书": "文书/会计", "会计": "文书/会计",
                 "director": "主任", "supervisor": "监委会"}
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
-MIN_PASSWORD = 6
+MIN_PASSWORD = 8
+MAX_NAME = 32
 MAX_DELAY = 15 * 60
+
+# The most common passwords in Chinese and international leaked lists (compared ignoring case): the first
+# ones an intruder tries. Shorter ones are refused by the length anyway; they are listed for completeness.
+COMMON_PASSWORDS = frozenset("""
+123456 1234567 12345678 123456789 1234567890 12345678910 0123456789 987654321 9876543210
+111111 11111111 111111111 000000 00000000 666666 66666666 888888 88888888 123123 123123123 12341234
+11223344 112233445566 147258369 123321123 5201314 5201314520 1314520 1314520520 520520520 7758521
+password password1 password123 passw0rd p@ssw0rd p@ssword iloveyou iloveyou1 qwerty qwerty123 qwertyui
+qwe123456 qweasdzxc 123qweasd 1qaz2wsx 1qazxsw2 12qwaszx 1q2w3e4r 1q2w3e4r5t q1w2e3r4 1234qwer qwer1234
+asdfghjkl asdf1234 zxcvbnm zxcvbnm123 abc123 abc12345 abc123456 abcd1234 a1234567 a12345678 a123456789
+aa123456 aa12345678 123456a 123456abc 123456aa qq123456 123456qq woaini woaini1314 woaini520 woaini123
+admin admin123 admin888 admin1234 administrator root123 test1234 welcome1 letmein123 88888888a
+""".split())
+
+# Characters nobody sees: control characters (Cc), format characters (Cf: zero-width space and joiners,
+# left-to-right and right-to-left marks, embeddings and overrides such as U+202E, the byte order mark),
+# line and paragraph separators, variation selectors and the Hangul fillers that show as nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_INVISIBLE_EXTRA = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u180e", "\u034f"})
 
 
 class AccountError(UserError, ValueError):
     pass
+
+
+class AccountFieldError(AccountError, FieldError):
+    """A user name or password that is refused; ``field`` ("name" or "password") names the input."""
 
 
 class LoginDelayed(AccountError):
@@ -69,6 +99,68 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
+def _invisible(ch: str) -> bool:
+    return (unicodedata.category(ch) in _INVISIBLE_CATEGORIES or ch in _INVISIBLE_EXTRA
+            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
+
+
+def normalize_user_name(name: str) -> str:
+    """A user name as people read it: NFKC, invisible characters removed, blanks collapsed to one space.
+
+    Tabs and line breaks count as blanks (they separate words), other invisible characters as nothing."""
+    name = "".join(" " if ch in "\t\n\r\v\f\x85\u2028\u2029" else ch for ch in str(name))
+    text = unicodedata.normalize("NFKC", "".join(ch for ch in name if not _invisible(ch)))
+    return " ".join("".join(ch for ch in text if not _invisible(ch)).split())
+
+
+def name_key(name: str) -> str:
+    """What two user names are compared by: the normalised name without regard to case."""
+    return normalize_user_name(name).casefold()
+
+
+def check_user_name(name: str) -> str:
+    """The normalised user name, or AccountFieldError("name") saying what is wrong with it."""
+    cleaned = normalize_user_name(name)
+    if not cleaned:
+        raise AccountFieldError("name", _("请填写用户名。"))
+    if len(cleaned) > MAX_NAME:
+        raise AccountFieldError("name", _("用户名太长了(最多 {n} 个字),请写短一些。").format(n=MAX_NAME))
+    return cleaned
+
+
+def password_problem(password: str) -> str:
+    """Why a new password is refused, in words for the person typing it; "" when it is good enough."""
+    if not password.strip():
+        return _("密码不能是空的,也不能全是空格。") if password else _("请填写密码。")
+    if len(password) < MIN_PASSWORD:
+        return _("密码至少要 {n} 位。").format(n=MIN_PASSWORD)
+    if password.strip().casefold() in COMMON_PASSWORDS or len(set(password)) == 1:
+        return _("这个密码太常见,别人很容易猜到。请换一个不常见的密码,例如把几个词和数字连起来。")
+    return ""
+
+
+def check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AccountFieldError("password", problem)
+
+
+def _find_user(session: Session, name: str) -> User | None:
+    """The user whose name reads as ``name`` (see :func:`name_key`). Two old accounts that read the same
+    (made before names were compared this way) are told apart by the exact name only."""
+    key = name_key(name)
+    if not key:
+        return None
+    found = [u for u in session.scalars(select(User).order_by(User.id)) if name_key(u.name) == key]
+    if len(found) > 1:
+        for typed in (name, name.strip(), normalize_user_name(name)):
+            exact = [u for u in found if u.name == typed]
+            if exact:
+                return exact[0]
+        return None
+    return found[0] if found else None
+
+
 def normalize_role(role: str) -> str:
     role = ROLE_ALIASES.get(role.strip(), role.strip())
     if role not in ROLES:
@@ -77,18 +169,40 @@ def normalize_role(role: str) -> str:
 
 
 def add_user(session: Session, name: str, role: str, password: str) -> UserInfo:
-    name = name.strip()
-    if not name:
-        raise AccountError(_("请填写用户名。"))
+    name = check_user_name(name)
     role = normalize_role(role)
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(_("密码至少要 {n} 位。").format(n=MIN_PASSWORD))
-    if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise AccountError(_("用户“{name}”已经存在。").format(name=name))
+    check_password(password)
+    existing = _find_user(session, name)
+    if existing is not None:
+        if existing.name == name:
+            raise AccountFieldError("name", _("用户“{name}”已经存在。").format(name=name))
+        raise AccountFieldError("name", _("用户名“{name}”和已有的用户“{other}”看起来一样(全角字母、大小写、看不见的字符"
+                                          "都不算区别),请换一个名字。").format(name=name, other=existing.name))
     user = User(name=name, role=role, password_hash=hash_password(password), failed_logins=0, last_failure=0.0)
     session.add(user)
     record(session, user, "create")
     return UserInfo(user.id, user.name, user.role)
+
+
+def set_password(session: Session, name: str, password: str) -> UserInfo:
+    """Give the user ``name`` a new password (the rules for a new password apply); recorded as an event that
+    carries the new hash's digest, never the hash."""
+    user = _find_user(session, name)
+    if user is None:
+        raise AccountFieldError("name", _("没有名为“{name}”的用户。").format(name=normalize_user_name(name)))
+    check_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.last_failure = 0, 0.0
+    record(session, user, "update")
+    return UserInfo(user.id, user.name, user.role)
+
+
+def _digest_logged(session: Session, user: User) -> bool:
+    """Whether the user's last event carries the password's digest (events of older versions do not)."""
+    content = session.scalar(select(Event.content).where(Event.record_type == User.__record_type__,
+                                                         Event.record_id == user.record_id)
+                             .order_by(Event.seq.desc()).limit(1))
+    return content is not None and '"password_digest":' in content
 
 
 def count_users(session: Session) -> int:
@@ -109,7 +223,7 @@ def required_wait(failures: int) -> int:
 def login(session: Session, name: str, password: str, *, clock: Callable[[], float] = time.time) -> UserInfo:
     """Check a password. The caller commits the session even when this raises,
     so the failure counter is saved (see :func:`login_in_store`)."""
-    user = session.scalar(select(User).where(User.name == name.strip()))
+    user = _find_user(session, name)
     now = clock()
     if user is not None and user.failed_logins:
         if now < user.last_failure:
@@ -124,6 +238,10 @@ def login(session: Session, name: str, password: str, *, clock: Callable[[], flo
             user.last_failure = now
         raise AccountError(_("用户名或密码不对,请重新输入。"))
     user.failed_logins, user.last_failure = 0, 0.0
+    if not _digest_logged(session, user):
+        # an account from before events carried the digest: log it now, so check sees a later swap
+        session.info.setdefault("actor", user.name)
+        record(session, user, "update")
     return UserInfo(user.id, user.name, user.role)
 
 

@@ -9,10 +9,11 @@ file with the event that created the record (docs/sync-format.md).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.errors import UserError
@@ -112,3 +113,35 @@ def link_file(session: Session, data_dir: Path, model: type, source: Path, *, ro
     session.flush()
     record(session, link, "create")
     return link
+
+
+def verify_files(session: Session, data_dir: Path, skip: set[str] | frozenset[str] = frozenset(),
+                 progress: Callable[[int], None] | None = None) -> list[tuple[str, str]]:
+    """For ``cunwu check``: every attachment's file is in the content store and still has the content its
+    record names (size and SHA-256). Returns (where, what) for each file that is missing or changed."""
+    problems: list[tuple[str, str]] = []
+    rows = session.execute(select(Attachment.id, Attachment.name, Attachment.size).order_by(Attachment.id)).all()
+    for sha, name, size in rows:
+        if sha in skip or not isinstance(sha, str):
+            continue
+        where = f"{Attachment.__tablename__} #{sha}"
+        path = blob_path(data_dir, sha)
+        try:
+            if not path.is_file():
+                problems.append((where, _("附件“{name}”的文件找不到了(应在 {path})。请从备份恢复附件文件夹。").format(
+                    name=name, path=path)))
+                continue
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                while block := fh.read(1024 * 1024):
+                    digest.update(block)
+                    if progress:
+                        progress(len(block))
+        except OSError as exc:
+            problems.append((where, _("附件“{name}”的文件读不出来({reason})。请检查磁盘,或从备份恢复这个文件。").format(
+                name=name, reason=exc.strerror or exc)))
+            continue
+        if digest.hexdigest() != sha:
+            problems.append((where, _("附件“{name}”的文件被改动过(内容与登记时不同)。请从备份恢复这个文件(在 {path})。").format(
+                name=name, path=path)))
+    return problems

@@ -19,6 +19,7 @@ def test_saved_database_of_every_version_upgrades(tmp_path, fixture):
     d = tmp_path / "data"
     d.mkdir()
     shutil.copy(FIXTURES / fixture, d / "cunwu.sqlite3")
+    _attachment_files(d)
     store = open_store(d)
     assert current_version(store) == SCHEMA_VERSION
     with store.read() as s:
@@ -27,6 +28,18 @@ def test_saved_database_of_every_version_upgrades(tmp_path, fixture):
         report = check_store(s)
     assert report.ok, report.problems[:3]
     store.close()
+
+
+def _attachment_files(data: Path) -> None:
+    """The file of the photo tools/make_schema_fixture.py attached (check compares it with its hash)."""
+    import hashlib
+
+    from app.attachments import blob_path
+
+    photo = b"\xff\xd8\xff fixture photo"
+    path = blob_path(data, hashlib.sha256(photo).hexdigest())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(photo)
 
 
 def test_there_is_a_fixture_for_the_current_version():

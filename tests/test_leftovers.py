@@ -9,6 +9,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from app import leftovers
 from app.backup import list_backups, make_backup
 from app.schema import open_store
@@ -97,3 +99,56 @@ def test_an_export_to_a_stick_removes_what_a_killed_export_left_there(linked):  
     assert not_ours.exists()
     assert [p.name for p in linked.stick.iterdir() if p.name.endswith(".part")] == [not_ours.name]
     assert list((linked.store.data_dir / "tmp").iterdir()) == []  # the export's own work folder went too
+
+
+_SLOW_BACKUP = """
+import sys, time
+import app.backup as b
+real = b._online_copy
+def copy_then_hang(source, target):
+    real(source, target)
+    print("copied", flush=True)
+    time.sleep(120)
+b._online_copy = copy_then_hang
+b.make_backup(__import__("pathlib").Path(sys.argv[1]), __import__("pathlib").Path(sys.argv[2]), kind="manual")
+"""
+
+
+def _start_slow_backup(db: Path, dest: Path):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_BACKUP, str(db), str(dest)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "copied", proc.stderr.read()  # type: ignore[union-attr]
+    return proc
+
+
+def _cunwu(*args: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_a_backup_killed_mid_copy_leaves_a_file_the_next_run_removes_but_not_while_it_runs(store):
+    proc = _start_slow_backup(store.db_path, store.backup_dir)
+    try:
+        tmp = [p for p in store.backup_dir.iterdir() if leftovers.BACKUP_TMP.match(p.name)]
+        assert len(tmp) == 1
+        time.sleep(1.1)  # the program started next is younger than the file
+        _cunwu("--data-dir", str(store.data_dir), "check")  # another program starts while the backup runs
+        assert tmp[0].exists()  # still being written: left alone
+    finally:
+        proc.kill()  # the power cut
+        proc.wait()
+    assert tmp[0].exists()
+    _cunwu("--data-dir", str(store.data_dir), "check")  # the next start
+    assert not tmp[0].exists()
+    assert list_backups(store.backup_dir) == []  # nothing that looks like a finished backup was ever left

@@ -103,6 +103,7 @@ def test_an_export_to_a_stick_removes_what_a_killed_export_left_there(linked):  
 
 _SLOW_BACKUP = """
 import sys, time
+from pathlib import Path
 import app.backup as b
 real = b._online_copy
 def copy_then_hang(source, target):
@@ -110,7 +111,7 @@ def copy_then_hang(source, target):
     print("copied", flush=True)
     time.sleep(120)
 b._online_copy = copy_then_hang
-b.make_backup(__import__("pathlib").Path(sys.argv[1]), __import__("pathlib").Path(sys.argv[2]), kind="manual")
+b.make_backup(Path(sys.argv[1]), Path(sys.argv[2]), kind="manual")
 """
 
 

@@ -4,6 +4,7 @@ says that it waits, and if the other never finishes gives up in plain words with
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 import sys
@@ -92,7 +93,7 @@ def test_the_command_line_says_it_waits_then_gives_up_plainly(store, tmp_path):
     try:
         done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(store.data_dir), "residents", "import",
                                str(roster)], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                              env={**__import__("os").environ, "CUNWU_WRITE_WAIT": "2.5"})
+                              env={**os.environ, "CUNWU_WRITE_WAIT": "2.5"})
     finally:
         other.release()
     assert done.returncode == 1

@@ -179,8 +179,9 @@ def export_register(session: Session, path: Path, q: RegisterQuery | None = None
                _("统一社会信用代码:{code} 导出时间:{time} 身份证号已遮盖").format(
                    code=village.code if village else "", time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
     write_workbook(Path(path), [
-        Sheet(_("证明台账"), [h for _k, h in cols], [[r[k] for k, _h in cols] for r in rows], above=heading),
-        Sheet(_("拒绝开具记录"), ref_cols, refusals, above=heading)])
+        Sheet(_("证明台账"), [h for _k, h in cols], [[r[k] for k, _h in cols] for r in rows], above=heading,
+              landscape=True),
+        Sheet(_("拒绝开具记录"), ref_cols, refusals, above=heading, landscape=True)])
     return len(rows)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from app.files import replacing
 
 # What Excel, WPS and LibreOffice read as the start of a formula (or of a DDE command) when text is typed or a
-# CSV is opened; the full-width forms because an input method turns them into the ASCII ones on editing.
+# CSV is opened, and, to be safe, the full-width forms a Chinese input method types.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"

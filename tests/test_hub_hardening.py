@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.hub import store as hub_tables
 from app.hub.service import (ALREADY, IMPORTED, PENDING, REFUSED, HubError, enroll, import_bundles, list_villages,
-                             village_records)
+                             open_hub, village_records)
 from app.keys import ensure_village_key, write_identity_file
 from app.sync.export import sync_status
 from sync_helpers import Linked, craft_bundle, events_file, genuine_members, hub_dump
@@ -237,3 +237,70 @@ def test_a_validly_signed_certificate_whose_serial_the_township_does_not_hold_is
     assert "不在乡镇持有的台账里" in v.message and "2026-居住-0099" in v.message and "截至" in v.message
     rc, out, err = _run(capsys, "--data-dir", str(linked.hub.dir.parent), "cert", "verify", text)
     assert rc == 1 and "不在乡镇持有的台账里" in err and "真实有效" not in out
+
+
+# ---------------------------------------------------------------- item 9: receipts to a full stick
+
+
+@pytest.fixture
+def full_stick(monkeypatch):
+    """``full_stick(folder)``: from now on every file opened for writing under ``folder`` is created (as a
+    real stick creates the directory entry) but every write to it fails with "no space left on device"."""
+    import builtins
+    import io
+
+    real_open = io.open
+    folders: list[Path] = []
+
+    class Full(io.RawIOBase):
+        def __init__(self, fh):
+            self.fh = fh
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self):
+            self.fh.close()
+            super().close()
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        fh = real_open(file, mode, *args, **kwargs)
+        inside = isinstance(file, (str, Path)) and any(Path(file).resolve().is_relative_to(f) for f in folders)
+        if inside and any(c in mode for c in "wax+"):
+            return Full(fh)
+        return fh
+
+    monkeypatch.setattr(io, "open", fake_open)
+    monkeypatch.setattr(builtins, "open", fake_open)
+    return folders  # append a folder to fill it; clear() to empty it again
+
+
+def test_receipts_to_a_full_stick_say_the_bundles_are_in_and_how_to_write_them_again(linked: Linked, full_stick,
+                                                                                    capsys):
+    bundle = linked.export()
+    receipts = linked.root / "receipts-stick"
+    receipts.mkdir()
+    full_stick.append(receipts.resolve())
+    hub_data = str(linked.hub.dir.parent)
+    linked.hub.close()
+    rc, out, err = _run(capsys, "--data-dir", hub_data, "hub", "import", str(bundle), "--receipts", str(receipts))
+    assert rc == 1, (out, err)
+    assert "已导入" in out and "出现意外问题" not in out + err
+    assert "回执没有写成" in err and "磁盘空间不足" in err and "再运行一次" in err, err
+    assert list(receipts.iterdir()) == [], "a partial or temporary receipt was left on the stick"
+    hub = open_hub(Path(hub_data))
+    (summary,) = list_villages(hub)
+    hub.close()
+    assert summary.last_seq == sync_status(linked.store).head  # the bundle itself is in
+
+    full_stick.clear()  # room made on the stick: the same command again writes the receipt
+    rc, out, err = _run(capsys, "--data-dir", hub_data, "hub", "import", str(bundle), "--receipts", str(receipts))
+    assert rc == 0 and "已导入过" in out and err == "", (out, err)
+    (receipt,) = receipts.iterdir()
+    assert receipt.name.endswith(".cunwu-receipt")
+    from app.sync.export import import_receipt
+
+    assert import_receipt(linked.store, receipt).last_seq == summary.last_seq

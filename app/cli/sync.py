@@ -183,10 +183,14 @@ def _hub_enroll(hub, args: argparse.Namespace) -> int:  # type: ignore[no-untype
 def _hub_import(hub, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     import sys
 
-    from app.hub.service import REFUSED, import_bundles
+    from app.hub.service import REFUSED, ReceiptsNotWritten, import_bundles
 
     receipts = Path(args.receipts).expanduser() if args.receipts else None
-    outcomes, written = import_bundles(hub, [Path(f).expanduser() for f in args.files], receipts=receipts)
+    failed: ReceiptsNotWritten | None = None
+    try:
+        outcomes, written = import_bundles(hub, [Path(f).expanduser() for f in args.files], receipts=receipts)
+    except ReceiptsNotWritten as exc:  # the bundles are in; say so first, then what is missing
+        failed, outcomes, written = exc, exc.outcomes, []
     refused = 0
     for o in outcomes:
         if o.status == REFUSED:
@@ -196,6 +200,10 @@ def _hub_import(hub, args: argparse.Namespace) -> int:  # type: ignore[no-untype
             print(f"{o.file.name}: {o.message}")
     for path in written:
         print(_("回执:{path}").format(path=path))
+    if failed is not None:
+        sys.stdout.flush()
+        print(str(failed), file=sys.stderr)
+        return 1
     return 1 if refused else 0
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, now_text
-from app.files import copy_atomic, fsync_dir, fsync_file, write_atomic
+from app.files import WriteFailed, copy_atomic, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
 from app.i18n import _
 from app.sync.container import ROW_FIELDS, BundleReader, BundleRejected
@@ -49,6 +49,22 @@ IMPORTED, ALREADY, OLD, PENDING, REFUSED = "imported", "already", "old", "pendin
 
 class HubError(UserError):
     """A hub command cannot be done; the message says what to do."""
+
+
+class ReceiptsNotWritten(HubError):
+    """The bundles were imported (each committed on its own) but their receipts could not be written.
+    ``outcomes`` are the import's outcomes; importing the same files again with the receipts folder
+    imports nothing twice and writes the receipts."""
+
+    def __init__(self, outcomes: list[ImportOutcome], folder: Path, cause: WriteFailed) -> None:
+        imported = sum(o.status == IMPORTED for o in outcomes)
+        super().__init__(_(
+            "同步包已经导入乡镇数据库(本次新导入 {n} 个,结果见上),但回执没有写成:{reason} "
+            "回执可以补写:腾出空间或换一个U盘后,把同样的导入命令再运行一次(cunwu hub import 同步包 "
+            "--receipts {folder}),已导入的不会重复导入,回执会重新写出。").format(
+                n=imported, reason=str(cause), folder=folder))
+        self.outcomes = outcomes
+        self.folder = folder
 
 
 def hub_dir(data_dir: Path) -> Path:
@@ -311,7 +327,11 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
                                        before_commit=ahead.start_next))
             ahead.start_next()  # if the bundle was not applied, nothing was committed to wait for
     touched = sorted({o.village_code for o in outcomes if o.village_code and o.reason not in ("unknown-village",)})
-    return outcomes, write_receipts(hub, touched, receipts or hub.dir / "receipts")
+    folder = receipts or hub.dir / "receipts"
+    try:
+        return outcomes, write_receipts(hub, touched, folder)
+    except WriteFailed as exc:
+        raise ReceiptsNotWritten(outcomes, folder, exc) from exc
 
 
 Rows = list[tuple[Any, ...]]  # event rows in ROW_FIELDS order, as the reader makes them

@@ -80,44 +80,42 @@ def write_receipts(secrets: TownshipSecrets, folder: Path,
                    receipts: list[tuple[str, int, str, list[list[int]]]]) -> list[Path]:
     """Sign and write one receipt per (village code, last sequence, head, pending ranges).
 
-    Each file is written under a temporary name, fsynced and renamed, so a stick pulled out never
-    holds half a receipt. The fsyncs of a batch run side by side: the disk does the waiting, not
-    Python, and the file system can commit them together (60 villages at once at the township).
+    Each file is written with :func:`app.files.replacing` (a temporary name, fsync, rename), so a full or
+    pulled stick never holds half a receipt nor a leftover temporary file, and the one plain message of
+    :class:`app.files.WriteFailed` says what happened. The fsyncs of a batch run side by side first: the
+    disk does the waiting, not Python, and the file system can commit them together (60 villages at once
+    at the township); each file's own fsync then finds nothing left to write.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor
+    from contextlib import ExitStack
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from app.files import fsync_file, replacing, write_failed
+
+    if not receipts:
+        return []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failed(exc, folder / receipt_name(receipts[0][0], receipts[0][1])) from exc
     fingerprint = secrets.public.fingerprint
     issued = now_text()
-    done: list[tuple[Path, Path]] = []
-    for village_code, last_seq, head, pending in receipts:
-        body = {"township": secrets.name, "township_fingerprint": fingerprint, "village_code": village_code,
-                "last_seq": last_seq, "head": head, "issued": issued, "pending": pending}
-        signature = secrets.signing.sign(canonical(body).encode("utf-8"))
-        doc = {"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "body": body, "signature": b64(signature)}
-        path = folder / receipt_name(village_code, last_seq)
-        tmp = path.with_name("." + path.name + ".part")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-        done.append((tmp, path))
-
-    def sync(tmp: Path) -> None:
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-    try:
-        with ThreadPoolExecutor(max_workers=min(8, len(done)) or 1) as pool:
-            list(pool.map(sync, [tmp for tmp, _path in done]))
-        for tmp, path in done:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _path in done:
-            tmp.unlink(missing_ok=True)
-        raise
-    return [path for _tmp, path in done]
+    paths: list[Path] = []
+    with ExitStack() as stack:
+        temps: list[Path] = []
+        for village_code, last_seq, head, pending in receipts:
+            body = {"township": secrets.name, "township_fingerprint": fingerprint, "village_code": village_code,
+                    "last_seq": last_seq, "head": head, "issued": issued, "pending": pending}
+            signature = secrets.signing.sign(canonical(body).encode("utf-8"))
+            doc = {"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "body": body, "signature": b64(signature)}
+            path = folder / receipt_name(village_code, last_seq)
+            tmp = stack.enter_context(replacing(path))
+            tmp.write_bytes(json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+            temps.append(tmp)
+            paths.append(path)
+        if temps:
+            with ThreadPoolExecutor(max_workers=min(8, len(temps))) as pool:
+                list(pool.map(fsync_file, temps))
+    return paths
 
 
 def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:

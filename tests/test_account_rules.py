@@ -187,3 +187,22 @@ def test_cunwu_user_add_refuses_a_common_password_in_plain_words(store, monkeypa
     assert code == 1 and "太常见" in out.out + out.err and "出现意外问题" not in out.out + out.err
     with store.read() as s:
         assert list_users(s) == []
+
+
+def test_cunwu_user_passwd_applies_the_rules_and_changes_the_password(store, monkeypatch, capsys):
+    import io
+
+    _add(store, "王文书", "liulin-cun-2026")
+    cli = ["--data-dir", str(store.data_dir), "user", "passwd", "王文书"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("88888888\n"))
+    code = main(cli + ["--password-stdin"])
+    out = capsys.readouterr()
+    assert code == 1 and "太常见" in out.out + out.err
+    assert login_in_store(store, "王文书", "liulin-cun-2026").name == "王文书"
+    monkeypatch.setattr("sys.stdin", io.StringIO("liulin-cun-2027\n"))
+    code = main(cli + ["--password-stdin"])
+    out = capsys.readouterr()
+    assert code == 0 and "王文书" in out.out
+    assert login_in_store(store, "王文书", "liulin-cun-2027").name == "王文书"
+    with pytest.raises(AccountError):
+        login_in_store(store, "王文书", "liulin-cun-2026")

@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("name")
     a.add_argument("--role", required=True, help="管理员 | 文书/会计 | 主任 | 监委会")
     a.add_argument("--password-stdin", action="store_true", help=_("从标准输入读取密码"))
+    a = us.add_parser("passwd", help=_("给用户设置新密码"))
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true", help=_("从标准输入读取密码"))
 
     s = sub.add_parser("residents", help=_("村民信息"))
     rs = s.add_subparsers(dest="residents_command", required=True, metavar="ACTION")
@@ -189,7 +192,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from app.accounts.service import AccountError, add_user
+    from app.accounts.service import AccountError, add_user, set_password
 
     store = _open(args)
     if args.password_stdin:
@@ -197,12 +200,19 @@ def cmd_user(args: argparse.Namespace) -> int:
     else:
         password = getpass.getpass(_("密码:"))
         if getpass.getpass(_("再输入一次:")) != password:
-            raise CliError(_("两次输入的密码不一样,没有添加用户。"))
+            raise CliError(_("两次输入的密码不一样,没有添加用户。") if args.user_command == "add"
+                           else _("两次输入的密码不一样,密码没有改。"))
     try:
         with store.begin("cli") as s:
-            u = add_user(s, args.name, args.role, password)
+            if args.user_command == "passwd":
+                u = set_password(s, args.name, password)
+            else:
+                u = add_user(s, args.name, args.role, password)
     except AccountError as exc:
         raise CliError(str(exc)) from exc
+    if args.user_command == "passwd":
+        print(_("用户 {name} 的密码已改好。").format(name=u.name))
+        return 0
     print(_("已添加用户 {name}(角色:{role})").format(name=u.name, role=u.role))
     return 0
 

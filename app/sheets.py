@@ -11,7 +11,7 @@ roster of 20,000 people in 40 columns is a 2 MB .xlsx of 30 MB sheet XML, 13 tim
 =====================================  ==========  ==================================================
 what                                   limit       why this number
 =====================================  ==========  ==================================================
-file size (any kind)                   64 MB       that roster is 2 MB as .xlsx, 12 MB as .csv, 8 MB .xls
+file size (any kind)                   64 MB       that roster is 2 MB as .xlsx, about 12 MB as .csv
 .xlsx: members of the zip              1,000       a workbook has 10 to 50 parts
 .xlsx: one member, uncompressed        200 MB      the roster's sheet XML is 30 MB
 .xlsx: all members, uncompressed       400 MB      two such sheets and their shared strings
@@ -290,7 +290,8 @@ def _xls_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
         ) from None
     _check_size(path)
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        # xlrd writes its warnings about damaged files to the terminal unless given somewhere else to write
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
     except Exception as exc:
         raise unreadable(path) from exc
     try:
@@ -338,6 +339,8 @@ def csv_sheet(path: Path, marker: str, *, unreadable: Callable[[Path], Exception
     utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
     if b"\x00" in data[:4096] and not utf16:
         raise unreadable(path)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        raise web_page(path)
     encodings = ("utf-16",) if utf16 else ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file and more
     for encoding in encodings:
         try:

@@ -274,3 +274,13 @@ def test_the_same_roster_as_csv_is_far_below_the_limits(tmp_path):
     path.write_text(out.getvalue(), encoding="gbk")
     parse = read_roster(path)
     assert len(parse.rows) == 2000 and not parse.errors
+
+
+def test_a_damaged_old_xls_file_prints_nothing_on_the_terminal(tmp_path, capsys):
+    # xlrd wrote "WARNING *** file size (…) not 512 + multiple of sector size (512)" to the clerk's terminal
+    path = tmp_path / "花名册.xls"
+    path.write_bytes((Path(__file__).parent / "data" / "roster_2003.xls").read_bytes() + b"\x00" * 100)
+    parse = read_roster(path)
+    assert parse.rows
+    out = capsys.readouterr()
+    assert "WARNING" not in out.out + out.err

@@ -86,12 +86,21 @@ def _sheets(path: Path) -> Iterator[tuple[str, Any]]:
 
 def _rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
     """The sheets' names and the rows of ``sheet`` (the first by default), at most a little over MAX_ROWS."""
+    from app.sheets import SheetFileError
+
     names: list[str] = []
     chosen: list[list[Any]] | None = None
-    for name, rows in _sheets(path):
-        names.append(name)
-        if chosen is None and (sheet is None or name == sheet):
-            chosen = [list(values) for _n, values in islice(rows, MAX_ROWS + 50)]
+    try:
+        for name, rows in _sheets(path):
+            names.append(name)
+            if chosen is None and (sheet is None or name == sheet):
+                chosen = [list(values) for _n, values in islice(rows, MAX_ROWS + 50)]
+    except TableFileError:
+        raise
+    except SheetFileError as exc:  # a limit of the shared reader, met while the rows stream past
+        raise TableFileError(str(exc)) from exc
+    except Exception as exc:  # a damaged file can fail anywhere inside the readers
+        raise _unreadable(path) from exc
     if sheet is not None and chosen is None:
         raise TableFileError(_("“{name}”里没有名为“{sheet}”的工作表。").format(name=path.name, sheet=sheet))
     return names, chosen or []
@@ -99,7 +108,13 @@ def _rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[Any]]]:
 
 def sheet_names(path: Path) -> list[str]:
     """The workbook's sheets, in order (a .csv file has one, named after the file)."""
-    return [name for name, _rows in _sheets(Path(path))]
+    path = Path(path)
+    try:
+        return [name for name, _rows in _sheets(path)]
+    except TableFileError:
+        raise
+    except Exception as exc:  # a damaged file can fail anywhere inside the readers
+        raise _unreadable(path) from exc
 
 
 # ---------------------------------------------------------------- making the table

@@ -50,11 +50,25 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
                 data_dir: Path | None = None) -> CheckReport:
     """Check the store ``session`` reads. ``data_dir`` (where the attachments are) defaults to the folder of
     the database file."""
+    from sqlalchemy.exc import DatabaseError
+
     from app.schema import load_verifiers
 
     load_verifiers()  # every audited model and every capability's verifier must be registered
 
     problems: list[Problem] = []
+    counts = [0, 0]
+    try:
+        _check(session, progress, data_dir, problems, counts)
+    except DatabaseError as exc:  # pages SQLite cannot read: what was found so far, and that
+        log.warning("the database could not be read to its end", exc_info=True)
+        problems.append(Problem(_("数据库"), _("数据库文件已损坏,没能检查完({reason})。请从备份恢复(cunwu restore)。").format(
+            reason=getattr(exc, "orig", exc))))
+    return CheckReport(events=counts[0], records=counts[1], problems=problems)
+
+
+def _check(session: Session, progress: Callable[[int, int], None] | None, data_dir: Path | None,
+           problems: list[Problem], counts: list[int]) -> None:
     integrity = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
     if integrity != ["ok"]:
         problems.append(Problem(_("数据库"), _("完整性检查未通过:{detail}").format(detail="; ".join(integrity[:3]))))
@@ -83,6 +97,7 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
             problems.append(Problem(where, _("事件内容被改动(哈希不符)")))
             break
         prev_hash, expected_seq = ev.hash, ev.seq + 1
+        counts[0] = count
         hashes[ev.seq] = ev.hash
         last[(ev.record_type, ev.record_id)] = ev
         session.expunge(ev)
@@ -125,6 +140,7 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
                 user_digests.setdefault(current.get("password_digest"), []).append(str(current.get("name")))
         for rid, current in objects:
             records += 1
+            counts[1] = records
             seen.add(rid)
             where = f"{table} #{rid}"
             ev = last.get((record_type, rid))
@@ -179,7 +195,7 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
         finally:
             session.expunge_all()
         problems.extend(Problem(where, what) for where, what in found)
-    return CheckReport(events=count, records=records, problems=problems)
+    counts[:] = [count, records]
 
 
 def _logged(ev: Event) -> dict[str, Any] | None:

@@ -307,3 +307,18 @@ def test_events_deleted_below_an_export_not_yet_confirmed_are_found(linked: Link
     linked.restore_db(before)
     problems = _problems(linked.store)
     assert any(str(exported) in p and "导出" in p for p in problems), problems
+
+
+@pytest.mark.tampers
+def test_a_damaged_database_file_is_a_finding_not_a_crash(store, capsys):
+    store.close()
+    con = sqlite3.connect(store.db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+    (page,) = con.execute("PRAGMA page_size").fetchone()
+    con.close()
+    with open(store.db_path, "r+b") as fh:  # the log's first page overwritten, as a failing disk might
+        fh.seek((root - 1) * page + 8)
+        fh.write(b"\xff" * 40)
+    code, out = _cli_check(store, capsys)
+    assert code == 1 and "损坏" in out and "cunwu restore" in out and "出现意外问题" not in out

@@ -126,15 +126,16 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
         query = select(model)  # type: ignore[call-overload]
         if unreadable:
             query = query.where(model.id.not_in(_ids(model, unreadable)))  # type: ignore[attr-defined]
+        objects: list[tuple[str, dict[str, Any]]] = []
         try:
-            objects = [(obj.record_id, obj.to_record()) for obj in session.scalars(query).yield_per(2000)]
+            for obj in session.scalars(query).yield_per(2000):
+                objects.append((obj.record_id, obj.to_record()))
+                session.expunge(obj)
         except _BAD_DATA as exc:  # a kind of value the scan above does not know: say so, check the rest
             log.warning("could not read %s", table, exc_info=True)
             problems.append(Problem(table, _("有记录含有程序读不了的值,这张表没能逐条核对({error})").format(
                 error=_error(exc))))
             continue
-        finally:
-            session.expunge_all()
         if record_type == "user":
             for _rid, current in objects:
                 user_digests.setdefault(current.get("password_digest"), []).append(str(current.get("name")))
@@ -192,8 +193,6 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
             problems.append(Problem(_("数据库"), _("有记录含有程序读不了的值,其中一项核对没能做完({error})。"
                                                   "请先处理上面列出的问题。").format(error=_error(exc))))
             continue
-        finally:
-            session.expunge_all()
         problems.extend(Problem(where, what) for where, what in found)
     counts[:] = [count, records]
 

@@ -131,11 +131,27 @@ def test_a_workbook_of_thousands_of_parts_is_refused(tmp_path):
 
 
 def test_a_part_inflating_past_the_limit_is_refused_from_the_directory(tmp_path, monkeypatch):
-    # ratio within bounds, but more than the per-part limit: checked before anything is inflated
-    monkeypatch.setattr(sheets, "MAX_MEMBER_BYTES", 1024 * 1024)
+    # each limit alone, the others lifted: checked before anything is inflated
+    monkeypatch.setattr(sheets, "MAX_RATIO", 10**6)
     path = write(tmp_path / "花名册.xlsx", bomb(roster_rows(), 3 * 1024 * 1024))
+    monkeypatch.setattr(sheets, "MAX_MEMBER_BYTES", 1024 * 1024)
     with pytest.raises(RosterFileError, match=TOO_LARGE):
         read_roster(path)
+    monkeypatch.setattr(sheets, "MAX_MEMBER_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(sheets, "MAX_TOTAL_BYTES", 2 * 1024 * 1024)
+    with pytest.raises(RosterFileError, match=TOO_LARGE):
+        read_roster(path)
+    monkeypatch.setattr(sheets, "MAX_TOTAL_BYTES", 400 * 1024 * 1024)
+    assert read_roster(path).rows  # within every limit it reads: the refusals above were the limits'
+
+
+def test_a_part_compressed_far_more_than_real_sheets_is_refused(tmp_path):
+    # 50 MB of sheet XML is within the size limits; 250 times compressed is a bomb's ratio, not a sheet's
+    data = bomb(roster_rows(), 50 * 1024 * 1024)
+    assert len(data) < 50 * 1024 * 1024 / sheets.MAX_RATIO
+    error, seconds, _peak = bounded(lambda: read_roster(write(tmp_path / "花名册.xlsx", data)))
+    assert isinstance(error, RosterFileError) and TOO_LARGE in str(error)
+    assert seconds < 3
 
 
 # ---------------------------------------------------------------- rows, columns and cells while streaming

@@ -53,12 +53,39 @@ def ensure_writable(path: Path) -> Path:
     return path
 
 
+MAX_SETTINGS = 1024 * 1024  # a settings file is a few hundred bytes
+
+
 def load_settings(data_dir: Path) -> dict[str, Any]:
-    path = data_dir / SETTINGS_NAME
+    """The settings, always a dict. A missing, damaged or hand-edited file gives the defaults for the
+    parts that cannot be read: a section that is not an object (``"meetings": 5``) is left out, so the
+    law's rules and the catalogue's numbers apply; values of the wrong kind inside a section are judged
+    (and refused in plain words) by the code that uses them."""
+    from app.files import read_small_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        doc = read_small_json(data_dir / SETTINGS_NAME, MAX_SETTINGS)
     except (OSError, ValueError):
         return {}
+    return _readable_settings(doc)
+
+
+def _readable_settings(doc: Any) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        return {}
+    doc = dict(doc)
+    for section in ("meetings", "disclosure"):
+        if section in doc and not isinstance(doc[section], dict):
+            del doc[section]
+    meetings = doc.get("meetings")
+    if meetings is not None and "rules" in meetings:
+        rules = meetings["rules"]
+        # each meeting kind's rule: names of a threshold (text), as the settings screen writes them
+        meetings = dict(meetings)
+        meetings["rules"] = {str(kind): {str(k): v for k, v in rule.items() if isinstance(v, str)}
+                             for kind, rule in rules.items() if isinstance(rule, dict)} if isinstance(rules, dict) else {}
+        doc["meetings"] = meetings
+    return doc
 
 
 def save_settings(data_dir: Path, settings: dict[str, Any]) -> None:

@@ -32,4 +32,7 @@ def read_catalogue_json(path: Path) -> Any:
     data = Path(path).read_bytes()
     if len(data) > MAX_CATALOGUE_FILE:
         raise ValueError("larger than 2 MB")
-    return json.loads(data.decode("utf-8"))
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError as exc:  # nesting too deep for the parser: as unreadable as any other bad JSON
+        raise ValueError("nested too deeply") from exc

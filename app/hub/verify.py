@@ -38,9 +38,12 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
                 t.records.c.village_code == code, t.records.c.record_type == Certificate.__record_type__,
                 t.records.c.content.contains(needle)))
             for (content,) in rows:
-                doc = json.loads(content)
-                if doc.get("serial") == serial:
-                    return facts_from(doc, villages.get(code, ("", None))[0])
+                try:
+                    doc = json.loads(content)
+                except ValueError:
+                    continue
+                if isinstance(doc, dict) and doc.get("serial") == serial:
+                    return _facts(doc, villages.get(code, ("", None))[0])
         return None
 
     name = as_of = ""
@@ -52,3 +55,14 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
     # the register the township holds is its copy of the village's, as far as the bundles received reach
     return verify_payload(text, lookup_key, lookup_record, register_complete=False, key_owner=owner,
                           village_name=name, register_as_of=as_of)
+
+
+def _facts(doc: dict[str, Any], village_name: str) -> RegisterFacts:
+    """The register's facts from a record a village sent; a record the hub cannot read (a date that is no
+    date, say) confirms nothing: its digest matches no certificate, so the answer is "does not agree"."""
+    try:
+        return facts_from(doc, village_name)
+    except (ValueError, TypeError):
+        return RegisterFacts(state="unreadable", digest="", kind_name="", applicant_name="", purpose="",
+                             issue_date=None, village_name=village_name)
+

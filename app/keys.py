@@ -293,5 +293,5 @@ def _read_public(path: Path, expected: str, what: str) -> dict[str, Any]:
         raise KeyFileError(_("{path} 不是{what}。请确认选对了文件。").format(path=path, what=what))
     if doc.get("version") != PUBLIC_FILE_VERSION:
         raise KeyFileError(_("{path} 的版本({version})本程序不认识。请升级村务软件。").format(
-            path=path, version=doc.get("version")))
+            path=path, version=str(doc.get("version"))[:20]))
     return doc

@@ -21,9 +21,10 @@ MAX_RECEIPT = 256 * 1024
 MAX_SEQ = 2**63 - 1  # what the database's INTEGER holds
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("not text")
+def _text(value: object, limit: int) -> str:
+    """A text field as the township writes it: text, no longer than the village keeps."""
+    if not isinstance(value, str) or len(value) > limit:
+        raise TypeError("not text of at most {limit} characters".format(limit=limit))
     return value
 
 
@@ -135,7 +136,7 @@ def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
     except (ValueError, KeyError, TypeError) as exc:
         raise ReceiptError(not_receipt) from exc
     if doc.get("version") != RECEIPT_VERSION:
-        raise ReceiptError(_("回执格式版本 {version} 本程序不认识。请升级村务软件。").format(version=doc.get("version")))
+        raise ReceiptError(_("回执格式版本 {version} 本程序不认识。请升级村务软件。").format(version=str(doc.get("version"))[:20]))
     try:
         township.verifier().verify(signature, canonical(body).encode("utf-8"))
     except InvalidSignature as exc:
@@ -143,9 +144,9 @@ def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
                              "请向乡镇重新索取回执。").format(name=township.name)) from exc
     try:
         result = ReceiptBody(
-            township=_text(body["township"]), township_fingerprint=_text(body["township_fingerprint"]),
-            village_code=_text(body["village_code"]), last_seq=_seq(body["last_seq"], low=0), head=_text(body["head"]),
-            issued=_text(body["issued"]), pending=[_range(pair) for pair in _list(body.get("pending", []))])
+            township=_text(body["township"], 200), township_fingerprint=_text(body["township_fingerprint"], 64),
+            village_code=_text(body["village_code"], 18), last_seq=_seq(body["last_seq"], low=0),
+            head=_text(body["head"], 64), issued=_text(body["issued"], 64), pending=[_range(pair) for pair in _list(body.get("pending", []))])
     except (KeyError, TypeError, ValueError) as exc:
         raise ReceiptError(not_receipt) from exc
     except OverflowError as exc:

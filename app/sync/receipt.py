@@ -146,7 +146,8 @@ def read_receipt(path: Path, township: TownshipKey) -> ReceiptBody:
         result = ReceiptBody(
             township=_text(body["township"], 200), township_fingerprint=_text(body["township_fingerprint"], 64),
             village_code=_text(body["village_code"], 18), last_seq=_seq(body["last_seq"], low=0),
-            head=_text(body["head"], 64), issued=_text(body["issued"], 64), pending=[_range(pair) for pair in _list(body.get("pending", []))])
+            head=_text(body["head"], 64), issued=_text(body["issued"], 64),
+            pending=[_range(pair) for pair in _list(body.get("pending", []))])
     except (KeyError, TypeError, ValueError) as exc:
         raise ReceiptError(not_receipt) from exc
     except OverflowError as exc:

@@ -199,12 +199,16 @@ def test_time_limit_in_working_days_skips_the_weekend():
     assert kind.due_date(dt.date(2026, 3, 6)) == dt.date(2026, 3, 13)  # Friday + 5 working days
 
 
-def test_masking_follows_print_full():
+def test_the_applicants_id_number_is_written_whole_and_other_fields_follow_print_full():
     kind = load_catalogues(None).find_approved("SD-01", DAY)
     values = {"name": "李四", "id_number": "370102198507090226", "sex": "女", "village": "柳林村", "group": "",
               "purpose": "办理居住证", "address": "第一组12号", "since": "2019年3月"}
     body = kind.render(values)
-    assert "李四" in body and "3701**********0226" in body and "370102198507090226" not in body
+    # the certificate identifies its holder to a school or an office: their own number in full
+    assert "李四" in body and "370102198507090226" in body
+    assert "柳林村第一组12号" in body
+    values["address"] = "柳林村第一组12号"  # an address that already starts with the village's name
+    assert "在柳林村第一组12号居住" in kind.render(values)
     full = load_catalogues(None).find_approved("SD-03", DAY)
     values.update(contract_no="HT-1", plots="2", area="3.5")
     assert "370102198507090226" in full.render(values)

@@ -103,9 +103,32 @@ class ApprovedKind:
         return _placeholders(self.template)
 
     def render(self, values: dict[str, str]) -> str:
-        """The reference text with every field filled in, personal data masked unless ``print_full`` lists it."""
-        shown = {k: (v if k in self.print_full else mask_value(k, v)) for k, v in values.items()}
+        """The reference text with every field filled in.
+
+        The applicant's own 公民身份号码 is written in full: the certificate is handed to the person so that a
+        school or an office can match it to them (the stub and the register show it masked). Other fields
+        are masked unless ``print_full`` lists them. A field placed right after ``{village}`` that already
+        begins with the village's name (an address typed or kept as 柳林村第一村民小组12号) does not repeat it.
+        """
+        shown = {k: (v if k in self.print_full or k == "id_number" else mask_value(k, v)) for k, v in values.items()}
+        village = shown.get("village", "")
+        if village:
+            for name in _after_village(self.template):
+                value = shown.get(name, "")
+                if value.lstrip().startswith(village):
+                    shown[name] = value.lstrip()[len(village):]
         return self.template.format_map(_Strict(shown))
+
+
+def _after_village(template: str) -> list[str]:
+    """The placeholders that follow ``{village}`` with nothing between them."""
+    names: list[str] = []
+    previous = None
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if previous == "village" and not literal and name:
+            names.append(name)
+        previous = name
+    return names
 
 
 class _Strict(dict):  # type: ignore[type-arg]

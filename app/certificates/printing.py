@@ -138,7 +138,9 @@ def _render(file: Path, view: CertificateView) -> None:
     canvas.setSubject(view.serial)
     keep = (view.village_code,)
     stub_table = _stub_table(view, keep)
-    body = _fit_body(view, keep)
+    # the certificate is handed to the applicant to identify them: their own number is printed whole in the
+    # body (a school or an office must match it); the stub kept in the village shows it masked
+    body = _fit_body(view, (*keep, view.applicant_id_number))
     _draw_stub(canvas, view, stub_table)
     _draw_seam(canvas, view)
     _draw_certificate(canvas, view, body)
@@ -280,11 +282,16 @@ def _fit_body(view: CertificateView, keep: tuple[str, ...]) -> list[object]:
     width = A4_W - 2 * MARGIN_X
     available = _body_top() - _body_bottom()
     paragraphs = [line.strip() for line in _public(view.body, keep).splitlines() if line.strip()]
-    purpose = _("用途：{purpose}").format(purpose=_public(_one_line(view.purpose), keep))
+    shown_purpose = _public(_one_line(view.purpose), keep)
+    # the reference texts end with 此证明用于{purpose}: a 用途 line under them would say it twice
+    joined = "".join(paragraphs)
+    said = any(lead + shown_purpose in joined for lead in ("用于", "用途:", "用途：", "用途"))
+    purpose = "" if shown_purpose and said else _("用途：{purpose}").format(purpose=shown_purpose)
     for size, leading in BODY_SIZES:
         style = _style("body", size, leading, indent=2 * size, space_after=size * 0.4)
         flowables = [_para(text, style) for text in paragraphs]
-        flowables.append(_para(purpose, _style("purpose", size - 2, 1.5, space_before=size * 0.3)))
+        if purpose:
+            flowables.append(_para(purpose, _style("purpose", size - 2, 1.5, space_before=size * 0.3)))
         if sum(_height(f, width) for f in flowables) <= available:
             return flowables
     raise CertificateLayoutError(

@@ -532,7 +532,7 @@ def certificate_view(session: Session, serial: str) -> CertificateView:
         issue_date=cert.issue_date or cert.applied_on, verifier=cert.verified_by, approver=approver,
         qr_payload=cert.qr_payload, check_code=cert.check_code, reprint=cert.print_count > 1,
         print_count=cert.print_count, chain_head=_("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8]),
-        stub_lines=stub)
+        stub_lines=stub, applicant_id_number=cert.applicant_id_number or "")
 
 
 # ---------------------------------------------------------------- lists

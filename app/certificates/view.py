@@ -13,7 +13,7 @@ class CertificateView:
     serial: str
     kind_name: str
     title: str  # e.g. "居住证明"
-    body: str  # reference text, fields filled, personal data already masked where required
+    body: str  # reference text, fields filled: the applicant's own ID number in full, other personal data masked
     applicant_name: str
     purpose: str
     issue_date: datetime.date
@@ -25,3 +25,4 @@ class CertificateView:
     print_count: int
     chain_head: str  # e.g. "第 123 号 · 3f2a9c1b"
     stub_lines: list[tuple[str, str]]  # (label, value) rows of the stub
+    applicant_id_number: str = ""  # printed whole in the body only (the stub and every list mask it)

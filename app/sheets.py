@@ -248,8 +248,13 @@ class _BoundedArchive:
 
 
 def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Rows]]:
+    import warnings
+
     import openpyxl
 
+    # openpyxl warns about parts it drops (drawings, odd sheet entries, data validation): Python would print
+    # that on the clerk's terminal, who can do nothing about it; what is read is what the import checks
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
     _check_size(path)
     try:
         fh = path.open("rb")

@@ -14,6 +14,8 @@ import io
 import os
 import time
 import tracemalloc
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -300,3 +302,16 @@ def test_a_damaged_old_xls_file_prints_nothing_on_the_terminal(tmp_path, capsys)
     assert parse.rows
     out = capsys.readouterr()
     assert "WARNING" not in out.out + out.err
+
+
+def test_openpyxl_warnings_about_a_workbook_are_not_printed(tmp_path):
+    # a sheet entry without its link: openpyxl warned "File contains an invalid specification for 0. This will be
+    # removed", which Python printed on the terminal above the plain refusal
+    base = workbook(roster_rows())
+    xml = zipfile.ZipFile(io.BytesIO(base)).read("xl/workbook.xml").replace(b' r:id="rId1"', b"")
+    path = write(tmp_path / "花名册.xlsx", with_sheet(base, "xl/workbook.xml", xml))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(RosterFileError, match="没有找到表头"):
+            read_roster(path)
+    assert [str(w.message) for w in seen] == []

@@ -82,17 +82,30 @@ def _private_dir(base: Path) -> Path:
 
 
 def _write_private(path: Path, pem: bytes) -> None:
-    """Create the key file owner-only from the first byte; never overwrite an existing key."""
+    """Create the key file owner-only from the first byte; never overwrite an existing key. A disk that is
+    full or read-only gives the one plain message (app.files.WriteFailed) and leaves no key file behind."""
+    from app.files import write_failed
+
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, pem)
-        os.fsync(fd)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            if os.write(fd, pem) != len(pem):
+                raise OSError(28, os.strerror(28))  # a short write: the disk filled up
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, 0o600)
+        os.link(tmp, path)  # fails if a key appeared meanwhile: an existing key is never replaced
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise write_failed(exc, path) from exc
     finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)
-    os.link(tmp, path)  # fails if a key appeared meanwhile: an existing key is never replaced
-    os.unlink(tmp)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
@@ -271,11 +284,12 @@ def trusted_township(data_dir: Path) -> TownshipKey | None:
 def _write_public(path: Path, doc: dict[str, Any]) -> None:
     from app.files import write_atomic
 
+    from app.files import write_failed
+
     try:
         write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    except OSError as exc:
-        raise KeyFileError(_("无法写入 {path}({reason})。请检查U盘或目录是否可写。").format(
-            path=path, reason=exc.strerror or exc)) from exc
+    except OSError as exc:  # the one plain message for a file that could not be written
+        raise KeyFileError(str(write_failed(exc, path))) from exc
 
 
 def _read_public(path: Path, expected: str, what: str) -> dict[str, Any]:

@@ -304,3 +304,31 @@ def test_receipts_to_a_full_stick_say_the_bundles_are_in_and_how_to_write_them_a
     from app.sync.export import import_receipt
 
     assert import_receipt(linked.store, receipt).last_seq == summary.last_seq
+
+
+def test_public_key_files_to_a_full_stick_give_the_one_plain_message(linked: Linked, full_stick, capsys):
+    stick = linked.root / "key-stick"
+    stick.mkdir()
+    full_stick.append(stick.resolve())
+    hub_data = str(linked.hub.dir.parent)
+    rc, out, err = _run(capsys, "--data-dir", hub_data, "hub", "key", "export", str(stick / "township.json"))
+    assert rc == 1 and "磁盘空间不足" in err and "出现意外问题" not in out + err, (out, err)
+    assert list(stick.iterdir()) == []
+
+
+def test_a_village_key_on_a_full_disk_gives_the_one_plain_message(tmp_path: Path, monkeypatch):
+    from app.files import WriteFailed
+    from app.keys import village_key_path
+
+    real_write = os.write
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(WriteFailed) as info:
+        ensure_village_key(tmp_path / "village")
+    monkeypatch.setattr(os, "write", real_write)
+    assert "磁盘空间不足" in str(info.value)
+    assert not village_key_path(tmp_path / "village").exists()
+    assert list((tmp_path / "village" / "keys").iterdir()) == []

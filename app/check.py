@@ -78,7 +78,6 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
     # 1. the chain: gapless, each hash recomputes, each links to the one before
     last: dict[tuple[str, str], Event] = {}
     prev_hash, expected_seq, count = GENESIS, 1, 0
-    hashes: dict[int, str] = {}
     for ev in session.scalars(select(Event).order_by(Event.seq)).yield_per(2000):
         count += 1
         where = _("事件 {seq}").format(seq=ev.seq)
@@ -98,7 +97,6 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
             break
         prev_hash, expected_seq = ev.hash, ev.seq + 1
         counts[0] = count
-        hashes[ev.seq] = ev.hash
         last[(ev.record_type, ev.record_id)] = ev
         session.expunge(ev)
 
@@ -173,7 +171,7 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
             progress(records, 0)
 
     # 4. the log still reaches as far as the township has confirmed (and the exports went)
-    problems.extend(_against_receipts(session, count, hashes))
+    problems.extend(_against_receipts(session))
 
     # 5. the attachments' files on disk still have the content their records name
     folder = data_dir if data_dir is not None else _data_dir(session)
@@ -330,7 +328,7 @@ def _bad_values(session: Session) -> dict[tuple[str, str], list[tuple[str, Any, 
 # ---------------------------------------------------------------- the log against the township's receipts
 
 
-def _against_receipts(session: Session, head: int, hashes: dict[int, str]) -> list[Problem]:
+def _against_receipts(session: Session) -> list[Problem]:
     """The township confirmed receiving the log up to a sequence with a hash (a receipt); the exports name
     how far they went. A log that ends before either, or differs at the confirmed sequence, was cut back or
     rewritten behind the program's back: the township holds what the village no longer has."""
@@ -340,6 +338,7 @@ def _against_receipts(session: Session, head: int, hashes: dict[int, str]) -> li
     present = {name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
     problems: list[Problem] = []
     where = _("操作日志")
+    head = session.scalar(select(Event.seq).order_by(Event.seq.desc()).limit(1)) or 0
     if ReceiptEntry.__tablename__ in present:
         try:
             receipt = session.execute(select(ReceiptEntry.last_seq, ReceiptEntry.head, ReceiptEntry.imported)
@@ -353,7 +352,7 @@ def _against_receipts(session: Session, head: int, hashes: dict[int, str]) -> li
                     "本村的操作日志只到第 {head} 号,但乡镇已确认收到第 {seq} 号为止的记录(回执导入于 {when}):"
                     "第 {first} 号以后的记录在本机被删掉了。请从备份恢复,或请乡镇核对后取回这些记录。").format(
                     head=head, seq=confirmed, when=when, first=head + 1)))
-            elif hashes.get(confirmed) is not None and hashes[confirmed] != confirmed_hash:
+            elif session.scalar(select(Event.hash).where(Event.seq == confirmed)) != confirmed_hash:
                 problems.append(Problem(where, _(
                     "第 {seq} 号记录与乡镇确认收到的不一样(回执导入于 {when}):本机的操作日志被改写过。"
                     "请从备份恢复,并请乡镇核对。").format(seq=confirmed, when=when)))

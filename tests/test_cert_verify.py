@@ -104,7 +104,7 @@ def test_register_edited_after_issue_does_not_match(cert_store, catalogues):
     assert _verify(cert_store, c.qr_payload).reason == MISMATCH
 
 
-@pytest.mark.parametrize("junk", ["", "hello", "CW1..", "CW2.e30.AAAA", "https://example.com/?a=1",
+@pytest.mark.parametrize("junk", ["", "hello, world", "CW1..", "CW2.e30.AAAA", "https://example.com/?a=1",
                                   "CW1." + "A" * 3000])
 def test_malformed_text_is_reported_as_such(cert_store, junk):
     v = _verify(cert_store, junk)

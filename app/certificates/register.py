@@ -17,10 +17,12 @@ from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.certificates.models import ISSUED, PENDING, VOIDED, Certificate, CertificateRefusal
-from app.certificates.payload import (RegisterFacts, Verification, key_id, text_digest, verify_payload)
+from app.certificates.payload import (RegisterFacts, Verification, key_id, text_digest, typed_check_code,
+                                      verify_check_code, verify_payload)
 from app.i18n import _
 from app.masking import mask_id
 from app.people.models import Village
+from app.searchtext import also_searched
 from app.text import normalize_text
 
 
@@ -32,8 +34,13 @@ def state_label(state: str) -> str:
 class RegisterQuery:
     kind: str = ""       # kind code, exact name or serial short (居住)
     year: int | None = None
-    applicant: str = ""  # part of a name or ID number
+    applicant: str = ""  # part of a name, an ID number, the kind or the purpose (用途)
     state: str = ""      # issued | pending | voided
+
+    @property
+    def also_searched(self) -> tuple[str, ...]:
+        """The other words looked for in the kind and the purpose: 最低生活保障 for 低保 (app.searchtext)."""
+        return also_searched(normalize_text(self.applicant or "").strip())
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,10 @@ def _filtered(q: RegisterQuery):  # type: ignore[no-untyped-def]
     text = normalize_text(q.applicant or "").strip().upper()
     if text:
         like = f"%{text}%"
-        stmt = stmt.where(or_(Certificate.applicant_name.like(like), Certificate.applicant_id_number.like(like)))
+        words = [like, *(f"%{w}%" for w in q.also_searched)]  # 低保 also finds 申请最低生活保障
+        stmt = stmt.where(or_(Certificate.applicant_name.like(like), Certificate.applicant_id_number.like(like),
+                              *(Certificate.kind_name.like(w) for w in words),
+                              *(Certificate.purpose.like(w) for w in words)))
     if q.state:
         stmt = stmt.where(Certificate.state == q.state)
     return stmt
@@ -208,9 +218,21 @@ def register_facts(session: Session, serial: str) -> RegisterFacts | None:
 
 
 def verify_with_store(session: Session, data_dir: Path, text: str) -> Verification:
-    """Verify on the village's own store: its key, and its register for voided serials."""
+    """Verify on the village's own store: its key, and its register for voided serials.
+
+    ``text`` is the QR text, or the six-character 校验码 printed beside it: that is looked up in the
+    register and the certificate found is checked as its QR text is.
+    """
     from app.keys import load_village_key
 
+    code = typed_check_code(text)
+    if code is not None:
+        def find(c: str) -> list[str]:
+            return list(session.scalars(select(Certificate.qr_payload).where(
+                Certificate.check_code == c, Certificate.serial.is_not(None), Certificate.qr_payload != "")))
+
+        return verify_check_code(code, find, lambda payload: verify_with_store(session, data_dir, payload),
+                                 where=_("本村台账"))
     village = session.get(Village, 1)
     public = load_village_key(data_dir).public_key()
     own = village.code if village else None

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.certificates.models import Certificate
-from app.certificates.payload import PayloadError, RegisterFacts, Verification, key_id, parse_payload, verify_payload
+from app.certificates.payload import (PayloadError, RegisterFacts, Verification, key_id, parse_payload,
+                                      typed_check_code, verify_check_code, verify_payload)
 from app.certificates.register import facts_from
 from app.hub import store as t
+from app.i18n import _
 from app.keys import unb64
 
 
@@ -45,6 +47,18 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
                 if isinstance(doc, dict) and doc.get("serial") == serial:
                     return _facts(doc, villages.get(code, ("", None))[0])
         return None
+
+    code = typed_check_code(text)
+    if code is not None:
+        def find(c: str) -> list[str]:
+            with hub.engine.connect() as conn:
+                rows = conn.execute(select(t.records.c.content).where(
+                    t.records.c.record_type == Certificate.__record_type__, t.records.c.content.contains(c)))
+                docs = [json.loads(content) for (content,) in rows]
+            return [str(d.get("qr_payload")) for d in docs if d.get("check_code") == c and d.get("qr_payload")]
+
+        return verify_check_code(code, find, lambda payload: verify_with_hub(hub, payload),
+                                 where=_("乡镇收到的各村台账"))
 
     name = as_of = ""
     try:

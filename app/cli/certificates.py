@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -32,6 +31,7 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--field", action="append", default=[], metavar="NAME=VALUE", help=_("填写项,可重复"))
     a.add_argument("-o", "--output", metavar="FILE.pdf", help=_("证明写到这个 PDF 文件"))
     _add_check_args(a)
+    _add_user_arg(a)
 
     a = cs.add_parser("pending", help=_("列出待办(限时办结)的证明"))
 
@@ -39,18 +39,22 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("id", type=int, metavar="ID", help=_("受理号"))
     a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     _add_check_args(a)
+    _add_user_arg(a)
 
     a = cs.add_parser("cancel", help=_("撤销一件待办的证明(不占用编号)"))
     a.add_argument("id", type=int, metavar="ID", help=_("受理号"))
     a.add_argument("--reason", required=True, help=_("撤销原因"))
+    _add_user_arg(a)
 
     a = cs.add_parser("void", help=_("作废一份证明(编号保留,台账标明已作废)"))
     a.add_argument("serial", metavar="SERIAL")
     a.add_argument("--reason", required=True, help=_("作废原因"))
+    _add_user_arg(a)
 
     a = cs.add_parser("reprint", help=_("补打一份证明"))
     a.add_argument("serial", metavar="SERIAL")
     a.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    _add_user_arg(a)
 
     a = cs.add_parser("register", help=_("导出证明台账(.xlsx)或打印成表格(.pdf)"))
     a.add_argument("--year", type=int)
@@ -64,12 +68,12 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--start", type=int, required=True)
 
-    a = cs.add_parser("verify", help=_("核验证明上的二维码内容"))
-    a.add_argument("text", metavar="TEXT", help=_("扫描二维码得到的文字"))
+    a = cs.add_parser("verify", help=_("核验证明:二维码内容,或证明右下角的六位校验码"))
+    a.add_argument("text", metavar="TEXT", help=_("扫描二维码得到的文字,或证明上印的六位校验码"))
 
 
 def _add_check_args(a: argparse.ArgumentParser) -> None:
-    a.add_argument("--verifier", help=_("核实人(默认是当前登录的系统用户名)"))
+    a.add_argument("--verifier", help=_("核实人(默认是 --user 给出的用户)"))
     a.add_argument("--checked", default="", help=_("核实了什么(默认取清单里的核实内容)"))
     a.add_argument("--document", default="", help=_("核实依据的材料(默认取清单里的第一项材料)"))
     a.add_argument("--approver", help=_("审批人(默认是村民名册职务里的村民委员会主任)"))
@@ -88,13 +92,43 @@ def _catalogues(data_dir: Path):  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from exc
 
 
-def _who(args: argparse.Namespace) -> str:
+def _add_user_arg(a: argparse.ArgumentParser) -> None:
+    a.add_argument("--user", metavar="NAME",
+                   help=_("做这件事的本程序用户(cunwu user add 添加的用户名):记为操作人,也是默认的核实人"))
+
+
+def _user(args: argparse.Namespace, store: Any) -> str:
+    """The program's user named by --user ('' when none is given); CliError for a name that is no user."""
+    from app.accounts.service import list_users, name_key
+
+    given = (getattr(args, "user", None) or "").strip()
+    if not given:
+        return ""
+    with store.read() as s:
+        users = list_users(s)
+    if not users:  # no accounts on this computer yet: the name stands as given
+        return given
+    match = next((u.name for u in users if name_key(u.name) == name_key(given)), None)
+    if match is None:
+        raise CliError(_("没有名为“{name}”的用户。本机的用户:{names}。").format(
+            name=given, names="、".join(u.name for u in users)))
+    return match
+
+
+def _actor(args: argparse.Namespace, store: Any) -> str:
+    """Who the event log records: the --user given, or the command line."""
+    return _user(args, store) or "cli"
+
+
+def _verifier(args: argparse.Namespace, store: Any) -> str:
+    """The 核实人: --verifier, else the --user given; never the computer's login name, which names an
+    account, not the person who checked the facts."""
     if getattr(args, "verifier", None):
         return str(args.verifier)
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (some service accounts)
-        return "cli"
+    user = _user(args, store)
+    if user:
+        return user
+    raise CliError(_("请写明核实人:用 --verifier 姓名,或用 --user 用户名(默认核实人就是这个用户)。"))
 
 
 def _message(exc: BaseException) -> str:
@@ -114,7 +148,7 @@ def _fields(pairs: list[str]) -> dict[str, str]:
 def _check_and_approval(args: argparse.Namespace, store, on: dt.date):  # type: ignore[no-untyped-def]
     from app.certificates.service import Approval, CheckRecord, default_approver
 
-    check = CheckRecord(_who(args), args.checked, args.document)
+    check = CheckRecord(_verifier(args, store), args.checked, args.document)
     if args.approver:
         return check, Approval(args.approver, args.approver_role)
     with store.read() as s:
@@ -124,12 +158,12 @@ def _check_and_approval(args: argparse.Namespace, store, on: dt.date):  # type: 
     return check, approval
 
 
-def _print_in(store: Any, out: Path, work: Callable[[Any], Any]) -> Any:
+def _print_in(store: Any, out: Path, work: Callable[[Any], Any], actor: str = "cli") -> Any:
     """Run ``work(session)`` and print the certificate it returns to ``out`` (see print_after_commit)."""
     from app.certificates.printing import print_after_commit
 
     try:
-        return print_after_commit(store, "cli", work, lambda _view: out)[0]
+        return print_after_commit(store, actor, work, lambda _view: out)[0]
     except UserError as exc:
         raise CliError(_message(exc)) from exc
 
@@ -237,7 +271,7 @@ def _issue(args: argparse.Namespace) -> int:
     request = IssueRequest(kind=args.kind, purpose=args.purpose, resident_id=rid, applicant=applicant,
                            fields=_fields(args.field), check=check, approval=approval)
     key = ensure_village_key(store.data_dir)
-    who = _who(args)
+    who = _actor(args, store)
 
     def work(s):  # type: ignore[no-untyped-def]
         outcome = issue_certificate(s, request, catalogues=cats, signer=key, today=today)
@@ -246,7 +280,7 @@ def _issue(args: argparse.Namespace) -> int:
             view = print_certificate(s, outcome.certificate.serial, who=who)
         return outcome, view
 
-    outcome = _print_in(store, out or Path("."), work)
+    outcome = _print_in(store, out or Path("."), work, who)
     if outcome.status == "refused":
         r = outcome.refusal
         print(_refusal_text(r.requested, r.reason_code, r.reason, r.authority), file=sys.stderr)
@@ -289,13 +323,13 @@ def _complete(args: argparse.Namespace) -> int:
     today = dt.date.today()
     check, approval = _check_and_approval(args, store, today)
     key = ensure_village_key(store.data_dir)
-    who = _who(args)
+    who = _actor(args, store)
 
     def work(s):  # type: ignore[no-untyped-def]
         c = complete_pending(s, args.id, check=check, approval=approval, catalogues=cats, signer=key, today=today)
         return c, print_certificate(s, c.serial, who=who)
 
-    c = _print_in(store, out, work)
+    c = _print_in(store, out, work, who)
     print(_("已开具:{kind},编号 {serial},校验码 {code}").format(kind=c.kind_name, serial=c.serial, code=c.check_code))
     print(_("已写入 {path}").format(path=out))
     print(c.qr_payload)
@@ -307,7 +341,7 @@ def _cancel(args: argparse.Namespace) -> int:
 
     store = village_store(args)
     try:
-        with store.begin("cli") as s:
+        with store.begin(_actor(args, store)) as s:
             c = cancel_pending(s, args.id, args.reason)
     except UserError as exc:
         raise CliError(_message(exc)) from exc
@@ -320,7 +354,7 @@ def _void(args: argparse.Namespace) -> int:
 
     store = village_store(args)
     try:
-        with store.begin("cli") as s:
+        with store.begin(_actor(args, store)) as s:
             c = void_certificate(s, args.serial, args.reason)
     except UserError as exc:
         raise CliError(_message(exc)) from exc
@@ -333,13 +367,13 @@ def _reprint(args: argparse.Namespace) -> int:
 
     store = village_store(args)
     out = pdf_output(args.output, _("证明文件名要以 .pdf 结尾,例如 证明.pdf"))
-    who = _who(args)
+    who = _actor(args, store)
 
     def work(s):  # type: ignore[no-untyped-def]
         view = print_certificate(s, args.serial, who=who)
         return view, view
 
-    view = _print_in(store, out, work)
+    view = _print_in(store, out, work, who)
     if view.reprint:
         print(_("已补打 {serial}(第 {n} 次打印),写入 {path}").format(serial=view.serial, n=view.print_count, path=out))
     else:
@@ -393,7 +427,7 @@ def _serial_start(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from app.certificates.payload import PayloadError, parse_payload
+    from app.certificates.payload import UNKNOWN_CHECK_CODE, PayloadError, parse_payload, typed_check_code
     from app.cli import _data_dir
     from app.config import DB_NAME
     from app.hub.service import CONFIG, hub_dir
@@ -417,8 +451,11 @@ def _verify(args: argparse.Namespace) -> int:
                 from app.people.service import get_village
 
                 own = get_village(s)
-                if not has_hub or (own is not None and own.code == claimed):
+                by_code = typed_check_code(args.text) is not None
+                if not has_hub or by_code or (own is not None and own.code == claimed):
                     result = verify_with_store(s, store.data_dir, args.text)
+                if by_code and has_hub and result is not None and result.reason == UNKNOWN_CHECK_CODE:
+                    result = None  # not this village's: the township's registers may know it
         if result is None:
             from app.hub.verify import verify_with_hub
             from app.hub.service import open_hub

@@ -15,8 +15,6 @@ reprinted), never a printed certificate whose number was not kept.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import platform
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,14 +96,10 @@ class Details:
 
 
 def default_verifier(actor: str) -> str:
-    """Who verified, unless the clerk says otherwise: the person logged in, or the computer's user name
-    (the command line uses the login name too)."""
-    if actor and actor != "系统":
-        return actor
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (some service accounts)
-        return platform.node() or ""
+    """Who verified, unless the clerk says otherwise: the program's user who logged in. Without one
+    (no users added yet) the field starts empty for the clerk to fill: the computer's account name
+    (Administrator, user) says nothing of who checked the facts."""
+    return actor if actor and actor != "系统" else ""
 
 
 def output_dir(data_dir: Path) -> Path:

@@ -192,6 +192,12 @@ class IssuePanel(QWidget):
         self._show_kind(None)
         self.restyle()
 
+    def set_actor(self, actor: str) -> None:
+        """Another user logged in: they act from now on, and are the 核实人 unless the clerk typed another."""
+        if self.check_form.verifier_edit.text() == actions.default_verifier(self.actor):
+            self.check_form.verifier_edit.setText(actions.default_verifier(actor))
+        self.actor = actor
+
     def restyle(self) -> None:
         """The list of kinds as wide as about twelve characters of the current size; long names wrap."""
         self.left_box.setFixedWidth(self.fontMetrics().horizontalAdvance("农村集体经济组织成员身份") + 40)

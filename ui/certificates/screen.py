@@ -80,6 +80,13 @@ class CertificatesScreen(FollowsTextSize, QWidget):
         self.restyle()
         self.refresh()
 
+    def set_actor(self, actor: str) -> None:
+        """Another user logged in: what this screen writes is theirs, and they are the default 核实人."""
+        self.actor = actor
+        self.issue_panel.set_actor(actor)
+        self.pending_panel.actor = actor
+        self.register_panel.actor = actor
+
     # ------------------------------------------------------------ reading
 
     def refresh(self) -> None:

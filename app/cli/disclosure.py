@@ -93,6 +93,11 @@ def cmd_list(args: argparse.Namespace) -> int:
                            "posted_until": n.posted_until.isoformat() if n.posted_until else None,
                            "corrects": n.corrects_id} for n in rows], ensure_ascii=False, indent=1))
         return 0
+    q = NoticeQuery(text=args.search)
+    if q.also_searched:
+        from app.searchtext import also_line
+
+        print(also_line(q.also_searched))  # 同时查找了“最低生活保障”
     if not rows:
         print(_("没有符合条件的公开事项。"))
         return 0

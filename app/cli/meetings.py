@@ -68,6 +68,11 @@ def cmd_list(args: argparse.Namespace) -> int:
                            "members": m.members, "present": m.present, "quorate": m.quorate, "motions": m.motions,
                            "passed": m.passed} for m in rows], ensure_ascii=False, indent=1))
         return 0
+    q = MeetingQuery(text=args.search)
+    if q.also_searched:
+        from app.searchtext import also_line
+
+        print(also_line(q.also_searched))  # 同时查找了“最低生活保障”
     if not rows:
         print(_("没有符合条件的会议。"))
         return 0

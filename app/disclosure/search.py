@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.searchtext import grams, match_expression  # noqa: F401 - the notices' index and queries
+from app.searchtext import also_searched, expand, grams, match_expression  # noqa: F401 - the notices' index and queries
 
 TABLE = "notice_search"
 DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(grams, tokenize='unicode61')"

@@ -296,6 +296,11 @@ class NoticeQuery:
     period: str = ""  # "2026" or "2026-10" or "2026-Q3": notices whose period key starts with it
     item_code: str = ""
 
+    @property
+    def also_searched(self) -> tuple[str, ...]:
+        """The other words the search looked for (同时查找了“最低生活保障” for 低保): app.searchtext."""
+        return search.also_searched(self.text)
+
 
 def _filtered(q: NoticeQuery):  # type: ignore[no-untyped-def]
     stmt = select(Notice)
@@ -310,7 +315,7 @@ def _filtered(q: NoticeQuery):  # type: ignore[no-untyped-def]
                               Notice.number.startswith(q.period, autoescape=True)))
     if q.item_code:
         stmt = stmt.where(Notice.item_code == q.item_code)
-    expr = search.match_expression(q.text) if q.text else None
+    expr = search.expand(q.text).expression if q.text else None  # with the clerks' short forms
     if expr is not None:
         stmt = stmt.where(Notice.id.in_(text(search.matching_ids_sql()).bindparams(fts=expr)))
     return stmt

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.searchtext import grams, match_expression  # noqa: F401 - one tokenizer for notices and minutes
+from app.searchtext import also_searched, expand, grams, match_expression  # noqa: F401 - one tokenizer for notices and minutes
 
 TABLE = "minutes_search"
 DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(grams, tokenize='unicode61')"

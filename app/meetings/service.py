@@ -204,6 +204,11 @@ class MeetingQuery:
     since: dt.date | None = None
     until: dt.date | None = None
 
+    @property
+    def also_searched(self) -> tuple[str, ...]:
+        """The other words the search looked for (同时查找了“最低生活保障” for 低保): app.searchtext."""
+        return search.also_searched(self.text)
+
 
 def _filtered(q: MeetingQuery):  # type: ignore[no-untyped-def]
     stmt = select(Meeting)
@@ -217,7 +222,7 @@ def _filtered(q: MeetingQuery):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Meeting.date >= q.since)
     if q.until:
         stmt = stmt.where(Meeting.date <= q.until)
-    expr = search.match_expression(q.text) if q.text else None
+    expr = search.expand(q.text).expression if q.text else None  # with the clerks' short forms
     if expr is not None:
         stmt = stmt.where(Meeting.id.in_(text(search.matching_ids_sql()).bindparams(fts=expr)))
     return stmt

@@ -28,6 +28,7 @@ from shiboken6 import isValid
 from app.certificates.models import ISSUED, PENDING, VOIDED
 from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
+from app.searchtext import also_line
 from app.storage import Store
 from ui import widgets
 from ui.certificates import actions, common
@@ -70,7 +71,7 @@ class RegisterPanel(QWidget):
         self.year_combo = QComboBox()
         self.year_combo.addItem(_("全部年份"), None)
         self.applicant_edit = QLineEdit()
-        self.applicant_edit.setPlaceholderText(_("申请人姓名或身份证号"))
+        self.applicant_edit.setPlaceholderText(_("姓名、身份证号、证明种类或用途,例如 低保"))
         self.applicant_edit.setClearButtonEnabled(True)
         self.state_combo = QComboBox()
         for label, state in ((_("全部状态"), ALL), (_("已开具"), ISSUED), (_("待办"), PENDING), (_("已作废"), VOIDED)):
@@ -88,6 +89,7 @@ class RegisterPanel(QWidget):
         self.print_button.setToolTip(_("按现在的筛选条件把台账排成表格,打开后打印"))
         self.message = message_label("ok")
         selectable(self.message)
+        self.also_label = message_label("hint")  # 同时查找了“最低生活保障”: the short forms looked for too
 
         self.model = RegisterModel(store, self)
         self.table = record_table(self.model)
@@ -110,6 +112,7 @@ class RegisterPanel(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(actions_row)
+        layout.addWidget(self.also_label)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details_label)
@@ -189,6 +192,8 @@ class RegisterPanel(QWidget):
             self.count_label.setText(_("共 {n} 份").format(n=self.model.total))
         else:
             self.count_label.setText(_("找到 {n} 份").format(n=self.model.total))
+        query = self.model.query
+        show_message(self.also_label, also_line(query.also_searched) if query else "", "hint")
         if self._select_after:
             if self.select_serial(self._select_after) or not self.model.canFetchMore():
                 self._select_after = None

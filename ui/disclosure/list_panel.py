@@ -19,6 +19,7 @@ from app.disclosure.models import (APPROVED, ARCHIVED, DRAFT, EDITABLE, POSTED, 
                                    STATES, SUBMITTED)
 from app.disclosure.service import CATEGORIES, NoticeInfo, NoticeQuery, state_label
 from app.i18n import _
+from app.searchtext import also_line
 from app.storage import Store
 from ui import widgets
 from ui.disclosure import actions
@@ -300,6 +301,7 @@ class ListPanel(QWidget):
         self.new_button.setObjectName("primary")
         self.new_button.setToolTip(_("新建一份公开事项(Ctrl+N)"))
         self.message = message_label("ok")
+        self.also_label = message_label("hint")  # 同时查找了“最低生活保障”: the short forms looked for too
         self.model = NoticeListModel(store, self)
         self.table = record_table(self.model)
         self.details = DetailsPanel()
@@ -316,6 +318,7 @@ class ListPanel(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search_edit)
+        left_layout.addWidget(self.also_label)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.table, 1)
@@ -385,6 +388,8 @@ class ListPanel(QWidget):
             self.count_label.setText(_("共 {n} 份").format(n=self.model.total))
         else:
             self.count_label.setText(_("找到 {n} 份").format(n=self.model.total))
+        query = self.model.query
+        show_message(self.also_label, also_line(query.also_searched) if query else "", "hint")
         if self._select_after is not None:
             if self.select_notice(self._select_after):
                 self._select_after = None

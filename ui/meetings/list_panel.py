@@ -15,6 +15,7 @@ from app.i18n import _
 from app.meetings.kinds import MeetingKind
 from app.meetings.models import CLOSED, PLANNED
 from app.meetings.service import MeetingQuery, state_label
+from app.searchtext import also_line
 from app.storage import Store
 from ui.errors import message_for
 from ui.meetings import actions
@@ -61,6 +62,7 @@ class ListPanel(QWidget):
         self.new_button.setObjectName("primary")
         self.new_button.setToolTip(_("新建一次会议的记录(Ctrl+N)"))
         self.message = message_label("error")
+        self.also_label = message_label("hint")  # 同时查找了“最低生活保障”: the short forms looked for too
         self.model = MeetingListModel(store, self)
         self.table = record_table(self.model)
         self.empty_label = QLabel("")
@@ -79,6 +81,7 @@ class ListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.search_edit)
+        layout.addWidget(self.also_label)
         layout.addLayout(filters)
         layout.addWidget(self.message)
         layout.addWidget(self.empty_label)
@@ -147,6 +150,8 @@ class ListPanel(QWidget):
         total = self.model.total
         searching = self.query() != MeetingQuery()
         self.count_label.setText((_("找到 {n} 次会议") if searching else _("共 {n} 次会议")).format(n=total))
+        query = self.model.query
+        show_message(self.also_label, also_line(query.also_searched) if query else "", "hint")
         if total == 0:
             self.empty_label.setText(_("没有找到符合条件的会议。可以换一个字查找,或把筛选改回“全部”。") if searching
                                      else _("还没有会议记录。点右上角“新建会议”记录第一次会议。"))

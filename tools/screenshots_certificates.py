@@ -5,7 +5,9 @@ directory and writes, in the main window at 1280x800 offscreen:
 docs/images/cert-issue.png (a 居住证明 filled in for a resident, ready to issue),
 docs/images/cert-refused.png (a request for a 死亡证明, refused, with where to go),
 docs/images/cert-register.png (the register of this year, a voided row among them) and
-docs/images/cert-verify.png (a certificate's QR text checked: 真实有效).
+docs/images/cert-verify.png (a certificate's QR text checked: 真实有效), and at 1366x728
+docs/images/cert-verify-code.png (the 校验码 typed: found and checked) and
+docs/images/cert-verify-code-wrong.png (one character wrong: not genuine, and why).
 ``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
 """
 
@@ -87,6 +89,19 @@ def main() -> int:
         verify.verify()  # type: ignore[attr-defined]
         settle(app, lambda: verify.result is not None)  # type: ignore[attr-defined]
         save(window, out / "cert-verify.png")
+
+        # -- the 校验码 typed by hand, on an office screen (1366x768 less the taskbar): found, then one wrong
+        with store.read() as s:
+            code = s.scalar(select(Certificate.check_code).where(Certificate.state == "issued")
+                            .order_by(Certificate.id.desc()).limit(1))
+        window.resize(1366, 728)
+        for name, typed in (("cert-verify-code.png", code.lower()),
+                            ("cert-verify-code-wrong.png", code[:3] + ("A" if code[3] != "A" else "B") + code[4:])):
+            verify.result = None  # type: ignore[attr-defined]
+            verify.scan_edit.setText(typed)  # type: ignore[attr-defined]
+            verify.verify()  # type: ignore[attr-defined]
+            settle(app, lambda: verify.result is not None)  # type: ignore[attr-defined]
+            save(window, out / name)
     return 0
 
 

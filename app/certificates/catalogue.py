@@ -102,6 +102,10 @@ class ApprovedKind:
     def placeholders(self) -> list[str]:
         return _placeholders(self.template)
 
+    def after_village(self) -> list[str]:
+        """The fields the text writes right after the village's name (an address, a location)."""
+        return _after_village(self.template)
+
     def render(self, values: dict[str, str]) -> str:
         """The reference text with every field filled in.
 

@@ -102,3 +102,11 @@ def test_without_a_logged_in_user_the_verifier_is_left_for_the_clerk_not_the_com
     screen = _screen(qtbot, village, "系统")  # no users added yet: nobody logged in
     edit = screen.issue_panel.check_form.verifier_edit
     assert edit.text() == "" and "admin" not in edit.text() and edit.placeholderText() == "核实人的姓名"
+
+
+def test_the_address_field_says_the_village_is_written_before_it(qtbot, village):
+    screen = _screen(qtbot, village, "王文书")
+    panel = screen.issue_panel
+    assert panel.select_kind("SD-01")
+    assert "村名" in panel.field_rows["address"].edit.placeholderText()
+    assert panel.field_rows["since"].edit.placeholderText() == ""

@@ -476,8 +476,10 @@ class IssuePanel(QWidget):
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
         self.field_rows = {}
+        after_village = set(self.kind.after_village()) if self.kind is not None else set()
         for spec in specs:
-            row = CountedEdit(spec.max_len)
+            # the text writes the village's name before these: it is printed once whether typed or not
+            row = CountedEdit(spec.max_len, _("证明上前面会写村名,从村民小组写起即可") if spec.name in after_village else "")
             self.field_rows[spec.name] = row
             self.fields_form.addRow(required_label(spec.label, spec.required), row)
         chain: list[QWidget] = [self.purpose.edit, *(r.edit for r in self.field_rows.values()),

@@ -51,11 +51,21 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
     code = typed_check_code(text)
     if code is not None:
         def find(c: str) -> list[str]:
+            found = []
             with hub.engine.connect() as conn:
                 rows = conn.execute(select(t.records.c.content).where(
                     t.records.c.record_type == Certificate.__record_type__, t.records.c.content.contains(c)))
-                docs = [json.loads(content) for (content,) in rows]
-            return [str(d.get("qr_payload")) for d in docs if d.get("check_code") == c and d.get("qr_payload")]
+                for (content,) in rows:
+                    try:
+                        d = json.loads(content)
+                    except ValueError:
+                        continue
+                    # a record a village sent may hold anything: only a QR text is verified further (a
+                    # "QR text" that is itself a check code would send this lookup round in circles)
+                    payload = d.get("qr_payload") if isinstance(d, dict) and d.get("check_code") == c else None
+                    if isinstance(payload, str) and typed_check_code(payload) is None:
+                        found.append(payload)
+            return found
 
         return verify_check_code(code, find, lambda payload: verify_with_hub(hub, payload),
                                  where=_("乡镇收到的各村台账"))

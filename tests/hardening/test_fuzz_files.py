@@ -385,6 +385,26 @@ def test_fuzz_certificate_records_received_by_the_hub(world: Linked, content, se
     assert v.message
 
 
+check_codes = st.text(alphabet="23456789ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=6, max_size=6)
+
+
+@fuzz
+@given(code=check_codes, content=json_values, payload=st.one_of(json_values, check_codes, st.just("CW1.a.b")),
+       shape=st.sampled_from(["object", "as drawn"]))
+def test_fuzz_check_codes_against_records_received_by_the_hub(world: Linked, code, content, payload, shape):
+    """A 校验码 typed at the township, looked up in whatever certificate records the villages sent."""
+    from app.hub import store as t
+    from app.hub.verify import verify_with_hub
+
+    doc = {"check_code": code, "qr_payload": payload, "x": content} if shape == "object" else [code, content]
+    with world.hub.engine.begin() as conn:
+        conn.execute(t.records.delete())
+        conn.execute(t.records.insert().values(village_code=world.code, record_type="certificate", record_id="1",
+                                               seq=1, content=json.dumps(doc, ensure_ascii=False)))
+    v = _timed(verify_with_hub, world.hub, code)
+    assert v.message and not v.ok
+
+
 # ---------------------------------------------------------------- catalogues and settings.json
 
 CATALOGUES = Path(__file__).resolve().parent.parent.parent / "resources" / "catalogues"
@@ -476,6 +496,14 @@ def _replay(lk: Linked, case: dict[str, Any], tmp: Path) -> None:
 
         with pytest.raises(SyncError):
             import_receipt(lk.store, _signed_receipt(lk, tmp / "x.cunwu-receipt", doc))
+    elif kind == "hub-check-code-record":
+        from app.hub import store as t
+        from app.hub.verify import verify_with_hub
+
+        with lk.hub.engine.begin() as conn:
+            conn.execute(t.records.insert().values(village_code=lk.code, record_type="certificate", record_id="1",
+                                                   seq=1, content=json.dumps(case["content"], ensure_ascii=False)))
+        assert not verify_with_hub(lk.hub, case["typed"]).ok
     elif kind == "hub-certificate-record":
         from app.certificates.payload import make_payload
         from app.hub import store as t

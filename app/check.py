@@ -181,7 +181,12 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
         skip = {rid for (t, rid) in bad if t == "attachments"}
         problems.extend(Problem(where, what) for where, what in verify_files(session, folder, skip))
 
-    # 6. what each capability checks of its own (app.events.verifier): posted notices and closed minutes still
+    # 6. an issued certificate still says what its signed QR code says (a later write, such as voiding it,
+    # would otherwise carry an edit made behind the program's back into the log as if it were legitimate)
+    skip_certificates = {rid for (t, rid) in bad if t == "certificates"}
+    problems.extend(_certificates(session, folder, skip_certificates))
+
+    # 7. what each capability checks of its own (app.events.verifier): posted notices and closed minutes still
     # match their hashes, major matters still point to what exists
     for verify in VERIFIERS:
         try:
@@ -365,4 +370,59 @@ def _against_receipts(session: Session) -> list[Problem]:
             problems.append(Problem(where, _(
                 "本村的操作日志只到第 {head} 号,但已经导出过到第 {seq} 号的同步包:第 {first} 号以后的记录在本机"
                 "被删掉了。请从备份恢复,或请乡镇核对。").format(head=head, seq=exported, first=head + 1)))
+    return problems
+
+
+# ---------------------------------------------------------------- issued certificates against their QR codes
+
+
+def _certificates(session: Session, data_dir: Path | None, skip: set[str]) -> list[Problem]:
+    """Every certificate with a QR code: the serial, kind, date and name in the signed text, and the digest of
+    the printed text, are still those of the record; the signature is the village key's (when the QR code was
+    signed with the key this computer holds: a key replaced after a reinstallation signed older ones)."""
+    from cryptography.exceptions import InvalidSignature
+
+    from app.certificates.models import Certificate
+    from app.certificates.payload import DOMAIN, PayloadError, key_id, parse_payload, text_digest
+
+    public = None
+    if data_dir is not None:
+        try:
+            from app.keys import load_village_key
+
+            public = load_village_key(data_dir).public_key()
+        except Exception:  # noqa: BLE001 - no key on this computer (a copy, a backup): the text is still compared
+            public = None
+    own_key = key_id(public) if public is not None else None
+    c = Certificate
+    query = select(c.id, c.serial, c.kind_code, c.issue_date, c.applicant_name, c.title, c.body, c.purpose,
+                   c.qr_payload).where(c.qr_payload != "").order_by(c.id)
+    if skip:
+        query = query.where(c.id.not_in(_ids(c, skip)))
+    problems: list[Problem] = []
+    try:
+        rows = session.execute(query).all()
+    except _BAD_DATA as exc:
+        return [Problem(c.__tablename__, _("有记录含有程序读不了的值,证明没能逐份核对({error})").format(error=_error(exc)))]
+    for cid, serial, kind_code, issue_date, name, title, body, purpose, qr in rows:
+        where = f"{c.__tablename__} #{cid}"
+        try:
+            data, signed, signature = parse_payload(qr)
+        except PayloadError:
+            problems.append(Problem(where, _("证明 {serial} 的二维码内容读不出来,被改动过").format(serial=serial)))
+            continue
+        differs = [what for what, ok in (
+            (_("编号"), data.serial == serial), (_("证明种类"), data.kind_code == kind_code),
+            (_("出具日期"), data.issue_date == issue_date), (_("申请人"), data.applicant_name == name),
+            (_("证明内容"), data.digest == text_digest(title=title, body=body, applicant_name=name, purpose=purpose)))
+            if not ok]
+        if differs:
+            problems.append(Problem(where, _("证明 {serial} 的{what}与出具时签名的二维码不符:出具后被改动过").format(
+                serial=serial, what="、".join(differs))))
+            continue
+        if public is not None and data.key_id == own_key:
+            try:
+                public.verify(signature, DOMAIN + signed)
+            except InvalidSignature:
+                problems.append(Problem(where, _("证明 {serial} 的二维码签名不对:二维码被改动过").format(serial=serial)))
     return problems

@@ -24,6 +24,7 @@ from app.events import Event
 from app.hub.service import import_bundles
 from app.sync.export import export_bundle, import_receipt
 from sync_helpers import Linked, hub_dump, linked  # noqa: F401 - the fixture
+from test_cert_support import cert_store, catalogues  # noqa: F401 - fixtures
 
 PHOTO = b"\xff\xd8\xff\xe0 the board with the notice pinned on it " * 50
 
@@ -323,3 +324,41 @@ def test_a_damaged_database_file_is_a_finding_not_a_crash(store, capsys):
         fh.write(b"\xff" * 40)
     code, out = _cli_check(store, capsys)
     assert code == 1 and "损坏" in out and "cunwu restore" in out and "出现意外问题" not in out, out
+
+
+# ---------------------------------------------------------------- an edit carried into the log by a later write
+
+
+@pytest.mark.tampers
+@pytest.mark.parametrize(("column", "value", "words"), [("applicant_name", "'冒名'", "申请人"),
+                                                        ("body", "'兹证明冒名顶替'", "证明内容"),
+                                                        ("issue_date", "'2020-01-01'", "出具日期")])
+def test_an_edit_of_an_issued_certificate_is_still_found_after_it_is_voided(cert_store, catalogues, column, value,
+                                                                            words):
+    from app.certificates.service import void_certificate
+    from test_cert_support import issue
+
+    issued = issue(cert_store, catalogues).certificate
+    _sql(cert_store, f"UPDATE certificates SET {column} = {value} WHERE id = {issued.id}")
+    assert any(p.startswith(f"certificates #{issued.id}") for p in _problems(cert_store))
+    with cert_store.begin("测试") as s:  # the void writes the record, edit and all, into its event
+        void_certificate(s, issued.serial, "填写有误,收回作废")
+    problems = _problems(cert_store)
+    assert any(p.startswith(f"certificates #{issued.id}") and words in p and issued.serial in p
+               for p in problems), problems
+
+
+@pytest.mark.tampers
+def test_a_certificate_qr_code_with_another_signature_is_found(cert_store, catalogues):
+    from test_cert_support import issue
+
+    issued = issue(cert_store, catalogues).certificate
+    with cert_store.read() as s:
+        from app.certificates.models import Certificate
+
+        qr = s.get(Certificate, issued.id).qr_payload
+    prefix, body, signature = qr.split(".")
+    forged = ".".join([prefix, body, ("A" if signature[0] != "A" else "B") + signature[1:]])
+    _sql(cert_store, f"UPDATE certificates SET qr_payload = '{forged}' WHERE id = {issued.id}")
+    problems = _problems(cert_store)
+    assert any(p.startswith(f"certificates #{issued.id}") and "签名" in p for p in problems), problems

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.errors import UserError
 from app.certificates.view import CertificateView
-from app.files import replacing
+from app.files import WriteFailed, replacing
 from app.i18n import _
 from app.masking import mask_text
 from app.printing.fonts import (
@@ -125,6 +125,13 @@ def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, 
                 return result, None, None
             path = target(view)
             _render(files.enter_context(replacing(path)), view)
+        try:
+            files.close()  # the rename to the final name, after the commit
+        except WriteFailed as exc:
+            # the number is kept: saying only "not written" would have the clerk issue a second one
+            raise WriteFailed(_("证明 {serial} 已登记,但没有写成 PDF 文件:{reason} "
+                                "请用“补打”重新打印这份证明,不要重新开具。").format(serial=view.serial, reason=exc.message),
+                              errno_=exc.errno) from exc
     return result, view, path
 
 

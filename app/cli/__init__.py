@@ -115,6 +115,7 @@ def _need_village(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.keys import ensure_village_key, village_fingerprint
     from app.people.service import FieldError, init_village
 
     store = _open(args, create=True)
@@ -122,11 +123,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         with store.begin("cli") as s:
             v = init_village(s, name=args.name, code=args.code, township=args.township, county=args.county,
                              groups=args.group)
+            # the key before the commit: a key that cannot be written (full disk) leaves no village behind
+            # that a second `cunwu init` would refuse to set up again
+            ensure_village_key(store.data_dir)
     except FieldError as exc:
         raise CliError(exc.message) from exc
-    from app.keys import ensure_village_key, village_fingerprint
-
-    ensure_village_key(store.data_dir)
     print(_("已建立:{name}(统一社会信用代码 {code}),数据目录 {dir}").format(name=v.name, code=v.code, dir=store.data_dir))
     print(_("本村密钥指纹:{fp}").format(fp=village_fingerprint(store.data_dir)))
     return 0

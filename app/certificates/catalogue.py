@@ -639,7 +639,7 @@ def _approved_item(doc: Any, bad: Any) -> ApprovedKind:
     if unknown:
         raise bad(_("“{who}”的参考文本用了没有定义的填写项:{names}").format(who=who, names="、".join(unknown)))
     print_full = doc.get("print_full", ["name"])
-    if not isinstance(print_full, list) or any(p not in known for p in print_full):
+    if not isinstance(print_full, list) or any(not isinstance(p, str) or p not in known for p in print_full):
         raise bad(_("“{who}”的 print_full 只能列出已定义的填写项。").format(who=who))
     materials = doc.get("materials", [])
     if not isinstance(materials, list) or not all(isinstance(m, str) and m.strip() for m in materials):

@@ -527,10 +527,14 @@ def _file_case(path: Path, tmp: Path) -> None:
         test_fuzz_settings_json.hypothesis.inner_test(tmp_path_factory=_Factory(tmp), doc=None,
                                                       raw=path.read_bytes())
     elif kind == "catalogue":
+        from app.certificates.catalogue import CatalogueError as CertCatalogueError
+        from app.certificates.catalogue import read_catalogue
         from app.disclosure.catalogue import CatalogueError, load_catalogue_file
 
         with pytest.raises(CatalogueError):
             load_catalogue_file(path)
+        with pytest.raises(CertCatalogueError):
+            read_catalogue(path)
     else:
         raise AssertionError(f"unknown regression file {path.name}")
 

@@ -308,7 +308,8 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
             "已拒收,乡镇数据未改动。请让村里用本程序重新导出。").format(
                 listed=_human(listed), size=_human(payload_size)))
     return Manifest(
-        raw=raw, village_code=code, village_name=str(village.get("name", "")), recipient=str(raw.get("recipient")),
+        raw=raw, village_code=code, village_name=_printable(village.get("name", ""), 64),
+        recipient=str(raw.get("recipient")),
         created=str(raw.get("created", "")), full=bool(raw.get("full")), first=first, last=last,
         count=last - first + 1, prev_head=_hex64(ev, "prev_head"), head=_hex64(ev, "head"),
         events_bytes=events_bytes,
@@ -316,6 +317,12 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
         members=members, payload_size=payload_size, payload_sha256=_hex64(payload, "sha256"),
         ephemeral=eph,
     )
+
+
+def _printable(value: Any, limit: int) -> str:
+    """A text from the manifest as it may appear in a message: short, nothing invisible (for display only)."""
+    text = value if isinstance(value, str) else ""
+    return "".join(ch for ch in text[:limit] if ch.isprintable())
 
 
 def _human(n: int) -> str:

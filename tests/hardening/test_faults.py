@@ -27,7 +27,7 @@ import re
 import shutil
 from fnmatch import fnmatch
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ def ok(*argv: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Path:
+def world(tmp_path_factory, request) -> Iterator[Path]:
     """village/ (a small village with a posted notice and a question about it, closed minutes and an issued
     certificate, its key, the township's key installed), township/ (the hub, the village enrolled), stick/
     (a bundle not yet imported; a certificate issued since), files/ (identity and key files, a backup of
@@ -80,7 +80,14 @@ def world(tmp_path_factory) -> Path:
     from app.logsetup import stop_logging
 
     stop_logging()
-    return w
+    yield w
+    # the figure docs/reliability.md asks for after a long run
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and TALLY:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("\nfault injection: {n} faults injected into {k} operations ({form} form)".format(
+                n=sum(TALLY.values()), k=len(TALLY), form="long" if LONG else "short"))
 
 
 def _one(folder: Path, pattern: str) -> Path:
@@ -129,6 +136,14 @@ def valid_key(path: Path) -> None:
     load_pem_private_key(path.read_bytes(), password=None)
 
 
+def valid_store(path: Path) -> None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        con.close()
+
+
 VALID: dict[str, Callable[[Path], None]] = {
     ".xlsx": valid_xlsx, ".pdf": valid_pdf, ".json": valid_json, ".pem": valid_key,
     ".sqlite3": valid_backup, ".jpg": lambda p: None, ".cunwu-sync": lambda p: None,
@@ -149,7 +164,8 @@ class Operation:
     # message must say so and how to finish; this runs what it says and checks the result
     kept: Callable[[Path, str], None] | None = None
     kept_in: tuple[str, ...] = ("village/cunwu.sqlite3",)  # the only files such a kept record may change
-    may_add: tuple[str, ...] = ()  # globs of new files a failed attempt may leave if whole (a safety copy)
+    # new files a failed attempt may leave if whole (a safety copy): (glob, what whole means)
+    may_add: tuple[tuple[str, Callable[[Path], None]], ...] = ()
 
     def __str__(self) -> str:
         return self.name
@@ -289,7 +305,7 @@ OPERATIONS = [
     Operation("meeting signin-sheet", _print_meeting("signin-sheet"), ("out/*.pdf",)),
     Operation("meeting tally", _print_meeting("tally"), ("out/*.pdf",)),
     Operation("backup", _cmd("--data-dir", "{w}/village", "backup", "--to", "{w}/out"), ("out/*.sqlite3",)),
-    Operation("restore", _restore, (), _restored, may_add=("village/backups/*.sqlite3",)),
+    Operation("restore", _restore, (), _restored, may_add=(("village/backups/*.sqlite3", valid_backup),)),
     Operation("bundle export", _cmd("--data-dir", "{w}/village", "bundle", "export", "--to", "{w}/out"),
               ("out/*.cunwu-sync",), _bundle_works),
     Operation("hub import --receipts", _hub_import, ("out/*.cunwu-receipt",), _receipt_works,
@@ -303,7 +319,7 @@ OPERATIONS = [
     Operation("init", lambda w: cli("--data-dir", w / "out" / "新村", "init", "--name", "新村", "--code", village_code(),
                                     "--township", "石桥镇"), ("out/新村/keys/*.pem",),
               lambda w: ok("--data-dir", w / "out" / "新村", "keys", "show") and None,
-              may_add=("out/新村/cunwu.sqlite3",)),  # the empty store it opened; the next init sets it up
+              may_add=(("out/新村/cunwu.sqlite3", valid_store),)),  # the empty store it opened; init again sets it up
     Operation("hub init", _cmd("--data-dir", "{w}/out/新乡镇", "hub", "init", "--name", "新乡镇"),
               ("out/新乡镇/**/*.pem", "out/新乡镇/**/*.json"),
               lambda w: ok("--data-dir", w / "out" / "新乡镇", "hub", "villages") and None),
@@ -379,9 +395,10 @@ def test_a_failing_write_leaves_nothing_half_done(op: Operation, world: Path, tm
                         continue
                     _plain(code, out, err)
                     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-                    added = [p for p in changed if p not in before and any(fnmatch(p, g) for g in op.may_add)]
-                    for p in added:
-                        VALID[Path(p).suffix](w / p)  # a whole safety copy may stay
+                    added = [(p, whole) for p in changed if p not in before for g, whole in op.may_add if fnmatch(p, g)]
+                    for p, whole in added:
+                        whole(w / p)  # a whole safety copy may stay
+                    added = [p for p, _whole in added]
                     changed = [p for p in changed if p not in added]
                     if changed and op.kept is not None and set(changed) <= set(op.kept_in):
                         op.kept(w, err)  # kept by design; the message says how to finish

@@ -4,7 +4,8 @@ Run once when a release raises SCHEMA_VERSION: tests/test_migrations.py then
 upgrades every saved version to the current one and checks it clean. The
 database holds 柳林村, one resident and one row in each table added since v1
 that a service can fill without the desktop program (since v5 the resident is a probationary party
-member and a villagers' meeting has a special-majority motion).
+member and a villagers' meeting has a special-majority motion; since v6 an administrator and a
+disabled account).
 Run: python tools/make_schema_fixture.py
 """
 
@@ -66,6 +67,12 @@ def build(target: Path) -> None:
             villagers = create_meeting(s, MeetingInput(kind="村民会议", title="村东荒坡发包村民会议",
                                                        date=dt.date(2026, 4, 2), agenda_text="荒坡发包"))
             add_motion(s, villagers.id, text="同意将村东荒坡发包给县林果公司", special="TDCB-52")
+            # v6: an administrator and a disabled (停用) account
+            from app.accounts.service import add_user, set_disabled
+
+            add_user(s, "管理员老张", "管理员", "liulin-admin-2026")
+            add_user(s, "文书小王", "文书/会计", "xiaowang-wenshu")
+            set_disabled(s, "文书小王", True)
         store.close()
         con = sqlite3.connect(data / "cunwu.sqlite3")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

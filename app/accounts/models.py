@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Boolean, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.events import Audited, audited
@@ -35,7 +35,7 @@ class User(Audited, Base):
     # in events as its digest (password_digest), and watched by the write guard like an audited column
     __digested__ = frozenset({"password_hash"})
     # fields that events written by older versions do not have: check compares them only where logged
-    __added_later__ = frozenset({"password_digest"})
+    __added_later__ = frozenset({"password_digest", "disabled"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -44,6 +44,10 @@ class User(Audited, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     # wall-clock seconds of the last failure, re-anchored if the clock goes back
     last_failure: Mapped[float] = mapped_column(Float, default=0.0)
+    # 停用 (schema v6): True when the administrator disabled the account (it cannot log in; kept, because the
+    # event log names its actions). NULL for accounts older than v6 and for new ones, as a key missing from
+    # older events reads (cunwu check); False once enabled again.
+    disabled: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
     def to_record(self) -> dict[str, Any]:
         content = super().to_record()

@@ -30,7 +30,7 @@ from app.events import Event, record
 from app.i18n import _
 from app.accounts.models import User
 
-ROLES = ("管理员", "文书/会计", "主任", "监委会")
+ROLES = ("管理员", "文书/会计", "主任", "监委会")  # the first is the administrator (ADMIN)
 ROLE_ALIASES = {"admin": "管理员", "clerk": "文书/会计", "文书": "文书/会计", "会计": "文书/会计",
                 "director": "主任", "supervisor": "监委会"}
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
@@ -77,6 +77,14 @@ class UserInfo:
     id: int
     name: str
     role: str
+    disabled: bool = False  # 停用: cannot log in (schema v6)
+
+
+ADMIN = "管理员"
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.id, user.name, user.role, bool(user.disabled))
 
 
 def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
@@ -168,9 +176,14 @@ def normalize_role(role: str) -> str:
     return role
 
 
-def add_user(session: Session, name: str, role: str, password: str) -> UserInfo:
+def add_user(session: Session, name: str, role: str, password: str, *, by: str | None = None) -> UserInfo:
+    """A new account. ``by`` is the program's user who adds it (see :func:`require_admin`); None is the
+    command line. In the program the first account is an administrator, so someone can manage the others."""
+    require_admin(session, by)
     name = check_user_name(name)
     role = normalize_role(role)
+    if by is not None and role != ADMIN and not _enabled_admins(session):
+        raise AccountFieldError("role", _("第一个用户必须是管理员:要有管理员,才能在本程序里添加用户和重设密码。"))
     check_password(password)
     existing = _find_user(session, name)
     if existing is not None:
@@ -181,20 +194,99 @@ def add_user(session: Session, name: str, role: str, password: str) -> UserInfo:
     user = User(name=name, role=role, password_hash=hash_password(password), failed_logins=0, last_failure=0.0)
     session.add(user)
     record(session, user, "create")
-    return UserInfo(user.id, user.name, user.role)
+    return _info(user)
 
 
-def set_password(session: Session, name: str, password: str) -> UserInfo:
+def set_password(session: Session, name: str, password: str, *, by: str | None = None) -> UserInfo:
     """Give the user ``name`` a new password (the rules for a new password apply); recorded as an event that
-    carries the new hash's digest, never the hash."""
-    user = _find_user(session, name)
-    if user is None:
-        raise AccountFieldError("name", _("没有名为“{name}”的用户。").format(name=normalize_user_name(name)))
+    carries the new hash's digest, never the hash. In the program only an administrator does this for
+    someone (重设密码, ``by``: :func:`require_admin`); everyone changes their own with :func:`change_password`."""
+    require_admin(session, by)
+    user = _get_user(session, name)
     check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins, user.last_failure = 0, 0.0
     record(session, user, "update")
-    return UserInfo(user.id, user.name, user.role)
+    return _info(user)
+
+
+def change_password(session: Session, name: str, old: str, new: str) -> UserInfo:
+    """The user ``name`` changes their own password: the present one first (AccountFieldError "old"), then a new
+    one that keeps the rules ("password") and differs from it."""
+    user = _get_user(session, name)
+    if not old:
+        raise AccountFieldError("old", _("请填写原来的密码。"))
+    if not verify_password(old, user.password_hash):
+        raise AccountFieldError("old", _("原来的密码不对,密码没有修改。请重新输入原来的密码。"))
+    check_password(new)
+    if new == old:
+        raise AccountFieldError("password", _("新密码和原来的密码一样,请换一个。"))
+    user.password_hash = hash_password(new)
+    user.failed_logins, user.last_failure = 0, 0.0
+    record(session, user, "update")
+    return _info(user)
+
+
+def _get_user(session: Session, name: str) -> User:
+    user = _find_user(session, name)
+    if user is None:
+        raise AccountFieldError("name", _("没有名为“{name}”的用户。").format(name=normalize_user_name(name)))
+    return user
+
+
+def _enabled_admins(session: Session) -> list[User]:
+    return [u for u in session.scalars(select(User).where(User.role == ADMIN).order_by(User.id)) if not u.disabled]
+
+
+def require_admin(session: Session, by: str | None) -> None:
+    """Only an enabled administrator adds users, resets passwords, changes roles and disables accounts in the
+    program (``by`` names who is logged in; "" nobody). Before the first account exists, whoever runs the
+    program adds it. None is the command line, which works on the data files directly."""
+    if by is None or count_users(session) == 0:
+        return
+    actor = _find_user(session, by) if by else None
+    if actor is None or actor.disabled or actor.role != ADMIN:
+        raise AccountError(_("只有管理员才能管理用户。请注销后用管理员的用户名登录再做。"))
+
+
+def _last_admin(session: Session, user: User) -> bool:
+    return user.role == ADMIN and not user.disabled and [u.id for u in _enabled_admins(session)] == [user.id]
+
+
+def set_role(session: Session, name: str, role: str, *, by: str | None = None) -> UserInfo:
+    """Change the role of ``name``. The last enabled administrator keeps the role: without one, nobody could
+    add users or reset a forgotten password in the program."""
+    require_admin(session, by)
+    user = _get_user(session, name)
+    role = normalize_role(role)
+    if role == user.role:
+        return _info(user)
+    if _last_admin(session, user):
+        raise AccountFieldError("role", _("“{name}”是最后一个管理员,不能改为别的角色:没有管理员,就没有人能在本程序里"
+                                          "添加用户和重设密码。请先添加或启用另一个管理员。").format(name=user.name))
+    user.role = role
+    record(session, user, "update")
+    return _info(user)
+
+
+def set_disabled(session: Session, name: str, disabled: bool, *, by: str | None = None) -> UserInfo:
+    """停用 (``disabled``) or 启用 an account. A disabled account cannot log in; it is kept, because the event log
+    names what it did. The last enabled administrator, and the administrator who is logged in, cannot be
+    disabled."""
+    require_admin(session, by)
+    user = _get_user(session, name)
+    if bool(user.disabled) == bool(disabled):
+        return _info(user)
+    if disabled and _last_admin(session, user):
+        raise AccountError(_("“{name}”是最后一个管理员,不能停用:没有管理员,就没有人能在本程序里添加用户和重设密码。"
+                             "请先添加或启用另一个管理员。").format(name=user.name))
+    if disabled and by and name_key(by) == name_key(user.name):
+        raise AccountError(_("不能停用正在使用的用户“{name}”。请用另一个管理员登录后再停用它。").format(name=user.name))
+    user.disabled = bool(disabled)
+    if not disabled:
+        user.failed_logins, user.last_failure = 0, 0.0
+    record(session, user, "update")
+    return _info(user)
 
 
 def _digest_logged(session: Session, user: User) -> bool:
@@ -210,7 +302,7 @@ def count_users(session: Session) -> int:
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    return [UserInfo(u.id, u.name, u.role) for u in session.scalars(select(User).order_by(User.id))]
+    return [_info(u) for u in session.scalars(select(User).order_by(User.id))]
 
 
 def required_wait(failures: int) -> int:
@@ -238,11 +330,13 @@ def login(session: Session, name: str, password: str, *, clock: Callable[[], flo
             user.last_failure = now
         raise AccountError(_("用户名或密码不对,请重新输入。"))
     user.failed_logins, user.last_failure = 0, 0.0
+    if user.disabled:
+        raise AccountError(_("用户“{name}”已停用,不能登录。请找管理员在“设置 → 用户管理”里启用。").format(name=user.name))
     if not _digest_logged(session, user):
         # an account from before events carried the digest: log it now, so check sees a later swap
         session.info.setdefault("actor", user.name)
         record(session, user, "update")
-    return UserInfo(user.id, user.name, user.role)
+    return _info(user)
 
 
 def login_in_store(store, name: str, password: str, *, clock: Callable[[], float] = time.time) -> UserInfo:  # type: ignore[no-untyped-def]

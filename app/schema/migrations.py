@@ -81,8 +81,14 @@ def _to_v5(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
 
+def _to_v6(conn: Connection) -> None:
+    """Users inside the program: an account the administrator disabled (停用) cannot log in. NULL on old rows
+    (enabled), as a key missing from their older events reads (cunwu check)."""
+    conn.execute(text("ALTER TABLE users ADD COLUMN disabled BOOLEAN"))
+
+
 # version reached -> step from (version - 1). Add new steps at the end only.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6}
 
 
 def current_version(store: Store) -> int | None:

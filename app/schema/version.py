@@ -1,3 +1,3 @@
 """The schema version this program writes. Raise it with every new migration step."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6

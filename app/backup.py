@@ -497,6 +497,7 @@ def restore_backup(
         fsync_file(tmp)
         os.close(fd)  # Windows renames no file that is still open
         fd = None
+        _fold_in_sidecars(db_path)
         set_aside = _set_sidecars_aside(db_path)
         os.replace(tmp, db_path)
     except BaseException as exc:
@@ -532,6 +533,21 @@ def _keep_aside(db_path: Path, aside_dir: Path, now: datetime | None) -> Path:
     # is restoring: keep the unchecked copy rather than refuse the restore.
     log.warning("current database %s fails integrity_check; keeping an unchecked copy aside", db_path)
     return _make_backup(db_path, aside_dir, kind="pre-restore", now=now, require_intact=False).path
+
+
+def _fold_in_sidecars(db_path: Path) -> None:
+    """Write the closed database's -wal into its main file, so SQLite removes the -wal and -shm itself
+    and usually nothing is left to set aside (and, on a failing disk, nothing to put back)."""
+    if not any(db_path.with_name(db_path.name + suffix).exists() for suffix in _SIDECARS):
+        return
+    try:
+        con = sqlite3.connect(db_path)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        log.warning("could not fold the -wal of %s into it before restoring", db_path, exc_info=True)
 
 
 def _set_sidecars_aside(db_path: Path) -> list[tuple[Path, Path]]:

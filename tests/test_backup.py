@@ -480,11 +480,12 @@ def test_restore_failing_its_final_check_leaves_database_and_wal_as_they_were(
     assert not [n for n in files_in(crashed.parent) if n.endswith(".tmp")]
 
 
-def test_restore_failing_at_the_last_rename_puts_the_wal_back(
+def test_restore_failing_at_the_last_rename_keeps_what_the_wal_held(
     db: Path, tmp_path: Path, good_backup: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The rows only the -wal held survive: restore folds the -wal into the database before it renames
+    anything (SQLite's own checkpoint), so a failed rename has nothing to lose."""
     crashed, crashed_rows = crashed_copy(db, tmp_path / "crashed", "不能丢")
-    before = snapshot(crashed)
     real_replace = os.replace
 
     def refuse_onto_database(src, dst) -> None:
@@ -496,8 +497,9 @@ def test_restore_failing_at_the_last_rename_puts_the_wal_back(
     with pytest.raises(BackupError, match="不可写"):
         restore_backup(good_backup, crashed, aside_dir=tmp_path / "aside", now=NOW, required_tables=TABLES)
 
-    assert snapshot(crashed) == before
     assert residents(crashed) == crashed_rows
+    assert sqlite3.connect(crashed).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert not crashed.with_name(crashed.name + "-wal.before-restore").exists()
 
 
 def test_restore_works_when_the_current_database_is_damaged(db: Path, tmp_path: Path, good_backup: Path) -> None:

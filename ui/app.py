@@ -14,6 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # SQLAlchemy (0.3 s to import) is not loaded before the first window: the
@@ -24,7 +25,7 @@ from app.i18n import _, set_language
 from app.people.info import VillageInfo
 from app.schema import Store, StoreError, open_store
 
-from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, Signal  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, QTranslator, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from ui.operations import BACKUPS, announce  # noqa: E402
@@ -162,19 +163,65 @@ def application() -> QApplication:
 
 
 def _install_qt_translation(app: QApplication) -> None:
-    """Qt's own buttons and file dialogs (Yes/No, Open, Cancel) in Chinese, from the
-    translations that ship with PySide6; English mode keeps Qt's English."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """Qt's own words in Chinese: the file dialogs (查找范围, 文件类型), the message boxes' standard buttons
+    (确定, 取消) and the context menus of text fields (复制, 粘贴), from the translations that ship with
+    PySide6 (qtbase_zh_CN.qm); English mode keeps Qt's English."""
+    from PySide6.QtCore import QLocale
 
     from app.i18n import current_language
 
     if not current_language().startswith("zh"):
         return
     translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
-        app.installTranslator(translator)
-        app._cunwu_qt_translator = translator  # type: ignore[attr-defined] - kept alive with the app
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    for folder in qt_translation_folders():
+        if translator.load(locale, "qtbase", "_", str(folder)):
+            app.installTranslator(translator)
+            gaps = MnemonicGaps(translator, app)
+            app.installTranslator(gaps)  # asked first: fills the gaps, passes everything else on
+            app._cunwu_qt_translator = translator  # type: ignore[attr-defined] - kept alive with the app
+            app._cunwu_qt_gaps = gaps  # type: ignore[attr-defined]
+            return
+    log.warning("Qt's Chinese translations (qtbase_zh_CN.qm) were not found; Qt's own buttons stay English")
+
+
+def qt_translation_folders() -> list[Path]:
+    """Where qtbase_zh_CN.qm may be: Qt's own translations folder, else inside the PySide6 package
+    (a PyInstaller build may not carry qt.conf's paths)."""
+    import PySide6
+    from PySide6.QtCore import QLibraryInfo
+
+    package = Path(PySide6.__file__).resolve().parent
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            package / "Qt" / "translations", package / "translations"]
+
+
+class MnemonicGaps(QTranslator):
+    """Newer Qt asks for some words with a shortcut letter ("&Look in:", "Files of &type:") that
+    qtbase_zh_CN.qm has only without one ("Look in:"): those are given from the plain entry, with the
+    letter written the Chinese way (查找范围(&L):). Everything else is left to the real translation
+    (None: Qt asks the next translator)."""
+
+    def __init__(self, base: QTranslator, parent: QObject) -> None:
+        super().__init__(parent)
+        self.base = base
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        position = source.find("&")
+        if position < 0 or position + 1 >= len(source) or source[position + 1] == "&":
+            return None
+        if self.base.translate(context, source, disambiguation, n):
+            return None
+        text = self.base.translate(context, source[:position] + source[position + 1:], disambiguation, n)
+        if not text:
+            return None
+        words = text.rstrip(":：")
+        return "{words}(&{key}){colon}".format(words=words, key=source[position + 1].upper(),
+                                               colon=text[len(words):])
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return False
 
 
 def apply_look(app: QApplication, large: bool) -> None:

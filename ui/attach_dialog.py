@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
 from app.people.service import FieldError
+from ui import filedialogs
 from ui.task_dialog import TaskDialog
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic")
@@ -83,7 +84,7 @@ class AttachFileDialog(TaskDialog):
 
     def choose_file(self) -> Path | None:
         title, file_filter, start = self._chooser
-        chosen, _filter = QFileDialog.getOpenFileName(self, title, str(start), file_filter)
+        chosen, _filter = filedialogs.open_file_name(self, filedialogs.ATTACHMENT, title, file_filter, default=start)
         return Path(chosen) if chosen else None
 
     def choose(self) -> None:

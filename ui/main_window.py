@@ -110,12 +110,18 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence("Ctrl+{n}".format(n=i)), self)
             shortcut.activated.connect(lambda key=section.key: self.show_screen(key))
         self.stack = QStackedWidget()
+        from ui import filedialogs
+        from ui.help import install_shortcut, nav_column
+
+        filedialogs.use_data_dir(store.data_dir)  # file dialogs start where they were last used
+        nav, self.help_button, self.about_button = nav_column(self.sidebar, self.show_help, self.show_about)
+        install_shortcut(self, self.show_help)  # F1
 
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
+        layout.addWidget(nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -208,6 +214,21 @@ class MainWindow(QMainWindow):
 
             return MeetingsScreen(self.store, actor=self.actor, data_dir=self.store.data_dir)
         return PlaceholderScreen(section.title, section.plan)
+
+    def show_help(self) -> QWidget:
+        """The user guide at the part for the screen (and tab) in front (F1, 帮助)."""
+        from ui.help import current_tab, show_help
+
+        key = self.current_key()
+        return show_help(self, key, current_tab(self._screens.get(key), key))
+
+    def show_about(self) -> QWidget:
+        from ui.about import AboutDialog
+
+        dialog = AboutDialog(self.store.data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_disclosure_entry(self, item_code: str, period_key: str) -> QWidget:
         """Show 村务公开 at a catalogue item's period (a due item clicked on the home screen)."""

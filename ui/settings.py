@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -34,6 +33,7 @@ from app.meetings.kinds import MAX_PROXIES_PER_HOLDER, MeetingKind, proxies_sett
 from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, rule_for
 from app.people.service import FieldError, VillageInfo, get_village, update_village
 from app.storage import Store
+from ui import filedialogs
 from ui.operations import BACKUPS, VILLAGE, ReadOp, WriteOp, announce
 from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
 from ui.tasks import Task
@@ -455,7 +455,7 @@ class SettingsScreen(QWidget):
         self._backup_to(self.store.backup_dir)
 
     def backup_to_usb(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("选择U盘或要保存备份的文件夹"))
+        folder = filedialogs.existing_directory(self, filedialogs.BACKUP, _("选择U盘或要保存备份的文件夹"))
         if folder:
             self._backup_to(Path(folder))
 

@@ -521,6 +521,7 @@ def test_qt_own_buttons_speak_chinese(qtbot):
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
         assert QCoreApplication.translate("QFileDialog", "Open") == "打开"
     finally:
+        app.removeTranslator(app._cunwu_qt_gaps)
         app.removeTranslator(app._cunwu_qt_translator)
 
 

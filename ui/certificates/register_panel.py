@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,7 +29,7 @@ from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
 from app.searchtext import also_line
 from app.storage import Store
-from ui import widgets
+from ui import filedialogs, widgets
 from ui.certificates import actions, common
 
 from ui.certificates.dialogs import ReasonDialog
@@ -332,8 +331,8 @@ class RegisterPanel(QWidget):
         q = self.query()
         year = _("{year}年").format(year=q.year) if q.year else ""
         name = _("证明台账{year}-{date}.xlsx").format(year=year, date=dt.date.today().strftime("%Y%m%d"))
-        chosen, _filter = QFileDialog.getSaveFileName(self, _("导出证明台账"), str(Path.home() / name),
-                                                      _("Excel 表格 (*.xlsx)"))
+        chosen, _filter = filedialogs.save_file_name(self, filedialogs.CERTIFICATE_REGISTER, _("导出证明台账"), name,
+                                                     _("Excel 表格 (*.xlsx)"))
         if not chosen:
             return None
         path = Path(chosen)

@@ -19,13 +19,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPainter, QPainterPath, QPen, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from app.disclosure.layout import QR_QUIET, Line, Page, Qr, Rect, Text
 from app.disclosure.view import NoticeView
 from app.i18n import _
+from ui import filedialogs
 from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task
@@ -507,7 +508,8 @@ class PrintPreviewDialog(QDialog):
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def choose_file(self, suggested: Path) -> Path | None:
-        chosen, _filter = QFileDialog.getSaveFileName(self, _("保存为 PDF"), str(suggested), _("PDF 文件 (*.pdf)"))
+        chosen, _filter = filedialogs.save_file_name(self, filedialogs.PDF, _("保存为 PDF"), suggested.name,
+                                                     _("PDF 文件 (*.pdf)"), default=suggested.parent)
         if not chosen:
             return None
         path = Path(chosen)

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
@@ -24,7 +24,7 @@ from app.disclosure.view import NoticeTable
 from app.i18n import _
 from ui.style import PANEL, message_label, show_message
 from ui.tasks import Task
-from ui import widgets
+from ui import filedialogs, widgets
 from ui.widgets import AnyIndex
 
 NEW_COLUMNS = 3
@@ -412,8 +412,8 @@ class TablesEditor(QWidget):
 
     def choose_file(self) -> Path | None:
         """The seam a test replaces."""
-        chosen, _filter = QFileDialog.getOpenFileName(self, _("选择 Excel 表格"), str(Path.home()),
-                                                      _("表格文件 (*.xlsx *.xls *.csv)"))
+        chosen, _filter = filedialogs.open_file_name(self, filedialogs.NOTICE_TABLE, _("选择 Excel 表格"),
+                                                     _("表格文件 (*.xlsx *.xls *.csv)"))
         return Path(chosen) if chosen else None
 
     def choose_sheet(self, names: list[str]) -> str | None:

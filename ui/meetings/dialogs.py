@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFileDialog, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout,
                                QWidget)
 
 from app.i18n import _
 from app.meetings.models import DOCUMENT, SIGNIN_PHOTO
 from app.meetings.service import role_label
 from app.people.service import FieldError
+from ui import filedialogs
 from ui.attach_dialog import AttachFileDialog, lead
 from ui.disclosure.dialogs import date_edit, day_of
 from ui.task_dialog import TaskDialog
@@ -41,7 +42,8 @@ def documents_dir() -> Path:
 
 def choose_pdf(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
     """Ask where to save a printout; the seam tests replace. Always ends in .pdf."""
-    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), _("PDF 文件 (*.pdf)"))
+    chosen, _filter = filedialogs.save_file_name(parent, filedialogs.PDF, title, suggested.name, _("PDF 文件 (*.pdf)"),
+                                                 default=suggested.parent)
     if not chosen:
         return None
     path = Path(chosen)

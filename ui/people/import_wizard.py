@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from app.people.importer import PREVIEW_ROWS, ImportReport, import_roster, summa
 from app.people.spreadsheet import RosterRow, RowError, write_roster
 from app.storage import Store
 from app.workbook import Sheet, write_csv, write_workbook
+from ui import filedialogs
 from ui.errors import message_for
 from ui.operations import RESIDENTS, ReadOp, WriteOp
 from ui.people.residents_model import sex_label
@@ -208,8 +208,8 @@ class FilePage(QWizardPage):
         layout.addStretch(1)
 
     def choose_file(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("选择花名册文件"), str(Path.home()), _("花名册表格 (*.xlsx *.xls *.csv);;所有文件 (*)"))
+        chosen, _filter = filedialogs.open_file_name(
+            self, filedialogs.ROSTER, _("选择花名册文件"), _("花名册表格 (*.xlsx *.xls *.csv);;所有文件 (*)"))
         if chosen:
             self.set_path(Path(chosen))
 
@@ -223,8 +223,8 @@ class FilePage(QWizardPage):
         return path is not None and path.is_file()
 
     def save_template(self) -> None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("保存空白花名册"), str(Path.home() / _("花名册模板.xlsx")), _("Excel 表格 (*.xlsx)"))
+        chosen, _filter = filedialogs.save_file_name(
+            self, filedialogs.ROSTER, _("保存空白花名册"), _("花名册模板.xlsx"), _("Excel 表格 (*.xlsx)"))
         if not chosen:
             return
         path = Path(chosen)
@@ -367,10 +367,10 @@ class CheckPage(QWizardPage):
         if self.report is None or not self.report.errors:
             return
         stem = self._wizard.path.stem if self._wizard.path else _("花名册")
-        default = (self._wizard.path.parent if self._wizard.path else Path.home()) / _("{name}-错误清单.xlsx").format(
-            name=stem)
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, _("导出错误清单"), str(default), _("Excel 表格 (*.xlsx);;CSV 文件 (*.csv)"))
+        chosen, chosen_filter = filedialogs.save_file_name(
+            self, filedialogs.ROSTER, _("导出错误清单"), _("{name}-错误清单.xlsx").format(name=stem),
+            _("Excel 表格 (*.xlsx);;CSV 文件 (*.csv)"),
+            folder=self._wizard.path.parent if self._wizard.path else None)
         if not chosen:
             return
         path = Path(chosen)

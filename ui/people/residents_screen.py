@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from app.people.export import export_roster
 from app.people.service import (GroupInfo, ResidentQuery, ResidentRow, VillageInfo, delete_resident, get_village,
                                 list_groups)
 from app.storage import Store
+from ui import filedialogs
 from ui.operations import RESIDENTS, VILLAGE, ReadOp, WriteOp, made_here, read_now
 from ui.people.import_wizard import ImportWizard
 from ui.people.resident_dialog import ResidentDialog
@@ -370,8 +370,8 @@ class ResidentsScreen(QWidget):
             return
         name = _("{village}花名册-{date}.xlsx").format(
             village=village.name if village else "", date=dt.date.today().strftime("%Y%m%d"))
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("导出花名册"), str(Path.home() / name), _("Excel 表格 (*.xlsx)"))
+        chosen, _filter = filedialogs.save_file_name(
+            self, filedialogs.ROSTER, _("导出花名册"), name, _("Excel 表格 (*.xlsx)"))
         if not chosen:
             return
         path = Path(chosen)

@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from app.sync.export import ExportResult, ReceiptResult, SyncError, SyncStatus, 
 from app.keys import (KeyFileError, TownshipKey, ensure_village_key, read_township_file, trust_township,
                            write_identity_file)
 from app.sync.models import RECEIPTED
+from ui import filedialogs
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, OK, TEXT, message_label, show_message
 from ui.operations import ReadOp
 from ui.tasks import LatestRead, Task, TaskContext
@@ -447,8 +447,8 @@ class SyncScreen(FollowsTextSize, QWidget):
         remember_folder(self.chosen_folder())
 
     def choose_folder(self) -> None:
-        start = self.chosen_folder() or Path.home()
-        folder = QFileDialog.getExistingDirectory(self, _("选择U盘或要保存同步包的文件夹"), str(start))
+        folder = filedialogs.existing_directory(self, filedialogs.SYNC, _("选择U盘或要保存同步包的文件夹"),
+                                                folder=self.chosen_folder())
         if not folder:
             return
         remember_folder(Path(folder))
@@ -459,7 +459,7 @@ class SyncScreen(FollowsTextSize, QWidget):
 
     def _start_folder(self) -> Path:
         folder = self.chosen_folder()
-        return folder if folder is not None and folder.is_dir() else Path.home()
+        return folder if folder is not None and folder.is_dir() else filedialogs.start_folder(filedialogs.SYNC)
 
     # ------------------------------------------------------------ actions
 
@@ -544,8 +544,8 @@ class SyncScreen(FollowsTextSize, QWidget):
             path=result.path, first=result.first, last=result.last, n=result.events, attachments=attachments))
 
     def import_receipt_file(self) -> Task | None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("选择乡镇回执文件"), str(self._start_folder()), _("乡镇回执 (*.cunwu-receipt)"))
+        chosen, _filter = filedialogs.open_file_name(
+            self, filedialogs.SYNC, _("选择乡镇回执文件"), _("乡镇回执 (*.cunwu-receipt)"), folder=self._start_folder())
         if not chosen:
             return None
         path = Path(chosen)
@@ -576,8 +576,9 @@ class SyncScreen(FollowsTextSize, QWidget):
     # ------------------------------------------------------------ keys
 
     def install_township_key(self) -> Task | None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("选择乡镇公钥文件"), str(self._start_folder()), _("乡镇公钥文件 (*.json);;所有文件 (*)"))
+        chosen, _filter = filedialogs.open_file_name(
+            self, filedialogs.SYNC, _("选择乡镇公钥文件"), _("乡镇公钥文件 (*.json);;所有文件 (*)"),
+            folder=self._start_folder())
         if not chosen:
             return None
         path = Path(chosen)
@@ -624,8 +625,8 @@ class SyncScreen(FollowsTextSize, QWidget):
             QMessageBox.information(self, _("还不能导出"), _("还没有建立本村资料,请先到“设置”里填写本村资料。"))
             return None
         name = _("{village}身份文件_{code}.json").format(village=village.name, code=village.code)
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("导出本村身份文件"), str(self._start_folder() / name), _("村身份文件 (*.json)"))
+        chosen, _filter = filedialogs.save_file_name(
+            self, filedialogs.SYNC, _("导出本村身份文件"), name, _("村身份文件 (*.json)"), folder=self._start_folder())
         if not chosen:
             return None
         path = Path(chosen)

@@ -251,7 +251,8 @@ class PostDialog(TaskDialog):
         self.add_buttons(_("确认张贴"))
         layout = QVBoxLayout(self)
         layout.addWidget(lead(_("“{title}”\n张贴后会给它一个公开编号,内容从此不能再修改;"
-                                 "如有错误,只能另发一份更正公告。").format(title=title)))
+                                 "如有错误,只能另发一份更正公告。\n"
+                                 "确认张贴后,点“打印预览…”打印带编号的公告,贴到公开栏。").format(title=title)))
         layout.addWidget(self.minimum_label)
         layout.addLayout(form)
         layout.addWidget(self.general_error)

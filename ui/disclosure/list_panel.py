@@ -12,7 +12,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+                               QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from app.disclosure.models import (APPROVED, ARCHIVED, DRAFT, EDITABLE, POSTED, PUBLISHED, RETURNED, REVIEWED,
@@ -79,8 +79,9 @@ class DetailsPanel(QFrame):
         self.delete_button = button(_("删除草稿…"))
         self.review_button = button(_("记录审核…"), _("记下监委会审核的人、日期、意见和结果"))
         self.approve_button = button(_("批准…"))
-        self.post_button = button(_("张贴…"), _("定下张贴的起止日期,给出公开编号"))
-        self.preview_button = button(_("打印预览…"), _("看看打印出来的样子,然后打印或保存为 PDF"))
+        self.post_button = button(_("张贴…"), _("定下张贴的起止日期,给出公开编号;张贴后再打印,贴到公开栏"))
+        self.preview_button = button(_("打印预览…"), _("看看打印出来的样子,然后打印或保存为 PDF;"
+                                                       "点过“张贴…”以后打印的才能贴到公开栏"))
         self.attach_button = button(_("添加照片…"), _("张贴后给公开栏拍照存档"))
         self.feedback_button = button(_("登记村民意见…"))
         self.answer_button = button(_("答复选中的意见…"))
@@ -118,10 +119,7 @@ class DetailsPanel(QFrame):
         layout.addWidget(self.files_heading)
         layout.addWidget(self.files_list)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
+        scroll = widgets.VerticalScroll(inner)  # as wide as its buttons need: never cut on the right
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -238,10 +236,12 @@ class DetailsPanel(QFrame):
         if n.state == REVIEWED:
             return _("下一步:批准后就可以张贴。")
         if n.state == APPROVED:
-            return _("下一步:打印出来贴到公开栏,然后点“张贴…”记下张贴日期。")
+            return _("下一步:先点“张贴…”记下张贴日期、给出公开编号,再点“打印预览…”打印,贴到公开栏。"
+                     "张贴以前打印的带有“草稿”字样,不能贴出去。")
         if n.state == POSTED:
             if not n.files:
-                return _("已张贴。请给公开栏拍一张照片,点“添加照片…”存档。")
+                return _("已张贴。请点“打印预览…”打印(有公开编号,没有“草稿”字样),贴到公开栏;"
+                         "贴好后给公开栏拍一张照片,点“添加照片…”存档。")
             if n.posted_until and n.posted_until < today:
                 return _("张贴期已满,可以归档。")
             return _("公开中。村民有疑问请点“登记村民意见…”记下来并答复。")
@@ -312,12 +312,14 @@ class ListPanel(QWidget):
         filters.addWidget(self.year_combo)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
-        filters.addSpacing(12)
-        filters.addWidget(self.new_button)
+        searching = QHBoxLayout()  # 新建 beside the search box: the filters' row stays narrow enough in 大字模式
+        searching.addWidget(self.search_edit, 1)
+        searching.addSpacing(12)
+        searching.addWidget(self.new_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_edit)
+        left_layout.addLayout(searching)
         left_layout.addWidget(self.also_label)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.message)

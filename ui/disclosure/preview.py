@@ -435,9 +435,12 @@ class PrintPreviewDialog(QDialog):
         self.status = message_label("ok")
         if view.draft:
             self.draft_label = message_label("error")
-            show_message(self.draft_label, _("这份还没有张贴,打印出来带有“草稿”字样,不能贴到公开栏上。"), "error")
+            show_message(self.draft_label, _("这份还没有张贴,打印出来带有“草稿”字样,不能贴到公开栏上。"
+                                             "请先点“张贴…”记下张贴日期,再打印。"), "error")
         else:
             self.draft_label = message_label("hint")
+            show_message(self.draft_label, _("已公开,编号 {number}。打印件上有公开编号,没有“草稿”字样,可以贴到公开栏。").format(
+                number=view.number), "hint")
 
         top = QHBoxLayout()
         top.addWidget(QLabel(_("纸张")))

@@ -2,7 +2,8 @@
 
 Each meeting shows its kind and, in words as well as colour, whether it was quorate
 (有效 / 不足法定人数 / 未登记到会), so the month reads on a grey screen and for a clerk who
-does not tell red from green. Clicking a meeting (or Tab to it and Enter) opens it.
+does not tell red from green. Clicking a meeting (or Tab to it and Enter) opens it;
+新建会议 on the right of the month's buttons starts a new one (this is the tab the screen opens on).
 Under the month: how many meetings it had, and whether this quarter's representatives'
 meeting was held (Organic Law Art. 26: at least once a quarter).
 """
@@ -105,9 +106,11 @@ def month_days(year: int, month: int) -> list[dt.date]:
 
 
 class CalendarPanel(QWidget):
-    """The 会议日历 tab; ``open_requested(meeting_id)``; ``loaded`` after each month is shown."""
+    """The 会议日历 tab; ``open_requested(meeting_id)``; ``new_requested`` for 新建会议; ``loaded`` after
+    each month is shown."""
 
     open_requested = Signal(int)
+    new_requested = Signal()
     loaded = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
@@ -124,6 +127,9 @@ class CalendarPanel(QWidget):
         self.prev_button = QPushButton(_("◀ 上一个月"))
         self.next_button = QPushButton(_("下一个月 ▶"))
         self.today_button = QPushButton(_("回到本月"))
+        self.new_button = QPushButton(_("新建会议"))
+        self.new_button.setObjectName("primary")
+        self.new_button.setToolTip(_("新建一次会议的记录(Ctrl+N)"))
         self.month_label = QLabel("")
         self.month_label.setObjectName("heading")
         self.summary_label = QLabel("")
@@ -145,6 +151,7 @@ class CalendarPanel(QWidget):
         nav.addWidget(self.next_button)
         nav.addWidget(self.today_button)
         nav.addStretch(1)
+        nav.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(nav)
@@ -157,6 +164,7 @@ class CalendarPanel(QWidget):
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.today_button.clicked.connect(self.go_today)
+        self.new_button.clicked.connect(self.new_requested)
         self._show_heading()
 
     # ------------------------------------------------------------ reading

@@ -4,8 +4,9 @@ Four tabs: 会议日历 (a month on the wall: each day's meetings, quorate or no
 (every meeting, filtered and searched across the minutes), 会议记录 (the meeting open, in
 its five steps) and 四议两公开 (the major matters, ui/meetings/matter_board.py). Above the
 tabs, when the representatives' meeting is not composed as Art. 25 requires, a yellow box
-says so in words. Printouts are saved as PDF where the clerk chooses and opened in the
-system's viewer, which knows the office printer.
+says so in words. Printouts are saved as PDF where the clerk chooses (the folder last used for
+PDFs, else Documents); then the program offers to open the file in the system's viewer, which
+knows the office printer.
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.calendar.open_requested.connect(self.open_meeting)
+        self.calendar.new_requested.connect(self.new_meeting)
         self.meetings.open_requested.connect(self.open_meeting)
         self.meetings.new_requested.connect(self.new_meeting)
         self.editor.new_requested.connect(self.new_meeting)
@@ -246,12 +248,13 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
     # ------------------------------------------------------------ printing and files
 
     def print_document(self, what: str) -> Task | None:
-        """Ask where to save the printout (the Documents folder by default), write it, open it."""
+        """Ask where to save the printout (the Documents folder by default), write it, offer to open it."""
         state = self.editor.state
         if state is None:
             return None
         m = state.info
         titles = {actions.MINUTES: _("保存会议记录"), actions.SIGNIN: _("保存签到表"), actions.TALLY: _("保存计票单")}
+        labels = {actions.MINUTES: _("会议记录"), actions.SIGNIN: _("签到表"), actions.TALLY: _("计票单")}
         suggested = dialogs.documents_dir() / actions.pdf_name(what, m.date, m.kind)
         path = dialogs.choose_pdf(self, titles[what], suggested)
         if path is None:
@@ -263,6 +266,10 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 return
             self.last_printed = path
             self.editor.say(_("已保存为 PDF(共 {n} 页):{path}").format(n=pages, path=path))
+            if not widgets.confirm(self, _("已保存"), _("{what}已保存为 PDF(共 {n} 页):\n{path}\n\n"
+                                                      "现在打开它吗?打开后可以用打印机打印。").format(
+                    what=labels[what], n=pages, path=path), _("打开"), _("不打开")):
+                return
             if not widgets.open_path(path):
                 QMessageBox.information(self, _("请手动打开文件"), _(
                     "文件已保存,但这台电脑没能自动打开它。请在文件夹里找到下面的文件,双击打开后打印:\n{path}").format(

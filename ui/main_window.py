@@ -28,9 +28,11 @@ from app.storage import Store
 from ui.operations import store_events
 from ui.placeholder import PlaceholderScreen
 from ui.tasks import Task
+from ui.widgets import PageStack
 
 WINDOW_STATE_FILE = "window.ini"
 DEFAULT_SIZE = (1280, 800)
+FRAME = (16, 40)  # room left on the screen for the window's frame and title bar
 HOME = "home"
 DISCLOSURE = "disclosure"
 MEETINGS = "meetings"
@@ -109,7 +111,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             shortcut = QShortcut(QKeySequence("Ctrl+{n}".format(n=i)), self)
             shortcut.activated.connect(lambda key=section.key: self.show_screen(key))
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         from ui import filedialogs
         from ui.help import install_shortcut, nav_column
 
@@ -291,7 +293,14 @@ class MainWindow(QMainWindow):
         geometry = self.window_settings.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry):
             return
-        self.resize(*DEFAULT_SIZE)
+        # the first start: the usual size, but never larger than the screen less its taskbar and this
+        # window's title bar (a 1366x768 office screen leaves 1366x728 with the taskbar, the frame ~30 px)
+        width, height = DEFAULT_SIZE
+        screen = QWidget.screen(self)  # (self.screen(key) is a screen of this program)
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() - FRAME[0]), min(height, room.height() - FRAME[1])
+        self.resize(width, height)
 
     def save_state(self) -> None:
         self.window_settings.setValue("main/geometry", self.saveGeometry())

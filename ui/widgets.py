@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (QAbstractItemModel, QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex,
-                            QObject, QPersistentModelIndex, Qt, QTimer, QUrl)
+                            QObject, QPersistentModelIndex, QSize, Qt, QTimer, QUrl)
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHeaderView, QLabel, QMessageBox, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHeaderView, QLabel, QMessageBox,
+                               QScrollArea, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from app.i18n import _
 from ui.style import BASE_POINT_SIZE
@@ -248,3 +248,47 @@ def refill_years(combo: QComboBox, years: set[int] | list[int], this_year: int, 
         combo.addItem(_("{year}年").format(year=y), data(y))
     combo.setCurrentIndex(max(combo.findData(chosen), 0))
     combo.blockSignals(False)
+
+
+class PageStack(QStackedWidget):
+    """Pages shown one at a time that ask only for the room of the page shown (a QStackedWidget asks for its
+    largest page's): a tall page seen once does not keep the window taller than the office screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        if page is None:
+            return super().minimumSizeHint()
+        return page.minimumSizeHint().expandedTo(page.minimumSize())
+
+
+class VerticalScroll(QScrollArea):
+    """A column that scrolls up and down only: it asks for the width its content needs (a splitter beside it
+    gives way), so nothing is cut on the right in 大字模式."""
+
+    def __init__(self, inner: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(inner)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content needs another width now (other buttons, 大字模式)
+        return super().eventFilter(watched, event)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLayout, QLineEdit,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 from shiboken6 import isValid
 
@@ -60,6 +60,15 @@ def default_period(item: CatalogueItem, today: dt.date) -> str:
         return ""
     before = period_for(item, current.start - dt.timedelta(days=1))
     return before.key if before is not None else current.key
+
+
+def _scrolling(inner: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(inner)
+    return scroll
 
 
 def _part(title: str, content: QWidget | QLayout, below: QWidget | None = None) -> QWidget:
@@ -119,6 +128,7 @@ class NoticeEditor(QWidget):
         self.template_button = QPushButton(_("按模板填写"))
         self.template_button.setToolTip(_("用公开目录里这一项的模板填写标题和正文;财务收支从账本生成"))
         self.body_edit = QPlainTextEdit()
+        self.body_edit.setMinimumHeight(self.body_edit.fontMetrics().lineSpacing() * 6 + 12)  # never two lines
         self.body_edit.setPlaceholderText(_("正文。空一行分段;一行以“## ”开头是小标题,以“- ”开头是列项。"))
         self.body_error = message_label("error")
         self.tables = TablesEditor()
@@ -179,7 +189,7 @@ class NoticeEditor(QWidget):
         left_layout.addWidget(self.heading)
         left_layout.addWidget(self.banner)
         left_layout.addLayout(form)
-        left_layout.addWidget(parts, 1)
+        left_layout.addWidget(_scrolling(parts), 1)  # a short screen scrolls the parts, never hides the buttons
         left_layout.addWidget(self.general_error)
         left_layout.addWidget(self.status)
         left_layout.addLayout(buttons)

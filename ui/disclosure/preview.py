@@ -461,7 +461,7 @@ class PrintPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_now)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
-        self.resize(980, 860)
+        self.resize(980, 700)  # within 1366x728 with its title bar; the page scrolls in the pane
         self.relayout()
 
     @property

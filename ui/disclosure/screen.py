@@ -65,7 +65,7 @@ class ImageDialog(QDialog):
         self.setWindowTitle(title)
         label = QLabel()
         pixmap = QPixmap(str(path))
-        label.setPixmap(pixmap.scaled(1000, 720, Qt.AspectRatioMode.KeepAspectRatio,
+        label.setPixmap(pixmap.scaled(1000, 640, Qt.AspectRatioMode.KeepAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull() else pixmap)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroll = QScrollArea()
@@ -73,7 +73,7 @@ class ImageDialog(QDialog):
         scroll.setWidgetResizable(True)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
-        self.resize(1040, 780)
+        self.resize(1040, 700)  # within 1366x728 with its title bar
 
 
 class DisclosureScreen(widgets.FollowsTextSize, QWidget):

@@ -306,6 +306,13 @@ class TablesEditor(QWidget):
         self.chooser.blockSignals(False)
         self._show_current()
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        # the hint under 新建表格 wraps: keep the lines it needs at this width (大字模式 needs more)
+        super().resizeEvent(event)
+        need = self.empty_label.heightForWidth(event.size().width())
+        if need > 0 and need != self.empty_label.minimumHeight():
+            self.empty_label.setMinimumHeight(need)
+
     def _show_current(self) -> None:
         m = self.current()
         has = m is not None

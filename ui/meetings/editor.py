@@ -26,6 +26,7 @@ from ui import widgets
 from ui.errors import is_plain, show_error
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
+from ui.meetings.common import page_scroll
 from ui.meetings.step_attend import AttendPage, quorum_words
 from ui.meetings.step_base import StepPage
 from ui.meetings.step_close import ClosePage
@@ -134,7 +135,7 @@ class MeetingEditor(QWidget):
         self.vote = VotePage(self)
         self.close_page = ClosePage(self)
         self.pages: list[StepPage] = [self.prepare, self.attend, self.discuss, self.vote, self.close_page]
-        self.page_stack = QStackedWidget()
+        self.page_stack = widgets.PageStack()  # asks for the room of the step shown; scrolls when the screen is short
         for page in self.pages:
             self.page_stack.addWidget(page)
 
@@ -146,7 +147,7 @@ class MeetingEditor(QWidget):
         content.addWidget(self.closed_banner)
         content.addLayout(steps_row)
         content.addWidget(self.message)
-        content.addWidget(self.page_stack, 1)
+        content.addWidget(page_scroll(self.page_stack), 1)
 
         self.outer = QStackedWidget()
         self.outer.addWidget(self.empty)

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, now_text
-from app.files import WriteFailed, copy_atomic, fsync_dir, fsync_file, write_atomic
+from app.files import WriteFailed, copy_atomic, write_failed, fsync_dir, fsync_file, write_atomic
 from app.hub import store as t
 from app.i18n import _
 from app.sync.container import ROW_FIELDS, BundleReader, BundleRejected
@@ -110,24 +110,43 @@ def init_hub(data_dir: Path, name: str, db_url: str | None = None) -> Hub:
     d = hub_dir(data_dir)
     if (d / CONFIG).exists():
         raise HubError(_("{path} 已经建立过乡镇数据中心,不会重复建立。").format(path=d))
-    d.mkdir(parents=True, exist_ok=True)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        there_before = {p.name for p in d.iterdir()}
+    except OSError as exc:
+        raise write_failed(exc, d / CONFIG) from exc
     url = db_url or f"sqlite:///{d / 'hub.sqlite3'}"
     engine = make_hub_engine(url)
-    create_schema(engine)
-    with engine.begin() as conn:
-        if conn.execute(select(func.count()).select_from(t.villages)).scalar_one():
-            engine.dispose()
-            raise HubError(_("这个数据库里已经有乡镇数据。请换一个空数据库。"))
-        conn.execute(delete(t.hub_info))
-        conn.execute(insert(t.hub_info), [{"key": "name", "value": name}, {"key": "created", "value": now_text()}])
     try:
-        secrets = create_township_keys(d, name)
-    except KeyFileError as exc:
+        create_schema(engine)
+        with engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(t.villages)).scalar_one():
+                raise HubError(_("这个数据库里已经有乡镇数据。请换一个空数据库。"))
+            conn.execute(delete(t.hub_info))
+            conn.execute(insert(t.hub_info), [{"key": "name", "value": name}, {"key": "created", "value": now_text()}])
+        try:
+            secrets = create_township_keys(d, name)
+        except KeyFileError as exc:
+            raise HubError(str(exc)) from exc
+        write_atomic(d / CONFIG, json.dumps({"name": name, "db_url": db_url, "created": now_text()},
+                                            ensure_ascii=False, indent=2).encode("utf-8"))
+    except BaseException:
+        # a half-made hub (keys without settings) would refuse the next `hub init` and every other command:
+        # take back what this run made, so running it again after making room works
         engine.dispose()
-        raise HubError(str(exc)) from exc
-    write_atomic(d / CONFIG, json.dumps({"name": name, "db_url": db_url, "created": now_text()},
-                                        ensure_ascii=False, indent=2).encode("utf-8"))
+        _remove_new_files(d, there_before)
+        raise
     return Hub(d, name, url, engine, secrets)
+
+
+def _remove_new_files(folder: Path, there_before: set[str]) -> None:
+    for entry in folder.iterdir():
+        if entry.name in there_before:
+            continue
+        try:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        except OSError:
+            log.warning("could not remove %s left by a failed hub init", entry, exc_info=True)
 
 
 def open_hub(data_dir: Path) -> Hub:

@@ -9,6 +9,7 @@ file is removed again, so the outbox and the stick always agree.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
@@ -113,9 +114,15 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
         first = 1 if full else _last_exported(s) + 1
         if first > head_seq:
             return ExportResult(None, first, head_seq, 0, 0, 0)
-        work = leftovers.work_dir(_tmp_root(store), "export-")  # held: never taken for a killed run's
+        try:
+            work = leftovers.work_dir(_tmp_root(store), "export-")  # held: never taken for a killed run's
+        except OSError as exc:
+            raise SyncError(_local_disk_message(exc)) from exc
         try:
             manifest, payload = _build(s, work, store.data_dir, village, township, first, head_seq, full, progress)
+        except OSError as exc:
+            leftovers.remove_work_dir(work)
+            raise SyncError(_local_disk_message(exc)) from exc
         except BaseException:
             leftovers.remove_work_dir(work)
             raise
@@ -235,8 +242,16 @@ def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> 
     return size, sha.hexdigest()
 
 
+def _local_disk_message(exc: OSError) -> str:
+    """The bundle is first put together on the computer's own disk; when that fails, nothing was exported."""
+    log.warning("could not prepare the bundle on this computer's disk", exc_info=exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return _("电脑硬盘空间不足,同步包没有准备好,什么也没有导出,数据没有改动。请删除一些不用的文件后再导出。")
+    return _("在电脑上准备同步包时出错({reason}),什么也没有导出,数据没有改动。请稍后重试;"
+             "如果一再出现,请检查电脑硬盘。").format(reason=exc.strerror or type(exc).__name__)
+
+
 def _stick_message(exc: OSError, folder: Path) -> str:
-    import errno
 
     if exc.errno == errno.ENOSPC:
         return _("U盘已满,同步包没有写完,已删除未完成的文件。请腾出空间或换一个U盘后重新导出。")

@@ -34,6 +34,7 @@ from ui.widgets import heading, hint, open_path, selectable
 FONT_DIR = "fonts"
 FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 PROGRAM_LICENCE = "GPL-3.0-or-later"  # pyproject.toml's license
+PROGRAM_LICENCE_FILE = "licences/GPL-3.0.txt"  # in resources/
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,17 @@ class AboutDialog(QDialog):
         layout.addLayout(data_row)
         layout.addSpacing(8)
         layout.addWidget(heading(_("许可证")))
-        layout.addWidget(self.licence_label)
+        licence_row = QHBoxLayout()
+        licence_row.addWidget(self.licence_label, 1)
+        program_licence = resource_path(PROGRAM_LICENCE_FILE)
+        if program_licence.is_file():
+            button = QPushButton(_("许可证全文"))
+            button.clicked.connect(lambda: self.show_licence(_("村务"), program_licence))
+            self.licence_buttons[PROGRAM_LICENCE_FILE] = button
+            licence_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        else:
+            self.missing.append(PROGRAM_LICENCE_FILE)
+        layout.addLayout(licence_row)
         layout.addWidget(self.qt_label)
         layout.addSpacing(8)
         layout.addWidget(heading(_("字体和字体的许可证")))

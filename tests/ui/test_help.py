@@ -187,6 +187,10 @@ def test_about_shows_the_version_the_data_directory_and_the_licences(qtbot, vill
     assert dialog.width() <= 1366 and dialog.height() <= 728
     shown = dialog.show_licence("文泉驿微米黑", about.font_dir() / "wqy-microhei.LICENSE.txt")
     assert "Apache License" in shown.text.toPlainText()
+    dialog.licence_buttons[about.PROGRAM_LICENCE_FILE].click()  # the program's own licence, in full
+    program = [d for d in dialog.findChildren(about.LicenceDialog) if d is not shown]
+    assert program and "GNU GENERAL PUBLIC LICENSE" in program[0].text.toPlainText()
+    assert "Version 3" in program[0].text.toPlainText()
 
 
 def test_every_font_shipped_has_its_licence_named_in_about():

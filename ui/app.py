@@ -25,13 +25,15 @@ from app.i18n import _, set_language
 from app.people.info import VillageInfo
 from app.schema import Store, StoreError, open_store
 
-from PySide6.QtCore import QEventLoop, QObject, QThreadPool, QTimer, QTranslator, Signal  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, QTranslator, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
+from shiboken6 import isValid  # noqa: E402
 
 from ui.operations import BACKUPS, announce  # noqa: E402
 from ui.tasks import Task, TaskContext, write_pool  # noqa: E402
 
 if TYPE_CHECKING:
+    from app.accounts.service import UserInfo
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -314,22 +316,75 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     backup = AutoBackup(store)
     if facts.village is not None:
         backup.start()  # before login: the copy holds the data exactly as it was left
-    code, actor = _first_run_or_login(store, facts, demo=args.demo)
+    code, actor, user = _start_user(store, facts, demo=args.demo)
     if actor is None:
         return code
     if not backup.timer.isActive():
         backup.start()  # a new village: its first backup is of the data just entered
 
-    window = MainWindow(store, actor=actor)
-    backup.done.connect(lambda message, ok: window.show_message(message, 15_000 if ok else 0))
+    desktop = Desktop(app, store, backup)
     backup.done.connect(lambda _message, _ok: announce(store, {BACKUPS}))  # the home screen's to-do list
+    window = desktop.open_window(actor, user)
     if backup.last is not None:
         window.show_message(backup.last[0], 15_000 if backup.last[1] else 0)
-    window.show()
-    app.setQuitOnLastWindowClosed(True)
     code = app.exec()
-    window.save_state()
+    if desktop.window is not None and isValid(desktop.window):
+        desktop.window.save_state()
     return code
+
+
+class Desktop(QObject):
+    """The main window of whoever is logged in. 注销 (MainWindow.log_out) closes it and shows the login dialog
+    again: the next user's window follows, 退出 ends the program."""
+
+    def __init__(self, app: QApplication, store: Store, backup: AutoBackup) -> None:
+        super().__init__(app)
+        self.app, self.store = app, store
+        self.window: MainWindow | None = None
+        self.login: QWidget | None = None  # the login dialog while it is open
+        backup.done.connect(self._backup_done)
+
+    def open_window(self, actor: str, user: UserInfo | None) -> MainWindow:
+        from ui.main_window import MainWindow
+
+        window = MainWindow(self.store, actor=actor, user=user)
+        window.log_out_requested.connect(self._logging_out)
+        self.window = window
+        window.show()
+        self.app.setQuitOnLastWindowClosed(True)
+        return window
+
+    def _backup_done(self, message: str, ok: bool) -> None:
+        if self.window is not None and isValid(self.window):
+            self.window.show_message(message, 15_000 if ok else 0)
+
+    def _logging_out(self) -> None:
+        # the window closes next: that is not the end of the program
+        self.app.setQuitOnLastWindowClosed(False)
+        QTimer.singleShot(0, self.ask_login)
+
+    def ask_login(self) -> QWidget:
+        from ui.login import LoginDialog
+
+        old = self.window
+        if old is not None and isValid(old):
+            old.deleteLater()
+        self.window = None
+        facts = start_facts(self.store)
+        dialog = LoginDialog(self.store, village_name=facts.village.name if facts.village else "")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._logged_in(dialog.user))
+        dialog.rejected.connect(self.app.quit)  # 退出
+        self.login = dialog
+        dialog.open()
+        return dialog
+
+    def _logged_in(self, user: UserInfo | None) -> None:
+        self.login = None
+        if user is None:
+            self.app.quit()
+            return
+        self.open_window(user.name, user)
 
 
 def _first_run_or_login(store: Store, facts: StartFacts, *, demo: bool) -> tuple[int, str | None]:
@@ -337,6 +392,12 @@ def _first_run_or_login(store: Store, facts: StartFacts, *, demo: bool) -> tuple
 
     Returns (exit code, who is at the keyboard); no one means the program ends with that code.
     """
+    code, actor, _user = _start_user(store, facts, demo=demo)
+    return code, actor
+
+
+def _start_user(store: Store, facts: StartFacts, *, demo: bool) -> tuple[int, str | None, UserInfo | None]:
+    """:func:`_first_run_or_login` with the user who logged in (None: nobody, while there are no users)."""
     from ui.errors import show_error
 
     if facts.village is None and demo:
@@ -347,24 +408,24 @@ def _first_run_or_login(store: Store, facts: StartFacts, *, demo: bool) -> tuple
                          progress=_("正在生成演示村,请稍候……"))
         except Exception as exc:  # noqa: BLE001 - shown in the one error dialog
             show_error(None, exc)
-            return 1, None
+            return 1, None, None
         facts = run_and_wait(lambda _ctx: start_facts(store))
     elif facts.village is None:
         from ui.setup_wizard import SetupWizard
 
         wizard = SetupWizard(store)
         if not wizard.exec() or wizard.result_info is None:
-            return 0, None
+            return 0, None, None
         # the administrator has just set the password: asking for it again at once helps no one
-        return 0, wizard.result_info.admin.name
+        return 0, wizard.result_info.admin.name, wizard.result_info.admin
     if facts.users == 0:
-        return 0, "系统"
+        return 0, "系统", None
     from ui.login import LoginDialog
 
     dialog = LoginDialog(store, village_name=facts.village.name if facts.village else "")
     if not dialog.exec() or dialog.user is None:
-        return 0, None
-    return 0, dialog.user.name
+        return 0, None, None
+    return 0, dialog.user.name, dialog.user
 
 
 def _smoke(app: QApplication, window: MainWindow, facts: StartFacts) -> int:

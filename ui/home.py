@@ -69,7 +69,7 @@ def load_home_stats(store: Store) -> HomeStats:
     if village is None:
         todos.append(_("还没有建立本村资料。"))
     if stats["users"] == 0:
-        todos.append(_("还没有添加用户:现在任何人打开本软件都能看到全部资料。"))
+        todos.append(_("还没有添加用户:现在任何人打开本软件都能看到全部资料。请点上面的“添加用户”,先添加一个管理员。"))
     if backup_due:
         todos.append(_("今天还没有备份:可以到“设置”里点“立即备份”。"))
     todos.extend(certificate_todos(store))
@@ -209,6 +209,7 @@ class HomeScreen(QWidget):
     loaded = Signal(object)  # HomeStats
     disclosure_loaded = Signal(object)  # list of app.disclosure.calendar.CalendarEntry
     disclosure_clicked = Signal(str, str)  # item code, period key
+    users_clicked = Signal()  # 添加用户: 设置 → 用户管理
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,7 +254,16 @@ class HomeScreen(QWidget):
         self.meeting_labels[OVERDUE].setStyleSheet("QLabel { color: %s; font-weight: bold; }" % ERROR)
         todo_layout = QVBoxLayout(self.todo_frame)
         todo_layout.setContentsMargins(20, 14, 20, 16)
-        todo_layout.addWidget(todo_title)
+        # 还没有添加用户: the way to 设置 → 用户管理, beside the heading so it shows without scrolling
+        self.users_button = QPushButton(_("添加用户…"))
+        self.users_button.setVisible(False)
+        self.users_button.clicked.connect(lambda: self.users_clicked.emit())
+        todo_head = QHBoxLayout()
+        todo_head.addWidget(todo_title)
+        todo_head.addSpacing(12)
+        todo_head.addWidget(self.users_button)
+        todo_head.addStretch(1)
+        todo_layout.addLayout(todo_head)
         todo_layout.addWidget(self.todo_label)
         todo_layout.addWidget(self.meeting_labels[OVERDUE])
         todo_layout.addWidget(self.meeting_labels[DUE])
@@ -321,11 +331,11 @@ class HomeScreen(QWidget):
         """A write elsewhere: the due disclosure items follow the notices at once (the home screen is the first
         one seen when coming back); the counts and to-dos are read again only while this screen is shown,
         since showing it reads them anyway."""
-        from ui.operations import BACKUPS, CERTIFICATES, MATTERS, MEETINGS, NOTICES, RESIDENTS, VILLAGE
+        from ui.operations import BACKUPS, CERTIFICATES, MATTERS, MEETINGS, NOTICES, RESIDENTS, USERS, VILLAGE
 
         if NOTICES in kinds:
             self.refresh_disclosure()
-        if not self.isHidden() and kinds & {VILLAGE, RESIDENTS, MEETINGS, MATTERS, CERTIFICATES, BACKUPS}:
+        if not self.isHidden() and kinds & {VILLAGE, RESIDENTS, MEETINGS, MATTERS, CERTIFICATES, BACKUPS, USERS}:
             self.refresh()
 
     def refresh(self) -> None:
@@ -359,6 +369,7 @@ class HomeScreen(QWidget):
         else:
             self.todo_label.setText(_("暂无待办事项"))
         self._show_meetings(stats.meetings)
+        self.users_button.setVisible(stats.users == 0)
         # "nothing to do" would contradict a reminder shown under it
         self.todo_label.setVisible(bool(stats.todos) or not stats.meetings)
         self.loaded.emit(stats)

@@ -8,12 +8,14 @@ the data directory, so two data directories (or two test runs) never share them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -23,6 +25,9 @@ from shiboken6 import isValid
 
 from app.i18n import _
 from app.people.info import VillageInfo
+
+if TYPE_CHECKING:
+    from app.accounts.service import UserInfo
 from app.storage import Store
 from ui.operations import store_events
 from ui.placeholder import PlaceholderScreen
@@ -66,13 +71,14 @@ class StatusInfo:
     village: VillageInfo | None
     head_seq: int
     head_hash: str
+    users: int = 0
 
 
 def load_status(store: Store) -> StatusInfo:
     from app.schema.quick import summary
 
     q = summary(store.db_path)
-    return StatusInfo(q.village, q.head_seq, q.head_hash)
+    return StatusInfo(q.village, q.head_seq, q.head_hash, q.users)
 
 
 def window_title(village_name: str | None) -> str:
@@ -90,11 +96,17 @@ class MainWindow(QMainWindow):
     (a screen that made the change itself, see ui.operations.made_here, has shown it already)."""
 
     store_changed = Signal(object, object)  # frozenset of ui.operations kinds, the widget that asked or None
+    # 注销 (or 登录 when nobody is logged in) was pressed and nothing unsaved is left: the window closes and
+    # the login dialog follows (ui.app); emitted before the window closes
+    log_out_requested = Signal()
 
-    def __init__(self, store: Store, *, actor: str = "系统", parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, *, actor: str = "系统", user: UserInfo | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
+        self.user = user  # who logged in (None: nobody, while the village has no users)
+        self.logged_out = False
         self.sections = sections()
         self._screens: dict[str, QWidget] = {}
         self.window_settings = QSettings(str(store.data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
@@ -130,6 +142,15 @@ class MainWindow(QMainWindow):
         self.dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.head_label = QLabel("")
         self.head_label.setToolTip(_("操作日志的最新一条:序号和校验值。打印的公告和证明上也有它。"))
+        # who is logged in, and 注销 (ui.users; 设置 → 用户管理)
+        self.user_label = QLabel(_("未登录") if user is None else "")
+        self.logout_button = QPushButton(_("注销") if user is not None else _("登录"))
+        self.logout_button.setToolTip(_("关闭主窗口,回到登录窗口,换一个用户登录"))
+        self.logout_button.setVisible(user is not None)
+        self.logout_button.clicked.connect(self.log_out)
+        self._show_user()
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.logout_button)
         self.statusBar().addPermanentWidget(self.dir_label)
         self.statusBar().addPermanentWidget(self.head_label)
 
@@ -184,11 +205,12 @@ class MainWindow(QMainWindow):
             home = HomeScreen(self.store)
             home.loaded.connect(lambda stats: self._set_village(stats.village))
             home.disclosure_clicked.connect(self.open_disclosure_entry)
+            home.users_clicked.connect(self.open_users)
             return home
         if key == SETTINGS:
             from ui.settings import SettingsScreen
 
-            return SettingsScreen(self.store, actor=self.actor)
+            return SettingsScreen(self.store, actor=self.actor, user=self.user)
         if key == RESIDENTS:
             try:
                 from ui.people.residents_screen import ResidentsScreen
@@ -231,6 +253,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_users(self) -> QWidget:
+        """设置 at 用户管理 (the home screen's to-do 还没有添加用户)."""
+        screen = self.show_screen(SETTINGS)
+        screen.show_users()  # type: ignore[attr-defined]
+        return screen
+
     def open_disclosure_entry(self, item_code: str, period_key: str) -> QWidget:
         """Show 村务公开 at a catalogue item's period (a due item clicked on the home screen)."""
         screen = self.show_screen(DISCLOSURE)
@@ -244,6 +272,10 @@ class MainWindow(QMainWindow):
             return
         self.store_changed.emit(kinds, initiator)
         self.refresh_status()
+        from ui.operations import USERS
+
+        if USERS in kinds and self.user is not None:
+            self.refresh_user()
 
     def _store_waiting(self, store: Store, text: str) -> None:
         """A write waits for another window or command (ui.operations): say so in the status bar."""
@@ -260,11 +292,56 @@ class MainWindow(QMainWindow):
         if not isValid(self):
             return
         self._set_village(info.village)
+        if self.user is None:  # nobody logged in: 登录 once the village has users
+            self.logout_button.setVisible(info.users > 0)
         self.head_label.setText(_("操作日志:第 {seq} 条({hash})").format(seq=info.head_seq, hash=info.head_hash[:8]))
 
     def _set_village(self, village: VillageInfo | None) -> None:
         if isValid(self):
             self.setWindowTitle(window_title(village.name if village else None))
+
+    # ------------------------------------------------------------ who is logged in
+
+    def _show_user(self) -> None:
+        if self.user is not None:
+            from ui.users import who_text
+
+            self.user_label.setText(who_text(self.user))
+
+    def refresh_user(self) -> None:
+        """Read the logged-in user again (an administrator may have changed their role)."""
+        from app.accounts.service import list_users
+        from ui.operations import ReadOp
+
+        ReadOp(self.store, lambda s, _ctx: list_users(s)).success(self._user_read).run()
+
+    def _user_read(self, users: list[UserInfo]) -> None:
+        if not isValid(self) or self.user is None:
+            return
+        me = next((u for u in users if u.id == self.user.id), None)
+        if me is None or me == self.user:
+            return
+        self.user = me
+        self._show_user()
+        settings = self._screens.get(SETTINGS)
+        if settings is not None:
+            settings.set_user(me)  # type: ignore[attr-defined]
+
+    def log_out(self) -> bool:
+        """注销: ask about unsaved changes (保存 / 不保存 / 取消) as closing does, then close this window and
+        let the login dialog follow (``log_out_requested``). False while the question is open or was cancelled."""
+        from ui.unsaved import may_close
+
+        if not may_close(self, self._log_out_now, self.show_message):
+            return False
+        self._log_out_now()
+        return True
+
+    def _log_out_now(self) -> None:
+        self.logged_out = True
+        self.log_out_requested.emit()
+        self._answered_unsaved = True  # asked already (or nothing was unsaved)
+        self.close()
 
     def show_message(self, text: str, timeout_ms: int = 0) -> None:
         """A message in the status bar; 0 keeps it until the next one."""

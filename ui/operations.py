@@ -35,7 +35,8 @@ MEETINGS = "meetings"
 MATTERS = "matters"  # 四议两公开 matters
 CERTIFICATES = "certificates"
 BACKUPS = "backups"  # a backup copy was made (the home screen's to-do list)
-KINDS = frozenset({VILLAGE, RESIDENTS, NOTICES, MEETINGS, MATTERS, CERTIFICATES, BACKUPS})
+USERS = "users"  # the program's users (设置 → 用户管理; the status bar names who is logged in)
+KINDS = frozenset({VILLAGE, RESIDENTS, NOTICES, MEETINGS, MATTERS, CERTIFICATES, BACKUPS, USERS})
 
 
 _RAISE = object()

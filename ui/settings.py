@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app.accounts.service import UserInfo
 from app.backup import BackupInfo, list_backups, make_backup
 from app.config import load_settings, save_settings
 from app.i18n import _
@@ -37,6 +38,7 @@ from ui import filedialogs
 from ui.operations import BACKUPS, VILLAGE, ReadOp, WriteOp, announce
 from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
 from ui.tasks import Task
+from ui.users import UsersPanel
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -105,11 +107,17 @@ class SettingsScreen(QWidget):
     """``SettingsScreen(store, parent=None, *, actor='系统')``; :meth:`refresh` reads the profile and backups."""
 
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, actor: str = "系统") -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *, actor: str = "系统",
+                 user: UserInfo | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
         settings = load_settings(store.data_dir)
+
+        # -- 用户管理 (ui.users): who is logged in, their password; the administrator's list of users
+        self.users_section, users_layout = _section(_("用户管理"))
+        self.users_panel = UsersPanel(store, actor, user)
+        users_layout.addWidget(self.users_panel)
 
         title = QLabel(_("设置"))
         title.setObjectName("title")
@@ -267,7 +275,7 @@ class SettingsScreen(QWidget):
         body_layout.setContentsMargins(32, 24, 32, 24)
         body_layout.setSpacing(12)
         body_layout.addWidget(title)
-        for section in (profile, display, disclosure, meetings, backup):
+        for section in (profile, self.users_section, display, disclosure, meetings, backup):
             body_layout.addWidget(section)
         body_layout.addStretch(1)
         page = QWidget()
@@ -276,7 +284,7 @@ class SettingsScreen(QWidget):
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.content, 1)
         page_layout.addStretch(0)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setObjectName("pageScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -313,6 +321,14 @@ class SettingsScreen(QWidget):
             return SettingsData(get_village(s), list_backups(store.backup_dir)[:RECENT_BACKUPS])
 
         ReadOp(store, load).success(self._show).run()
+        self.users_panel.refresh()
+
+    def show_users(self) -> None:
+        """Scroll to 用户管理 (the home screen's to-do 还没有添加用户 opens it)."""
+        self.scroll.ensureWidgetVisible(self.users_section, 0, 0)
+
+    def set_user(self, user: UserInfo | None) -> None:
+        self.users_panel.set_user(user)
 
     def _show(self, data: SettingsData) -> None:
         if not isValid(self):

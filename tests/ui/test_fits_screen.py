@@ -375,6 +375,17 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
     yield "member", MemberDialog(people, _nothing, start=today, parent=window)
     yield "notice-attach", notice_dialogs.AttachDialog(long_title, _nothing, parent=window)
     yield "print-preview", PrintPreviewDialog(view, output_dir=tmp, parent=window)
+    from sqlalchemy import select
+
+    from app.meetings.models import Meeting
+    from ui.meetings import actions as meeting_actions
+    from ui.meetings.signin_preview import SigninPreviewDialog
+
+    with store.read() as s:
+        meeting_id = s.scalars(select(Meeting.id).order_by(Meeting.id.desc())).first()
+        signin, pages = meeting_actions.signin_preview(s, meeting_id)
+    yield "signin-preview", SigninPreviewDialog(signin.title, pages, suggested=tmp / "签到表.pdf", write=lambda _p: 0,
+                                                parent=window)
     picture = tmp / "board.png"
     window.grab().save(str(picture))
     yield "image", ImageDialog(picture, "公开栏照片", parent=window)
@@ -420,7 +431,7 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
 
 
 COVERED = {"ReviewDialog", "ApproveDialog", "PostDialog", "ReasonDialog", "FeedbackDialog", "AnswerDialog",
-           "AttachDialog", "PrintPreviewDialog", "ImageDialog", "AttendeeDialog", "AddendumDialog",
+           "AttachDialog", "PrintPreviewDialog", "SigninPreviewDialog", "ImageDialog", "AttendeeDialog", "AddendumDialog",
            "NewMatterDialog", "AuthorisationDialog", "AdvanceDialog", "ResultDialog", "CloseDialog", "FilingDialog",
            "CompleteDialog", "ResidentDialog", "ImportWizard", "LoginDialog", "SetupWizard", "AboutDialog",
            "LicenceDialog", "HelpWindow", "MemberDialog",

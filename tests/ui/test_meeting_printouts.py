@@ -1,5 +1,6 @@
-"""会议记录: the tab the screen opens on offers 新建会议, and a printout (minutes, sign-in sheet) is saved where
-the clerk chooses, the file dialog starting in a folder of theirs, then the program offers to open it.
+"""会议记录: the tab the screen opens on offers 新建会议; the sign-in sheet opens in a print preview (the pages the
+printer and the PDF get), and the minutes and the tally sheet are saved where the clerk chooses, the file
+dialog starting in a folder of theirs, then the program offers to open the file.
 
 The minutes and the signed sign-in sheet are the village's archive (村民委员会组织法 第三十四条: 村务档案包括
 ……会议记录……), so the clerk has to know where the file went and be able to print it from there."""
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.meetings.models import PRESENT  # noqa: E402
+from app.printing.ops import Text  # noqa: E402
 from app.meetings.service import MeetingInput, create_meeting, set_attendance  # noqa: E402
 from app.people.models import Resident  # noqa: E402
 from app.people.service import assign_role  # noqa: E402
@@ -28,6 +30,7 @@ from ui import filedialogs  # noqa: E402
 from ui.meetings import dialogs  # noqa: E402
 from ui.meetings.dialogs import choose_pdf as real_choose_pdf  # noqa: E402 - before the shown fixture replaces it
 from ui.meetings.screen import CALENDAR, EDITOR, MeetingsScreen  # noqa: E402
+from ui.meetings.signin_preview import SigninPreviewDialog  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
@@ -92,14 +95,13 @@ def _print(qtbot, store: Store, monkeypatch, tmp_path: Path, what: str):  # type
     screen = _screen(qtbot, store)
     screen.open_meeting(mid)
     qtbot.waitUntil(lambda: screen.editor.meeting_id == mid, timeout=TASK_MS)
-    task = screen.print_document(what)
-    assert task is not None
+    assert screen.print_document(what) is not None
     return screen, asked, chosen, documents
 
 
 @pytest.mark.parametrize(("what", "name", "words"), [
     ("minutes", "会议记录-2026-10-12-两委联席会议.pdf", "讨论村道维修"),
-    ("signin", "签到表-2026-10-12-两委联席会议.pdf", "张三"),
+    ("tally", "计票单-2026-10-12-两委联席会议.pdf", "讨论村道维修"),
 ])
 def test_a_printout_is_saved_where_the_clerk_chose_and_opening_it_is_offered(qtbot, store, shown: Shown, monkeypatch,
                                                                              tmp_path, what, name, words):
@@ -115,15 +117,61 @@ def test_a_printout_is_saved_where_the_clerk_chose_and_opening_it_is_offered(qtb
 
 def test_declining_the_offer_keeps_the_file_and_opens_nothing(qtbot, store, shown: Shown, monkeypatch, tmp_path):
     shown.answer = False
-    screen, _asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "signin")
+    screen, _asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "tally")
     qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
-    assert (chosen / "签到表-2026-10-12-两委联席会议.pdf").is_file()
+    assert (chosen / "计票单-2026-10-12-两委联席会议.pdf").is_file()
     assert shown.opened == []
 
 
 def test_the_next_printout_starts_in_the_folder_chosen_last_time(qtbot, store, shown: Shown, monkeypatch, tmp_path):
-    screen, asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "signin")
+    screen, asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "tally")
     qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
     screen.print_document("minutes")
     qtbot.waitUntil(lambda: len(shown.questions) == 2, timeout=TASK_MS)
     assert asked[1] == str(chosen / "会议记录-2026-10-12-两委联席会议.pdf")
+
+
+def _texts(pages) -> str:  # type: ignore[no-untyped-def]
+    return "".join(op.text for page in pages for op in page.ops if isinstance(op, Text))
+
+
+def test_the_sign_in_sheet_opens_in_a_preview_that_prints_and_saves_the_pages_shown(qtbot, store, shown: Shown,
+                                                                                    monkeypatch, tmp_path):
+    screen, asked, chosen, documents = _print(qtbot, store, monkeypatch, tmp_path, "signin")
+    qtbot.waitUntil(lambda: bool(shown.dialogs) and isinstance(shown.dialogs[-1], SigninPreviewDialog),
+                    timeout=TASK_MS)
+    preview = shown.dialogs[-1]
+    qtbot.addWidget(preview)
+    assert asked == [] and shown.opened == []  # nothing saved or opened before the clerk says so
+    shown_text = _texts(preview.pane.pages)
+    assert "张三" in shown_text and "李四" in shown_text and "签名" in shown_text
+    assert preview.sizeHint().height() <= 728 and preview.height() <= 728
+
+    # 打印…: the office printer gets the pages on screen
+    from PySide6.QtPrintSupport import QPrinter
+
+    printed = tmp_path / "打印机.pdf"
+
+    def printer() -> QPrinter:
+        p = QPrinter(QPrinter.PrinterMode.HighResolution)
+        p.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        p.setOutputFileName(str(printed))
+        return p
+
+    monkeypatch.setattr(preview, "choose_printer", printer)
+    assert preview.print_now()
+    assert len(PdfReader(str(printed)).pages) == len(preview.pane.pages)
+    assert "已送到打印机" in preview.status.text()
+
+    # 保存为 PDF…: asked where (the Documents folder first), written there, then offered to open
+    with qtbot.waitSignal(preview.saved, timeout=TASK_MS):
+        preview.save_pdf()
+    name = "签到表-2026-10-12-两委联席会议.pdf"
+    assert asked == [str(documents / name)]
+    saved = chosen / name
+    reader = PdfReader(str(saved))
+    assert len(reader.pages) == len(preview.pane.pages)
+    assert "张三" in "".join(p.extract_text() for p in reader.pages)
+    qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
+    assert str(saved) in shown.questions[-1] and shown.opened == [saved]
+    assert str(saved) in screen.editor.message.text()

@@ -33,6 +33,7 @@ from ui.meetings import dialogs, step_attend  # noqa: E402
 from ui.meetings.editor import ATTEND, CLOSE, DISCUSS, PREPARE, VOTE  # noqa: E402
 from ui.meetings.model import AttendanceColumns  # noqa: E402
 from ui.meetings.screen import CALENDAR, EDITOR, MEETINGS, MeetingsScreen  # noqa: E402
+from ui.meetings.signin_preview import SigninPreviewDialog  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
@@ -385,6 +386,11 @@ def test_printing_the_sign_in_sheet_writes_a_pdf_and_opens_it(qtbot, village, sh
     screen = _screen(qtbot, village)
     editor = _open(qtbot, screen, mid)
     editor.prepare.signin_button.click()
+    qtbot.waitUntil(lambda: bool(shown.dialogs) and isinstance(shown.dialogs[-1], SigninPreviewDialog),
+                    timeout=TASK_MS)
+    preview = shown.dialogs[-1]
+    qtbot.addWidget(preview)
+    preview.save_pdf()  # from its print preview
     qtbot.waitUntil(lambda: bool(shown.opened), timeout=TASK_MS)
     assert shown.opened == [shown.pdf]
     text = "".join(page.extract_text() for page in PdfReader(str(shown.pdf)).pages)

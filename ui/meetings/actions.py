@@ -302,3 +302,20 @@ def render(s: Session, what: str, meeting_id: int, out: Path, data_dir: Path | N
     if what == SIGNIN:
         return render_signin_sheet(view, out)
     return render_tally_sheet(view, out)
+
+
+def signin_preview(s: Session, meeting_id: int) -> tuple[Any, list[Any]]:
+    """The sign-in sheet's view and its laid-out pages (what the preview shows and the printer gets)."""
+    from app.meetings.printouts import signin_view
+    from app.meetings.signin_sheet import layout_signin_sheet
+
+    view = signin_view(s, meeting_id)
+    return view, layout_signin_sheet(view)
+
+
+def write_signin(view: Any, out: Path) -> int:
+    """Write the sign-in sheet of ``view`` (from :func:`signin_preview`) to ``out``; the number of pages."""
+    from app.meetings.signin_sheet import render_signin_sheet
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return render_signin_sheet(view, out)

@@ -4,9 +4,10 @@ Four tabs: 会议日历 (a month on the wall: each day's meetings, quorate or no
 (every meeting, filtered and searched across the minutes), 会议记录 (the meeting open, in
 its five steps) and 四议两公开 (the major matters, ui/meetings/matter_board.py). Above the
 tabs, when the representatives' meeting is not composed as Art. 25 requires, a yellow box
-says so in words. Printouts are saved as PDF where the clerk chooses (the folder last used for
-PDFs, else Documents); then the program offers to open the file in the system's viewer, which
-knows the office printer.
+says so in words. The sign-in sheet opens in a print preview (ui/meetings/signin_preview.py: 打印…
+or 保存为 PDF…); the minutes and the tally sheet are saved as PDF where the clerk chooses (the
+folder last used for PDFs, else Documents), then the program offers to open the file in the
+system's viewer, which knows the office printer.
 """
 
 from __future__ import annotations
@@ -248,11 +249,14 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
     # ------------------------------------------------------------ printing and files
 
     def print_document(self, what: str) -> Task | None:
-        """Ask where to save the printout (the Documents folder by default), write it, offer to open it."""
+        """The minutes or the tally sheet: ask where to save it (the folder last used for PDFs, else Documents),
+        write it, offer to open it. The sign-in sheet opens in its print preview (:meth:`preview_signin`)."""
         state = self.editor.state
         if state is None:
             return None
         m = state.info
+        if what == actions.SIGNIN:
+            return self.preview_signin()
         titles = {actions.MINUTES: _("保存会议记录"), actions.SIGNIN: _("保存签到表"), actions.TALLY: _("保存计票单")}
         labels = {actions.MINUTES: _("会议记录"), actions.SIGNIN: _("签到表"), actions.TALLY: _("计票单")}
         suggested = dialogs.documents_dir() / actions.pdf_name(what, m.date, m.kind)
@@ -283,6 +287,39 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         return ReadOp(store, lambda s, _ctx: actions.render(s, what, mid, path, data_dir)).success(done) \
             .failure(failed) \
             .with_progress(self, _("正在排版……")).run()
+
+    def preview_signin(self) -> Task | None:
+        """The sign-in sheet in a print preview: 打印… to the office printer, or 保存为 PDF… where the clerk chooses."""
+        from ui.meetings.signin_preview import SigninPreviewDialog
+
+        state = self.editor.state
+        if state is None:
+            return None
+        m = state.info
+        suggested = dialogs.documents_dir() / actions.pdf_name(actions.SIGNIN, m.date, m.kind)
+        store, mid, title = self.store, m.id, m.title
+
+        def show(found: tuple[Any, list[Any]]) -> None:
+            if not isValid(self):
+                return
+            view, pages = found
+            dialog = SigninPreviewDialog(title, pages, suggested=suggested,
+                                         write=lambda path: actions.write_signin(view, path), parent=self)
+            dialog.saved.connect(self._signin_saved)
+            dialogs.show_dialog(dialog)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                self.editor.say(message_for(exc), "error")
+                show_error(self, exc)
+
+        return ReadOp(store, lambda s, _ctx: actions.signin_preview(s, mid)).success(show).failure(failed) \
+            .with_progress(self, _("正在排版……")).run()
+
+    def _signin_saved(self, path: Path) -> None:
+        if isValid(self):
+            self.last_printed = path
+            self.editor.say(_("签到表已保存为 PDF:{path}").format(path=path))
 
     def open_file(self, file: Any) -> Task | None:
         if file is None:

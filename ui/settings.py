@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, r
 from app.people.service import FieldError, VillageInfo, get_village, update_village
 from app.storage import Store
 from ui import filedialogs
+from ui.numbers import NumberBox
 from ui.operations import BACKUPS, VILLAGE, ReadOp, WriteOp, announce
 from ui.style import LANG_SETTING, LARGE_TEXT_SETTING, apply_style, message_label, show_message
 from ui.tasks import Task
@@ -176,20 +176,23 @@ class SettingsScreen(QWidget):
         self.monthly_check = QCheckBox(_("财务收支每月公开一次(集体财务往来较多的村)"))
         self.monthly_check.setChecked(bool(own.get("finance_monthly", False)))
         self.monthly_check.toggled.connect(lambda on: self.set_disclosure("finance_monthly", on))
-        self.threshold_spin = QSpinBox()
-        self.threshold_spin.setRange(0, 10_000_000)
+        # any amount typed is kept as typed; a negative one is refused beside it and not saved (ui.numbers)
+        self.threshold_error = message_label("error")
+        self.threshold_spin = NumberBox(_("单笔列出明细的金额"), message=self.threshold_error)
         self.threshold_spin.setSingleStep(500)
         self.threshold_spin.setGroupSeparatorShown(True)
         self.threshold_spin.setSuffix(_(" 元"))
         self.threshold_spin.setValue(int(float(str(own.get("finance_threshold", "1000")) or 1000)))
         self.threshold_spin.editingFinished.connect(
-            lambda: self.set_disclosure("finance_threshold", str(self.threshold_spin.value())))
+            lambda: self.threshold_spin.check() and self.set_disclosure("finance_threshold",
+                                                                        str(self.threshold_spin.value())))
         threshold_row = QHBoxLayout()
         threshold_row.addWidget(QLabel(_("财务公开中单笔列出明细的金额(以上,含本数):")))
         threshold_row.addWidget(self.threshold_spin)
         threshold_row.addStretch(1)
         disclosure_layout.addWidget(self.monthly_check)
         disclosure_layout.addLayout(threshold_row)
+        disclosure_layout.addWidget(self.threshold_error)
 
         # -- meetings: the kinds the law leaves to the village's own rules (app.meetings.rules)
         meetings, meetings_layout = _section(_("会议规则"))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -33,6 +32,7 @@ from app.people.service import FieldError, VillageInfo, init_village
 from app.people.uscc import UsccError, validate_uscc
 from app.storage import Store
 from ui.style import message_label, show_message
+from ui.numbers import NumberBox
 from ui.operations import RESIDENTS, VILLAGE, WriteOp
 from ui.widgets import with_message_below
 
@@ -178,8 +178,11 @@ class VillagePage(QWizardPage):
 class GroupsPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.count_spin = QSpinBox()
-        self.count_spin.setRange(1, MAX_GROUPS)
+        # kept as typed and checked beside the box (ui.numbers): names are made for 一 to 九十九 groups
+        self.count_error = _error_label()
+        self.count_spin = NumberBox(_("小组数量"), minimum=1, minimum_why=_("至少有一个村民小组"), maximum=MAX_GROUPS,
+                                    why=_("按数量生成的名称从第一到第九十九村民小组;更多的小组请用“添加一个”"),
+                                    message=self.count_error)
         self.count_spin.setValue(DEFAULT_GROUPS)
         self.count_spin.setSuffix(_(" 个"))
         self.generate_button = QPushButton(_("按数量生成"))
@@ -207,6 +210,7 @@ class GroupsPage(QWizardPage):
         layout = QVBoxLayout(self)
         _page_header(layout, _("村民小组"), _("按本村实际填写。可以按数量一次生成,也可以双击某一行改名。以后还可以再加。"))
         layout.addLayout(top)
+        layout.addWidget(self.count_error)
         layout.addLayout(middle, 1)
         layout.addWidget(self.error_label)
         self.set_names(default_group_names(DEFAULT_GROUPS))
@@ -223,6 +227,8 @@ class GroupsPage(QWizardPage):
         return item
 
     def generate(self) -> None:
+        if not self.count_spin.check():
+            return  # refused beside the box, with the limit: the list stays as it was
         self.set_names(default_group_names(self.count_spin.value()))
         show_message(self.error_label, "")
 

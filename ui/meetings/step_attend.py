@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from app.i18n import _
 from app.meetings.kinds import MeetingKind, info as kind_info
@@ -29,6 +29,7 @@ from ui.meetings.actions import MeetingState
 from ui.meetings.common import set_name
 from ui.meetings.model import AttendanceColumns, AttendanceModel, ChoiceDelegate
 from ui.meetings.step_base import EditorHost, StepPage
+from ui.numbers import NumberBox, first_problem
 from ui.operations import MEETINGS, WriteOp
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
@@ -118,9 +119,10 @@ class AttendPage(StepPage):
         # the signed sheet's totals, for a meeting too big to mark name by name
         self.counts_box = QFrame()
         self.counts_box.setObjectName("verdictBox")
-        self.present_spin = QSpinBox()
+        # any number typed is kept as typed and checked against the list and the register (ui.numbers)
+        self.present_spin = NumberBox(_("实到人数"))
         self.present_spin.setObjectName("votes")
-        self.households_spin = QSpinBox()
+        self.households_spin = NumberBox(_("到会户数"))
         self.households_spin.setObjectName("votes")
         self.households_total = QLabel("")
         self.counts_button = QPushButton(_("保存人数"))
@@ -140,6 +142,8 @@ class AttendPage(StepPage):
         grid.addWidget(self.households_total, 3, 2, 1, 2)
         grid.addWidget(self.error_label("present"), 4, 0, 1, 4)
         grid.addWidget(self.error_label("households_present"), 5, 0, 1, 4)
+        self.present_spin.set_message_label(self.field_labels["present"])
+        self.households_spin.set_message_label(self.field_labels["households_present"])
         grid.addWidget(self.counts_button, 6, 3)
 
         top = QVBoxLayout()
@@ -177,6 +181,8 @@ class AttendPage(StepPage):
         self.remove_button.clicked.connect(self.remove_selected)
         self.refill_button.clicked.connect(self.refill)
         self.counts_button.clicked.connect(self.save_counts)
+        for spin in (self.present_spin, self.households_spin):
+            spin.checked.connect(lambda _ok: self._update_counts_button())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.restyle()
 
@@ -215,16 +221,37 @@ class AttendPage(StepPage):
         big = m.members > BIG
         self.counts_box.setVisible(big)
         if big and (mine or not self.present_spin.hasFocus()):
-            self.present_spin.setRange(0, max(m.members, 0))
+            self.present_spin.set_limit(max(m.members, 0), _("应到 {n} 人(按名册生成的参会名单),到会的不能比应到的多").format(
+                n=m.members))
             self.present_spin.setValue(m.present)
             households = k.by_households and bool(m.households)
             for w in (self.households_label, self.households_spin, self.households_total):
                 w.setVisible(households)
             if households:
-                self.households_spin.setRange(0, m.households or 0)
+                self.households_spin.set_limit(m.households or 0, _("名册里全村共 {h} 户").format(h=m.households))
                 self.households_spin.setValue(m.households_present or 0)
                 self.households_total.setText(_("全村共 {h} 户").format(h=m.households))
         self._update_buttons()
+        self._update_counts_button()
+
+    @property
+    def dirty(self) -> bool:
+        """Totals typed from the signed sheet and not yet saved with 保存人数."""
+        if self.read_only or self.state is None or self.counts_box.isHidden():
+            return False
+        m = self.state.info
+        return self.present_spin.value() != m.present or (
+            not self.households_spin.isHidden() and self.households_spin.value() != (m.households_present or 0))
+
+    def save_unsaved(self) -> Task | None:
+        return self.save_counts()
+
+    def _update_counts_button(self) -> None:
+        """保存人数 stays off while a number typed is refused beside its field."""
+        self.counts_button.setEnabled(not first_problem(*self._count_boxes()))
+
+    def _count_boxes(self) -> list[NumberBox]:
+        return [self.present_spin] + ([self.households_spin] if not self.households_spin.isHidden() else [])
 
     def set_read_only(self, read_only: bool) -> None:
         super().set_read_only(read_only)
@@ -294,6 +321,8 @@ class AttendPage(StepPage):
     def save_counts(self) -> Task | None:
         if self.read_only or self.state is None:
             return None
+        if not all([box.check() for box in self._count_boxes()]):
+            return None  # refused beside the field, with the limit: nothing is saved until it is fixed
         m = self.state.info
         counted = kind_info(m.kind).by_households and bool(m.households) and not self.households_spin.isHidden()
         households = self.households_spin.value() if counted else None

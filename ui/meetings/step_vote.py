@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
 from app.i18n import _
@@ -31,12 +31,12 @@ from ui.meetings.common import page_scroll
 from ui.meetings.model import ChoiceDelegate, NamedVoteModel, VoteColumns
 from ui.meetings.step_base import EditorHost, StepPage
 from ui.meetings.verdict import VerdictBox, judge
+from ui.numbers import NumberBox
 from ui.style import show_message
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
 
 NO_ITEM = -1
-MAX_VOTES = 99999  # far above any village: a typing slip must reach the rules, which say what is wrong
 
 
 def motion_text(n: int, x: MotionInfo, agenda_numbers: dict[int, int]) -> str:
@@ -112,14 +112,14 @@ class VotePage(StepPage):
         special_layout.addWidget(self.special_rule, 1, 0, 1, 2)
         special_layout.setColumnStretch(1, 1)
 
-        self.for_spin, self.against_spin, self.abstain_spin = (QSpinBox() for _i in range(3))
         labels = (_("赞成"), _("反对"), _("弃权"))
+        # any number typed reaches the rules as typed, and they say beside the boxes what is wrong (ui.numbers)
+        self.for_spin, self.against_spin, self.abstain_spin = (NumberBox(text) for text in labels)
         counts = QWidget()
         grid = QGridLayout(counts)
         grid.setContentsMargins(0, 0, 0, 0)
         for col, (spin, text) in enumerate(zip((self.for_spin, self.against_spin, self.abstain_spin), labels)):
             spin.setObjectName("votes")
-            spin.setRange(0, MAX_VOTES)
             spin.setSuffix(_(" 票"))
             spin.setAccessibleName(text)
             label = QLabel(text)
@@ -424,6 +424,11 @@ class VotePage(StepPage):
         if self._text_dirty and self.current is not None:
             self.save()
         self._show_motion(chosen)
+
+    def save_unsaved(self) -> Task | None:
+        """Closing the program with this motion changed: votes typed are recorded (None while the rules refuse
+        them, said beside the boxes), else its wording saved."""
+        return self.record() if self.counts_changed() else self.save()
 
     def save(self) -> Task | None:
         """The motion's wording and resolution, without touching its votes."""

@@ -9,8 +9,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 

@@ -293,7 +293,7 @@ class _Pages:
             size = BANNER_SIZE * s
             leading = 1.4 * size
             pad = 5 * s
-            text = _("草稿(未公开):尚未经村务监督委员会审核张贴,不得作为公开依据")
+            text = _("草稿(未公开):尚未张贴公开,不得作为公开依据")
             lines = self.m.wrap(text, size, self.width - 4 * pad)
             height = len(lines) * leading + 2 * pad
             ops.append(Rect(self.left, y - height, self.width, height, BANNER_FILL, 0.0, 1.5 * s))

@@ -38,6 +38,12 @@ class TaskDialog(QDialog):
         box = round(self.fontMetrics().height() * 0.9)  # the default 13 px circle is hard to see and to hit
         self.setStyleSheet("QRadioButton::indicator {{ width: {n}px; height: {n}px; }}".format(n=box))
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        from ui.widgets import grow_to_fit
+
+        grow_to_fit(self)  # wrapped explanations may need more lines than the first size gave them (大字模式)
+
     def add_buttons(self, ok_text: str) -> None:
         self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(_("取消"), QDialogButtonBox.ButtonRole.RejectRole)

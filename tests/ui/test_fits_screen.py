@@ -67,6 +67,7 @@ def fit_problems(top: QWidget) -> list[str]:
     hint = top.minimumSizeHint() if not isinstance(top, QDialog) else top.sizeHint()
     if hint.width() > WIDTH or hint.height() > HEIGHT:
         problems.append("window asks for {w}x{h}".format(w=hint.width(), h=hint.height()))
+    problems.extend(_overlaps(top))
     for widget in top.findChildren(QWidget):
         if not widget.isVisibleTo(top) or widget.isWindow() or widget.width() <= 0:
             continue
@@ -106,6 +107,35 @@ def _picture(widget: QWidget) -> bool:
     """A photo or a printed page: shown at its own size, scrolled sideways when wide."""
     return isinstance(widget, QLabel) and widget.pixmap() is not None and not widget.pixmap().isNull() \
         or not widget.findChildren(QLabel) and not widget.findChildren(QAbstractButton)
+
+
+def _overlaps(top: QWidget) -> list[str]:
+    """Widgets a layout placed over each other (squeezed below what they need: buttons over a list's rows)."""
+    problems = []
+    for parent in [top, *top.findChildren(QWidget)]:
+        if parent.layout() is None or not parent.isVisibleTo(top) and parent is not top:
+            continue
+        placed = [w for w in parent.children() if isinstance(w, QWidget) and not w.isWindow()
+                  and w.isVisibleTo(top) and w.width() > 0 and w.height() > 0 and _laid_out(parent.layout(), w)]
+        for i, a in enumerate(placed):
+            for b in placed[i + 1:]:
+                common = a.geometry().intersected(b.geometry())
+                if common.width() > 2 and common.height() > 2:
+                    problems.append("{a} {ta!r} and {b} {tb!r} overlap by {w}x{h} px".format(
+                        a=type(a).__name__, ta=_describe(a), b=type(b).__name__, tb=_describe(b),
+                        w=common.width(), h=common.height()))
+    return problems
+
+
+def _laid_out(layout: Any, widget: QWidget) -> bool:
+    """True when ``widget`` is placed by ``layout`` or a layout inside it."""
+    if layout.indexOf(widget) >= 0:
+        return True
+    for i in range(layout.count()):
+        inner = layout.itemAt(i).layout()
+        if inner is not None and _laid_out(inner, widget):
+            return True
+    return False
 
 
 def _describe(widget: QWidget) -> str:
@@ -475,3 +505,38 @@ def test_every_dialog_fits_1366x728(qapp, looks, window: MainWindow, large: bool
         dialog.deleteLater()
         settle(qapp)
     assert walk.found == {}, "\n".join("{k}:\n  {v}".format(k=k, v="\n  ".join(v)) for k, v in walk.found.items())
+
+
+def test_the_check_sees_a_squeezed_window(qapp) -> None:  # type: ignore[no-untyped-def]
+    """What the walk looks for, on a window squeezed below what it holds: a list over a button, a widget
+    outside the window, wrapped text cut, a button narrower than its words, an ID number cut in a table."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QListWidget, QVBoxLayout
+
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    rows = QListWidget()
+    rows.setFixedHeight(200)
+    layout.addWidget(rows)
+    button = QPushButton("记为第 4 步")
+    button.setFixedWidth(30)
+    layout.addWidget(button)
+    label = QLabel("这个表决事项没有通过,不能作为第 4 步。请选择怎么办")
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    model = QStandardItemModel(1, 1)
+    model.setItem(0, 0, QStandardItem("450222196109123456"))
+    table = QTableView()
+    table.setModel(model)
+    table.setColumnWidth(0, 60)
+    layout.addWidget(table)
+    window.setFixedSize(160, 150)
+    window.show()
+    settle(qapp)
+    found = "\n".join(fit_problems(window))
+    assert "overlap" in found
+    assert "outside the window" in found
+    assert "wrapped text" in found
+    assert "QPushButton '记为第 4 步' is 30 px wide" in found
+    assert "ID column 0 is 60 px" in found
+    window.close()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
-SIZE = (1280, 800)
+SIZE = (1366, 728)  # a 1366x768 office screen less its taskbar: what the clerk sees
 
 
 def arguments() -> tuple[Path, bool]:

@@ -383,6 +383,19 @@ class MainWindow(QMainWindow):
         self.window_settings.setValue("main/screen", self.current_key())
         self.window_settings.sync()
 
+    def _close_answered(self) -> None:
+        """The unsaved changes were saved, or 不保存 was chosen: close without asking again."""
+        self._answered_unsaved = True
+        if not self.close():
+            self._answered_unsaved = False
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        from ui.unsaved import may_close
+
+        # an editor holding unsaved changes (notice, minutes, resident, certificate form): 保存 / 不保存 / 取消
+        if not getattr(self, "_answered_unsaved", False) and not may_close(self, self._close_answered,
+                                                                               self.show_message):
+            event.ignore()
+            return
         self.save_state()
         super().closeEvent(event)

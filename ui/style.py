@@ -134,6 +134,10 @@ def show_message(label: QLabel, text: str, kind: str = "error") -> None:
         label.style().polish(label)
     label.setText(text)
     label.setVisible(bool(text))
+    if text:
+        from ui.widgets import grow_to_fit
+
+        grow_to_fit(label)  # in a dialog, the whole message shows: the dialog grows to its wrapped lines
 
 
 def message_label(kind: str = "error") -> QLabel:

@@ -292,3 +292,36 @@ class VerticalScroll(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the content needs another width now (other buttons, 大字模式)
         return super().eventFilter(watched, event)
+
+
+def grow_to_fit(widget: QWidget) -> None:
+    """A message was shown in ``widget``'s dialog: let the dialog grow to show it whole.
+
+    A word-wrapped message needs more lines than the dialog was laid out for, and Qt does not grow a
+    window for a label's height-for-width by itself, so a two-line explanation (a wrong ID number's)
+    was cut off. Once the label has its new text the dialog takes the height its layout wants at its
+    width, up to the screen's height. Screens in the main window are left to their own layouts."""
+    QTimer.singleShot(0, lambda: _grow(widget))
+
+
+def _grow(widget: QWidget) -> None:
+    from shiboken6 import isValid
+    from PySide6.QtWidgets import QDialog
+
+    if not isValid(widget):
+        return
+    window = widget.window()
+    layout = window.layout()
+    if not isinstance(window, QDialog) or not window.isVisible() or layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    needed = layout.totalMinimumSize().height()
+    if layout.hasHeightForWidth():
+        needed = max(needed, layout.totalHeightForWidth(width))
+    screen = window.screen()
+    if screen is not None:
+        frame = window.frameGeometry().height() - window.height()
+        needed = min(needed, screen.availableGeometry().height() - frame)
+    if needed > window.height():
+        window.resize(width, needed)

@@ -236,6 +236,12 @@ def _clean_draft(d: NoticeDraft) -> NoticeDraft:
                        source=d.source, catalogue_version=d.catalogue_version)
 
 
+def check_draft(d: NoticeDraft) -> NoticeDraft:
+    """The draft as it would be saved, or the FieldError saving would give (the editor checks before it asks
+    whether to send for review, so the question never names a notice that cannot be sent)."""
+    return _clean_draft(d)
+
+
 def _clean_names(names: Sequence[str] | str, field_name: str, what: str) -> list[str]:
     if isinstance(names, str):
         names = names.replace(",", "、").replace(",", "、").replace(" ", "、").split("、")

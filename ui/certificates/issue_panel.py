@@ -568,6 +568,25 @@ class IssuePanel(QWidget):
         self._reset_for_next()
         self.changed.emit()
 
+    # ------------------------------------------------------------ unsaved changes (ui.unsaved)
+
+    def unsaved_changes(self) -> str:
+        """A form filled in and not issued, for the closing question; "" when nothing."""
+        if self.kind is None or self._busy:
+            return ""
+        who = self.applicant.applicant_name()
+        if not (who or self.purpose.text().strip() or any(r.text().strip() for r in self.field_rows.values())):
+            return ""
+        return _("证明开具:“{kind}”{who}还没有开具").format(
+            kind=self.kind.name, who=_("(申请人 {name})").format(name=who) if who else "")
+
+    def save_changes(self) -> None:
+        """A certificate is issued only by its own button, after the clerk has checked it: closing never issues
+        one. Says so under the form and leaves the window open."""
+        show_message(self.issue_message, _("这张证明还没有开具。核对后点“{button}”开具;不开了,关闭时选“不保存”。").format(
+            button=self.issue_button.text()), "error")
+        return None
+
     def _reset_for_next(self) -> None:
         """The next person: nothing of this applicant's may end up on their certificate."""
         self.applicant.clear()

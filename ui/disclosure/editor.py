@@ -26,7 +26,7 @@ from shiboken6 import isValid
 from app.disclosure.calendar import period_for, periods
 from app.disclosure.catalogue import EVENT, CatalogueItem, frequency_label
 from app.disclosure.models import RETURNED
-from app.disclosure.service import CATEGORIES, TITLE_MAX, NoticeDraft, NoticeInfo, role_label
+from app.disclosure.service import CATEGORIES, TITLE_MAX, NoticeDraft, NoticeInfo, check_draft, role_label
 from app.disclosure.view import NoticeView
 from app.i18n import _
 from app.meetings.matters import matter_for_notice
@@ -214,6 +214,10 @@ class NoticeEditor(QWidget):
 
         for signal in (self.title_edit.textChanged, self.body_edit.textChanged, self.tables.changed):
             signal.connect(self._changed)
+        # a red line about a field goes once that field is changed (it is checked again on saving)
+        for signal, label in ((self.title_edit.textChanged, self.title_error),
+                              (self.body_edit.textChanged, self.body_error), (self.tables.changed, self.tables_error)):
+            signal.connect(lambda *_a, label=label: None if self._loading else show_message(label, ""))
         self.category_combo.currentIndexChanged.connect(lambda _i: self._changed())
         self.item_combo.currentIndexChanged.connect(self._item_changed)
         self.period_combo.currentIndexChanged.connect(lambda _i: self._changed())
@@ -290,6 +294,7 @@ class NoticeEditor(QWidget):
         self._set_read_only(False)
         self.heading.setText(_("新建公开事项"))
         show_message(self.banner, "")
+        show_message(self.status, "")  # what was said about the last notice is not about this one
         self._fill(draft or NoticeDraft(title="", category=CATEGORIES[1]))
         self.files_list.clear()
         self.files_list.addItem(_("先保存草稿,再添加照片或附件。"))
@@ -299,6 +304,8 @@ class NoticeEditor(QWidget):
         self.title_edit.setFocus()
 
     def open_notice(self, info: NoticeInfo) -> None:
+        if self.notice is None or self.notice.id != info.id:
+            show_message(self.status, "")  # what was said about the last notice is not about this one
         self.notice = info
         self._saved_view = None
         self._set_read_only(not info.editable)
@@ -457,9 +464,15 @@ class NoticeEditor(QWidget):
     def save_and_submit(self) -> Task | None:
         if self.read_only:
             return None
+        self._clear_errors()
+        try:  # what saving would refuse (no title, too long) is said beside its field before any question
+            checked = check_draft(self.draft())
+        except FieldError as exc:
+            self._show_error(exc)
+            return None
         if not widgets.confirm(self, _("送监委会审核"), _(
                 "把“{title}”送村务监督委员会审核吗?\n送审后就不能再修改;监委会退回后才能修改。").format(
-                title=self.title_edit.text().strip() or _("(无标题)")), _("送审"), _("先不送")):
+                title=checked.title), _("送审"), _("先不送")):
             return None
         return self._write(actions.save_and_submit, self._submitted)
 
@@ -526,6 +539,19 @@ class NoticeEditor(QWidget):
         view = self.current_view()
         if view is not None:
             self.preview_requested.emit(view)
+
+    # ------------------------------------------------------------ unsaved changes (ui.unsaved)
+
+    def unsaved_changes(self) -> str:
+        """What closing the program would lose, for its question; "" when nothing."""
+        if not self.dirty or self.read_only:
+            return ""
+        title = self.title_edit.text().strip()
+        return _("村务公开:公开事项“{title}”").format(title=title) if title else _("村务公开:新的公开事项(还没有标题)")
+
+    def save_changes(self) -> Task | None:
+        """保存 in the closing question: the same as 保存草稿 (a refusal shows under its field)."""
+        return self.save()
 
     def close_editor(self) -> bool:
         if self.dirty and not self.read_only and not widgets.confirm(

@@ -342,6 +342,30 @@ class MeetingEditor(QWidget):
             .success(done) \
             .failure(lambda exc: self._failed(exc, self.prepare)).run()
 
+    # ------------------------------------------------------------ unsaved changes (ui.unsaved)
+
+    def unsaved_changes(self) -> str:
+        """What closing the program would lose, for its question; "" when nothing."""
+        if not self.dirty:
+            return ""
+        title = self.state.info.title if self.state is not None else self.prepare.title_edit.text().strip()
+        return _("会议记录:“{title}”").format(title=title) if title else _("会议记录:新的会议")
+
+    def save_changes(self) -> list[Task] | None:
+        """保存 in the closing question: every step with unsaved typing saves as its own button does; None
+        (that step shown, its message beside the fields) when one cannot be saved as it stands."""
+        tasks: list[Task] = []
+        for index, page in enumerate(self.pages):
+            if not page.dirty:
+                continue
+            save = getattr(page, "save_unsaved", None) or getattr(page, "save", None)
+            task = save() if callable(save) else None
+            if task is None:
+                self.show_step(index)
+                return None
+            tasks.append(task)
+        return tasks
+
     def close_editor(self) -> bool:
         """Leave the meeting open now (for another); False if the clerk wants to keep unsaved typing."""
         if self.dirty and not widgets.confirm(

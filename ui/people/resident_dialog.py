@@ -43,6 +43,7 @@ from app.storage import Store
 from ui.operations import RESIDENTS, WriteOp, read_now
 from ui.people.residents_model import sex_label
 from ui.style import ERROR, MUTED
+from ui.widgets import grow_to_fit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -196,6 +197,13 @@ class ResidentDialog(QDialog):
         elif default_group_id is not None:
             self._select_group(default_group_id)
         self.name_edit.setFocus()
+        self._as_opened = self.value()  # what closing the program compares with (ui.unsaved)
+        # a red line about a field goes once that field is changed (it is checked again on saving)
+        for signal, field in ((self.name_edit.textChanged, "name"), (self.phone_edit.textChanged, "phone"),
+                              (self.sex_combo.currentIndexChanged, "sex"), (self.birth_edit.dateChanged, "birth_date"),
+                              (self.group_combo.currentIndexChanged, "group"),
+                              (self.status_combo.currentIndexChanged, "status")):
+            signal.connect(lambda *_a, field=field: self.show_error(field, ""))
 
     # ------------------------------------------------------------ building
 
@@ -339,6 +347,8 @@ class ResidentDialog(QDialog):
         label = self._errors.get(field, self.general_error)
         label.setText(message)
         label.setVisible(bool(message))
+        if message:
+            grow_to_fit(label)  # a long explanation (a wrong ID number's) is shown whole, never cut off
 
     def error_label(self, field: str) -> QLabel:
         """The red label under ``field``'s input."""
@@ -369,9 +379,22 @@ class ResidentDialog(QDialog):
             return  # a save is under way and takes a moment: closing now would hide its answer
         super().reject()
 
-    def save(self) -> None:
+    def unsaved_changes(self) -> str:
+        """What closing the program would lose, for its question; "" when nothing."""
+        if not self.isVisible() or self.result_row is not None or self.value() == self._as_opened:
+            return ""
+        name = self.name_edit.text().strip() or (self._resident.name if self._resident else "")
+        if self._resident is not None:
+            return _("村民信息:“{name}”的修改").format(name=name)
+        return _("村民信息:新增的“{name}”").format(name=name) if name else _("村民信息:新增的村民")
+
+    def save_changes(self) -> WriteOp | None:
+        """保存 in the closing question: the same as the dialog's 保存."""
+        return self.save()
+
+    def save(self) -> WriteOp | None:
         if self._saving:
-            return
+            return None
         self._saving = True
         self.clear_errors()
         data = self.value()
@@ -383,7 +406,8 @@ class ResidentDialog(QDialog):
                 return add_resident(s, data)
             return update_resident(s, resident_id, data)
 
-        WriteOp(store, actor, work, changes={RESIDENTS}, initiator=self).success(self._saved).failure(self._failed).disabling(self.save_button).run()
+        return WriteOp(store, actor, work, changes={RESIDENTS}, initiator=self).success(self._saved) \
+            .failure(self._failed).disabling(self.save_button).run()
 
     def _saved(self, row: ResidentRow) -> None:
         self.result_row = row

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 from shiboken6 import isValid
 
@@ -40,9 +40,22 @@ class TaskDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        from ui.widgets import grow_to_fit
+        # wrapped explanations may need more lines than the first size gave them (大字模式): grow once laid out
+        QTimer.singleShot(0, self._grow_to_layout)
 
-        grow_to_fit(self)  # wrapped explanations may need more lines than the first size gave them (大字模式)
+    def _grow_to_layout(self) -> None:
+        layout = self.layout()
+        if not isValid(self) or layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(self.width()))
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - (self.frameGeometry().height() - self.height()))
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def add_buttons(self, ok_text: str) -> None:
         self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)

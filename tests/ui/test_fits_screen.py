@@ -4,13 +4,17 @@ In normal type and in 大字模式 the main window opens within 1366x728 and can
 (its minimum size hint), every dialog asks for at most that (its size hint), and what cannot fit scrolls
 inside its own area. On each screen, each tab and each dialog, opened on the demo village with its data,
 no widget lies outside its window, no label or button shows less than its text, and an ID number in a
-table is shown whole (18 characters, not "4502221961091…"). The screenshots taken on the way are kept in
-docs/images/fit/ (name-normal.png, name-large.png) to be looked at.
+table is shown whole (18 characters, not "4502221961091…"). The screenshots taken on the way are kept to be
+looked at: in a temporary folder on an ordinary run, in docs/images/fit/ (name-normal.png, name-large.png)
+when asked, so a test run never changes the repository:
+
+    CUNWU_FIT_SHOTS=docs/images/fit QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/ui/test_fits_screen.py
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,7 +36,7 @@ from app.schema import open_store  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
 WIDTH, HEIGHT = 1366, 728  # a 1366x768 screen less the taskbar
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images" / "fit"
+SHOTS = Path(os.environ.get("CUNWU_FIT_SHOTS") or Path(tempfile.gettempdir()) / "cunwu-fit").resolve()
 ID_NUMBER = re.compile(r"[0-9]{6}[0-9*]{8}[0-9*]{3}[0-9Xx*]")
 
 

@@ -109,6 +109,7 @@ class Task:
         self.signals = _Signals()
         self.ctx = TaskContext(self.signals)
         self.dialog: QProgressDialog | None = None
+        self._when_done: list[Callable[[bool], None]] = []
 
     def success(self, cb: Callable[[Any], None]) -> Task:
         self._on_success = cb
@@ -116,6 +117,12 @@ class Task:
 
     def failure(self, cb: Callable[[BaseException], None]) -> Task:
         self._on_failure = cb
+        return self
+
+    def when_done(self, cb: Callable[[bool], None]) -> Task:
+        """``cb(succeeded)`` after the task's own success or failure callback. May be added after :meth:`run`
+        (by someone waiting for a task another part started): the answer reaches the GUI thread later."""
+        self._when_done.append(cb)
         return self
 
     def with_progress(self, parent: QWidget, label: str, *, cancellable: bool = False) -> Task:
@@ -152,18 +159,21 @@ class Task:
         self._give_back()
         if self._on_success:
             self._on_success(result)
+        for cb in self._when_done:
+            cb(True)
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
         self._give_back()
-        if isinstance(exc, Cancelled):
-            return
-        if self._on_failure:
-            self._on_failure(exc)
-        else:
-            from ui.errors import show_error
+        if not isinstance(exc, Cancelled):
+            if self._on_failure:
+                self._on_failure(exc)
+            else:
+                from ui.errors import show_error
 
-            show_error(self._progress_parent, exc)
+                show_error(self._progress_parent, exc)
+        for cb in self._when_done:
+            cb(False)
 
     def _give_back(self) -> None:
         """Enable the widgets again before the answer is shown: a field error can be corrected and

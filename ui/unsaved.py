@@ -139,7 +139,7 @@ def _save_then_close(window: QWidget, editors: list[QWidget], close_again: Calla
         if isValid(window) and isValid(editor):
             reveal(window, editor)
             if say is not None:
-                say(_("没有保存成功,窗口没有关闭。请看提示改正后再保存。"))
+                say(_("有内容没有保存,窗口没有关闭。请按提示处理后再关闭。"))
 
     def done(task: Task, failed_editor: QWidget | None) -> None:
         if task in pending:
@@ -165,10 +165,8 @@ def _save_then_close(window: QWidget, editors: list[QWidget], close_again: Calla
         tasks = started if isinstance(started, list) else [started]
         for task in tasks:
             pending.append(task)
-            # connected after the editor's own callbacks (Task.run), so it runs after the editor has shown the
-            # stored record or its refusal
-            task.signals.success.connect(lambda _r, t=task: done(t, None))
-            task.signals.failure.connect(lambda _e, t=task, e=editor: done(t, e))
+            # after the editor's own callbacks: the editor has shown the stored record or its refusal
+            task.when_done(lambda ok, t=task, e=editor: done(t, None if ok else e))
     if failed:
         stay(failed[0])  # it said why; the window stays, and the saves started go on
         return

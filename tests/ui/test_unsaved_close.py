@@ -117,7 +117,7 @@ def test_save_that_is_refused_keeps_the_window_open_and_says_why(qtbot, store, m
     assert window.isVisible() and _count(store, Notice) == before
     assert "请填写标题" in editor.title_error.text()
     assert window.current_key() == "disclosure" and editor.isVisible()  # brought to the front
-    assert "没有保存成功" in window.statusBar().currentMessage()
+    assert "窗口没有关闭" in window.statusBar().currentMessage()
     assert asked.items == [["村务公开:新的公开事项(还没有标题)"]]
 
 

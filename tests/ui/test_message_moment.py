@@ -117,3 +117,31 @@ def test_a_resident_field_error_goes_when_the_field_is_changed(qtbot, store):
     qtbot.waitUntil(lambda: dialog.error_text("name") != "", timeout=TASK_MS)
     dialog.name_edit.setText("孙桂兰")
     assert dialog.error_text("name") == ""
+
+
+def test_opening_another_meeting_starts_without_the_last_ones_messages(qtbot, store):
+    import datetime as dt
+
+    from app.meetings.service import MeetingInput, create_meeting
+    from ui.meetings.editor import ATTEND
+    from ui.meetings.screen import MeetingsScreen
+
+    with store.begin("王文书") as s:
+        first, second = (create_meeting(s, MeetingInput(kind="村民会议", title=title, date=dt.date(2026, 10, 12),
+                                                        chair="张三", recorder="王文书", agenda_text="村道硬化方案")).id
+                         for title in ("第一次村民会议", "第二次村民会议"))
+    screen = MeetingsScreen(store, actor="王文书")
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.context is not None, timeout=TASK_MS)
+    screen.open_meeting(first, ATTEND)
+    qtbot.waitUntil(lambda: screen.editor.meeting_id == first and not screen.editor.busy, timeout=TASK_MS)
+    editor = screen.editor
+    editor.say("已保存:实到 3 人。")
+    editor.attend.say("已保存:实到 3 人。")
+    screen.open_meeting(second, ATTEND)
+    qtbot.waitUntil(lambda: editor.meeting_id == second and not editor.busy, timeout=TASK_MS)
+    assert not editor.message.isVisible() and not editor.attend.status.isVisible()
+    editor.say("已保存。")
+    screen.new_meeting()
+    assert not editor.message.isVisible()

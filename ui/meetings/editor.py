@@ -186,6 +186,7 @@ class MeetingEditor(QWidget):
         self.state = None
         self._set_read_only(False)
         self.outer.setCurrentWidget(self.content)
+        show_message(self.message, "")  # what was said about the last meeting is not about this one
         for page in self.pages:
             page.clear_errors()
             page.show_state(None)
@@ -200,6 +201,7 @@ class MeetingEditor(QWidget):
         opening = self.state is None or self.state.info.id != state.info.id
         self.outer.setCurrentWidget(self.content)
         if opening:
+            show_message(self.message, "")
             for page in self.pages:
                 page.clear_errors()
         self._show(state, None)

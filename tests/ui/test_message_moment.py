@@ -145,3 +145,23 @@ def test_opening_another_meeting_starts_without_the_last_ones_messages(qtbot, st
     editor.say("已保存。")
     screen.new_meeting()
     assert not editor.message.isVisible()
+
+
+def test_a_certificate_fields_red_line_goes_when_the_field_is_changed(qtbot, store):
+    from PySide6.QtCore import Qt
+
+    from ui.certificates.screen import CertificatesScreen
+
+    screen = CertificatesScreen(store, actor="王文书")
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.context is not None, timeout=TASK_MS)
+    panel = screen.issue_panel
+    assert panel.select_kind(panel.kind_list.item(0).data(Qt.ItemDataRole.UserRole))
+    panel.applicant.search_edit.setText("张三")
+    panel.applicant.search()
+    qtbot.waitUntil(lambda: panel.applicant.resident is not None, timeout=TASK_MS)
+    panel.issue()  # the purpose left empty: refused under it
+    qtbot.waitUntil(lambda: panel.purpose.error_text() != "", timeout=TASK_MS)
+    panel.purpose.edit.setText("办理居住证")
+    assert panel.purpose.error_text() == ""

@@ -246,3 +246,22 @@ def test_more_groups_than_names_can_be_made_for_is_refused_and_the_list_kept(qtb
     assert page.count_error.isVisible() and "最多是 99" in page.count_error.text()
     page.generate_button.click()
     assert page.names() == names
+
+
+def test_a_negative_vote_is_refused_beside_the_boxes_even_before_attendance(qtbot, store):
+    with store.begin("王文书") as s:
+        m = create_meeting(s, MeetingInput(kind="村民小组会议", title="小组会议", date=DAY, chair="张三",
+                                           recorder="王文书", agenda_text="水渠清淤", group_id=list_groups(s)[0].id))
+        add_motion(s, m.id, text="同意清淤方案", agenda_item_id=m.agenda[0].id)
+    window = MainWindow(store, actor="王文书")
+    qtbot.addWidget(window)
+    window.show()
+    meetings = window.show_screen("meetings")
+    qtbot.waitUntil(lambda: meetings.context is not None, timeout=TASK_MS)
+    meetings.open_meeting(m.id, VOTE)
+    qtbot.waitUntil(lambda: meetings.editor.meeting_id == m.id and not meetings.editor.busy, timeout=TASK_MS)
+    page = meetings.editor.vote
+    _typed(page.for_spin, "-5", qtbot)
+    assert page.for_spin.value() == -5
+    assert page.votes_error.isVisible() and "赞成不能是负数" in page.votes_error.text()
+    assert not page.record_button.isEnabled()

@@ -55,6 +55,8 @@ class CountedEdit(QWidget):
         self._count(self.edit.text())
 
     def _count(self, text: str) -> None:
+        if self.error.text():
+            show_message(self.error, "")  # the red line was about what stood here before: checked again on issuing
         n = printed_length(text)
         self.counter.setText("{n}/{max}".format(n=n, max=self.max_len))
         set_kind(self.counter, "counterOver" if n > self.max_len else "counter")

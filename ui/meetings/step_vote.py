@@ -31,7 +31,7 @@ from ui.meetings.common import page_scroll
 from ui.meetings.model import ChoiceDelegate, NamedVoteModel, VoteColumns
 from ui.meetings.step_base import EditorHost, StepPage
 from ui.meetings.verdict import VerdictBox, judge
-from ui.numbers import NumberBox
+from ui.numbers import NumberBox, first_problem
 from ui.style import show_message
 from ui.tasks import Task
 from ui.widgets import record_table, size_columns
@@ -341,7 +341,9 @@ class VotePage(StepPage):
             self.named_tally.setText(_("赞成 {f} 票,反对 {a} 票,弃权 {ab} 票").format(f=f, a=a, ab=ab))
         if m.members == 0 or m.present == 0:
             self.verdict.show_waiting(_("还没有登记到会"))
-            self.votes_error.setText("")
+            # a number typed is still checked beside the boxes (a negative one) while attendance is missing
+            self.votes_error.setText("" if self.named else first_problem(
+                self.for_spin, self.against_spin, self.abstain_spin))
             show_message(self.message, _("请先在“② 签到”登记谁到会了,再记录表决。"), "hint")
             self.record_button.setEnabled(False)
             return

@@ -27,7 +27,6 @@ from app.meetings.specials import Special, for_kind
 from ui import widgets
 from ui.meetings import actions
 from ui.meetings.actions import MeetingState
-from ui.meetings.common import page_scroll
 from ui.meetings.model import ChoiceDelegate, NamedVoteModel, VoteColumns
 from ui.meetings.step_base import EditorHost, StepPage
 from ui.meetings.verdict import VerdictBox, judge
@@ -85,6 +84,9 @@ class VotePage(StepPage):
         self.new_special_combo = QComboBox()
         self.new_special_combo.setAccessibleName(_("新表决事项的类别"))
         self.new_special_label = QLabel(_("表决事项类别"))
+        for combo in (self.agenda_combo, self.new_special_combo):  # a long decision's name does not widen the column
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.add_button = QPushButton(_("添加表决事项"))
         self.remove_button = QPushButton(_("删去这个表决事项…"))
 
@@ -199,8 +201,12 @@ class VotePage(StepPage):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
         right_layout.addWidget(self.empty_label)
-        # in 大字模式 on a small screen the motion scrolls rather than squeezing the verdict
-        self.detail_scroll = page_scroll(self.detail)
+        # in 大字模式 on a small screen the motion scrolls rather than squeezing the verdict; up and down only,
+        # asking for the vote boxes' width (the splitter gives way), so 弃权 is never cut on the right
+        self.detail.setObjectName("page")  # on the page's white, as ui.meetings.common.page_scroll paints it
+        self.detail.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.detail_scroll = widgets.VerticalScroll(self.detail)
+        self.detail_scroll.setObjectName("pageScroll")
         right_layout.addWidget(self.detail_scroll, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal)

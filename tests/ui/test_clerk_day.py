@@ -446,6 +446,7 @@ def _record_a_meeting(clerk: Clerk) -> dict[str, Any]:
 
     clerk.click(editor.step_buttons[VOTE])
     vote = editor.vote
+    clerk.shot("2-meeting-vote-empty")
     clerk.type(vote.new_edit, MOTION)
     clerk.click("添加表决事项")
     clerk.wait(lambda: not editor.busy and vote.current is not None)

@@ -18,9 +18,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, save, settle  # noqa: E402
+from shotkit import SIZE, application, save, settle  # noqa: E402
 
-SIZE = (1280, 800)
 WIZARD_SIZE = (960, 680)
 
 

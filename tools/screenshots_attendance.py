@@ -1,7 +1,7 @@
 """Screenshots of who counts at a meeting, for the user guide: ``python tools/screenshots_attendance.py``.
 
-Builds the small demo village in a temporary directory and writes, in the main window at 1366x768 offscreen
-(the size of most village office screens):
+Builds the small demo village in a temporary directory and writes, in the main window at 1366x728 offscreen
+(a 1366x768 village office screen less its taskbar):
 docs/images/meeting-attend-proxy.png (a representatives' meeting at ② 签到 with two written proxies recorded,
 greyed as 书面委托(不计入到会人数), and the article under the table),
 docs/images/meeting-attend-probationary.png (a 党员大会 at ② 签到, the probationary members at the end as 列席),
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import shotkit  # noqa: E402
 from shotkit import IMAGES, application, save, settle  # noqa: E402
 
-SIZE = (1366, 768)
+SIZE = shotkit.SIZE  # 1366x728: a 1366x768 office screen less its taskbar
 
 
 def record(store: Any, today: dt.date) -> dict[str, int]:

@@ -1,11 +1,11 @@
 """Screenshots of the 证明开具 screen for the user guide: ``python tools/screenshots_certificates.py``.
 
 Builds the small demo village (with its demo certificates) in a temporary
-directory and writes, in the main window at 1280x800 offscreen:
+directory and writes, in the main window at 1366x728 (a 1366x768 office screen less its taskbar) offscreen:
 docs/images/cert-issue.png (a 居住证明 filled in for a resident, ready to issue),
 docs/images/cert-refused.png (a request for a 死亡证明, refused, with where to go),
 docs/images/cert-register.png (the register of this year, a voided row among them) and
-docs/images/cert-verify.png (a certificate's QR text checked: 真实有效), and at 1366x728
+docs/images/cert-verify.png (a certificate's QR text checked: 真实有效), and
 docs/images/cert-verify-code.png (the 校验码 typed: found and checked) and
 docs/images/cert-verify-code-wrong.png (one character wrong: not genuine, and why).
 ``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
@@ -78,6 +78,11 @@ def main() -> int:
         voided = next((i for i, r in enumerate(register.model.rows) if r.state == "voided"), 0)
         register.table.selectRow(voided)
         settle(app, lambda: register.details is not None)
+        # the details under the table take room from it: keep the selected row in sight
+        from PySide6.QtWidgets import QAbstractItemView
+
+        register.table.scrollTo(register.model.index(voided, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        settle(app)
         save(window, out / "cert-register.png")
 
         # -- a certificate checked at the verify tab

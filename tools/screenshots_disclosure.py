@@ -1,7 +1,7 @@
 """Screenshots of the 村务公开 screen for the user guide: ``python tools/screenshots_disclosure.py``.
 
 Builds the small demo village (three years of notices from its ledger and catalogue)
-in a temporary directory and writes, in the main window at 1280x800 offscreen:
+in a temporary directory and writes, in the main window at 1366x728 (a 1366x768 office screen less its taskbar) offscreen:
 docs/images/disclosure-home.png (the home screen's due and overdue items),
 docs/images/disclosure-calendar.png (the month with the latest deadlines, and what is due now),
 docs/images/disclosure-year.png (the year at a glance),
@@ -51,6 +51,11 @@ def main() -> int:
         # -- home: what is due and overdue
         home = window.show_screen("home")
         settle(app, lambda: getattr(home, "due_loaded", False))
+        # the home screen scrolls at 1366x728: bring its 村务公开 box into sight
+        from PySide6.QtWidgets import QScrollArea
+
+        home.findChild(QScrollArea).ensureWidgetVisible(home.due_frame, 0, 0)
+        settle(app)
         save(window, out / "disclosure-home.png")
 
         screen = window.show_screen("disclosure")
@@ -129,8 +134,7 @@ def main() -> int:
         # -- the print preview of a posted statement from the ledger
         screen.preview(ledger.id)
         settle(app, lambda: bool(shown) and isinstance(shown[-1], PrintPreviewDialog) and bool(shown[-1].pages))
-        preview = shown[-1]
-        preview.resize(1000, 780)
+        preview = shown[-1]  # at the size it opens at (within 1366x728)
         settle(app)
         save(preview, out / "disclosure-print.png")
         preview.reject()

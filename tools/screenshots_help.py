@@ -20,6 +20,11 @@ _SCREEN = Path(tempfile.gettempdir()) / "cunwu-screen-1366x768.json"
 _SCREEN.write_text(json.dumps({"screens": [{"name": "office", "x": 0, "y": 0, "width": 1366, "height": 768,
                                             "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile={path}".format(path=_SCREEN))
+# and its system set to Chinese, as village office PCs are: Qt's file dialog takes sizes, file types and dates
+# from the system's language, not from the program's
+if not os.environ.get("LANG", "").startswith("zh"):
+    os.environ["LANG"] = "zh_CN.UTF-8"
+    os.environ.pop("LC_ALL", None)
 
 import sys  # noqa: E402
 
@@ -60,10 +65,14 @@ def main() -> int:
         save(about, out / "about.png")
         about.close()
 
+        from app.people.service import get_village
+
+        with store.read() as s:
+            village = get_village(s).name  # type: ignore[union-attr]
         with tempfile.TemporaryDirectory(prefix="村务文件-") as tmp:
             folder = Path(tmp) / "村务" / "花名册"
             folder.mkdir(parents=True)
-            for name in ("赵官屯村花名册-20261201.xlsx", "赵官屯村花名册-20261105.xlsx", "证明台账2026年.xlsx"):
+            for name in (village + "花名册-20261201.xlsx", village + "花名册-20261105.xlsx", "证明台账2026年.xlsx"):
                 (folder / name).write_bytes(b"")
             (folder.parent / "会议记录").mkdir()
             filedialogs.remember(filedialogs.ROSTER, folder)
@@ -71,7 +80,7 @@ def main() -> int:
             dialog = QFileDialog(window, "导出花名册", str(start), "Excel 表格 (*.xlsx)")
             dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.selectFile("赵官屯村花名册-20261206.xlsx")
+            dialog.selectFile(village + "花名册-20261206.xlsx")
             dialog.resize(1100, 600) if large else dialog.resize(900, 520)
             dialog.show()
             settle(app)

@@ -2,7 +2,7 @@
 
 Builds the small demo village in a temporary directory (three years of minutes, and major matters
 at every step: one 已办结, a 村规民约 adopted and filed, a resolution left unposted past its deadline)
-and writes, at 1366x768 (the usual village office screen) offscreen:
+and writes, at 1366x728 (a 1366x768 village office screen less its taskbar) offscreen:
 
 - docs/images/matter-board.png: 会议记录's 四议两公开 tab, every matter (全部), at the first that reached
   step 4 (已实施 and waiting for its result notice, 已办结); matter-board-overdue.png at the resolution
@@ -27,9 +27,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, arguments, demo_window, save, settle  # noqa: E402
+from shotkit import SIZE, application, arguments, demo_window, save, settle  # noqa: E402
 
-SIZE = (1366, 768)
 
 
 def main() -> int:
@@ -72,7 +71,7 @@ def main() -> int:
         if tabs is not None:
             tabs.setCurrentWidget(board)
         settle(app, lambda: not board.loading and bool(board.cards))
-        # the home screen's list made the window taller than the screen; the board itself fits 1366x768
+        # the home screen's list made the window taller than the screen; the board itself fits 1366x728
         window.stack.removeWidget(home)
         home.hide()
         settle(app)

@@ -2,12 +2,14 @@
 
 Builds the small demo village in a temporary directory, records through the service a
 representatives' meeting held today (and, if the demo has no closed minutes with a file or a
-correction, one of those too), and writes, in the main window at 1280x800 offscreen:
+correction, one of those too), and writes, in the main window at 1366x728 (a 1366x768 office screen less its taskbar) offscreen:
 docs/images/meeting-calendar.png (this month: each day's meetings, quorate or not),
 docs/images/meeting-list.png (every meeting with its attendance, validity and votes),
 docs/images/meeting-attend.png (a representatives' meeting at ② 签到, attendance half marked),
 docs/images/meeting-vote.png (④ 表决 with votes typed and the live verdict: 还差 1 票) and
-docs/images/meeting-closed.png (closed minutes at ⑤ 结束, with a correction and the sign-in photo).
+docs/images/meeting-closed.png (closed minutes at ⑤ 结束, with a correction and the sign-in photo);
+and the first page of that meeting's printouts (pdftoppm, 70 dpi as the other printout images):
+docs/images/meeting-minutes-p1.png, meeting-signin-sheet.png and meeting-tally.png.
 ``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
 """
 
@@ -117,6 +119,28 @@ def record_meetings(store: Any, folder: Path, today: dt.date) -> dict[str, int]:
     return ids
 
 
+def write_printouts(store: Any, meeting_id: int, folder: Path, out: Path) -> None:
+    """The minutes, sign-in sheet and tally sheet as printed, and a picture of the first page of each."""
+    import shutil
+    import subprocess
+
+    from app.meetings.printing import render_minutes, render_signin_sheet, render_tally_sheet
+    from app.meetings.printouts import minutes_view, signin_view, tally_view
+
+    with store.read() as s:
+        render_minutes(minutes_view(s, meeting_id, data_dir=store.data_dir), folder / "minutes.pdf")
+        render_signin_sheet(signin_view(s, meeting_id), folder / "signin.pdf")
+        render_tally_sheet(tally_view(s, meeting_id), folder / "tally.pdf")
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found: no pictures of the printouts")
+        return
+    for pdf, name in (("minutes.pdf", "meeting-minutes-p1"), ("signin.pdf", "meeting-signin-sheet"),
+                      ("tally.pdf", "meeting-tally")):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(folder / pdf), str(out / name)], check=True)
+        print(out / f"{name}.png")
+
+
 def main() -> int:
     out, large = arguments()
     app = application(large)
@@ -131,6 +155,7 @@ def main() -> int:
 
     with demo_window(app) as (store, window), tempfile.TemporaryDirectory() as tmp:
         ids = record_meetings(store, Path(tmp), dt.date.today())
+        write_printouts(store, ids["closed"], Path(tmp), out)
         screen = window.show_screen("meetings")
         assert isinstance(screen, MeetingsScreen)
         settle(app, lambda: screen.context is not None and not screen.calendar.loading

@@ -1,7 +1,7 @@
 """Screenshots of numbers refused beside their field, the closing question and messages shown whole, for the user
 guide: ``python tools/screenshots_numbers.py [--large] [--out DIR]``.
 
-Builds the small demo village in a temporary directory and writes, in the main window at 1366x768 offscreen
+Builds the small demo village in a temporary directory and writes, in the main window at 1366x728 offscreen
 (``-large`` added to each name in 大字模式):
 numbers-attendance.png (a 村民会议 at ② 签到: 实到 2000 typed, refused beside the field with 应到 and why),
 numbers-settings.png (a negative amount in 设置 refused),
@@ -30,9 +30,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 import shotkit  # noqa: E402
-from shotkit import application, arguments, save, settle  # noqa: E402
+from shotkit import SIZE, application, arguments, save, settle  # noqa: E402
 
-SIZE = (1366, 768)
 
 
 def _typed(app: QApplication, box: Any, value: int) -> None:

@@ -1,9 +1,11 @@
 """Screenshots of the residents screen for the user guide: ``python tools/screenshots_residents.py``.
 
-Builds the small demo village in a temporary directory and writes, at 1280x800 offscreen:
+Builds the small demo village in a temporary directory and writes, in the main window at 1366x728 (a 1366x768
+office screen less its taskbar) offscreen:
 docs/images/residents.png, docs/images/resident-dialog.png (a wrong ID number
 refused) and docs/images/import-errors.png (the import wizard listing what is
 wrong in a small bad roster).
+``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
 """
 
 from __future__ import annotations
@@ -21,10 +23,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, save, settle  # noqa: E402
-
-OUT = ROOT / "docs" / "images"
-WIDTH, HEIGHT = 1280, 800
+from shotkit import SIZE, application, arguments, demo_window, save, settle  # noqa: E402
 
 
 def bad_roster(path: Path) -> Path:
@@ -53,23 +52,18 @@ def bad_roster(path: Path) -> Path:
 
 
 def main() -> int:
-    app = application()
+    out, large = arguments()
+    app = application(large)
 
-    from app.demo import create_demo
-    from app.schema import open_store
     from ui.people.residents_screen import ResidentsScreen
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
-        store = open_store(Path(tmp) / "data")
-        create_demo(store, size="small")
-        screen = ResidentsScreen(store)
-        screen.resize(WIDTH, HEIGHT)
-        screen.show()
-        settle(app)
+    with demo_window(app) as (_store, window), tempfile.TemporaryDirectory(prefix="cunwu-shots-") as tmp:
+        screen = window.show_screen("residents")
+        assert isinstance(screen, ResidentsScreen)
+        settle(app, lambda: screen.model.rowCount() > 3)
         screen.select_resident(screen.model.row_at(3).id)
         settle(app)
-        save(screen, "residents.png")
+        save(window, out / "residents.png")
 
         dialog = screen.add_resident()
         dialog.name_edit.setText("王桂兰")
@@ -80,21 +74,18 @@ def main() -> int:
         settle(app, lambda: dialog.save_button.isEnabled() and bool(dialog.error_text("id_number")))
         dialog.adjustSize()
         settle(app)
-        save(dialog, "resident-dialog.png")
+        save(dialog, out / "resident-dialog.png")
         dialog.reject()
 
         sheet = bad_roster(Path(tmp) / "花名册.xlsx")
         wizard = screen.open_import_wizard()
-        wizard.resize(WIDTH - 160, HEIGHT - 100)
+        wizard.resize(SIZE[0] - 240, SIZE[1] - 40)
         wizard.file_page.set_path(sheet)
         wizard.next()
         settle(app, lambda: wizard.check_page.report is not None)
-        save(wizard, "import-errors.png")
+        save(wizard, out / "import-errors.png")
         wizard.reject()
-
-        screen.close()
         settle(app)
-        store.close()
     return 0
 
 

@@ -1,6 +1,6 @@
 """Screenshot of a search with a clerk's short form for the user guide: ``python tools/screenshots_search.py``.
 
-Builds the small demo village in a temporary directory and writes, in the main window at 1366x768
+Builds the small demo village in a temporary directory and writes, in the main window at 1366x728
 offscreen, docs/images/search-synonyms.png: the 公开事项 list after typing the search box's own example
 低保, which finds the 最低生活保障 notices and says 同时查找了“最低生活保障” under the box.
 ``--large`` takes it in 大字模式 (search-synonyms-large.png) and ``--out DIR`` writes it elsewhere.
@@ -18,7 +18,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, arguments, demo_window, save, settle  # noqa: E402
+from shotkit import SIZE, application, arguments, demo_window, save, settle  # noqa: E402
 
 
 def main() -> int:
@@ -28,7 +28,7 @@ def main() -> int:
     from ui.disclosure.screen import NOTICES, DisclosureScreen
 
     with demo_window(app) as (_store, window):
-        window.resize(1366, 768)
+        window.resize(*SIZE)
         screen = window.show_screen("disclosure")
         assert isinstance(screen, DisclosureScreen)
         panel = screen.notices

@@ -3,8 +3,8 @@
 Builds the small demo village in a temporary directory, records through the service a
 representatives' meeting held today with everyone marked present and a motion to contract the
 east slope to an outside company (《农村土地承包法》第五十二条), types votes that are a majority of
-those present but short of two thirds of all members, and writes, at 1366x768 (the usual village
-office screen) offscreen, docs/images/meeting-vote-special.png. ``--out DIR`` writes it elsewhere,
+those present but short of two thirds of all members, and writes, at 1366x728 (a 1366x768 village
+office screen less its taskbar) offscreen, docs/images/meeting-vote-special.png. ``--out DIR`` writes it elsewhere,
 ``--large`` takes it in 大字模式. With ``--minutes FILE.pdf`` it also prints the demo's closed
 minutes that hold such a motion.
 """
@@ -22,9 +22,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from shotkit import application, demo_window, save, settle  # noqa: E402
+from shotkit import SIZE, application, demo_window, save, settle  # noqa: E402
 
-SIZE = (1366, 768)
 MOTION = "同意将村东荒坡 40 亩发包给县林果公司,承包期十五年"
 
 

@@ -176,6 +176,7 @@ def _install_qt_translation(app: QApplication) -> None:
         return
     translator = QTranslator(app)
     locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(locale)  # sizes and dates in Qt's dialogs (0 字节, 2026/12/6) whatever the system's language
     for folder in qt_translation_folders():
         if translator.load(locale, "qtbase", "_", str(folder)):
             app.installTranslator(translator)

@@ -402,7 +402,7 @@ def _attendance_table(attendees: Sequence[AttendeeLine], s: _Styles) -> Any:
         rows.append([_para(str(n), s.cell_center), _para(clean_line(person.name), s.name),
                      _para(clean_line(person.group_name), s.cell), _para(clean_line(person.role_text), s.cell),
                      _para(clean_line(person.status_label), s.cell_center), _para(note, s.cell)])
-    widths = [12 * MM, 28 * MM, 28 * MM, 30 * MM, 22 * MM]
+    widths = [12 * MM, 28 * MM, 33 * MM, 30 * MM, 22 * MM]  # 第一村民小组 on one line
     widths.append(WIDTH - sum(widths))
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(_grid_style()))

@@ -216,10 +216,21 @@ def test_a_missing_font_licence_file_is_said_in_about(qtbot, tmp_path, monkeypat
 def qt_chinese(qapp: QApplication) -> Iterator[None]:
     from ui.app import _install_qt_translation
 
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
     _install_qt_translation(qapp)
     yield
     qapp.removeTranslator(qapp._cunwu_qt_gaps)  # type: ignore[attr-defined]
     qapp.removeTranslator(qapp._cunwu_qt_translator)  # type: ignore[attr-defined]
+    QLocale.setDefault(before)
+
+
+def test_qt_formats_sizes_and_dates_the_chinese_way_whatever_the_system_language(qt_chinese):
+    from PySide6.QtCore import QDate, QLocale
+
+    assert QLocale().language() == QLocale.Language.Chinese
+    assert QLocale().toString(QDate(2026, 12, 6), QLocale.FormatType.ShortFormat) == "2026/12/6"
 
 
 def test_message_box_buttons_and_text_field_menus_are_chinese(qtbot, qt_chinese):

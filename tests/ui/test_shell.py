@@ -515,7 +515,10 @@ def test_qt_own_buttons_speak_chinese(qtbot):
 
     from ui.app import _install_qt_translation
 
+    from PySide6.QtCore import QLocale
+
     app = QApplication.instance()
+    before = QLocale()
     _install_qt_translation(app)
     try:
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
@@ -523,6 +526,7 @@ def test_qt_own_buttons_speak_chinese(qtbot):
     finally:
         app.removeTranslator(app._cunwu_qt_gaps)
         app.removeTranslator(app._cunwu_qt_translator)
+        QLocale.setDefault(before)
 
 
 def test_disclosure_numbers_set_on_the_settings_screen_change_the_catalogue_in_use(qtbot, village):

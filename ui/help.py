@@ -16,8 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
-from PySide6.QtGui import QFont, QImageReader, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFont, QImageReader, QKeySequence, QResizeEvent, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -150,6 +150,16 @@ def help_point_size() -> float:
     return round(base * 1.15, 1)
 
 
+class _GuideText(QTextBrowser):
+    """The guide's text; says when its width changes, so the pictures are fitted again."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
 class HelpWindow(QDialog):
     """The user guide: contents on the left, the text on the right, opened at a section (``show_section``)."""
 
@@ -168,13 +178,12 @@ class HelpWindow(QDialog):
         self.contents.setWordWrap(True)
         self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contents.setAccessibleName(_("目录"))
-        self.browser = QTextBrowser()
+        self.browser = _GuideText()
         self.browser.setObjectName("helpText")
         self.browser.setOpenLinks(False)
         # the text wraps and the pictures are fitted: a sideways scroll bar would only move the margin
         self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.browser.anchorClicked.connect(self._link)
-        self.browser.viewport().installEventFilter(self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.contents)
@@ -199,6 +208,8 @@ class HelpWindow(QDialog):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(100)
         self._fit_timer.timeout.connect(self.fit_images)
+        # a signal, not an event filter on the viewport: a filter is called while Qt tears the window down
+        self.browser.resized.connect(self._fit_timer.start)
         self.load()
         self._size_to_screen()
 
@@ -278,10 +289,6 @@ class HelpWindow(QDialog):
             return url.toLocalFile()
         return str((self.path.parent if self.path else Path(".")) / name)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.browser.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_timer.start()
-        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------ moving about
 

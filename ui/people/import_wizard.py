@@ -416,7 +416,13 @@ class ImportPage(QWizardPage):
 
     def initializePage(self) -> None:
         path = self._wizard.path
-        assert path is not None
+        if path is None:  # 下一步 stays off without a file; never raise inside a method Qt calls
+            self.done = False
+            self.status_label.setText(_("还没有选择花名册文件。请点“上一步”选择文件。"))
+            self.status_label.setStyleSheet(ERROR_STYLE)
+            self.progress.hide()
+            self.cancel_button.hide()
+            return
         self.done = False
         self.report = None
         self.progress.setRange(0, 0)

@@ -365,3 +365,20 @@ def test_a_certificate_qr_code_with_another_signature_is_found(cert_store, catal
     _sql(cert_store, f"UPDATE certificates SET qr_payload = '{forged}' WHERE id = {issued.id}")
     problems = _problems(cert_store)
     assert any(p.startswith(f"certificates #{issued.id}") and "签名" in p for p in problems), problems
+
+
+@pytest.mark.tampers
+def test_events_deleted_at_two_places_are_both_named(store):
+    """Two edits behind the program's back are two findings: the scan of the log goes on after the first
+    break (the long run of the village state machine found only the first one named)."""
+    with store.read() as s:
+        head = s.scalar(select(Event.seq).order_by(Event.seq.desc()).limit(1))
+    assert head >= 6
+    first, second = 2, head - 1
+    con = sqlite3.connect(store.db_path)
+    con.execute("DELETE FROM events WHERE seq IN (?, ?)", (first, second))
+    con.commit()
+    con.close()
+    problems = _problems(store)
+    assert any(p.startswith("事件 {n}:".format(n=first + 1)) and "应为 {n}".format(n=first) in p for p in problems), problems
+    assert any(p.startswith("事件 {n}:".format(n=second + 1)) and "应为 {n}".format(n=second) in p for p in problems), problems

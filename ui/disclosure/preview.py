@@ -162,6 +162,19 @@ def _paint_qr(painter: QPainter, op: Qr, height: float) -> None:
     painter.fillPath(path, Qt.GlobalColor.black)
 
 
+def send_to_printer(parent: QWidget, printer: object, pages: Sequence[Page], status: QLabel, refused: str) -> bool:
+    """Print ``pages``; a printer that refuses is told plainly (``refused`` names what was being printed and
+    what to do), the details go to the log. True when the pages went to the printer."""
+    try:
+        print_pages(printer, pages)
+    except Exception as exc:  # noqa: BLE001 - a printer problem is told plainly; details in the log
+        log.error("printing failed", exc_info=exc)
+        QMessageBox.warning(parent, _("打印没有成功"), refused)
+        return False
+    show_message(status, _("已送到打印机,共 {n} 页。").format(n=len(pages)), "ok")
+    return True
+
+
 def print_pages(printer: object, pages: Sequence[Page]) -> None:
     """Paint ``pages`` on a QPrinter already set up (paper, orientation, file or device)."""
     from PySide6.QtGui import QPageLayout, QPageSize
@@ -524,14 +537,9 @@ class PrintPreviewDialog(QDialog):
         printer = self.choose_printer()
         if printer is None:
             return False
-        try:
-            print_pages(printer, self.pages)
-        except Exception as exc:  # noqa: BLE001 - a printer problem is told plainly; details in the log
-            log.error("printing failed", exc_info=exc)
-            QMessageBox.warning(self, _("打印没有成功"), _("打印机没有接受这份公告。请检查打印机是否开着、有纸,"
-                                                          "或者先“保存为 PDF”再打印。"))
+        if not send_to_printer(self, printer, self.pages, self.status, _(
+                "打印机没有接受这份公告。请检查打印机是否开着、有纸,或者先“保存为 PDF”再打印。")):
             return False
-        show_message(self.status, _("已送到打印机,共 {n} 页。").format(n=len(self.pages)), "ok")
         self.printed.emit(len(self.pages))
         return True
 

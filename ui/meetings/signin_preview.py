@@ -10,7 +10,6 @@ they are saved where the clerk chooses and offered to open (ui/meetings/screen.p
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,12 +20,11 @@ from shiboken6 import isValid
 from app.i18n import _
 from app.printing.ops import Page
 from ui import widgets
-from ui.disclosure.preview import PreviewPane, print_layout, print_pages
+from ui.disclosure.preview import PreviewPane, print_layout, send_to_printer
 from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
-log = logging.getLogger(__name__)
 
 
 class SigninPreviewDialog(QDialog):
@@ -93,14 +91,9 @@ class SigninPreviewDialog(QDialog):
         printer = self.choose_printer()
         if printer is None:
             return False
-        try:
-            print_pages(printer, self.pages)
-        except Exception as exc:  # noqa: BLE001 - a printer problem is told plainly; details in the log
-            log.error("printing the sign-in sheet failed", exc_info=exc)
-            QMessageBox.warning(self, _("打印没有成功"), _("打印机没有接受这份签到表。请检查打印机是否开着、有纸,"
-                                                          "或者先“保存为 PDF”再打印。"))
+        if not send_to_printer(self, printer, self.pages, self.status, _(
+                "打印机没有接受这份签到表。请检查打印机是否开着、有纸,或者先“保存为 PDF”再打印。")):
             return False
-        show_message(self.status, _("已送到打印机,共 {n} 页。").format(n=len(self.pages)), "ok")
         self.printed.emit(len(self.pages))
         return True
 

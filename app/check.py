@@ -84,7 +84,10 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
         # every break is named, not only the first: the scan goes on from the event as it stands, so two
         # events deleted at two places are two findings
         if ev.seq != expected_seq:
-            problems.append(Problem(where, _("事件序号不连续:应为 {expected}").format(expected=expected_seq)))
+            missing = str(expected_seq) if ev.seq == expected_seq + 1 else _("{first} 至 {last}").format(
+                first=expected_seq, last=ev.seq - 1)
+            problems.append(Problem(where, _("事件序号不连续:缺少事件 {missing}(被删除了),应为 {expected}").format(
+                missing=missing, expected=expected_seq)))
         elif ev.prev_hash != prev_hash:
             problems.append(Problem(where, _("与前一事件的链接被改动")))
         try:

@@ -8,7 +8,6 @@ the folder. The sync bundle's own write (app/sync/export.py) adds a read-back on
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.i18n import _
+from app.text import json_document
 
 log = logging.getLogger(__name__)
 
@@ -128,16 +128,13 @@ def copy_atomic(source: Path, target: Path) -> None:
 
 def read_small_json(path: Path, limit: int) -> Any:
     """The JSON in a file someone handed over (a key file, a receipt), read no further than ``limit``
-    bytes. OSError if it cannot be read; ValueError if it is too large, not UTF-8 or not JSON,
-    including nesting so deep that the parser gives up."""
+    bytes. OSError if it cannot be read; ValueError if it is too large or not a JSON document
+    (:func:`json_document`)."""
     with open(path, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise ValueError("larger than {limit} bytes".format(limit=limit))
-    try:
-        return json.loads(data.decode("utf-8"))
-    except RecursionError as exc:
-        raise ValueError("nested too deeply") from exc
+    return json_document(data)
 
 
 def human_size(n: int) -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ def read_catalogue_json(path: Path) -> Any:
     data = Path(path).read_bytes()
     if len(data) > MAX_CATALOGUE_FILE:
         raise ValueError("larger than 2 MB")
-    try:
-        return json.loads(data.decode("utf-8"))
-    except RecursionError as exc:  # nesting too deep for the parser: as unreadable as any other bad JSON
-        raise ValueError("nested too deeply") from exc
+    from app.text import json_document
+
+    return json_document(data)  # nesting too deep, lone surrogates: as unreadable as any other bad JSON

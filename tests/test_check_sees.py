@@ -380,5 +380,14 @@ def test_events_deleted_at_two_places_are_both_named(store):
     con.commit()
     con.close()
     problems = _problems(store)
-    assert any(p.startswith("事件 {n}:".format(n=first + 1)) and "应为 {n}".format(n=first) in p for p in problems), problems
-    assert any(p.startswith("事件 {n}:".format(n=second + 1)) and "应为 {n}".format(n=second) in p for p in problems), problems
+    assert any(p.startswith("事件 {n}:".format(n=first + 1)) and "缺少事件 {n}(".format(n=first) in p for p in problems), problems
+    assert any(p.startswith("事件 {n}:".format(n=second + 1)) and "缺少事件 {n}(".format(n=second) in p for p in problems), problems
+
+
+@pytest.mark.tampers
+def test_events_deleted_side_by_side_are_named_as_a_range(store):
+    con = sqlite3.connect(store.db_path)
+    con.execute("DELETE FROM events WHERE seq IN (3, 4)")
+    con.commit()
+    con.close()
+    assert any(p.startswith("事件 5:") and "缺少事件 3 至 4" in p for p in _problems(store)), _problems(store)

@@ -126,3 +126,19 @@ def test_a_genuine_receipt_still_imports(linked: Linked):
     (o,), (receipt,) = import_bundles(linked.hub, [linked.export()], receipts=linked.stick)
     r = import_receipt(linked.store, receipt)
     assert r.last_seq == sync_status(linked.store).head and json.loads(receipt.read_text("utf-8"))["body"]
+
+
+def test_a_receipt_holding_half_a_surrogate_pair_is_refused_in_plain_words(linked: Linked, tmp_path: Path):
+    """Found by the long fuzzing run: a receipt whose text holds an escape no file can hold (\\ud865, half of
+    a pair) crashed the import with UnicodeEncodeError; it is a receipt that is not one, said plainly."""
+    linked.export()
+    receipt = write_receipt(linked.hub.secrets, tmp_path / "r", village_code=linked.code, last_seq=1,
+                            head="b" * 64, pending=[])
+    text = receipt.read_text(encoding="utf-8")
+    receipt.write_text(text.replace('"b' + "b" * 63 + '"', '"\\ud865' + "b" * 63 + '"', 1), encoding="utf-8")
+    assert "\\ud865" in receipt.read_text(encoding="utf-8")
+    before = sync_status(linked.store)
+    with pytest.raises(SyncError) as info:
+        import_receipt(linked.store, receipt)
+    assert "回执" in str(info.value)
+    assert sync_status(linked.store) == before

@@ -19,7 +19,6 @@ import binascii
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.errors import UserError
+from app.text import json_document
 from app.events import canonical
 from app.i18n import _
 from app.keys import raw_public
@@ -118,7 +118,7 @@ def parse_payload(text: str) -> tuple[PayloadData, bytes, bytes]:
         raise PayloadError("shape")
     try:
         body, signature = unb64url(parts[1]), unb64url(parts[2])
-        doc = json.loads(body.decode("utf-8"))
+        doc = json_document(body)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise PayloadError("encoding") from exc
     if len(signature) != 64 or not isinstance(doc, dict) or set(doc) != _KEYS:

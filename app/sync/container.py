@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.errors import UserError
+from app.text import json_document
 from app.events import canonical, event_hash
 from app.i18n import _
 from app.keys import b64, raw_public, unb64
@@ -261,7 +262,7 @@ def _hex64(d: dict[str, Any], key: str) -> str:
 
 def _parse_manifest(body: bytes, code: str) -> Manifest:
     try:
-        raw = json.loads(body.decode("utf-8"))
+        raw = json_document(body)
         village, ev, payload = raw["village"], raw["events"], raw["payload"]
         if not all(isinstance(x, dict) for x in (raw, village, ev, payload)):
             raise TypeError

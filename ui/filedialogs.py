@@ -19,6 +19,8 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from app.i18n import _
+
 log = logging.getLogger(__name__)
 
 SETTING = "folders"
@@ -123,6 +125,17 @@ def save_file_name(parent: QWidget | None, purpose: str, title: str, name: str, 
     if chosen:
         remember(purpose, Path(chosen).parent)
     return chosen, chosen_filter
+
+
+def save_pdf_name(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
+    """Where to save a printout as PDF, starting at ``suggested`` (its folder unless a PDF was saved elsewhere
+    before); None if the clerk cancelled. Always ends in .pdf."""
+    chosen, _filter = save_file_name(parent, PDF, title, suggested.name, _("PDF 文件 (*.pdf)"),
+                                     default=suggested.parent)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 def open_file_name(parent: QWidget | None, purpose: str, title: str, file_filter: str,

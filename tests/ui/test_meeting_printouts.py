@@ -81,7 +81,7 @@ def _print(qtbot, store: Store, monkeypatch, tmp_path: Path, what: str):  # type
     monkeypatch.setattr(filedialogs, "_data_dir", store.data_dir)
     documents = tmp_path / "我的文档"
     documents.mkdir()
-    monkeypatch.setattr(dialogs, "documents_dir", lambda: documents)
+    monkeypatch.setattr(filedialogs, "documents_folder", lambda: documents)
     asked: list[str] = []
     chosen = tmp_path / "村委会" / "十月" / "会议材料"
     chosen.mkdir(parents=True)

@@ -162,6 +162,16 @@ def _paint_qr(painter: QPainter, op: Qr, height: float) -> None:
     painter.fillPath(path, Qt.GlobalColor.black)
 
 
+def ask_printer(parent: QWidget, paper: str, landscape: bool) -> object | None:
+    """The system's print dialog for pages of ``paper``; the printer chosen, or None if cancelled."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    printer = print_layout(paper, landscape)
+    dialog = QPrintDialog(printer, parent)  # type: ignore[arg-type]
+    dialog.setWindowTitle(_("打印"))
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def send_to_printer(parent: QWidget, printer: object, pages: Sequence[Page], status: QLabel, refused: str) -> bool:
     """Print ``pages``; a printer that refuses is told plainly (``refused`` names what was being printed and
     what to do), the details go to the log. True when the pages went to the printer."""
@@ -516,20 +526,10 @@ class PrintPreviewDialog(QDialog):
 
     # seams
     def choose_printer(self) -> object | None:
-        from PySide6.QtPrintSupport import QPrintDialog
-
-        printer = print_layout(self.paper, self.landscape)
-        dialog = QPrintDialog(printer, self)  # type: ignore[arg-type]
-        dialog.setWindowTitle(_("打印"))
-        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ask_printer(self, self.paper, self.landscape)
 
     def choose_file(self, suggested: Path) -> Path | None:
-        chosen, _filter = filedialogs.save_file_name(self, filedialogs.PDF, _("保存为 PDF"), suggested.name,
-                                                     _("PDF 文件 (*.pdf)"), default=suggested.parent)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+        return filedialogs.save_pdf_name(self, _("保存为 PDF"), suggested)
 
     def print_now(self) -> bool:
         if not self.pages:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout,
                                QWidget)
 
@@ -34,20 +34,9 @@ def show_dialog(dialog: QDialog) -> None:
     dialog.open()
 
 
-def documents_dir() -> Path:
-    """The user's Documents folder (where a clerk looks for a saved file), else the home folder."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
-
-
 def choose_pdf(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
     """Ask where to save a printout; the seam tests replace. Always ends in .pdf."""
-    chosen, _filter = filedialogs.save_file_name(parent, filedialogs.PDF, title, suggested.name, _("PDF 文件 (*.pdf)"),
-                                                 default=suggested.parent)
-    if not chosen:
-        return None
-    path = Path(chosen)
-    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+    return filedialogs.save_pdf_name(parent, title, suggested)
 
 
 class AttendeeDialog(TaskDialog):
@@ -146,4 +135,4 @@ class AttachDialog(AttachFileDialog):
             other_role=DOCUMENT, chooser_title=_("选择照片或文件"),
             file_filter=_("照片和文档 (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.pdf *.doc *.docx *.xls *.xlsx);;"
                           "所有文件 (*)"),
-            start_dir=documents_dir(), missing=_("请先点“选择文件…”选一张照片或一个文件。"), parent=parent)
+            start_dir=filedialogs.documents_folder(), missing=_("请先点“选择文件…”选一张照片或一个文件。"), parent=parent)

@@ -23,7 +23,7 @@ from shiboken6 import isValid
 
 from app.i18n import _
 from app.storage import Store
-from ui import widgets
+from ui import filedialogs, widgets
 from ui.attach_dialog import attachment_copy
 from ui.errors import message_for, show_error
 from ui.meetings import actions, common, dialogs
@@ -259,7 +259,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
             return self.preview_signin()
         titles = {actions.MINUTES: _("保存会议记录"), actions.SIGNIN: _("保存签到表"), actions.TALLY: _("保存计票单")}
         labels = {actions.MINUTES: _("会议记录"), actions.SIGNIN: _("签到表"), actions.TALLY: _("计票单")}
-        suggested = dialogs.documents_dir() / actions.pdf_name(what, m.date, m.kind)
+        suggested = filedialogs.documents_folder() / actions.pdf_name(what, m.date, m.kind)
         path = dialogs.choose_pdf(self, titles[what], suggested)
         if path is None:
             return None
@@ -296,7 +296,7 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
         if state is None:
             return None
         m = state.info
-        suggested = dialogs.documents_dir() / actions.pdf_name(actions.SIGNIN, m.date, m.kind)
+        suggested = filedialogs.documents_folder() / actions.pdf_name(actions.SIGNIN, m.date, m.kind)
         store, mid, title = self.store, m.id, m.title
 
         def show(found: tuple[Any, list[Any]]) -> None:

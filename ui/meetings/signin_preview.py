@@ -20,7 +20,7 @@ from shiboken6 import isValid
 from app.i18n import _
 from app.printing.ops import Page
 from ui import widgets
-from ui.disclosure.preview import PreviewPane, print_layout, send_to_printer
+from ui.disclosure.preview import PreviewPane, ask_printer, send_to_printer
 from ui.errors import message_for
 from ui.style import message_label, show_message
 from ui.tasks import Task
@@ -73,12 +73,7 @@ class SigninPreviewDialog(QDialog):
 
     # seams
     def choose_printer(self) -> object | None:
-        from PySide6.QtPrintSupport import QPrintDialog
-
-        printer = print_layout("a4", False)
-        dialog = QPrintDialog(printer, self)  # type: ignore[arg-type]
-        dialog.setWindowTitle(_("打印"))
-        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ask_printer(self, "a4", False)
 
     def choose_file(self, suggested: Path) -> Path | None:
         from ui.meetings import dialogs

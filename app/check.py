@@ -47,9 +47,9 @@ class CheckReport:
 
 
 def check_store(session: Session, progress: Callable[[int, int], None] | None = None, *,
-                data_dir: Path | None = None) -> CheckReport:
+                data_dir: Path | None = None, attachment_files: bool = True) -> CheckReport:
     """Check the store ``session`` reads. ``data_dir`` (where the attachments are) defaults to the folder of
-    the database file."""
+    the database file; ``attachment_files=False`` leaves out the files on disk (a backup holds none)."""
     from sqlalchemy.exc import DatabaseError
 
     from app.schema import load_verifiers
@@ -59,7 +59,7 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
     problems: list[Problem] = []
     counts = [0, 0]
     try:
-        _check(session, progress, data_dir, problems, counts)
+        _check(session, progress, data_dir, problems, counts, attachment_files)
     except DatabaseError as exc:  # pages SQLite cannot read: what was found so far, and that
         log.warning("the database could not be read to its end", exc_info=True)
         problems.append(Problem(_("数据库"), _("数据库文件已损坏,没能检查完({reason})。请从备份恢复(cunwu restore)。").format(
@@ -68,7 +68,7 @@ def check_store(session: Session, progress: Callable[[int, int], None] | None = 
 
 
 def _check(session: Session, progress: Callable[[int, int], None] | None, data_dir: Path | None,
-           problems: list[Problem], counts: list[int]) -> None:
+           problems: list[Problem], counts: list[int], attachment_files: bool) -> None:
     integrity = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
     if integrity != ["ok"]:
         problems.append(Problem(_("数据库"), _("完整性检查未通过:{detail}").format(detail="; ".join(integrity[:3]))))
@@ -177,7 +177,7 @@ def _check(session: Session, progress: Callable[[int, int], None] | None, data_d
 
     # 5. the attachments' files on disk still have the content their records name
     folder = data_dir if data_dir is not None else _data_dir(session)
-    if folder is not None:
+    if folder is not None and attachment_files:
         from app.attachments import verify_files
 
         skip = {rid for (t, rid) in bad if t == "attachments"}

@@ -26,7 +26,7 @@ of every printout.
 from __future__ import annotations
 
 import datetime
-import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -109,6 +109,25 @@ class _Content:
     qr: str
 
 
+CHECK_SENTENCE = _("扫二维码或输入核验码,可以查对这份{thing}有没有被改动。")
+"""The one sentence under every 核验码, on notices, certificates and minutes alike."""
+
+_HOTLINE = re.compile("[,，]?\\s*或?拨打监督电话")
+_OR_CALL = re.compile("[,，]?\\s*或拨打监督电话")
+
+
+def _hotline(line: str, hotline: str) -> str:
+    """'……或拨打监督电话。' with the village's number, or without the phrase when no number is set:
+    a villager is never told to call a number the notice does not give."""
+    if "拨打监督电话" not in line:
+        return line
+    phone = _one_line(hotline)
+    if phone:
+        return _HOTLINE.sub(lambda m: m.group(0) + " " + phone, line)
+    # '……反映,或拨打监督电话。' loses its second half; a bare '请拨打监督电话' names who else to turn to
+    return _OR_CALL.sub("", line).replace("拨打监督电话", _("向村务监督委员会反映"))
+
+
 def _content(view: NoticeView) -> _Content:
     keep = (view.hotline,) if view.hotline else ()
     cache: dict[str, str] = {}
@@ -162,8 +181,9 @@ def _content(view: NoticeView) -> _Content:
         footer.append((_("公开编号:{number}").format(number=public(_one_line(view.number))), False))
     if view.print_date:
         footer.append((_("打印日期:{date}").format(date=view.print_date.isoformat()), False))
-    if view.chain_head.strip():
-        footer.append((_("防篡改链:{head}").format(head=public(_one_line(view.chain_head))), False))
+    if view.check_code.strip():
+        footer.append((_("核验码:{code}").format(code=_one_line(view.check_code)), True))
+        footer.append((CHECK_SENTENCE.format(thing=_("公告")), False))
     signed = view.posted_from or view.print_date
     signature = [line for line in (_one_line(issuing_unit(view.village_name)),
                                    chinese_date(signed) if signed else "") if line]
@@ -172,7 +192,7 @@ def _content(view: NoticeView) -> _Content:
         number_label=_("公开编号 {number}").format(number=public(_one_line(view.number))) if view.number else "",
         title=public(_one_line(view.title)),
         corrects=public(_one_line(view.corrects)) if view.corrects.strip() else "",
-        body=[public(line) for line in view.body.splitlines()],
+        body=[public(_hotline(line, view.hotline)) for line in view.body.splitlines()],
         tables=tables, footer=footer, signature=signature, draft=view.draft, qr=view.qr_payload.strip())
 
 

@@ -46,8 +46,8 @@ class TableStyle:
     pad_x: float = 5.0
     pad_y: float = 3.0
     header_fill: float = HEADER_FILL
-    keep_whole: float = 6.0
-    """Short cells up to this many characters stay on one line while the page has room (第一村民小组)."""
+    keep_whole: float = 8.0
+    """Short cells up to this many characters stay on one line while the page has room (第一村民小组, 发包及上交收入)."""
     empty: str = ""
     """What a table without rows shows in its one row; "" prints (无)."""
 
@@ -337,7 +337,7 @@ def page_texts(label: str) -> list[str]:
 
 def column_widths(m: Metrics, t: PrintedTable, rows: list[list[str]], measured: list[list[float]],
                   total_w: list[float] | None, head_w: list[float], size: float, padx: float, room: float, *,
-                  keep_whole: float = 6.0, label: str = "") -> list[float]:
+                  keep_whole: float = 8.0, label: str = "") -> list[float]:
     """Each column as wide as its widest cell when the page has room; otherwise as narrow as its longest
     word or number allows, short cells (up to ``keep_whole`` characters) kept on one line, then the room
     left given out a character at a time where it saves the most printed lines. Numbers, dates and the
@@ -372,8 +372,9 @@ def column_widths(m: Metrics, t: PrintedTable, rows: list[list[str]], measured: 
     soft = list(mins)
     for c in range(ncol):
         if c not in t.numeric and measured[c]:
-            typical = sorted(measured[c])[int(0.9 * (len(measured[c]) - 1))]
-            soft[c] = max(mins[c], min(typical, keep_whole * size) + 2 * padx,
+            # the widest of the column's short cells: every one of them then fits on a line
+            short = max((w for w in measured[c] if w <= keep_whole * size + 0.01), default=0.0)
+            soft[c] = max(mins[c], short + 2 * padx,
                           min(head_w[c], 4 * size) + 2 * padx)
             soft[c] = min(soft[c], natural[c])
     if sum(soft) <= room:

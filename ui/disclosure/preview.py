@@ -88,6 +88,7 @@ class LivePreview(PreviewPane):
         self.timer.setSingleShot(True)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh_now)
+        printing.warm_up()  # the 村务公开 screen is open: its first print preview shows at once
 
     def request(self) -> None:
         self.timer.start()

@@ -48,6 +48,29 @@ class PrintFailed(UserError):
     """The printer refused the pages or is not there; the message says what to do. Nothing was recorded."""
 
 
+# ---------------------------------------------------------------- warming up
+
+_warming: list[Task] = []
+
+
+def warm_up() -> None:
+    """Register the printing fonts with ReportLab on a worker, once, before the clerk asks for a preview.
+
+    Reading the shipped fonts' tables takes a few hundred milliseconds the first time; a screen that
+    will print (村务公开) calls this when it opens, so the first preview shows its page at once. A font
+    that cannot be read is told when something is printed, not here."""
+    if _warming:
+        return
+
+    def register(_ctx: object) -> None:
+        from app.printing.fonts import register_fonts
+
+        register_fonts()
+
+    _warming.append(Task(register, write=False).failure(
+        lambda exc: log.warning("printing fonts not registered ahead: %s", exc)).run())
+
+
 # ---------------------------------------------------------------- printers
 
 
@@ -101,9 +124,10 @@ def print_pages(printer: object, pages: Sequence[Page]) -> None:
     assert isinstance(printer, QPrinter)
     if not pages:
         return
-    if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat and not printer.isValid():
-        raise PrintFailed(_("找不到打印机“{name}”。请看看打印机是否装好、开着,或者先“另存为PDF”。").format(
-            name=printer.printerName()))
+    native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+    if (native and not printer.isValid()) or (not native and not printer.outputFileName()):
+        # Qt falls back to a PDF with no file when the printer named is not there
+        raise PrintFailed(_("找不到这台打印机。请看看打印机是否装好、开着,或者先“另存为PDF”。"))
     printer.setFullPage(True)
     _page_setup(printer, pages[0])
     painter = QPainter()

@@ -81,10 +81,14 @@ def printer_for(printout: Printout | None = None, name: str | None = None, *, pa
     from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
+    class Printer(QPrinter):
+        wanted: str | None = None  # the printer asked for by name, to tell when it is not there
+
     if printout is not None:
         paper, landscape = printout.paper, printout.landscape
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer = Printer(QPrinter.PrinterMode.HighResolution)
     if name is not None:
+        printer.wanted = name
         printer.setPrinterName(name)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A3 if paper == "a3" else QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
@@ -125,9 +129,18 @@ def print_pages(printer: object, pages: Sequence[Page]) -> None:
     if not pages:
         return
     native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+    wanted = getattr(printer, "wanted", None)
+    if wanted and printer.printerName() != wanted:
+        # Qt keeps its default printer, or a PDF with no file, when the printer named is not there
+        raise PrintFailed(_("找不到打印机“{name}”。请看看打印机是否装好、开着,或者先“另存为PDF”。").format(name=wanted))
     if (native and not printer.isValid()) or (not native and not printer.outputFileName()):
-        # Qt falls back to a PDF with no file when the printer named is not there
         raise PrintFailed(_("找不到这台打印机。请看看打印机是否装好、开着,或者先“另存为PDF”。"))
+    if native:
+        from ui.printing.cups import refusal
+
+        why = refusal(printer.printerName())
+        if why:
+            raise PrintFailed(why)
     printer.setFullPage(True)
     _page_setup(printer, pages[0])
     painter = QPainter()

@@ -151,7 +151,7 @@ class _SigninPages(MeetingFlow):
             # a group that fits a page is not split over two, and a long one starts its own sheets,
             # so each group's pages can be handed to the table where that group signs in
             self.new_page()
-        self.lines([table.title], GROUP_SIZE, title_h, bold=True)
+        self.lines(self.m.wrap(table.title, GROUP_SIZE, self.width), GROUP_SIZE, title_h, bold=True)
         self.continued = _("{group}(续)").format(group=table.label)
         try:
             self.table(PrintedTable("", table.columns, table.rows, table.numeric, None, table.unbroken), TABLE,
@@ -163,7 +163,7 @@ class _SigninPages(MeetingFlow):
     def new_page(self) -> None:
         super().new_page()
         if self.continued:  # a group's table goes on: its name, marked 续, over the header row repeated
-            self.lines([self.continued], GROUP_SIZE, 1.45 * GROUP_SIZE, bold=True)
+            self.lines(self.m.wrap(self.continued, GROUP_SIZE, self.width), GROUP_SIZE, 1.45 * GROUP_SIZE, bold=True)
 
     def summary(self) -> None:
         if not self.fits(16 * MM):

@@ -12,6 +12,7 @@ landscape) -> Printout``; the dialog then shows 纸张 and 横向 and lays the p
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -74,6 +75,18 @@ def warm_up() -> None:
 # ---------------------------------------------------------------- printers
 
 
+@functools.cache
+def _printer_class() -> type:
+    """QPrinter that remembers the printer asked for by name, to tell when it is not there (Qt keeps its
+    default printer, or a PDF with no file, instead)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    class Printer(QPrinter):
+        wanted: str | None = None
+
+    return Printer
+
+
 def printer_for(printout: Printout | None = None, name: str | None = None, *, paper: str = "a4",
                 landscape: bool = False) -> object:
     """A QPrinter set to the printout's paper and orientation (A4/A3, 横向), on the printer ``name``
@@ -81,12 +94,9 @@ def printer_for(printout: Printout | None = None, name: str | None = None, *, pa
     from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
-    class Printer(QPrinter):
-        wanted: str | None = None  # the printer asked for by name, to tell when it is not there
-
     if printout is not None:
         paper, landscape = printout.paper, printout.landscape
-    printer = Printer(QPrinter.PrinterMode.HighResolution)
+    printer = _printer_class()(QPrinter.PrinterMode.HighResolution)
     if name is not None:
         printer.wanted = name
         printer.setPrinterName(name)

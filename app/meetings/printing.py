@@ -38,7 +38,7 @@ from app.printing.flow import TableStyle, baseline, page_texts
 from app.printing.metrics import Metrics, clean_line
 from app.printing.ops import Line, Op, Qr
 from app.printing.pages import MM, page_label
-from app.printing.pdf import pdf_bytes, write_pdf  # noqa: F401 - callers print from this one module
+from app.printing.pdf import write_pdf
 from app.printing.tables import PrintedTable
 from app.printing.titles import balanced_lines
 

@@ -220,7 +220,7 @@ def register_facts(session: Session, serial: str) -> RegisterFacts | None:
 def verify_with_store(session: Session, data_dir: Path, text: str) -> Verification:
     """Verify on the village's own store: its key, and its register for voided serials.
 
-    ``text`` is the QR text, or the six-character 校验码 printed beside it: that is looked up in the
+    ``text`` is the QR text, or the six-character 核验码 printed beside it: that is looked up in the
     register and the certificate found is checked as its QR text is.
     """
     from app.keys import load_village_key

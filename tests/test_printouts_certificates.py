@@ -325,3 +325,23 @@ def test_register_rows_keep_their_content_when_the_layout_changes() -> None:
             assert text.replace(" ", "") in words.replace(" ", ""), text
 
 
+
+
+def test_a_certificate_issued_but_not_printed_is_待补打_in_the_printed_register(cert_store, catalogues) -> None:  # noqa: F811
+    """docs/certificates.md §4.1: the printer did not print it; the register says so until 补打 prints it."""
+    from app.certificates.register import print_rows
+    from app.certificates.service import issue_certificate, print_certificate
+    from app.keys import load_village_key
+
+    key = load_village_key(cert_store.data_dir)
+    with cert_store.begin("测试") as s:
+        serial = issue_certificate(s, request(cert_store), catalogues=catalogues, signer=key,
+                                   today=DAY).certificate.serial
+    with cert_store.read() as s:
+        title, rows, columns = print_rows(s)
+    assert [r["state"] for r in rows] == ["已开具,待补打"]
+    assert "已开具,待补打" in texts(register_printout(title, rows, columns))
+    with cert_store.begin("测试") as s:
+        print_certificate(s, serial, who="测试")
+    with cert_store.read() as s:
+        assert [r["state"] for r in print_rows(s)[1]] == ["已开具"]

@@ -67,6 +67,9 @@ class RegisterRow:
 
     @property
     def state_label(self) -> str:
+        if self.state == ISSUED and self.serial and self.print_count == 0:
+            # numbered, but no copy reached the printer yet: 补打 prints it (docs/certificates.md §4.1)
+            return _("已开具,待补打")
         return state_label(self.state)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +36,6 @@ from app.i18n import _
 from app.masking import mask_text
 from app.printing.document import Printout
 from app.printing.flow import Flow, TableStyle, baseline, page_texts
-from app.printing.fonts import PRIMARY_FONT
 from app.printing.metrics import INVISIBLE, Metrics
 from app.printing.ops import Line, Op, Page, Qr, Rect, Text
 from app.printing.pages import MM, LayoutError, page_size
@@ -694,11 +693,6 @@ def _cell_text(row: dict, key: str, state_key: str, voided: bool) -> str:
     return _one_line(str(value)).strip()
 
 
-def text_of(pages: Sequence[Page]) -> list[str]:
-    """The strings of ``pages`` in drawing order (what a test compares before and after)."""
-    return [op.text for page in pages for op in page.ops if type(op) is Text]
-
-
-__all__ = ["A4_H", "A4_W", "CHECK_SENTENCE", "CertificateLayoutError", "MM", "PRIMARY_FONT", "SEAM_Y",
+__all__ = ["A4_H", "A4_W", "CHECK_SENTENCE", "CertificateLayoutError", "MM", "SEAM_Y",
            "certificate_printout", "chinese_date", "issuing_unit", "print_after_commit", "register_printout",
            "render_certificate", "render_register", "specimen_before_commit"]

@@ -9,21 +9,20 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 
+from app.printing.document import Printout
+from app.printing.flow import Flow
 from app.printing.fonts import (
     FALLBACK_FONTS,
     PRIMARY_FONT,
     MissingGlyphError,
-    draw_text,
-    font_for_text,
     font_paths,
     missing_glyphs,
-    paragraph_markup,
     register_fonts,
 )
+from app.printing.metrics import Metrics
+from app.printing.pdf import write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE_LINE = "村务公开 张三 王𠀀明 㐀"
@@ -44,13 +43,17 @@ def _font_names(path: Path) -> set[str]:
     return {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
 
 
+def printout(*lines: str) -> Printout:
+    """Lines at 24 pt through the one printing toolkit: measured, split into runs by font, laid out."""
+    flow = Flow(Metrics(lines))
+    flow.lines(list(lines), 24, 36)
+    return Printout("字库", tuple(flow.finish()))
+
+
 @pytest.fixture
 def notice_pdf(tmp_path: Path) -> Path:
     path = tmp_path / "notice.pdf"
-    canvas = Canvas(str(path), pagesize=A4)
-    draw_text(canvas, 72, 760, NOTICE_LINE, 24)
-    draw_text(canvas, 72, 720, EXT_C_NAME, 24)
-    canvas.save()
+    write_pdf(printout(NOTICE_LINE, EXT_C_NAME), path)
     return path
 
 
@@ -82,43 +85,23 @@ def test_character_in_no_font_is_reported() -> None:
     assert missing_glyphs("王𠀀明", FALLBACK_FONTS[0]) == []
 
 
-def test_drawing_a_character_in_no_font_stops_before_anything_is_printed(tmp_path: Path) -> None:
+def test_a_character_in_no_font_stops_before_anything_is_printed(tmp_path: Path) -> None:
     path = tmp_path / "refused.pdf"
-    canvas = Canvas(str(path))
     with pytest.raises(MissingGlyphError) as raised:
-        draw_text(canvas, 72, 700, "张" + PRIVATE_USE + "三", 24)
-    canvas.save()
+        write_pdf(printout("张" + PRIVATE_USE + "三"), path)
     assert raised.value.chars == [PRIVATE_USE]
     assert "U+E000" in str(raised.value)
-    assert "请检查姓名是否录入正确" in str(raised.value)
-    assert _squeeze(_pdf_text(path)) == ""
+    assert "请检查这个字是否录入正确" in str(raised.value)
+    assert not path.exists()
 
 
-def test_one_font_is_chosen_for_a_whole_string() -> None:
-    assert font_for_text("村务公开 2024年第三季度") == PRIMARY_FONT
-    assert font_for_text("王𠀀明") == FALLBACK_FONTS[0]
-    with pytest.raises(MissingGlyphError) as raised:
-        font_for_text("王" + PRIVATE_USE)
-    assert "U+E000" in str(raised.value)
-
-
-def test_no_single_font_for_mixed_rare_text_is_refused_not_boxed() -> None:
-    with pytest.raises(MissingGlyphError) as raised:
-        font_for_text(EXT_C_NAME)
-    assert raised.value.chars == ["𪜀"]
-    assert "𪜀" in str(raised.value)
-
-
-def test_paragraph_markup_prints_rare_names(tmp_path: Path) -> None:
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
-
-    path = tmp_path / "paragraph.pdf"
-    style = ParagraphStyle("body", fontName=PRIMARY_FONT, fontSize=16, leading=20, wordWrap="CJK")
-    markup = paragraph_markup("低保名单:王𠀀明、李𪜀 <已核实>")
-    SimpleDocTemplate(str(path)).build([Paragraph(markup, style)])
-    text = _squeeze(_pdf_text(path))
-    assert "低保名单:王𠀀明、李𪜀<已核实>" in text
+def test_a_line_mixing_rare_characters_switches_font_mid_line(tmp_path: Path) -> None:
+    page = printout("低保名单:王𠀀明、李𪜀 <已核实>").pages[0]
+    fonts = [op.font for op in page.ops]
+    assert fonts[0] == PRIMARY_FONT and set(FALLBACK_FONTS) & set(fonts)
+    path = tmp_path / "mixed.pdf"
+    write_pdf(printout("低保名单:王𠀀明、李𪜀 <已核实>"), path)
+    assert "低保名单:王𠀀明、李𪜀<已核实>" in _squeeze(_pdf_text(path))
 
 
 def test_register_fonts_twice_keeps_the_same_fonts() -> None:

@@ -614,7 +614,10 @@ def register_printout(title: str, rows: list[dict], columns: list[tuple[str, str
     table = PrintedTable(
         "", labels, texts,
         numeric=frozenset(i for i, key in enumerate(keys) if key in NUMERIC),
-        unbroken=frozenset(i for i, key in enumerate(keys) if key in UNBROKEN))
+        unbroken=frozenset(i for i, key in enumerate(keys) if key in UNBROKEN),
+        # voided rows in gray on a light gray ground, 已作废 in black
+        muted=frozenset(r for r, void in enumerate(voided) if void),
+        muted_keep=frozenset(i for i, key in enumerate(keys) if key == state_key))
 
     def everything() -> Iterable[str]:
         yield title
@@ -636,42 +639,11 @@ def register_printout(title: str, rows: list[dict], columns: list[tuple[str, str
         top -= title_leading
     flow.set_top(top - 6)
     flow.table(table, REGISTER_STYLE, name=title)
-    _mute_voided(flow, keys, texts, voided, state_key)
 
     def footer(ops: list[Op], number: int, total: int) -> None:
         flow.page_number(ops, number, total, REGISTER_MARGIN - 2, 10, bold=False)
 
     return Printout(title, tuple(flow.finish(footer)), kind="certificate-register")
-
-
-def _mute_voided(flow: Flow, keys: list[str], texts: list[list[str]], voided: list[bool], state_key: str) -> None:
-    """Voided rows in gray on a light gray ground, 已作废 in black: found by their serial, which is unique and
-    never broken, between the rules the table drew above and below it."""
-    if not any(voided) or "serial" not in keys:
-        return
-    col = keys.index("serial")
-    serials = {texts[r][col] for r in range(len(texts)) if voided[r]}
-    void_word = _("已作废")
-    for ops in flow.pages:
-        rules = sorted({round(op.y1, 2) for op in ops
-                        if type(op) is Line and op.y1 == op.y2 and abs(op.x1 - flow.left) < 0.01}, reverse=True)
-        texts_here = [op for op in ops if type(op) is Text]
-        bands = []
-        for op in texts_here:
-            if op.text in serials and op.x < flow.left + 20:
-                above = next((y for y in reversed(rules) if y > op.y), None)
-                below = next((y for y in rules if y < op.y), None)
-                if above is not None and below is not None:
-                    bands.append((below, above))
-        if not bands:
-            continue
-        fills: list[Op] = []
-        for below, above in bands:
-            fills.append(Rect(flow.left, below, flow.width, above - below, VOID_FILL))
-            for i, op in enumerate(ops):
-                if type(op) is Text and below < op.y < above and op.text != void_word:
-                    ops[i] = Text(op.x, op.y, op.text, op.size, op.font, op.width, op.bold, GRAY)
-        ops[:0] = fills
 
 
 def _is_void(row: dict, state_key: str) -> bool:

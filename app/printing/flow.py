@@ -29,6 +29,8 @@ from app.printing.titles import balanced_lines
 GRAY_TEXT = 0.3
 GRAY_RULE = 0.45
 HEADER_FILL = 0.88
+MUTED_TEXT = 0.45
+MUTED_FILL = 0.9
 
 
 def baseline(top: float, leading: float, size: float) -> float:
@@ -224,11 +226,15 @@ class Flow:
             return lines, line_w, most
 
         def emit(lines: list[list[str]], line_w: list[list[float]], top: float, bold: bool,
-                 centre: bool = False) -> None:
+                 centre: bool = False, muted: bool = False) -> None:
             ops = self.ops
             first = baseline(top - pady, leading, size)
+            if muted:
+                height = max(len(c) for c in lines) * leading + 2 * pady
+                ops.append(Rect(self.left, top - height, table_right - self.left, height, MUTED_FILL))
             for c in range(ncol):
                 base = first
+                gray = MUTED_TEXT if muted and c not in t.muted_keep else 0.0
                 for line, w in zip(lines[c], line_w[c]):
                     if line:
                         if centre:
@@ -237,7 +243,7 @@ class Flow:
                             x = xs[c + 1] - padx - w
                         else:
                             x = xs[c] + padx
-                        self.put(ops, x, base, line, size, w, bold)
+                        self.put(ops, x, base, line, size, w, bold, gray)
                     base -= leading
 
         head_lines, head_line_w, head_n = prepare(t.columns, head_w)
@@ -269,16 +275,16 @@ class Flow:
             self.new_page()
             start(True)
 
-        entries = [(row, [col[r] for col in measured], False) for r, row in enumerate(rows)]
+        entries = [(row, [col[r] for col in measured], False, r in t.muted) for r, row in enumerate(rows)]
         if t.total and total_w is not None:
-            entries.append((t.total, total_w, True))
+            entries.append((t.total, total_w, True, False))
         title_h = len(m.wrap(t.title, title_size, self.width)) * title_leading if t.title else 0.0
-        first_h = prepare(*entries[0][:2])[2] * leading + 2 * pady
+        first_h = prepare(entries[0][0], entries[0][1])[2] * leading + 2 * pady
         # a table title and header are never left at the foot of a page without a row under them
         if not self.fits(title_h + head_h + min(first_h, leading + 2 * pady)):
             self.new_page()
         start(False)
-        for values, ws, bold in entries:
+        for values, ws, bold, muted in entries:
             lines, line_w, n = prepare(values, ws)
             height = n * leading + 2 * pady
             if bold:
@@ -291,14 +297,14 @@ class Flow:
                 if k < 1:
                     raise LayoutError(_("表格“{table}”的表头太高,一页纸放不下。请缩短表头文字。").format(
                         table=label))
-                emit([c[:k] for c in lines], [c[:k] for c in line_w], self.y, bold)
+                emit([c[:k] for c in lines], [c[:k] for c in line_w], self.y, bold, muted=muted)
                 self.y -= k * leading + 2 * pady
                 block.append((self.y, grid))
                 restart()
                 lines, line_w = [c[k:] for c in lines], [c[k:] for c in line_w]
                 n = max(1, max(len(c) for c in lines))
                 height = n * leading + 2 * pady
-            emit(lines, line_w, self.y, bold)
+            emit(lines, line_w, self.y, bold, muted=muted)
             self.y -= height
             block.append((self.y, grid))
         close()

@@ -18,15 +18,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-from html import escape as _html_escape
 
 from app.errors import UserError
 from app.i18n import _
 from app.resources import resource_path
 
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
 
 PRIMARY_FONT = "CunwuSans"
 """WenQuanYi Micro Hei: the common characters (GB 2312, GBK's 20,902 unified ideographs)."""
@@ -59,7 +55,8 @@ class MissingGlyphError(UserError, ValueError):
         self.chars = list(chars)
         if message is None:
             message = _(
-                "“{chars}”在字库中找不到,打印会出现空白方框。请检查姓名是否录入正确,或联系维护人员添加字库。"
+                "“{chars}”在字库中找不到,打印出来会是空白方框。请检查这个字是否录入正确(姓名、地名里的生僻字常见),"
+                "或联系维护人员添加字库。"
             ).format(chars=_display(self.chars))
         super().__init__(message)
 
@@ -190,27 +187,6 @@ def _absent_everywhere(text: str) -> list[str]:
     return _unique([c for c in text if not any(_covers(m, c) for m in maps)])
 
 
-def font_for_text(text: str) -> str:
-    """One font that prints every character of ``text``: the primary font when it can.
-
-    For text that may mix common and rare characters (names), prefer
-    :func:`draw_text` or :func:`paragraph_markup`, which switch font mid-string.
-    """
-    for name in registered_fonts():
-        if not missing_glyphs(text, name):
-            return name
-    absent = _absent_everywhere(text)
-    if absent:
-        raise MissingGlyphError(absent)
-    needs_fallback = missing_glyphs(text, PRIMARY_FONT)
-    raise MissingGlyphError(
-        needs_fallback,
-        _("“{chars}”只在备用字库里有,这里不能和其他文字用同一种字体打印。请联系维护人员。").format(
-            chars=_display(needs_fallback)
-        ),
-    )
-
-
 def split_runs(text: str) -> list[TextRun]:
     """Cut ``text`` into runs: the primary font for what it has, the first fallback that has the rest.
 
@@ -228,44 +204,3 @@ def split_runs(text: str) -> list[TextRun]:
         else:
             runs.append(TextRun(font_name, char))
     return runs
-
-
-def text_width(text: str, size: float) -> float:
-    """Width in points of ``text`` as :func:`draw_text` draws it, for centring and right-aligning."""
-    from reportlab.pdfbase import pdfmetrics
-
-    return sum(pdfmetrics.stringWidth(run.text, run.font_name, size) for run in split_runs(text))
-
-
-def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float) -> float:
-    """Draw one line of ``text`` at (x, y), switching to a fallback font for rare characters.
-
-    Returns the x where the text ends. Raises :class:`MissingGlyphError`, with
-    nothing drawn, rather than print a blank box.
-    """
-    from reportlab.pdfbase import pdfmetrics
-
-    runs = split_runs(text)
-    canvas.saveState()
-    try:
-        for run in runs:
-            canvas.setFont(run.font_name, size)
-            canvas.drawString(x, y, run.text)
-            x += pdfmetrics.stringWidth(run.text, run.font_name, size)
-    finally:
-        canvas.restoreState()
-    return x
-
-
-def paragraph_markup(text: str) -> str:
-    """``text`` escaped for a ReportLab Paragraph whose style uses the primary font,
-    with rare characters wrapped in ``<font>`` tags naming their fallback font.
-    """
-    parts = []
-    for run in split_runs(text):
-        if run.font_name == PRIMARY_FONT:
-            parts.append(_html_escape(run.text, quote=False))
-        else:
-            tag = '<font name="{font}">{text}</font>'
-            parts.append(tag.format(font=run.font_name, text=_html_escape(run.text, quote=False)))
-    return "".join(parts)

@@ -20,3 +20,7 @@ class PrintedTable:
     total: list[str] | None = None
     # indexes of columns never broken across lines (ID numbers, serials, dates): the others give way
     unbroken: frozenset[int] = frozenset()
+    # indexes of rows printed in gray on a light gray ground (a voided certificate in the register) ...
+    muted: frozenset[int] = frozenset()
+    # ... except these columns, which stay black (the word 已作废)
+    muted_keep: frozenset[int] = frozenset()

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from app.certificates.view import CertificateView
+from app.errors import internal
 from app.files import WriteFailed, replacing
 from app.i18n import _
 from app.masking import mask_text
@@ -158,8 +159,9 @@ def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, 
     return result, view, path
 
 
+@internal
 class _Undo(Exception):
-    """Raised inside a transaction to roll it back on purpose."""
+    """Raised inside a transaction to roll it back on purpose; caught right there."""
 
 
 def specimen_before_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]],

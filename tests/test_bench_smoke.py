@@ -20,7 +20,8 @@ TARGETS = {"smoke": "≤ 2x", "smoke-memory": "≤ 300 MB", "import": "≤ 2x", 
            "sync-memory-export": "≤ 200 MB", "sync-memory-import": "≤ 200 MB", "cert-issue": "≤ 200 ms",
            "cert-register": "≤ 2x", "disclosure-search-1char": "≤ 30 ms", "disclosure-search-2char": "≤ 30 ms",
            "disclosure-search-4char": "≤ 30 ms", "disclosure-calendar": "≤ 50 ms",
-           "notice-pdf-vs-canvas": "≤ 2x", "notice-pdf-vs-libreoffice": "≥ 5x faster", "signin-sheet": "≤ 2x"}
+           "notice-pdf-vs-canvas": "≤ 2x", "notice-pdf-vs-libreoffice": "≥ 5x faster", "signin-sheet": "≤ 2x",
+           "preview-open": "≤ 300 ms"}
 
 
 def bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:

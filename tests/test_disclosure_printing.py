@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.disclosure.layout import (
+    BODY_SIZE,
     Line,
     NoticeLayoutError,
     Page,
@@ -57,7 +58,7 @@ def make_view(**changes: object) -> NoticeView:
              "## 一、收支情况\n- 本月收入合计123,456.00元。\n- 本月支出合计65,432.10元。",
         tables=[ledger(8)], posted_from=dt.date(2026, 11, 1), posted_until=dt.date(2026, 11, 15),
         reviewers="王建国、李秀英", hotline="0871-65123456", print_date=dt.date(2026, 11, 2),
-        chain_head="第 123 号 · 3f2a9c1b", qr_payload=PAYLOAD,
+        chain_head="第 123 号 · 3f2a9c1b", qr_payload=PAYLOAD, check_code="3F2A-9C1B-77D0-12AB",
     )
     return dataclasses.replace(view, **changes)
 
@@ -110,8 +111,12 @@ def test_notice_shows_title_header_and_every_footer_field(notice: tuple[Path, in
         flat = squeeze(text)
         for expected in ("柳林村·财务公开·2026年10月", "张贴期2026-11-01至2026-11-15", "监委会审核:王建国、李秀英",
                          "监督电话:0871-65123456", "打印日期:2026-11-02", "公开编号:2026-015",
-                         "防篡改链:第123号·3f2a9c1b", "第{n}页/共{total}页".format(n=number, total=pages)):
+                         "核验码:3F2A-9C1B-77D0-12AB", "扫二维码或输入核验码,可以查对这份公告有没有被改动。",
+                         "第{n}页/共{total}页".format(n=number, total=pages)):
             assert expected in flat, (number, expected)
+        # plain words on paper: no jargon a villager cannot read
+        for jargon in ("防篡改链", "校验值", "哈希"):
+            assert jargon not in flat, (number, jargon)
     first = squeeze(page_texts(path)[0])
     assert "柳林村2026年10月财务收支公开" in first
     assert "一、收支情况" in first
@@ -370,7 +375,7 @@ def test_lines_never_start_with_closing_punctuation_and_numbers_stay_whole() -> 
     page = layout_notice(make_view(body=sentence * 8 + "\n" + clauses, tables=[]))[0]
     by_line: dict[float, list[Text]] = {}
     for op in body_texts(page):
-        if op.size == 14:
+        if op.size == BODY_SIZE:
             by_line.setdefault(op.y, []).append(op)
     lines = ["".join(op.text for op in sorted(ops, key=lambda o: o.x)) for _y, ops in sorted(by_line.items())]
     assert len(lines) > 14

@@ -133,6 +133,9 @@ class SettingsScreen(QWidget):
         self.hotline_edit = QLineEdit()
         self.hotline_edit.setPlaceholderText(_("印在公开栏和证明上,例如 0531-12345678"))
         self.errors = {key: message_label("error") for key in ("name", "township", "county", "hotline")}
+        # printed notices leave out "或拨打监督电话" when no number is set: say so where the number is typed
+        self.hotline_warning = message_label("error")
+        self.hotline_edit.textChanged.connect(self._warn_hotline)
         form = QFormLayout()
         form.setVerticalSpacing(6)
         form.addRow(_("村名:"), self._with_error(self.name_edit, "name"))
@@ -313,7 +316,14 @@ class SettingsScreen(QWidget):
         layout.setSpacing(2)
         layout.addWidget(edit)
         layout.addWidget(self.errors[key])
+        if key == "hotline":
+            layout.addWidget(self.hotline_warning)
         return box
+
+    def _warn_hotline(self, text: str) -> None:
+        missing = self.save_button.isEnabled() and not text.strip()
+        show_message(self.hotline_warning, _("还没有填写监督电话:公告上不会印出监督电话,村民看不到可以打哪个电话反映问题。"
+                                             "请填写后保存。") if missing else "", "error")
 
     # ------------------------------------------------------------ loading
 
@@ -344,6 +354,7 @@ class SettingsScreen(QWidget):
             self.county_edit.setText(v.county)
             self.hotline_edit.setText(v.hotline)
         self.save_button.setEnabled(v is not None)
+        self._warn_hotline(self.hotline_edit.text())
         self._show_backups(data.backups)
 
     def _show_backups(self, backups: list[BackupInfo]) -> None:

@@ -3,42 +3,46 @@
 A certificate is one A4 page: the stub (存根) the office keeps on top, a cut
 line with the serial number printed across it (骑缝号, so a stub and a
 certificate can be matched by their halves), and the certificate below with a
-QR code and check code for verification. Every string goes through the font
-helpers first: a character no shipped font has stops printing with a message,
-never a blank box in someone's name. A certificate that does not fit one page
-is refused rather than cut off.
+QR code and 核验码 for verification. Both are printouts of the one toolkit
+(app.printing): :func:`certificate_printout` lays the page out as drawing
+operations, measured with :class:`~app.printing.metrics.Metrics`;
+:func:`register_printout` is a table on :class:`~app.printing.flow.Flow`. The
+desktop program previews and prints them (ui/printing/preview.py); the
+command line writes them with :func:`render_certificate` and
+:func:`render_register`.
 
-ReportLab is imported inside the functions: start-up must stay fast for clerks
-who do not print.
+Every string is checked against the fonts first: a character no shipped font
+has stops printing with a message naming it, never a blank box in someone's
+name. A certificate that does not fit one page is refused rather than cut off.
+
+Before a certificate is issued, the clerk sees it as a 样张 (specimen,
+``specimen=True``): the same page without a serial number, QR code or 核验码,
+marked 样张 in large gray type; nothing is numbered until the clerk confirms.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from app.errors import UserError
 from app.certificates.view import CertificateView
 from app.files import WriteFailed, replacing
 from app.i18n import _
 from app.masking import mask_text
-from app.printing.fonts import (
-    PRIMARY_FONT,
-    draw_text,
-    paragraph_markup,
-    register_fonts,
-    split_runs,
-    text_width,
-)
+from app.printing.document import Printout
+from app.printing.flow import Flow, TableStyle, baseline, page_texts
+from app.printing.fonts import PRIMARY_FONT
+from app.printing.metrics import INVISIBLE, Metrics
+from app.printing.ops import Line, Op, Page, Qr, Rect, Text
+from app.printing.pages import MM, LayoutError, page_size
+from app.printing.pdf import write_pdf
+from app.printing.tables import PrintedTable
 
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
-
-MM = 72 / 25.4
-A4_W, A4_H = 595.2756, 841.8898
+A4_W, A4_H = page_size("a4")
 MARGIN_X = 20 * MM
 SEAM_Y = A4_H - 86 * MM
 """The cut line sits at a fixed height so every stub in a bundle is the same size."""
@@ -47,7 +51,7 @@ QR_SIZE = 38 * MM
 """Outer size with the quiet zone; the code itself stays above 30 mm for phones and USB scanners."""
 
 QR_LIFT = 38
-"""Room under the QR code for the check code and its label."""
+"""Room under the QR code for the 核验码 and its label."""
 
 SEAL_SIZE = 42 * MM
 """A village committee's round seal is 42 mm across."""
@@ -57,15 +61,28 @@ BODY_SIZES: tuple[tuple[float, float], ...] = ((16, 1.75), (15, 1.7), (14, 1.6),
 
 STUB_SIZES: tuple[float, ...] = (11.5, 11, 10.5, 10)
 
-GRAY = (0.35, 0.35, 0.35)
-LIGHT = (0.6, 0.6, 0.6)
+GRAY = 0.35
+LIGHT = 0.6
+LABEL_FILL = 0.93
+SPECIMEN_GRAY = 0.82
+"""The big 样张 across the page: light enough to read the text through it, dark enough to see from a desk away."""
+
+PAPER_EDGE = 8 * MM
+"""Nothing is printed nearer the paper's edge than this (office printers leave 3 to 5 mm blank)."""
+
+CHECK_SENTENCE = _("扫二维码或输入核验码,可以查对这份{thing}有没有被改动。")
+"""The one sentence under every 核验码, on notices, certificates and minutes alike (app.disclosure.layout)."""
 
 VOID_KEY = "voided"
 VOID_STATES = frozenset({"voided", "void", "已作废"})
 
 
-class CertificateLayoutError(UserError, ValueError):
+class CertificateLayoutError(LayoutError):
     """The certificate does not fit one A4 page; nothing was printed."""
+
+
+def specimen_word() -> str:
+    return _("样张")
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -95,6 +112,10 @@ def reprint_mark(view: CertificateView) -> str:
     return _("补打（第{count}次打印）").format(count=view.print_count)
 
 
+def specimen_mark() -> str:
+    return _("样张 · 未开具,不能使用")
+
+
 # ---------------------------------------------------------------- certificate
 
 
@@ -105,8 +126,7 @@ def render_certificate(path: Path, view: CertificateView) -> None:
     no shipped font and :class:`CertificateLayoutError` if the text does not fit
     one page; in both cases ``path`` is left as it was.
     """
-    with replacing(path) as tmp:
-        _render(tmp, view)
+    write_pdf(certificate_printout(view), path)
 
 
 def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]],
@@ -124,7 +144,7 @@ def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, 
             if view is None:
                 return result, None, None
             path = target(view)
-            _render(files.enter_context(replacing(path)), view)
+            write_pdf(certificate_printout(view), files.enter_context(replacing(path)))
         try:
             files.close()  # the rename to the final name, after the commit
         except WriteFailed as exc:
@@ -135,24 +155,28 @@ def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, 
     return result, view, path
 
 
-def _render(file: Path, view: CertificateView) -> None:
-    register_fonts()
-    _check_characters(view)
-    from reportlab.pdfgen.canvas import Canvas
+class _Undo(Exception):
+    """Raised inside a transaction to roll it back on purpose."""
 
-    canvas = Canvas(str(file), pagesize=(A4_W, A4_H), pageCompression=1)
-    canvas.setTitle(view.title)
-    canvas.setSubject(view.serial)
-    keep = (view.village_code,)
-    stub_table = _stub_table(view, keep)
-    # the certificate is handed to the applicant to identify them: their own number is printed whole in the
-    # body (a school or an office must match it); the stub kept in the village shows it masked
-    body = _fit_body(view, (*keep, view.applicant_id_number))
-    _draw_stub(canvas, view, stub_table)
-    _draw_seam(canvas, view)
-    _draw_certificate(canvas, view, body)
-    canvas.showPage()
-    canvas.save()
+
+def specimen_before_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]]
+                           ) -> tuple[Any, Printout | None]:
+    """What ``work(session)`` would issue, as a 样张, with nothing kept: (result, specimen or None).
+
+    ``work`` runs in a write transaction exactly as the real issuing will, so the 样张 shows the very
+    text that will be printed; the transaction is then rolled back, so no serial number is used and
+    nothing is recorded. A character no font has or a text too long for the page is found here,
+    before anything is numbered.
+    """
+    held: list[tuple[Any, Printout | None]] = []
+    try:
+        with store.begin(actor) as session:
+            result, view = work(session)
+            held.append((result, None if view is None else certificate_printout(view, specimen=True)))
+            raise _Undo
+    except _Undo:
+        pass
+    return held[0]
 
 
 def _public(text: str, keep: tuple[str, ...]) -> str:
@@ -163,154 +187,363 @@ def _public(text: str, keep: tuple[str, ...]) -> str:
 
 def _one_line(text: str) -> str:
     """Line breaks typed into a field print as spaces; only the body keeps its paragraphs."""
-    return " ".join(text.split("\n")).replace("\r", "").replace("\t", " ")
+    return INVISIBLE.sub("", " ".join(str(text or "").replace("\t", " ").splitlines()))
 
 
-def _check_characters(view: CertificateView) -> None:
-    texts = [
-        view.village_name, view.village_code, view.serial, view.kind_name, view.title,
-        *view.body.splitlines(), view.applicant_name, _one_line(view.purpose), view.verifier, view.approver,
-        view.check_code, view.chain_head,
-    ]
-    texts += [_one_line(part) for row in view.stub_lines for part in row]
-    for text in texts:
-        split_runs(text)
+def certificate_printout(view: CertificateView, *, specimen: bool = False) -> Printout:
+    """The certificate with its stub on one A4 page.
+
+    With ``specimen`` it is the 样张 shown before issuing: no serial number (样张 where it goes), no
+    QR code and no 核验码, 样张 in large gray type across both halves. Everything else is the page
+    that issuing prints.
+    """
+    page = _Certificate(view, specimen).page()
+    title = _("{title}(样张)").format(title=view.title) if specimen else view.title
+    return Printout(title, (page,), author=issuing_unit(view.village_name),
+                    subject="" if specimen else view.serial, kind="certificate")
 
 
-def _draw_stub(canvas: Canvas, view: CertificateView, table: object) -> None:
-    top = A4_H - 14 * MM
-    title = _("存　根")
-    _draw_centered(canvas, A4_W / 2, top - 20, title, 20)
-    note = _("（本联由出具单位留存备查）")
-    draw_text(canvas, A4_W / 2 + text_width(title, 20) / 2 + 8, top - 19, note, 9)
-    if view.reprint:
-        _draw_reprint_mark(canvas, MARGIN_X, top - 21, view)
-    table.drawOn(canvas, MARGIN_X, top - 34 - table._height)  # type: ignore[attr-defined]
+class _Certificate:
+    def __init__(self, view: CertificateView, specimen: bool) -> None:
+        self.v = view
+        self.specimen = specimen
+        keep = (view.village_code,)
+        self.serial = specimen_word() if specimen else _one_line(view.serial)
+        self.code = "" if specimen else _one_line(view.check_code)
+        self.title = _one_line(view.title)
+        self.unit = _one_line(issuing_unit(view.village_name))
+        self.date = chinese_date(view.issue_date)
+        self.village_code = _one_line(view.village_code)
+        self.stub_rows: list[tuple[str, str]] = [
+            (_("编号"), self.serial),
+            (_("证明种类"), _one_line(view.kind_name)),
+            (_("申请人"), _one_line(view.applicant_name)),
+            (_("出具日期"), _("{y}年{m}月{d}日").format(y=view.issue_date.year, m=view.issue_date.month,
+                                                    d=view.issue_date.day)),
+            (_("用途"), _public(_one_line(view.purpose), keep)),
+            (_("核实人"), _one_line(view.verifier)),
+            (_("审批人"), _one_line(view.approver)),
+        ]
+        self.stub_rows += [(_one_line(label), _public(_one_line(value), keep)) for label, value in view.stub_lines]
+        # the certificate is handed to the applicant to identify them: their own number is printed whole in the
+        # body (a school or an office must match it); the stub kept in the village shows it masked
+        body_keep = (*keep, view.applicant_id_number)
+        self.paragraphs = [INVISIBLE.sub("", line.strip()) for line in _public(view.body, body_keep).splitlines()]
+        self.paragraphs = [p for p in self.paragraphs if p]
+        shown_purpose = _public(_one_line(view.purpose), body_keep)
+        # the reference texts end with 此证明用于{purpose}: a 用途 line under them would say it twice
+        joined = "".join(self.paragraphs)
+        said = any(lead + shown_purpose in joined for lead in ("用于", "用途:", "用途：", "用途"))
+        self.purpose = "" if shown_purpose and said else _("用途：{purpose}").format(purpose=shown_purpose)
+        self.m = Metrics(self._texts())
+        self.ops: list[Op] = []
 
+    def _texts(self) -> Iterable[str]:
+        yield from (_("存　根"), _("（本联由出具单位留存备查）"), reprint_mark(self.v), specimen_mark(),
+                    _("沿此线剪开"), _("骑缝编号"), self.serial, _("编号：{serial}").format(serial=self.serial),
+                    self.title, *self.paragraphs, self.purpose, self.code, _("核验码"),
+                    CHECK_SENTENCE.format(thing=_("证明")), _("本证明未加盖公章无效"), self.unit, self.village_code,
+                    self.date, _("统一社会信用代码"), _("盖章处"), _("不能核验"), "0123456789")
+        for label, value in self.stub_rows:
+            yield label
+            yield value
 
-def _stub_table(view: CertificateView, keep: tuple[str, ...]) -> object:
-    rows: list[tuple[str, str]] = [
-        (_("编号"), view.serial),
-        (_("证明种类"), view.kind_name),
-        (_("申请人"), view.applicant_name),
-        (_("出具日期"), _("{y}年{m}月{d}日").format(y=view.issue_date.year, m=view.issue_date.month,
-                                                d=view.issue_date.day)),
-        (_("用途"), _public(_one_line(view.purpose), keep)),
-        (_("核实人"), view.verifier),
-        (_("审批人"), view.approver),
-    ]
-    rows += [(_one_line(label), _public(_one_line(value), keep)) for label, value in view.stub_lines]
-    available = (A4_H - 14 * MM - 34) - (SEAM_Y + 9 * MM)
-    width = A4_W - 2 * MARGIN_X
-    for size in STUB_SIZES:
-        table = _grid(rows, width, size)
-        height = table.wrap(width, available)[1]
-        if height <= available:
-            return table
-    raise CertificateLayoutError(
-        _("存根的栏目太多或太长，一页纸打印不下。请减少存根栏目或缩短内容后再打印。")
-    )
+    # ------------------------------------------------ drawing helpers
 
+    def text(self, x: float, y: float, text: str, size: float, gray: float = 0.0) -> float:
+        """``text`` with its baseline at (x, y), in runs of one font each; returns where it ends."""
+        for font, part in self.m.runs(text):
+            w = self.m.width(part, size)
+            self.ops.append(Text(x, y, part, size, font, w, False, gray))
+            x += w
+        return x
 
-def _grid(rows: list[tuple[str, str]], width: float, size: float) -> object:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Table, TableStyle
+    def centred(self, cx: float, y: float, text: str, size: float, gray: float = 0.0) -> None:
+        self.text(cx - self.m.width(text, size) / 2, y, text, size, gray)
 
-    label_style = _style("stub-label", size, 1.3, color=GRAY)
-    value_style = _style("stub-value", size, 1.3)
+    def right(self, right: float, y: float, text: str, size: float, gray: float = 0.0) -> None:
+        self.text(right - self.m.width(text, size), y, text, size, gray)
 
-    def label_width(labels: list[str]) -> float:
-        longest = max((stringWidth(label, PRIMARY_FONT, size) for label in labels), default=0)
-        return min(max(longest, size * 3), size * 7) + 13
+    def dashed(self, x1: float, y1: float, x2: float, y2: float, on: float, off: float, width: float,
+               gray: float) -> None:
+        length = math.hypot(x2 - x1, y2 - y1)
+        if length <= 0:
+            return
+        dx, dy = (x2 - x1) / length, (y2 - y1) / length
+        at = 0.0
+        while at < length:
+            end = min(at + on, length)
+            self.ops.append(Line(x1 + dx * at, y1 + dy * at, x1 + dx * end, y1 + dy * end, width, gray))
+            at = end + off
 
-    left_w = label_width([label for label, _value in rows[0::2]])
-    right_w = label_width([label for label, _value in rows[1::2]])
-    value_w = (width - left_w - right_w) / 2
-    cells = [(_para(label, label_style), _para(value, value_style)) for label, value in rows]
-    if len(cells) % 2:
-        cells.append((_para("", label_style), _para("", value_style)))
-    data = [[*cells[i], *cells[i + 1]] for i in range(0, len(cells), 2)]
-    table = Table(data, colWidths=[left_w, value_w, right_w, value_w])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, GRAY),
-        ("BACKGROUND", (0, 0), (0, -1), (0.93, 0.93, 0.93)),
-        ("BACKGROUND", (2, 0), (2, -1), (0.93, 0.93, 0.93)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    return table
+    def dashed_rect(self, x: float, y: float, w: float, h: float, on: float, off: float, width: float,
+                    gray: float) -> None:
+        self.dashed(x, y, x + w, y, on, off, width, gray)
+        self.dashed(x + w, y, x + w, y + h, on, off, width, gray)
+        self.dashed(x + w, y + h, x, y + h, on, off, width, gray)
+        self.dashed(x, y + h, x, y, on, off, width, gray)
 
+    def circle(self, cx: float, cy: float, r: float, width: float, gray: float) -> None:
+        steps = 14
+        points = [(cx + r * math.cos(2 * math.pi * i / steps), cy + r * math.sin(2 * math.pi * i / steps))
+                  for i in range(steps + 1)]
+        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            self.ops.append(Line(x1, y1, x2, y2, width, gray))
 
-def _draw_seam(canvas: Canvas, view: CertificateView) -> None:
-    size = 15
-    pad = 9
-    box_w = text_width(view.serial, size) + 2 * pad
-    box_h = size + 2 * pad
-    box_left = A4_W / 2 - box_w / 2
-    canvas.saveState()
-    canvas.setDash(6, 4)
-    canvas.setLineWidth(0.8)
-    canvas.setStrokeColorRGB(*GRAY)
-    canvas.line(8 * MM, SEAM_Y, box_left - 4, SEAM_Y)
-    canvas.line(box_left + box_w + 4, SEAM_Y, A4_W - 8 * MM, SEAM_Y)
-    canvas.setDash()
-    canvas.setStrokeColorRGB(0, 0, 0)
-    canvas.setLineWidth(1)
-    # The box is centred on the cut, so each half keeps half of every character:
-    # a stub and a certificate are matched by putting their halves together.
-    canvas.rect(box_left, SEAM_Y - box_h / 2, box_w, box_h)
-    canvas.restoreState()
-    draw_text(canvas, box_left + pad, SEAM_Y - size * 0.36, view.serial, size)
-    _draw_scissors(canvas, 12 * MM, SEAM_Y)
-    canvas.saveState()
-    canvas.setFillColorRGB(*GRAY)
-    label = _("沿此线剪开")
-    draw_text(canvas, 20 * MM, SEAM_Y + 4, label, 9)
-    draw_text(canvas, A4_W - 8 * MM - text_width(label, 9), SEAM_Y + 4, label, 9)
-    seam_label = _("骑缝编号")
-    draw_text(canvas, box_left - text_width(seam_label, 9) - 8, SEAM_Y - 13, seam_label, 9)
-    canvas.restoreState()
+    # ------------------------------------------------ the page
 
+    def page(self) -> Page:
+        stub = self._fit_stub()
+        body = self._fit_body()
+        if self.specimen:
+            self._specimen_marks()
+        self._stub(stub)
+        self._seam()
+        self._certificate(body)
+        return Page(A4_W, A4_H, 1, 1, tuple(self.ops),
+                    (PAPER_EDGE, PAPER_EDGE, A4_W - PAPER_EDGE, A4_H - PAPER_EDGE))
 
-def _draw_scissors(canvas: Canvas, x: float, y: float) -> None:
-    # Drawn as lines because the scissors character is only in an optional font.
-    canvas.saveState()
-    canvas.setLineWidth(1)
-    canvas.setStrokeColorRGB(*GRAY)
-    canvas.circle(x - 10, y + 4, 2.6)
-    canvas.circle(x - 10, y - 4, 2.6)
-    canvas.line(x - 7.6, y + 3, x + 9, y - 2.2)
-    canvas.line(x - 7.6, y - 3, x + 9, y + 2.2)
-    canvas.restoreState()
+    def _specimen_marks(self) -> None:
+        """样张 in large gray type across the stub and the certificate, under everything else."""
+        word = specimen_word()
+        for size, middle in ((110.0, (A4_H - 14 * MM - 34 + SEAM_Y + 9 * MM) / 2),
+                             (190.0, (_body_top() + _body_bottom()) / 2)):
+            self.centred(A4_W / 2, middle - 0.38 * size, word, size, SPECIMEN_GRAY)
 
+    def _mark(self, left: float, y: float) -> None:
+        """The boxed 补打 (a reprint) or 样张 (a specimen) mark at the top left of each half."""
+        if self.specimen:
+            text = specimen_mark()
+        elif self.v.reprint:
+            text = reprint_mark(self.v)
+        else:
+            return
+        size = 13
+        self.ops.append(Rect(left, y - 6, self.m.width(text, size) + 12, size + 10, None, 0.0, 1.6))
+        self.text(left + 6, y, text, size)
 
-def _fit_body(view: CertificateView, keep: tuple[str, ...]) -> list[object]:
-    width = A4_W - 2 * MARGIN_X
-    available = _body_top() - _body_bottom()
-    paragraphs = [line.strip() for line in _public(view.body, keep).splitlines() if line.strip()]
-    shown_purpose = _public(_one_line(view.purpose), keep)
-    # the reference texts end with 此证明用于{purpose}: a 用途 line under them would say it twice
-    joined = "".join(paragraphs)
-    said = any(lead + shown_purpose in joined for lead in ("用于", "用途:", "用途：", "用途"))
-    purpose = "" if shown_purpose and said else _("用途：{purpose}").format(purpose=shown_purpose)
-    for size, leading in BODY_SIZES:
-        style = _style("body", size, leading, indent=2 * size, space_after=size * 0.4)
-        flowables = [_para(text, style) for text in paragraphs]
-        if purpose:
-            flowables.append(_para(purpose, _style("purpose", size - 2, 1.5, space_before=size * 0.3)))
-        if sum(_height(f, width) for f in flowables) <= available:
-            return flowables
-    raise CertificateLayoutError(
-        _("证明正文太长（{count}字），一张A4纸打印不下。请删减正文后再打印。").format(
-            count=len(view.body.replace("\n", ""))
+    # ------------------------------------------------ stub
+
+    def _fit_stub(self) -> tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]:
+        available = (A4_H - 14 * MM - 34) - (SEAM_Y + 9 * MM)
+        width = A4_W - 2 * MARGIN_X
+        for size in STUB_SIZES:
+            grid = self._stub_grid(width, size)
+            if sum(grid[3]) <= available:
+                return grid
+        raise CertificateLayoutError(
+            _("存根的栏目太多或太长，一页纸打印不下。请减少存根栏目或缩短内容后再打印。")
         )
-    )
 
+    def _stub_grid(self, width: float, size: float
+                   ) -> tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]:
+        """(size, column widths, rows of (label lines, value lines) pairs, row heights)."""
+        rows = list(self.stub_rows)
+        if len(rows) % 2:
+            rows.append(("", ""))
+        leading = 1.3 * size
 
-def _height(flowable: object, width: float) -> float:
-    h = flowable.wrap(width, A4_H)[1]  # type: ignore[attr-defined]
-    return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()  # type: ignore[attr-defined]
+        def label_width(labels: list[str]) -> float:
+            longest = max((self.m.width(label, size) for label in labels), default=0)
+            return min(max(longest, size * 3), size * 7) + 13
+
+        left_w = label_width([label for label, _value in rows[0::2]])
+        right_w = label_width([label for label, _value in rows[1::2]])
+        value_w = (width - left_w - right_w) / 2
+        widths = [left_w, value_w, right_w, value_w]
+        grid: list[list[tuple[list[str], list[str]]]] = []
+        heights: list[float] = []
+        for i in range(0, len(rows), 2):
+            pairs = []
+            most = 1
+            for (label, value), (lw, vw) in zip(rows[i:i + 2], ((left_w, value_w), (right_w, value_w))):
+                label_lines = self.m.wrap(label, size, lw - 12) if label else [""]
+                value_lines = self.m.wrap(value, size, vw - 12) if value else [""]
+                pairs.append((label_lines, value_lines))
+                most = max(most, len(label_lines), len(value_lines))
+            grid.append(pairs)
+            heights.append(most * leading + 7)
+        return size, widths, grid, heights
+
+    def _stub(self, stub: tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]) -> None:
+        top = A4_H - 14 * MM
+        title = _("存　根")
+        self.centred(A4_W / 2, top - 20, title, 20)
+        note = _("（本联由出具单位留存备查）")
+        self.text(A4_W / 2 + self.m.width(title, 20) / 2 + 8, top - 19, note, 9)
+        self._mark(MARGIN_X, top - 21)
+        size, widths, grid, heights = stub
+        leading = 1.3 * size
+        xs = [MARGIN_X]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        y = top - 34
+        table_top = y
+        for pairs, height in zip(grid, heights):
+            for col in (0, 2):
+                self.ops.append(Rect(xs[col], y - height, widths[col], height, LABEL_FILL))
+            cells = [lines for pair in pairs for lines in pair]
+            for col, lines in enumerate(cells):
+                # centred in the row, as the rows of the paper stub books are
+                line_top = y - 3 - (height - 7 - len(lines) * leading) / 2
+                for line in lines:
+                    if line:
+                        self.text(xs[col] + 6, baseline(line_top, leading, size), line, size,
+                                  GRAY if col in (0, 2) else 0.0)
+                    line_top -= leading
+            y -= height
+            self.ops.append(Line(xs[0], y, xs[-1], y, 0.6, GRAY))
+        self.ops.append(Line(xs[0], table_top, xs[-1], table_top, 0.6, GRAY))
+        for x in xs:
+            self.ops.append(Line(x, table_top, x, y, 0.6, GRAY))
+
+    # ------------------------------------------------ the cut
+
+    def _seam(self) -> None:
+        size = 15
+        pad = 9
+        box_w = self.m.width(self.serial, size) + 2 * pad
+        box_h = size + 2 * pad
+        box_left = A4_W / 2 - box_w / 2
+        self.dashed(PAPER_EDGE, SEAM_Y, box_left - 4, SEAM_Y, 6, 4, 0.8, GRAY)
+        self.dashed(box_left + box_w + 4, SEAM_Y, A4_W - PAPER_EDGE, SEAM_Y, 6, 4, 0.8, GRAY)
+        # The box is centred on the cut, so each half keeps half of every character:
+        # a stub and a certificate are matched by putting their halves together.
+        self.ops.append(Rect(box_left, SEAM_Y - box_h / 2, box_w, box_h, None, 0.0, 1.0))
+        self.text(box_left + pad, SEAM_Y - size * 0.36, self.serial, size)
+        self._scissors(12 * MM, SEAM_Y)
+        label = _("沿此线剪开")
+        self.text(20 * MM, SEAM_Y + 4, label, 9, GRAY)
+        self.right(A4_W - PAPER_EDGE, SEAM_Y + 4, label, 9, GRAY)
+        seam_label = _("骑缝编号")
+        self.right(box_left - 8, SEAM_Y - 13, seam_label, 9, GRAY)
+
+    def _scissors(self, x: float, y: float) -> None:
+        # Drawn as lines because the scissors character is only in an optional font.
+        self.circle(x - 10, y + 4, 2.6, 1.0, GRAY)
+        self.circle(x - 10, y - 4, 2.6, 1.0, GRAY)
+        self.ops.append(Line(x - 7.6, y + 3, x + 9, y - 2.2, 1.0, GRAY))
+        self.ops.append(Line(x - 7.6, y - 3, x + 9, y + 2.2, 1.0, GRAY))
+
+    # ------------------------------------------------ the certificate
+
+    def _fit_body(self) -> list[tuple[float, float, list[str], float, float]]:
+        """Paragraphs as (size, leading, lines, first-line indent, space after), with the space before each."""
+        width = A4_W - 2 * MARGIN_X
+        available = _body_top() - _body_bottom()
+        for size, factor in BODY_SIZES:
+            leading = size * factor
+            blocks: list[tuple[float, float, list[str], float, float]] = []
+            used = 0.0
+            for text in self.paragraphs:
+                lines = self.m.wrap(text, size, width, width - 2 * size)
+                blocks.append((size, leading, lines, 2 * size, size * 0.4))
+                used += len(lines) * leading + size * 0.4
+            if self.purpose:
+                small = size - 2
+                lines = self.m.wrap(self.purpose, small, width)
+                used += size * 0.3
+                blocks.append((small, small * 1.5, lines, 0.0, -size * 0.3))
+                used += len(lines) * small * 1.5
+            if used <= available:
+                return blocks
+        raise CertificateLayoutError(
+            _("证明正文太长（{count}字），一张A4纸打印不下。请删减正文后再打印。").format(
+                count=len(self.v.body.replace("\n", ""))
+            )
+        )
+
+    def _certificate(self, fitted: list[tuple[float, float, list[str], float, float]]) -> None:
+        top = SEAM_Y - 12 * MM
+        serial = _("编号：{serial}").format(serial=self.serial)
+        self.right(A4_W - MARGIN_X, top - 10, serial, 12)
+        self._mark(MARGIN_X, top - 12)
+        self._title(top - 56)
+
+        y = _body_top()
+        for size, leading, lines, indent, after in fitted:
+            if after < 0:  # the purpose line: its space comes before it
+                y += after
+            for n, line in enumerate(lines):
+                self.text(MARGIN_X + (indent if n == 0 else 0.0), baseline(y, leading, size), line, size)
+                y -= leading
+            if after > 0:
+                y -= after
+
+        bottom = 14 * MM + 16
+        self._qr(MARGIN_X, bottom)
+        self._signature(bottom)
+        self.text(MARGIN_X, 12 * MM, CHECK_SENTENCE.format(thing=_("证明")), 8.5, GRAY)
+        self.right(A4_W - MARGIN_X, 12 * MM, _("本证明未加盖公章无效"), 8.5, GRAY)
+
+    def _title(self, y: float) -> None:
+        title = self.title
+        width = A4_W - 2 * MARGIN_X
+        size = 28.0
+        # Short titles are spaced out, as on printed forms; long ones shrink to fit.
+        gap = size * 0.5 if len(title) <= 6 else 0.0
+        while size > 16 and self.m.width(title, size) + gap * (len(title) - 1) > width:
+            size -= 1
+            gap = 0.0
+        if self.m.width(title, size) > width:
+            raise CertificateLayoutError(_("证明标题“{title}”太长，一行打印不下。请缩短标题。").format(title=title))
+        total = self.m.width(title, size) + gap * (len(title) - 1)
+        x = A4_W / 2 - total / 2
+        if not gap:
+            self.text(x, y, title, size)
+            return
+        for char in title:
+            x = self.text(x, y, char, size) + gap
+
+    def _qr(self, x: float, bottom: float) -> None:
+        qr_bottom = bottom + QR_LIFT
+        if self.specimen:
+            # a 样张 carries nothing a phone or a scanner could take for a real certificate
+            self.dashed_rect(x, qr_bottom, QR_SIZE, QR_SIZE, 3, 3, 0.8, LIGHT)
+            self.centred(x + QR_SIZE / 2, qr_bottom + QR_SIZE / 2 + 4, specimen_word(), 16, LIGHT)
+            self.centred(x + QR_SIZE / 2, qr_bottom + QR_SIZE / 2 - 16, _("不能核验"), 11, LIGHT)
+        elif self.v.qr_payload:
+            self.ops.append(Qr(x, qr_bottom, QR_SIZE, self.v.qr_payload))
+
+        # One character per cell, so 0/O and 1/I are read one at a time and typed correctly.
+        size = 17
+        cells = max(len(self.v.check_code), 6)
+        pitch = QR_SIZE / cells
+        cell_bottom = bottom + 12
+        for i in range(cells):
+            left = x + i * pitch
+            self.ops.append(Rect(left + 1, cell_bottom, pitch - 2, size + 6, None, GRAY, 0.6))
+        for i, char in enumerate(self.code):
+            left = x + i * pitch
+            self.text(left + pitch / 2 - self.m.width(char, size) / 2, cell_bottom + 5, char, size)
+        self.text(x, bottom, _("核验码"), 8.5, GRAY)
+
+    def _signature(self, bottom: float) -> None:
+        right = A4_W - MARGIN_X
+        seal_left = MARGIN_X + QR_SIZE + 10 * MM
+        text_left = seal_left + SEAL_SIZE + 6 * MM
+        width = right - text_left
+        lines = [
+            (self._fit(self.unit, width, 15, 10, _("出具单位名称")), self.unit),
+            (self._fit(self.village_code, width, 10.5, 8, _("统一社会信用代码")), self.village_code),
+            (self._fit(self.date, width, 15, 10, _("日期")), self.date),
+        ]
+        top = bottom + SEAL_SIZE + 6
+        ys = [top - 40, top - 76, top - 112]
+        for (size, text), y in zip(lines, ys):
+            self.right(right, y, text, size)
+        self.right(right, ys[1] + 13, _("统一社会信用代码"), 8.5, GRAY)
+
+        seal_bottom = bottom + 6
+        self.dashed_rect(seal_left, seal_bottom, SEAL_SIZE, SEAL_SIZE, 3, 3, 0.8, LIGHT)
+        self.centred(seal_left + SEAL_SIZE / 2, seal_bottom + SEAL_SIZE / 2 - 5, _("盖章处"), 14, LIGHT)
+
+    def _fit(self, text: str, width: float, size: float, smallest: float, what: str) -> float:
+        while size > smallest and self.m.width(text, size) > width:
+            size -= 0.5
+        if self.m.width(text, size) > width:
+            raise CertificateLayoutError(_("{what}“{text}”太长，一行打印不下。").format(what=what, text=text))
+        return size
 
 
 def _body_top() -> float:
@@ -321,217 +554,103 @@ def _body_bottom() -> float:
     return 14 * MM + 16 + QR_SIZE + QR_LIFT
 
 
-def _draw_certificate(canvas: Canvas, view: CertificateView, body: list[object]) -> None:
-    top = SEAM_Y - 12 * MM
-    serial = _("编号：{serial}").format(serial=view.serial)
-    draw_text(canvas, A4_W - MARGIN_X - text_width(serial, 12), top - 10, serial, 12)
-    if view.reprint:
-        _draw_reprint_mark(canvas, MARGIN_X, top - 12, view)
-    _draw_title(canvas, view.title, top - 56)
-
-    width = A4_W - 2 * MARGIN_X
-    y = _body_top()
-    for flowable in body:
-        y -= flowable.getSpaceBefore()  # type: ignore[attr-defined]
-        h = flowable.wrap(width, A4_H)[1]  # type: ignore[attr-defined]
-        y -= h
-        flowable.drawOn(canvas, MARGIN_X, y)  # type: ignore[attr-defined]
-        y -= flowable.getSpaceAfter()  # type: ignore[attr-defined]
-
-    bottom = 14 * MM + 16
-    _draw_qr(canvas, view, MARGIN_X, bottom)
-    _draw_signature(canvas, view, bottom)
-    canvas.saveState()
-    canvas.setFillColorRGB(*GRAY)
-    chain = _("防篡改链：{head}").format(head=view.chain_head)
-    draw_text(canvas, MARGIN_X, 12 * MM, chain, 8.5)
-    hint = _("本证明未加盖公章无效")
-    draw_text(canvas, A4_W - MARGIN_X - text_width(hint, 8.5), 12 * MM, hint, 8.5)
-    canvas.restoreState()
-
-
-def _draw_title(canvas: Canvas, title: str, baseline: float) -> None:
-    width = A4_W - 2 * MARGIN_X
-    size = 28.0
-    # Short titles are spaced out, as on printed forms; long ones shrink to fit.
-    gap = size * 0.5 if len(title) <= 6 else 0.0
-    while size > 16 and text_width(title, size) + gap * (len(title) - 1) > width:
-        size -= 1
-        gap = 0.0
-    if text_width(title, size) > width:
-        raise CertificateLayoutError(_("证明标题“{title}”太长，一行打印不下。请缩短标题。").format(title=title))
-    total = text_width(title, size) + gap * (len(title) - 1)
-    x = A4_W / 2 - total / 2
-    for char in title:
-        x = draw_text(canvas, x, baseline, char, size) + gap
-
-
-def _draw_qr(canvas: Canvas, view: CertificateView, x: float, bottom: float) -> None:
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode import qr
-    from reportlab.graphics.shapes import Drawing
-
-    widget = qr.QrCodeWidget(view.qr_payload, barLevel="M", barWidth=QR_SIZE, barHeight=QR_SIZE)
-    drawing = Drawing(QR_SIZE, QR_SIZE)
-    drawing.add(widget)
-    qr_bottom = bottom + QR_LIFT
-    renderPDF.draw(drawing, canvas, x, qr_bottom)
-
-    # One character per cell, so 0/O and 1/I are read one at a time and typed correctly.
-    size = 17
-    pitch = QR_SIZE / max(len(view.check_code), 6)
-    cell_bottom = bottom + 12
-    canvas.saveState()
-    canvas.setLineWidth(0.6)
-    canvas.setStrokeColorRGB(*GRAY)
-    for i, char in enumerate(view.check_code):
-        left = x + i * pitch
-        canvas.rect(left + 1, cell_bottom, pitch - 2, size + 6)
-        draw_text(canvas, left + pitch / 2 - text_width(char, size) / 2, cell_bottom + 5, char, size)
-    canvas.setFillColorRGB(*GRAY)
-    label = _("校验码（扫码或输入校验码核验）")
-    draw_text(canvas, x, bottom, label, 8.5)
-    canvas.restoreState()
-
-
-def _draw_signature(canvas: Canvas, view: CertificateView, bottom: float) -> None:
-    right = A4_W - MARGIN_X
-    seal_left = MARGIN_X + QR_SIZE + 10 * MM
-    text_left = seal_left + SEAL_SIZE + 6 * MM
-    width = right - text_left
-    unit = issuing_unit(view.village_name)
-    lines = [
-        (_fit(unit, width, 15, 10, _("出具单位名称")), unit),
-        (_fit(view.village_code, width, 10.5, 8, _("统一社会信用代码")), view.village_code),
-        (_fit(chinese_date(view.issue_date), width, 15, 10, _("日期")), chinese_date(view.issue_date)),
-    ]
-    code_label = _("统一社会信用代码")
-    top = bottom + SEAL_SIZE + 6
-    ys = [top - 40, top - 76, top - 112]
-    for (size, text), y in zip(lines, ys):
-        draw_text(canvas, right - text_width(text, size), y, text, size)
-    canvas.saveState()
-    canvas.setFillColorRGB(*GRAY)
-    draw_text(canvas, right - text_width(code_label, 8.5), ys[1] + 13, code_label, 8.5)
-    canvas.restoreState()
-
-    seal_bottom = bottom + 6
-    canvas.saveState()
-    canvas.setDash(3, 3)
-    canvas.setLineWidth(0.8)
-    canvas.setStrokeColorRGB(*LIGHT)
-    canvas.rect(seal_left, seal_bottom, SEAL_SIZE, SEAL_SIZE)
-    canvas.setFillColorRGB(*LIGHT)
-    label = _("盖章处")
-    _draw_centered(canvas, seal_left + SEAL_SIZE / 2, seal_bottom + SEAL_SIZE / 2 - 5, label, 14)
-    canvas.restoreState()
-
-
-def _fit(text: str, width: float, size: float, smallest: float, what: str) -> float:
-    while size > smallest and text_width(text, size) > width:
-        size -= 0.5
-    if text_width(text, size) > width:
-        raise CertificateLayoutError(_("{what}“{text}”太长，一行打印不下。").format(what=what, text=text))
-    return size
-
-
-def _draw_reprint_mark(canvas: Canvas, left: float, y: float, view: CertificateView) -> None:
-    size = 13
-    text = reprint_mark(view)
-    canvas.saveState()
-    canvas.setLineWidth(1.6)
-    canvas.rect(left, y - 6, text_width(text, size) + 12, size + 10)
-    canvas.restoreState()
-    draw_text(canvas, left + 6, y, text, size)
-
-
-def _draw_centered(canvas: Canvas, cx: float, y: float, text: str, size: float) -> None:
-    draw_text(canvas, cx - text_width(text, size) / 2, y, text, size)
-
-
-def _style(
-    name: str, size: float, leading: float, *, indent: float = 0, space_before: float = 0,
-    space_after: float = 0, color: tuple[float, float, float] = (0, 0, 0), align: int = 0,
-) -> object:
-    from reportlab.lib.colors import Color
-    from reportlab.lib.styles import ParagraphStyle
-
-    return ParagraphStyle(
-        name, fontName=PRIMARY_FONT, fontSize=size, leading=size * leading, wordWrap="CJK",
-        firstLineIndent=indent, spaceBefore=space_before, spaceAfter=space_after,
-        textColor=Color(*color), alignment=align,
-    )
-
-
-def _para(text: str, style: object) -> object:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(paragraph_markup(text), style)
-
-
-
-
 # ------------------------------------------------------------------- register
+
+REGISTER_MARGIN = 14 * MM
+REGISTER_TITLE_SIZE = 16.0
+REGISTER_SIZE = 10.5
+REGISTER_STYLE = TableStyle(size=REGISTER_SIZE, title_size=REGISTER_SIZE, leading=1.3, pad_x=6.0, pad_y=3.5)
+VOID_FILL = 0.95
+
+# register columns whose values must not be broken over two lines
+UNBROKEN = frozenset({"serial", "applicant_id_masked", "issue_date", "applied_on", "due_date"})
+NUMERIC = frozenset({"print_count"})
 
 
 def render_register(
     path: Path, title: str, rows: list[dict], columns: list[tuple[str, str]], *, state_key: str = "state"
 ) -> None:
-    """Print the certificate register (台账) as a table on A4 landscape.
+    """Print the certificate register (台账) as a table on A4 landscape (see :func:`register_printout`)."""
+    write_pdf(register_printout(title, rows, columns, state_key=state_key), path)
+
+
+def register_printout(title: str, rows: list[dict], columns: list[tuple[str, str]], *,
+                      state_key: str = "state") -> Printout:
+    """The certificate register (台账) as a table on A4 landscape.
 
     ``columns`` are (row key, Chinese header) in print order. A row whose
     ``voided`` is true, or whose ``state_key`` value is 'voided' or '已作废',
-    prints with 已作废 in that column and greyed out. The header row repeats on
-    every page and each page is numbered 第 N 页 共 M 页.
+    prints with 已作废 in that column and the rest of the row in gray on a gray
+    ground. The title and the header row are on every page and each page is
+    numbered 第 x 页 / 共 y 页. Serials, ID numbers and dates never break.
     """
-    register_fonts()
-    from reportlab.lib.pagesizes import landscape
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
-
-    page_w, page_h = landscape((A4_W, A4_H))
-    margin = 14 * MM
-    width = page_w - 2 * margin
-    split_runs(title)
-    head_style = _style("reg-head", 11, 1.3, color=(0, 0, 0))
-    cell_style = _style("reg-cell", 10.5, 1.3)
-    void_style = _style("reg-void", 10.5, 1.3, color=GRAY)
-
-    data: list[list[Paragraph]] = [[_para(label, head_style) for _key, label in columns]]
-    void_rows: list[int] = []
-    texts: list[list[str]] = [[label for _key, label in columns]]
+    title = _one_line(title)
+    labels = [_one_line(label) for _key, label in columns]
+    texts: list[list[str]] = []
+    voided: list[bool] = []
     for row in rows:
-        voided = _is_void(row, state_key)
-        line = [_cell_text(row, key, state_key, voided) for key, _label in columns]
-        texts.append(line)
-        data.append([
-            _para(text, void_style if voided and key != state_key else cell_style)
-            for (key, _label), text in zip(columns, line)
-        ])
-        if voided:
-            void_rows.append(len(data) - 1)
+        void = _is_void(row, state_key)
+        voided.append(void)
+        texts.append([_cell_text(row, key, state_key, void) for key, _label in columns])
+    keys = [key for key, _label in columns]
+    table = PrintedTable(
+        "", labels, texts,
+        numeric=frozenset(i for i, key in enumerate(keys) if key in NUMERIC),
+        unbroken=frozenset(i for i, key in enumerate(keys) if key in UNBROKEN))
 
-    whole = {i for i, (key, _label) in enumerate(columns) if key in UNBROKEN}
-    table = LongTable(data, colWidths=_column_widths(texts, width, whole), repeatRows=1)
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, GRAY),
-        ("BACKGROUND", (0, 0), (-1, 0), (0.88, 0.88, 0.88)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]
-    commands += [("BACKGROUND", (0, r), (-1, r), (0.95, 0.95, 0.95)) for r in void_rows]
-    table.setStyle(TableStyle(commands))
+    def everything() -> Iterable[str]:
+        yield title
+        yield from labels
+        yield from page_texts(_("(无)"))
+        yield _("(无)")
+        for line in texts:
+            yield from line
 
-    def on_page(canvas: Canvas, doc: object) -> None:
-        _draw_centered(canvas, page_w / 2, page_h - margin + 2, title, 16)
+    metrics = Metrics(everything())
+    flow = Flow(metrics, paper="a4", landscape=True, margin_side=REGISTER_MARGIN,
+                margin_top=9 * MM, margin_bottom=REGISTER_MARGIN + 6)
+    title_leading = 1.4 * REGISTER_TITLE_SIZE
+    title_top = flow.h - 9 * MM
+    flow.put(flow.frame, (flow.w - metrics.width(title, REGISTER_TITLE_SIZE)) / 2,
+             baseline(title_top, title_leading, REGISTER_TITLE_SIZE), title, REGISTER_TITLE_SIZE, bold=True)
+    flow.set_top(title_top - title_leading - 6)
+    flow.table(table, REGISTER_STYLE, name=title)
+    _mute_voided(flow, keys, texts, voided, state_key)
 
-    with replacing(path) as tmp:
-        doc = SimpleDocTemplate(
-            str(tmp), pagesize=(page_w, page_h), leftMargin=margin, rightMargin=margin,
-            topMargin=margin + 14, bottomMargin=margin + 6, title=title,
-        )
-        doc.build([table], onFirstPage=on_page, onLaterPages=on_page,
-                  canvasmaker=_numbered_canvas(page_w, margin))
+    def footer(ops: list[Op], number: int, total: int) -> None:
+        flow.page_number(ops, number, total, REGISTER_MARGIN - 2, 10, bold=False)
+
+    return Printout(title, tuple(flow.finish(footer)), kind="certificate-register")
+
+
+def _mute_voided(flow: Flow, keys: list[str], texts: list[list[str]], voided: list[bool], state_key: str) -> None:
+    """Voided rows in gray on a light gray ground, 已作废 in black: found by their serial, which is unique and
+    never broken, between the rules the table drew above and below it."""
+    if not any(voided) or "serial" not in keys:
+        return
+    col = keys.index("serial")
+    serials = {texts[r][col] for r in range(len(texts)) if voided[r]}
+    void_word = _("已作废")
+    for ops in flow.pages:
+        rules = sorted({round(op.y1, 2) for op in ops
+                        if type(op) is Line and op.y1 == op.y2 and abs(op.x1 - flow.left) < 0.01}, reverse=True)
+        texts_here = [op for op in ops if type(op) is Text]
+        bands = []
+        for op in texts_here:
+            if op.text in serials and op.x < flow.left + 20:
+                above = next((y for y in reversed(rules) if y > op.y), None)
+                below = next((y for y in rules if y < op.y), None)
+                if above is not None and below is not None:
+                    bands.append((below, above))
+        if not bands:
+            continue
+        fills: list[Op] = []
+        for below, above in bands:
+            fills.append(Rect(flow.left, below, flow.width, above - below, VOID_FILL))
+            for i, op in enumerate(ops):
+                if type(op) is Text and below < op.y < above and op.text != void_word:
+                    ops[i] = Text(op.x, op.y, op.text, op.size, op.font, op.width, op.bold, GRAY)
+        ops[:0] = fills
 
 
 def _is_void(row: dict, state_key: str) -> bool:
@@ -550,74 +669,14 @@ def _cell_text(row: dict, key: str, state_key: str, voided: bool) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    return _one_line(str(value))
+    return _one_line(str(value)).strip()
 
 
-# register columns whose values must not be broken over two lines
-UNBROKEN = frozenset({"serial", "applicant_id_masked", "issue_date", "applied_on", "due_date"})
+def text_of(pages: Sequence[Page]) -> list[str]:
+    """The strings of ``pages`` in drawing order (what a test compares before and after)."""
+    return [op.text for page in pages for op in page.ops if type(op) is Text]
 
 
-def _column_widths(texts: list[list[str]], width: float, whole: set[int] = frozenset()) -> list[float]:
-    """Short columns (编号, 日期, 状态) keep their full width; only the long ones wrap."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    pad = 16
-    count = len(texts[0]) if texts else 0
-    sample = texts[:300]  # enough rows to size the columns without measuring a whole year twice
-    # a header may wrap (打印/次数) but its longest word, two characters, must fit; the values decide
-    two_chars = stringWidth("打印", PRIMARY_FONT, 11)
-    natural = [
-        max([two_chars] + [stringWidth(row[col], PRIMARY_FONT, 10.5) for row in sample[1:]]) + pad
-        for col in range(count)
-    ]
-    if sum(natural) <= width:
-        extra = (width - sum(natural)) / max(count, 1)
-        return [w + extra for w in natural]
-    widths: dict[int, float] = {}
-    left = width
-    pending = set(range(count))
-    # a serial number, a date or a masked ID broken over two lines is misread: those columns keep
-    # their width first, and the long texts share what is left
-    if sum(natural[col] for col in whole) <= width * 0.6:
-        for col in whole:
-            widths[col] = natural[col]
-            left -= natural[col]
-        pending -= whole
-    while pending:
-        fair = left / len(pending)
-        narrow = {col for col in pending if natural[col] <= fair}
-        if not narrow:
-            break
-        for col in narrow:
-            widths[col] = natural[col]
-            left -= natural[col]
-        pending -= narrow
-    wide_total = sum(natural[col] for col in pending) or 1
-    for col in pending:
-        widths[col] = natural[col] * left / wide_total
-    return [widths[col] for col in range(count)]
-
-
-def _numbered_canvas(page_w: float, margin: float) -> Callable[..., Canvas]:
-    from reportlab.pdfgen.canvas import Canvas as BaseCanvas
-
-    class NumberedCanvas(BaseCanvas):
-        # The total page count is known only at the end, so pages are kept and numbered on save.
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                text = _("第 {page} 页 共 {total} 页").format(page=number, total=total)
-                _draw_centered(self, page_w / 2, margin - 8, text, 10)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+__all__ = ["A4_H", "A4_W", "CHECK_SENTENCE", "CertificateLayoutError", "MM", "PRIMARY_FONT", "SEAM_Y",
+           "certificate_printout", "chinese_date", "issuing_unit", "print_after_commit", "register_printout",
+           "render_certificate", "render_register", "specimen_before_commit"]

@@ -16,58 +16,51 @@ The footer of every page carries the posting period, reviewers, hotline, notice 
 print date, event-log head and page x / y, and a QR code with the notice's number and
 content hash: a page taken off the board on its own can still be checked.
 
-A notice board is read standing up: the title is 26 pt and the body 14 pt on A4, and A3
-is A4 enlarged by √2, everything with it, so an A3 notice breaks its pages where the
-A4 one does. A 2,000-line ledger must print in a moment, so tables are laid out here
-directly (no platypus) and each string is measured once.
+A notice board is read standing up, from two metres: the title is 28 pt and the body and
+its tables 16 pt on A4, and A3 is A4 enlarged by √2, everything with it (body 22.6 pt), so
+an A3 notice breaks its pages where the A4 one does. Text that does not fit goes on more
+pages, never in smaller type. The pages come from app.printing.flow, the one layout engine
+of every printout.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from app.errors import UserError
 from app.disclosure.view import BULLET_PREFIX, HEADING_PREFIX, NoticeTable, NoticeView
 from app.i18n import _
 from app.masking import mask_text
-from app.printing.fonts import PRIMARY_FONT
+from app.printing.flow import GRAY_RULE, GRAY_TEXT, Flow, TableStyle, baseline
 from app.printing.metrics import INVISIBLE, Metrics
 from app.printing.ops import QR_QUIET, Line, Op, Page, Qr, Rect, Text, qr_modules  # noqa: F401 - the ops a notice is drawn with
-
-MM = 72 / 25.4
-PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": (210 * MM, 297 * MM), "a3": (297 * MM, 420 * MM)}
-SCALES: dict[str, float] = {"a4": 1.0, "a3": math.sqrt(2)}
-"""A3 is A4 enlarged by √2 in both directions; type, margins and the QR code grow with it."""
+from app.printing.pages import MM, LayoutError, page_label
+from app.printing.titles import balanced_lines
 
 # Sizes on A4, in points; multiplied by the paper's scale.
 MARGIN_SIDE = 15 * MM
 MARGIN_TOP = 11 * MM
 MARGIN_BOTTOM = 9 * MM
 HEADER_SIZE = 11.0
-TITLE_SIZE = 26.0
-BODY_SIZE = 14.0
-HEADING_SIZE = 17.0
-TABLE_TITLE_SIZE = 16.0
-TABLE_SIZE = 14.0
+TITLE_SIZE = 28.0
+BODY_SIZE = 16.0
+HEADING_SIZE = 19.0
+TABLE_TITLE_SIZE = 17.0
+TABLE_SIZE = 16.0
 FOOTER_SIZE = 11.0
 BANNER_SIZE = 16.0
 QR_SIZE = 24 * MM
 """With its quiet zone; a notice's payload makes a 33-module code, about 0.6 mm a module."""
 CELL_PAD_X = 5.0
 CELL_PAD_Y = 3.0
+TABLE_STYLE = TableStyle(size=TABLE_SIZE, title_size=TABLE_TITLE_SIZE, pad_x=CELL_PAD_X, pad_y=CELL_PAD_Y)
 
-GRAY_TEXT = 0.3
-GRAY_RULE = 0.45
-HEADER_FILL = 0.88
 BANNER_FILL = 0.92
 
-
-
-class NoticeLayoutError(UserError, ValueError):
-    """The notice cannot be laid out on the chosen paper; the message says what to change."""
+NoticeLayoutError = LayoutError
+"""The notice cannot be laid out on the chosen paper; the message says what to change."""
 
 
 def _clean(text: str) -> str:
@@ -114,6 +107,25 @@ class _Content:
     signature: list[str]
     draft: bool
     qr: str
+
+
+CHECK_SENTENCE = _("扫二维码或输入核验码,可以查对这份{thing}有没有被改动。")
+"""The one sentence under every 核验码, on notices, certificates and minutes alike."""
+
+_HOTLINE = re.compile("[,，]?\\s*或?拨打监督电话")
+_OR_CALL = re.compile("[,，]?\\s*或拨打监督电话")
+
+
+def _hotline(line: str, hotline: str) -> str:
+    """'……或拨打监督电话。' with the village's number, or without the phrase when no number is set:
+    a villager is never told to call a number the notice does not give."""
+    if "拨打监督电话" not in line:
+        return line
+    phone = _one_line(hotline)
+    if phone:
+        return _HOTLINE.sub(lambda m: m.group(0) + " " + phone, line)
+    # '……反映,或拨打监督电话。' loses its second half; a bare '请拨打监督电话' names who else to turn to
+    return _OR_CALL.sub("", line).replace("拨打监督电话", _("向村务监督委员会反映"))
 
 
 def _content(view: NoticeView) -> _Content:
@@ -169,8 +181,9 @@ def _content(view: NoticeView) -> _Content:
         footer.append((_("公开编号:{number}").format(number=public(_one_line(view.number))), False))
     if view.print_date:
         footer.append((_("打印日期:{date}").format(date=view.print_date.isoformat()), False))
-    if view.chain_head.strip():
-        footer.append((_("防篡改链:{head}").format(head=public(_one_line(view.chain_head))), False))
+    if view.check_code.strip():
+        footer.append((_("核验码:{code}").format(code=_one_line(view.check_code)), True))
+        footer.append((CHECK_SENTENCE.format(thing=_("公告")), False))
     signed = view.posted_from or view.print_date
     signature = [line for line in (_one_line(issuing_unit(view.village_name)),
                                    chinese_date(signed) if signed else "") if line]
@@ -179,7 +192,7 @@ def _content(view: NoticeView) -> _Content:
         number_label=_("公开编号 {number}").format(number=public(_one_line(view.number))) if view.number else "",
         title=public(_one_line(view.title)),
         corrects=public(_one_line(view.corrects)) if view.corrects.strip() else "",
-        body=[public(line) for line in view.body.splitlines()],
+        body=[public(_hotline(line, view.hotline)) for line in view.body.splitlines()],
         tables=tables, footer=footer, signature=signature, draft=view.draft, qr=view.qr_payload.strip())
 
 
@@ -198,76 +211,14 @@ def _all_text(c: _Content) -> Iterable[str]:
 # ---------------------------------------------------------------- pages
 
 
-def _baseline(top: float, leading: float, size: float) -> float:
-    """The baseline that centres a CJK glyph (about -0.12 to 0.88 em) in a line box hanging from ``top``."""
-    return top - leading / 2 - 0.38 * size
-
-
-class _Pages:
+class _Pages(Flow):
     def __init__(self, content: _Content, metrics: Metrics, paper: str, landscape: bool) -> None:
-        if paper not in PAPER_SIZES:
-            raise NoticeLayoutError(_("纸张只能是 A4 或 A3,现在是“{paper}”。").format(paper=paper))
+        super().__init__(metrics, paper=paper, landscape=landscape, margin_side=MARGIN_SIDE, margin_top=MARGIN_TOP,
+                         margin_bottom=MARGIN_BOTTOM, body_size=BODY_SIZE, body_leading=1.6)
         self.c = content
-        self.m = metrics
-        s = self.s = SCALES[paper]
-        w, h = PAPER_SIZES[paper]
-        self.w, self.h = (h, w) if landscape else (w, h)
-        self.left = MARGIN_SIDE * s
-        self.right = self.w - MARGIN_SIDE * s
-        self.width = self.right - self.left
-        self.frame_top: list[Op] = []
-        self.top = self._header(self.frame_top)
-        self.footer_top = self._footer_height() + MARGIN_BOTTOM * s
-        self.bottom = self.footer_top + 8 * s
-        self.pages: list[list[Op]] = [[]]
-        self.y = self.top
-        self.body_size = BODY_SIZE * s
-        self.body_leading = 1.6 * self.body_size
-
-    # ------------------------------------------------ primitives
-
-    @property
-    def ops(self) -> list[Op]:
-        return self.pages[-1]
-
-    def new_page(self) -> None:
-        self.pages.append([])
-        self.y = self.top
-
-    def fits(self, height: float) -> bool:
-        return self.y - height >= self.bottom - 0.01
-
-    def space(self, height: float) -> None:
-        if self.y < self.top:
-            self.y = max(self.y - height, self.bottom)
-
-    def put(self, ops: list[Op], x: float, y: float, text: str, size: float, width: float | None = None,
-            bold: bool = False, gray: float = 0.0) -> float:
-        """Emit ``text`` as runs of one font each; returns the x where it ends."""
-        m = self.m
-        if width is None:
-            width = m.width(text, size)
-        if not m.fallback or m.fallback.keys().isdisjoint(text):
-            ops.append(Text(x, y, text, size, PRIMARY_FONT, width, bold, gray))
-            return x + width
-        for font, part in m.runs(text):
-            w = self.m.width(part, size)
-            ops.append(Text(x, y, part, size, font, w, bold, gray))
-            x += w
-        return x
-
-    def lines(self, lines: list[str], size: float, leading: float, *, centre: bool = False, indent: float = 0.0,
-              first_indent: float | None = None, bold: bool = False) -> None:
-        for i, line in enumerate(lines):
-            if not self.fits(leading):
-                self.new_page()
-            w = self.m.width(line, size)
-            if centre:
-                x = self.left + (self.width - w) / 2
-            else:
-                x = self.left + (first_indent if i == 0 and first_indent is not None else indent)
-            self.put(self.ops, x, _baseline(self.y, leading, size), line, size, w, bold)
-            self.y -= leading
+        self.set_top(self._header(self.frame))
+        self.footer_top = self._footer_height() + self.margin_bottom
+        self.set_bottom(self.footer_top + 8 * self.s)
 
     # ------------------------------------------------ header, banner and footer
 
@@ -280,7 +231,7 @@ class _Pages:
         y = self.h - MARGIN_TOP * s
         lines = self.m.wrap(self.c.header, size, self.width - right_w - gap) if self.c.header else [""]
         for i, line in enumerate(lines):
-            base = _baseline(y, leading, size)
+            base = baseline(y, leading, size)
             if line:
                 self.put(ops, self.left, base, line, size, gray=GRAY_TEXT)
             if i == 0 and right:
@@ -300,7 +251,7 @@ class _Pages:
             line_top = y - pad
             for line in lines:
                 w = self.m.width(line, size)
-                self.put(ops, self.left + (self.width - w) / 2, _baseline(line_top, leading, size), line, size, w,
+                self.put(ops, self.left + (self.width - w) / 2, baseline(line_top, leading, size), line, size, w,
                          bold=True)
                 line_top -= leading
             y -= height + 8 * s
@@ -352,16 +303,16 @@ class _Pages:
         y = top - 6 * s
         left, right = self._footer_columns()
         for line in self._footer_lines():
-            base = _baseline(y, leading, size)
+            base = baseline(y, leading, size)
             for x, item, bold in line:
                 self.put(ops, left + x, base, item, size, bold=bold)
             y -= leading
-        label = _("第 {page} 页 / 共 {total} 页").format(page=number, total=total)
+        label = page_label(number, total)
         w = self.m.width(label, size)
         x = (self.w - w) / 2
         if x + w > right - size:
             x = left + (right - left - w) / 2
-        base = _baseline(MARGIN_BOTTOM * s + leading, leading, size)
+        base = baseline(MARGIN_BOTTOM * s + leading, leading, size)
         self.put(ops, x, base, label, size, w, bold=True)
         qr = self._qr_size()
         if qr:
@@ -371,7 +322,7 @@ class _Pages:
 
     def title(self) -> None:
         size = TITLE_SIZE * self.s
-        self.lines(self._balanced(self.c.title, size), size, 1.3 * size, centre=True, bold=True)
+        self.lines(balanced_lines(self.m, self.c.title, size, self.width), size, 1.3 * size, align="centre", bold=True)
         self.y -= 0.6 * self.body_size
         if self.c.corrects:
             size = self.body_size
@@ -387,20 +338,6 @@ class _Pages:
             else:
                 self.lines(lines, size, leading, bold=True)
             self.y -= 0.6 * size
-
-    def _balanced(self, text: str, size: float) -> list[str]:
-        """A long title wrapped into lines of even length, not a full line and a leftover word."""
-        lines = self.m.wrap(text, size, self.width)
-        if len(lines) < 2:
-            return lines
-        low, high = self.width / len(lines), self.width
-        while high - low > 1:
-            middle = (low + high) / 2
-            if len(self.m.wrap(text, size, middle)) > len(lines):
-                low = middle
-            else:
-                high = middle
-        return self.m.wrap(text, size, high)
 
     def body(self) -> None:
         size, leading = self.body_size, self.body_leading
@@ -424,7 +361,7 @@ class _Pages:
                 lines = self.m.wrap(item, size, self.width - 1.5 * size)
                 if not self.fits(leading):
                     self.new_page()
-                self.put(self.ops, self.left + 0.4 * size, _baseline(self.y, leading, size), "•", size)
+                self.put(self.ops, self.left + 0.4 * size, baseline(self.y, leading, size), "•", size)
                 self.lines(lines, size, leading, indent=1.5 * size)
             else:
                 self.lines(self.m.wrap(text, size, self.width, self.width - 2 * size), size, leading,
@@ -433,163 +370,10 @@ class _Pages:
 
     # ------------------------------------------------ tables
 
-    def table(self, t: NoticeTable) -> None:
-        s, m = self.s, self.m
-        size = TABLE_SIZE * s
-        leading = 1.3 * size
-        padx, pady = CELL_PAD_X * s, CELL_PAD_Y * s
-        ncol = len(t.columns)
-        rows = list(t.rows) if t.rows or t.total else [[_("(无)")] + [""] * (ncol - 1)]
-        width = m.width
-        measured = [[width(v, size) for v in col] for col in zip(*rows)] if rows else [[] for _c in t.columns]
-        total_w = [width(v, size) for v in t.total] if t.total else None
-        head_w = [width(v, size) for v in t.columns]
-        widths = self._column_widths(t, rows, measured, total_w, head_w, size, padx)
-        xs = [self.left]
-        for w in widths:
-            xs.append(xs[-1] + w)
-        inner = [w - 2 * padx for w in widths]
-        numeric = [c in t.numeric for c in range(ncol)]
-        table_right = xs[-1]
-        grid = 0.5 * s
-
-        def prepare(values: Sequence[str], ws: Sequence[float]) -> tuple[list[list[str]], list[list[float]], int]:
-            lines: list[list[str]] = []
-            line_w: list[list[float]] = []
-            most = 1
-            for c in range(ncol):
-                if ws[c] <= inner[c]:
-                    lines.append([values[c]])
-                    line_w.append([ws[c]])
-                else:
-                    cut = m.wrap(values[c], size, inner[c])
-                    lines.append(cut)
-                    line_w.append([width(line, size) for line in cut])
-                    most = max(most, len(cut))
-            return lines, line_w, most
-
-        def emit(lines: list[list[str]], line_w: list[list[float]], top: float, bold: bool,
-                 centre: bool = False) -> None:
-            ops = self.ops
-            first = _baseline(top - pady, leading, size)
-            for c in range(ncol):
-                base = first
-                for line, w in zip(lines[c], line_w[c]):
-                    if line:
-                        if centre:
-                            x = (xs[c] + xs[c + 1] - w) / 2
-                        elif numeric[c]:
-                            x = xs[c + 1] - padx - w
-                        else:
-                            x = xs[c] + padx
-                        self.put(ops, x, base, line, size, w, bold)
-                    base -= leading
-
-        head_lines, head_line_w, head_n = prepare(t.columns, head_w)
-        head_h = head_n * leading + 2 * pady
-        title_size = TABLE_TITLE_SIZE * s
-        title_leading = 1.45 * title_size
-        block: list[tuple[float, float]] = []  # row boundaries on this page: (y, line width)
-
-        def start(continued: bool) -> None:
-            if t.title:
-                title = _("{title}(续)").format(title=t.title) if continued else t.title
-                self.lines(m.wrap(title, title_size, self.width), title_size, title_leading, bold=True)
-            self.ops.append(Rect(self.left, self.y - head_h, table_right - self.left, head_h, HEADER_FILL))
-            emit(head_lines, head_line_w, self.y, True, centre=True)
-            block[:] = [(self.y, grid)]
-            self.y -= head_h
-            block.append((self.y, grid))
-
-        def close() -> None:
-            ops = self.ops
-            for y, w in block:
-                ops.append(Line(self.left, y, table_right, y, w, GRAY_TEXT))
-            top, bottom = block[0][0], block[-1][0]
-            for x in xs:
-                ops.append(Line(x, top, x, bottom, grid, GRAY_TEXT))
-
-        def restart() -> None:
-            close()
-            self.new_page()
-            start(True)
-
-        entries = [(row, [col[r] for col in measured], False) for r, row in enumerate(rows)]
-        if t.total and total_w is not None:
-            entries.append((t.total, total_w, True))
-        title_h = len(m.wrap(t.title, title_size, self.width)) * title_leading if t.title else 0.0
-        first_h = prepare(*entries[0][:2])[2] * leading + 2 * pady
+    def table(self, t: NoticeTable) -> None:  # type: ignore[override]
         self.space(0.5 * self.body_leading)
-        # a table title and header are never left at the foot of a page without a row under them
-        if not self.fits(title_h + head_h + min(first_h, leading + 2 * pady)):
-            self.new_page()
-        start(False)
-        for values, ws, bold in entries:
-            lines, line_w, n = prepare(values, ws)
-            height = n * leading + 2 * pady
-            if bold:
-                block[-1] = (block[-1][0], 2.5 * grid)
-            if not self.fits(height) and len(block) > 2:
-                restart()
-            while not self.fits(height):
-                # a row taller than a whole page continues on the next one
-                k = int((self.y - self.bottom - 2 * pady) // leading)
-                if k < 1:
-                    raise NoticeLayoutError(_("表格“{table}”的表头太高,一页纸放不下。请缩短表头文字。").format(
-                        table=t.title))
-                emit([c[:k] for c in lines], [c[:k] for c in line_w], self.y, bold)
-                self.y -= k * leading + 2 * pady
-                block.append((self.y, grid))
-                restart()
-                lines, line_w = [c[k:] for c in lines], [c[k:] for c in line_w]
-                n = max(1, max(len(c) for c in lines))
-                height = n * leading + 2 * pady
-            emit(lines, line_w, self.y, bold)
-            self.y -= height
-            block.append((self.y, grid))
-        close()
+        super().table(t, TABLE_STYLE)
         self.y -= 0.3 * self.body_leading
-
-    def _column_widths(self, t: NoticeTable, rows: list[list[str]], measured: list[list[float]],
-                       total_w: list[float] | None, head_w: list[float], size: float, padx: float) -> list[float]:
-        """Each column as narrow as its longest word or number allows, then the room left given out a
-        character at a time where it saves the most printed lines. A number or a date is never cut."""
-        m, ncol = self.m, len(t.columns)
-        natural = [max(max(measured[c], default=0.0), total_w[c] if total_w else 0.0, head_w[c]) + 2 * padx
-                   for c in range(ncol)]
-        if sum(natural) <= self.width:
-            extra = (self.width - sum(natural)) / ncol
-            return [w + extra for w in natural]
-        mins = []
-        for c in range(ncol):
-            head = t.columns[c]
-            head_min = max(m.longest_unit(head, size), m.width(head[:2], size))
-            if c in t.numeric:
-                # an amount is never cut; its heading may wrap
-                values_w = max(max(measured[c], default=0.0), total_w[c] if total_w else 0.0)
-                mins.append(min(max(values_w, head_min) + 2 * padx, natural[c]))
-                continue
-            values = {row[c] for row in rows}
-            if t.total:
-                values.add(t.total[c])
-            # a word longer than a good part of the page is cut rather than refuse the table
-            longest = min(max((m.longest_unit(v, size) for v in values), default=0.0), 0.4 * self.width)
-            mins.append(min(max(longest, head_min) + 2 * padx, natural[c]))
-        if sum(mins) > self.width + 0.01:
-            raise NoticeLayoutError(
-                _("表格“{table}”有 {columns} 列,在这种纸上排不下。请改用横向或 A3 纸打印,或减少列数。").format(
-                    table=t.title, columns=ncol))
-        # names and categories of up to four characters stay whole while the page has room
-        soft = list(mins)
-        for c in range(ncol):
-            if c not in t.numeric and measured[c]:
-                typical = sorted(measured[c])[int(0.9 * (len(measured[c]) - 1))]
-                soft[c] = max(mins[c], min(typical, 4 * size) + 2 * padx, min(head_w[c], 4 * size) + 2 * padx)
-                soft[c] = min(soft[c], natural[c])
-        if sum(soft) <= self.width:
-            mins = soft
-        widths = _share_room(self.width, mins, natural, measured, head_w, total_w, size, padx)
-        return _whole_characters(widths, natural, mins, size, padx, t.numeric)
 
     def signature(self) -> None:
         if not self.c.signature:
@@ -600,107 +384,8 @@ class _Pages:
             self.new_page()
         for line in self.c.signature:
             w = self.m.width(line, size)
-            self.put(self.ops, self.right - 2 * size - w, _baseline(self.y, leading, size), line, size, w)
+            self.put(self.ops, self.right - 2 * size - w, baseline(self.y, leading, size), line, size, w)
             self.y -= leading
-
-    def finish(self) -> list[Page]:
-        total = len(self.pages)
-        body = (self.left, self.bottom, self.right, self.top)
-        result = []
-        for number, content in enumerate(self.pages, start=1):
-            footer: list[Op] = []
-            self.footer(footer, number, total)
-            result.append(Page(self.w, self.h, number, total, (*self.frame_top, *content, *footer), body))
-        return result
-
-
-def _share_room(width: float, mins: list[float], natural: list[float], measured: list[list[float]],
-                head_w: list[float], total_w: list[float] | None, size: float, padx: float) -> list[float]:
-    """Widths from ``mins`` up, one character's width at a time to the column where it saves the most lines.
-
-    Lines are counted on up to about 120 rows spread through the table, the header row
-    weighing as much as the pages it is printed on; a row is as tall as its tallest cell,
-    so widening a column only helps where that column is the tallest.
-    """
-    ncol = len(mins)
-    count = len(measured[0]) if measured else 0
-    step = max(1, count // 120)
-    sample = [[measured[c][r] for c in range(ncol)] for r in range(0, count, step)]
-    weights = [1.0] * len(sample)
-    sample.append(head_w)
-    weights.append(max(1.0, count / 25))
-    if total_w:
-        sample.append(total_w)
-        weights.append(1.0)
-    pad = 2 * padx
-
-    def lines(w: float, column: float) -> int:
-        inner = column - pad
-        if w <= inner + 0.01:
-            return 1
-        # Chinese wraps whole characters: a line holds what fits of them, not the full width
-        return math.ceil(w / max(math.floor(inner / size + 1e-6) * size, size) - 1e-9)
-
-    widths = list(mins)
-    room = width - sum(widths)
-    now = [[lines(row[c], widths[c]) for c in range(ncol)] for row in sample]
-    while room > 0.5:
-        best, gain_best, best_w = -1, 0.0, 0.0
-        for c in range(ncol):
-            wider = min(widths[c] + size, natural[c], widths[c] + room)
-            if wider <= widths[c] + 0.01:
-                continue
-            gain = 0.0
-            for i, row in enumerate(sample):
-                old = now[i][c]
-                if old == 1:
-                    continue
-                new = lines(row[c], wider)
-                if new < old:
-                    others = max((now[i][k] for k in range(ncol) if k != c), default=1)
-                    gain += weights[i] * (max(old, others) - max(new, others))
-            if gain > gain_best:
-                best, gain_best, best_w = c, gain, wider
-        if best < 0:
-            break
-        room -= best_w - widths[best]
-        widths[best] = best_w
-        for i, row in enumerate(sample):
-            now[i][best] = lines(row[best], best_w)
-    # what no single character saves is shared by what each column still lacks
-    need = [max(0.0, n - w) for n, w in zip(natural, widths)]
-    if room > 0.01 and sum(need) > 0:
-        share = min(1.0, room / sum(need))
-        widths = [w + nd * share for w, nd in zip(widths, need)]
-    return widths
-
-
-def _whole_characters(widths: list[float], natural: list[float], mins: list[float], size: float, padx: float,
-                      numeric: frozenset[int]) -> list[float]:
-    """Wrapped text columns cut to whole characters; the room saved goes to the column that wraps most.
-
-    Chinese wraps a character at a time, so a column a little wider than seven characters
-    still holds seven; pooling those slivers often gives another column one more character.
-    """
-    result = list(widths)
-    wrapping = [c for c in range(len(result)) if c not in numeric and result[c] < natural[c] - 0.01]
-    if not wrapping:
-        return result
-    freed = 0.0
-    for c in wrapping:
-        inner = result[c] - 2 * padx
-        snapped = max(math.floor(inner / size + 1e-6) * size, mins[c] - 2 * padx)
-        if snapped < inner:
-            freed += inner - snapped
-            result[c] = snapped + 2 * padx
-    while freed >= size - 1e-6:
-        c = max(wrapping, key=lambda col: natural[col] - result[col])
-        give = min(size, natural[c] - result[c])
-        if give <= 0.01:
-            break
-        result[c] += give
-        freed -= give
-    return [w + freed / len(result) for w in result]
 
 
 def layout_notice(view: NoticeView, *, paper: str = "a4", landscape: bool = False) -> list[Page]:
@@ -718,4 +403,4 @@ def layout_notice(view: NoticeView, *, paper: str = "a4", landscape: bool = Fals
     for table in content.tables:
         pages.table(table)
     pages.signature()
-    return pages.finish()
+    return pages.finish(pages.footer)

@@ -13,21 +13,26 @@ ReportLab is imported inside the functions: start-up must stay fast for clerks w
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
 
-from app.disclosure.layout import Page, category_label, issuing_unit, layout_notice
+from app.disclosure.layout import category_label, issuing_unit, layout_notice
 from app.disclosure.view import NoticeTable, NoticeView
-from app.files import replacing
 from app.i18n import _
-from app.printing.fonts import register_fonts
-from app.printing.pdf import binary_streams, draw_pages  # noqa: F401 - the ops' PDF writer
+from app.printing.document import Printout
+from app.printing.pdf import pdf_bytes, write_pdf
 
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
 
+def notice_printout(view: NoticeView, *, paper: str = "a4", landscape: bool = False) -> Printout:
+    """The notice laid out on ``paper``: what the preview shows, the printer prints and the PDF holds.
+
+    Raises :class:`~app.printing.fonts.MissingGlyphError` or
+    :class:`~app.disclosure.layout.NoticeLayoutError` before anything is drawn.
+    """
+    pages = layout_notice(view, paper=paper, landscape=landscape)
+    return Printout(title=view.title, pages=tuple(pages), author=issuing_unit(view.village_name),
+                    subject=" ".join(p for p in (view.number, category_label(view.category), view.period_label) if p),
+                    kind="notice")
 
 
 def render_notice(view: NoticeView, out: Path, *, paper: str = "a4", landscape: bool = False) -> int:
@@ -36,18 +41,12 @@ def render_notice(view: NoticeView, out: Path, *, paper: str = "a4", landscape: 
     Raises :class:`~app.printing.fonts.MissingGlyphError` or
     :class:`~app.disclosure.layout.NoticeLayoutError` with ``out`` left as it was.
     """
-    pages = layout_notice(view, paper=paper, landscape=landscape)
-    with replacing(Path(out)) as tmp:
-        _write(str(tmp), pages, view)
-    return len(pages)
+    return write_pdf(notice_printout(view, paper=paper, landscape=landscape), out)
 
 
 def notice_pdf_bytes(view: NoticeView, *, paper: str = "a4", landscape: bool = False) -> bytes:
     """The PDF of ``view`` in memory, for a print dialog or a test."""
-    pages = layout_notice(view, paper=paper, landscape=landscape)
-    buffer = io.BytesIO()
-    _write(buffer, pages, view)
-    return buffer.getvalue()
+    return pdf_bytes(notice_printout(view, paper=paper, landscape=landscape))
 
 
 def feedback_view(village_name: str, notice_number: str, title: str, rows: Sequence[Sequence[str]], *,
@@ -63,6 +62,14 @@ def feedback_view(village_name: str, notice_number: str, title: str, rows: Seque
         tables=[table], print_date=print_date or datetime.date.today())
 
 
+def feedback_printout(village_name: str, notice_number: str, title: str, rows: Sequence[Sequence[str]], *,
+                      paper: str = "a4", landscape: bool = True) -> Printout:
+    """The feedback list (阳光评议) of one notice, landscape by default: questions and answers are long."""
+    printout = notice_printout(feedback_view(village_name, notice_number, title, rows), paper=paper,
+                               landscape=landscape)
+    return Printout(printout.title, printout.pages, printout.author, printout.subject, kind="feedback")
+
+
 def render_feedback_list(village_name: str, notice_number: str, title: str, rows: Sequence[Sequence[str]],
                          out: Path, *, paper: str = "a4", landscape: bool = True) -> int:
     """Print the feedback list (阳光评议) of one notice; returns the number of pages written.
@@ -72,18 +79,3 @@ def render_feedback_list(village_name: str, notice_number: str, title: str, rows
     """
     return render_notice(feedback_view(village_name, notice_number, title, rows), out, paper=paper,
                          landscape=landscape)
-
-
-def _write(target: str | IO[bytes], pages: list[Page], view: NoticeView) -> None:
-    register_fonts()
-    from reportlab.pdfgen.canvas import Canvas
-
-    first = pages[0]
-    canvas = Canvas(target, pagesize=(first.width, first.height), pageCompression=1)
-    canvas.setTitle(view.title)
-    canvas.setAuthor(issuing_unit(view.village_name))
-    canvas.setSubject(" ".join(p for p in (view.number, category_label(view.category), view.period_label) if p))
-    canvas.setCreator(_("村务"))
-    draw_pages(canvas, pages)
-    with binary_streams():
-        canvas.save()

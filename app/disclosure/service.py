@@ -654,6 +654,13 @@ def qr_payload(village_code: str, number: str, digest: str) -> str:
     return f"{QR_PREFIX}|{village_code}|{number}|{digest}"
 
 
+def check_code(digest: str) -> str:
+    """The 核验码 printed on a posted notice: the first 16 characters of its content hash, in groups of four
+    (3F2A-9C1B-77D0-12AB), to type in where the QR code cannot be scanned."""
+    code = "".join(c for c in digest if c.isalnum())[:16].upper()
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 def notice_view(session: Session, notice_id: int, *, print_date: dt.date | None = None) -> NoticeView:
     from app.people.service import get_village
 
@@ -674,6 +681,7 @@ def notice_view(session: Session, notice_id: int, *, print_date: dt.date | None 
         hotline=village.hotline if village else "", print_date=print_date or dt.date.today(),
         chain_head=_("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8]),
         qr_payload=qr_payload(village.code if village else "", info.number, info.content_hash) if posted else "",
+        check_code=check_code(info.content_hash) if posted else "",
         draft=not posted, corrects=corrects)
 
 

@@ -37,5 +37,6 @@ class NoticeView:
     print_date: datetime.date | None = None
     chain_head: str = ""  # e.g. "第 123 号 · 3f2a9c1b"
     qr_payload: str = ""  # ASCII: notice number and content hash
+    check_code: str = ""  # 核验码 printed beside the QR code (posted notices only): app.disclosure.service.check_code
     draft: bool = False  # printed with a visible 草稿 (not yet posted) mark
     corrects: str = ""  # "更正 2026-011:原因……" when this notice corrects another

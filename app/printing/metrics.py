@@ -141,7 +141,8 @@ class Metrics:
                     used += cw
                 continue
             carry = [(unit, w)]
-            if unit[0] in NO_LINE_START and len(line) > 1:
+            # closing punctuation (one mark or several: 》)) never starts a line: the character before it comes along
+            while len(line) > 1 and carry[0][0][0] in NO_LINE_START:
                 carry.insert(0, line.pop())
             while len(line) > 1 and line[-1][0][-1] in NO_LINE_END:
                 carry.insert(0, line.pop())

@@ -5,11 +5,16 @@ ReportLab is imported inside the functions: start-up must stay fast for clerks w
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
+from app.i18n import _
+from app.printing.document import Printout
+from app.printing.fonts import register_fonts
 from app.printing.ops import QR_QUIET, Line, Page, Qr, Rect, Text, qr_modules
 
 if TYPE_CHECKING:
@@ -41,6 +46,46 @@ def binary_streams() -> Iterator[None]:
             yield
         finally:
             rl_config.useA85 = saved
+
+
+def write_pdf(printout: Printout, out: Path | str) -> int:
+    """Write ``printout`` to the PDF file ``out``; returns the number of pages.
+
+    The file appears whole or not at all (app.files.replacing): a full disk or a pulled USB stick
+    leaves the older file as it was and raises :class:`app.files.WriteFailed`.
+    """
+    from app.files import replacing
+
+    with replacing(Path(out)) as tmp:
+        _write(str(tmp), printout)
+    return len(printout.pages)
+
+
+def pdf_bytes(printout: Printout) -> bytes:
+    """The PDF of ``printout`` in memory, for a test or a printer queue."""
+    buffer = io.BytesIO()
+    _write(buffer, printout)
+    return buffer.getvalue()
+
+
+def _write(target: str | IO[bytes], printout: Printout) -> None:
+    register_fonts()
+    from reportlab.pdfgen.canvas import Canvas
+
+    pages = list(printout.pages)
+    first = pages[0]
+    # invariant: the same printout makes the same bytes (no creation date, no random document id),
+    # so a township printing a village's notice from its copy of the records gets the same file
+    canvas = Canvas(target, pagesize=(first.width, first.height), pageCompression=1, invariant=1)
+    canvas.setTitle(printout.title)
+    if printout.author:
+        canvas.setAuthor(printout.author)
+    if printout.subject:
+        canvas.setSubject(printout.subject)
+    canvas.setCreator(_("村务"))
+    draw_pages(canvas, pages)
+    with binary_streams():
+        canvas.save()
 
 
 def draw_pages(canvas: Canvas, pages: list[Page]) -> None:

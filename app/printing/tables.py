@@ -1,7 +1,7 @@
-"""A printed table: a plain value that notices and statements hand to their printing.
+"""A printed table: a plain value every printout hands to app.printing.flow.Flow.table.
 
 The finance statement builds its tables with it and the disclosure notice prints them
-(app.disclosure.view names it NoticeTable); it lives here so neither needs the other.
+(app.disclosure.view names it NoticeTable); registers, minutes and the township's reports too.
 """
 
 from __future__ import annotations
@@ -18,3 +18,5 @@ class PrintedTable:
     numeric: frozenset[int] = frozenset()
     # a last row printed in bold (合计), not repeated on every page
     total: list[str] | None = None
+    # indexes of columns never broken across lines (ID numbers, serials, dates): the others give way
+    unbroken: frozenset[int] = frozenset()

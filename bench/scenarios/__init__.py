@@ -8,8 +8,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from bench.scenarios import (certificates, disclosure_calendar, disclosure_search, hub_import, notice_pdf, paint,
-                             roster_import, search, signin_sheet, smoke, sync_export, sync_memory)
+                             preview_open, roster_import, search, signin_sheet, smoke, sync_export, sync_memory)
 
 MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, search, paint, sync_export, hub_import,
                                                     sync_memory, certificates, disclosure_search,
-                                                    disclosure_calendar, notice_pdf, signin_sheet)}
+                                                    disclosure_calendar, notice_pdf, signin_sheet,
+                                                    preview_open)}

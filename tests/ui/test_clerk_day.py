@@ -5,7 +5,7 @@ as a clerk does them: through the sidebar, the tabs and the buttons found by the
 fields (Chinese arrives as an input method commits it), answering the program's dialogs:
 
 1. post a notice: 新建公开事项 → fill → 保存草稿 → 保存并送监委会审核 → 记录审核… → 批准… → 张贴… → 打印预览… →
-   保存为 PDF…: the PDF has the notice's 公开编号 and no 草稿 (村民委员会组织法 第三十条: the committee answers for
+   另存为PDF…: the PDF has the notice's 公开编号 and no 草稿 (村民委员会组织法 第三十条: the committee answers for
    what is posted, so what goes on the board is the numbered, reviewed page);
 2. record a 村民会议: 新建会议 → 按签到表填人数 (实到, 到会户数) → a motion and its votes → 结束并定稿…; the verdict
    shown is the one 第二十二条 gives for the numbers typed (more than half of the adults, or two thirds of the
@@ -392,7 +392,7 @@ def _post_a_notice(clerk: Clerk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     target = tmp_path / "公告.pdf"
     monkeypatch.setattr(preview, "choose_file", lambda _suggested: target)
     with clerk.qtbot.waitSignal(preview.saved, timeout=15_000):
-        clerk.click("保存为 PDF…", preview)
+        clerk.click("另存为PDF…", preview)
     text = _pdf_text(target)
     assert number in text and "草稿" not in text and "扫雪" in text
     clerk.shot("1-notice-preview", preview)

@@ -520,7 +520,7 @@ def test_the_home_screen_lists_overdue_items_and_one_click_opens_the_calendar_th
 
 
 def test_a_photo_of_the_board_and_a_villagers_question_are_kept_with_the_posted_notice(qtbot, village, shown,
-                                                                                        tmp_path):
+                                                                                        tmp_path, monkeypatch):
     photo = tmp_path / "公开栏.png"
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("#336699"))
@@ -559,8 +559,17 @@ def test_a_photo_of_the_board_and_a_villagers_question_are_kept_with_the_posted_
     with village.read() as s:
         assert get_notice(s, nid).feedback[0].answer == "共支出 12,360 元。"
 
-    screen.feedback_pdf(nid)
-    qtbot.waitUntil(lambda: bool(shown.opened), timeout=TASK_MS)
+    before = len(shown.dialogs)
+    screen.feedback_pdf(nid)  # 打印意见和答复…: the list opens in the print preview, landscape A4
+    qtbot.waitUntil(lambda: len(shown.dialogs) > before, timeout=TASK_MS)
+    listing = shown.dialogs[-1]
+    qtbot.addWidget(listing)
+    assert listing.printout.landscape and listing.printout.paper == "a4"
+    target = tmp_path / "意见.pdf"
+    monkeypatch.setattr(listing, "choose_file", lambda _suggested: target)
+    with qtbot.waitSignal(listing.saved, timeout=TASK_MS):
+        listing.save_pdf()
+    assert shown.opened[-1] == target
     text = "".join(p.extract_text() for p in PdfReader(shown.opened[-1]).pages)
     assert "孙师傅" in text and "12,360" in text
 

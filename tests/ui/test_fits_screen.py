@@ -414,13 +414,12 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
 
     from app.meetings.models import Meeting
     from ui.meetings import actions as meeting_actions
-    from ui.meetings.signin_preview import SigninPreviewDialog
+    from ui.printing.preview import PrintoutDialog
 
     with store.read() as s:
         meeting_id = s.scalars(select(Meeting.id).order_by(Meeting.id.desc())).first()
-        signin, pages = meeting_actions.signin_preview(s, meeting_id)
-    yield "signin-preview", SigninPreviewDialog(signin.title, pages, suggested=tmp / "签到表.pdf", write=lambda _p: 0,
-                                                parent=window)
+        signin = meeting_actions.printout(s, meeting_actions.SIGNIN, meeting_id)
+    yield "signin-preview", PrintoutDialog(signin, parent=window, suggested_name="签到表.pdf")
     picture = tmp / "board.png"
     window.grab().save(str(picture))
     yield "image", ImageDialog(picture, "公开栏照片", parent=window)
@@ -466,7 +465,7 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
 
 
 COVERED = {"ReviewDialog", "ApproveDialog", "PostDialog", "ReasonDialog", "FeedbackDialog", "AnswerDialog",
-           "AttachDialog", "PrintPreviewDialog", "SigninPreviewDialog", "ImageDialog", "AttendeeDialog", "AddendumDialog",
+           "AttachDialog", "PrintPreviewDialog", "PrintoutDialog", "ImageDialog", "AttendeeDialog", "AddendumDialog",
            "NewMatterDialog", "AuthorisationDialog", "AdvanceDialog", "ResultDialog", "CloseDialog", "FilingDialog",
            "CompleteDialog", "ResidentDialog", "ImportWizard", "LoginDialog", "SetupWizard", "AboutDialog",
            "LicenceDialog", "HelpWindow", "MemberDialog",

@@ -1,6 +1,6 @@
-"""会议记录: the tab the screen opens on offers 新建会议; the sign-in sheet opens in a print preview (the pages the
-printer and the PDF get), and the minutes and the tally sheet are saved where the clerk chooses, the file
-dialog starting in a folder of theirs, then the program offers to open the file.
+"""会议记录: the tab the screen opens on offers 新建会议; the minutes, the sign-in sheet and the tally sheet open in the
+one print preview (the pages the printer and the PDF get): 打印… sends exactly those pages to the printer, and
+另存为PDF… saves them where the clerk chooses, the file dialog starting in a folder of theirs.
 
 The minutes and the signed sign-in sheet are the village's archive (村民委员会组织法 第三十四条: 村务档案包括
 ……会议记录……), so the clerk has to know where the file went and be able to print it from there."""
@@ -27,10 +27,8 @@ from app.people.service import assign_role  # noqa: E402
 from app.storage import Store  # noqa: E402
 from conftest import Shown  # noqa: E402
 from ui import filedialogs  # noqa: E402
-from ui.meetings import dialogs  # noqa: E402
-from ui.meetings.dialogs import choose_pdf as real_choose_pdf  # noqa: E402 - before the shown fixture replaces it
 from ui.meetings.screen import CALENDAR, EDITOR, MeetingsScreen  # noqa: E402
-from ui.meetings.signin_preview import SigninPreviewDialog  # noqa: E402
+from ui.printing.preview import PrintoutDialog  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
@@ -73,83 +71,89 @@ def test_the_tab_the_screen_opens_on_offers_新建会议_and_it_starts_a_new_mee
     assert screen.editor.title_label.text() == "新建会议" and screen.editor.state is None
 
 
-def _print(qtbot, store: Store, monkeypatch, tmp_path: Path, what: str):  # type: ignore[no-untyped-def]
-    """The clerk prints ``what`` through the real file dialog seam: the dialog is asked where it starts and
-    answers with a folder of the test's."""
-    monkeypatch.setattr(dialogs, "choose_pdf", real_choose_pdf)
+def _preview(qtbot, store: Store, shown: Shown, monkeypatch, tmp_path: Path, what: str, *, meeting=None):  # type: ignore[no-untyped-def]
+    """The clerk asks for ``what`` on the meeting's screen; the file dialog, when asked, starts where the
+    program says and answers with a folder of the test's. Answers (screen, preview, asked, chosen, documents)."""
     monkeypatch.setattr(filedialogs, "_memory", {})  # as the main window starts: this village's folders only
     monkeypatch.setattr(filedialogs, "_data_dir", store.data_dir)
     documents = tmp_path / "我的文档"
-    documents.mkdir()
+    documents.mkdir(exist_ok=True)
     monkeypatch.setattr(filedialogs, "documents_folder", lambda: documents)
     asked: list[str] = []
     chosen = tmp_path / "村委会" / "十月" / "会议材料"
-    chosen.mkdir(parents=True)
+    chosen.mkdir(parents=True, exist_ok=True)
 
     def save_dialog(_parent, title, start, _filter, *_a, **_k):  # type: ignore[no-untyped-def]
         asked.append(start)
         return str(chosen / Path(start).name), _filter
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
-    mid = _meeting(store)
+    mid = (meeting or _meeting)(store)
     screen = _screen(qtbot, store)
     screen.open_meeting(mid)
     qtbot.waitUntil(lambda: screen.editor.meeting_id == mid, timeout=TASK_MS)
+    before = len(shown.dialogs)
     assert screen.print_document(what) is not None
-    return screen, asked, chosen, documents
-
-
-@pytest.mark.parametrize(("what", "name", "words"), [
-    ("minutes", "会议记录-2026-10-12-两委联席会议.pdf", "讨论村道维修"),
-    ("tally", "计票单-2026-10-12-两委联席会议.pdf", "讨论村道维修"),
-])
-def test_a_printout_is_saved_where_the_clerk_chose_and_opening_it_is_offered(qtbot, store, shown: Shown, monkeypatch,
-                                                                             tmp_path, what, name, words):
-    screen, asked, chosen, documents = _print(qtbot, store, monkeypatch, tmp_path, what)
-    qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
-    assert asked == [str(documents / name)]  # the dialog starts in the Documents folder with a name that says what
-    saved = chosen / name
-    assert saved.is_file() and words in "".join(p.extract_text() for p in PdfReader(str(saved)).pages)
-    assert str(saved) in shown.questions[-1] and "打开" in shown.questions[-1]
-    assert shown.opened == [saved]  # 打开: the system's viewer gets the file
-    assert str(saved) in screen.editor.message.text()
-
-
-def test_declining_the_offer_keeps_the_file_and_opens_nothing(qtbot, store, shown: Shown, monkeypatch, tmp_path):
-    shown.answer = False
-    screen, _asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "tally")
-    qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
-    assert (chosen / "计票单-2026-10-12-两委联席会议.pdf").is_file()
-    assert shown.opened == []
-
-
-def test_the_next_printout_starts_in_the_folder_chosen_last_time(qtbot, store, shown: Shown, monkeypatch, tmp_path):
-    screen, asked, chosen, _documents = _print(qtbot, store, monkeypatch, tmp_path, "tally")
-    qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
-    screen.print_document("minutes")
-    qtbot.waitUntil(lambda: len(shown.questions) == 2, timeout=TASK_MS)
-    assert asked[1] == str(chosen / "会议记录-2026-10-12-两委联席会议.pdf")
+    qtbot.waitUntil(lambda: len(shown.dialogs) > before, timeout=TASK_MS)
+    preview = shown.dialogs[-1]
+    qtbot.addWidget(preview)
+    assert isinstance(preview, PrintoutDialog)
+    return screen, preview, asked, chosen, documents
 
 
 def _texts(pages) -> str:  # type: ignore[no-untyped-def]
     return "".join(op.text for page in pages for op in page.ops if isinstance(op, Text))
 
 
-def test_the_sign_in_sheet_opens_in_a_preview_that_prints_and_saves_the_pages_shown(qtbot, store, shown: Shown,
-                                                                                    monkeypatch, tmp_path):
-    screen, asked, chosen, documents = _print(qtbot, store, monkeypatch, tmp_path, "signin")
-    qtbot.waitUntil(lambda: bool(shown.dialogs) and isinstance(shown.dialogs[-1], SigninPreviewDialog),
-                    timeout=TASK_MS)
-    preview = shown.dialogs[-1]
-    qtbot.addWidget(preview)
+@pytest.mark.parametrize(("what", "name", "words"), [
+    ("minutes", "会议记录-2026-10-12-两委联席会议.pdf", ["讨论村道维修", "会 议 记 录", "未定稿"]),
+    ("signin", "签到表-2026-10-12-两委联席会议.pdf", ["张三", "李四", "签名"]),
+    ("tally", "计票单-2026-10-12-两委联席会议.pdf", ["讨论村道维修", "计 票 单", "计票人"]),
+])
+def test_a_printout_opens_in_the_preview_and_is_saved_where_the_clerk_chose(qtbot, store, shown: Shown, monkeypatch,
+                                                                            tmp_path, what, name, words):
+    screen, preview, asked, chosen, documents = _preview(qtbot, store, shown, monkeypatch, tmp_path, what)
     assert asked == [] and shown.opened == []  # nothing saved or opened before the clerk says so
-    shown_text = _texts(preview.pane.pages)
-    assert "张三" in shown_text and "李四" in shown_text and "签名" in shown_text
+    on_screen = _texts(preview.pane.pages)
+    assert all(word in on_screen for word in words)
+    assert preview.printout.paper == "a4" and not preview.printout.landscape
     assert preview.sizeHint().height() <= 728 and preview.height() <= 728
+    # 另存为PDF…: asked where (the Documents folder first, a name that says what), written there
+    with qtbot.waitSignal(preview.saved, timeout=TASK_MS):
+        preview.save_pdf()
+    assert asked == [str(documents / name)]
+    saved = chosen / name
+    reader = PdfReader(str(saved))
+    assert len(reader.pages) == len(preview.pane.pages)
+    assert words[0] in "".join(p.extract_text() for p in reader.pages)
+    assert str(saved) in screen.editor.message.text() and str(saved) in preview.status.text()
 
-    # 打印…: the office printer gets the pages on screen
+
+def test_draft_minutes_say_in_the_preview_that_they_print_as_未定稿(qtbot, store, shown: Shown, monkeypatch,
+                                                                  tmp_path):
+    _screen_, preview, _asked, _chosen, _documents = _preview(qtbot, store, shown, monkeypatch, tmp_path, "minutes")
+    assert preview.note.isVisibleTo(preview) and "未定稿" in preview.note.text()
+    signin = _preview(qtbot, store, shown, monkeypatch, tmp_path, "signin")[1]
+    assert not signin.note.isVisibleTo(signin)
+
+
+def test_the_next_printout_starts_in_the_folder_chosen_last_time(qtbot, store, shown: Shown, monkeypatch, tmp_path):
+    screen, preview, asked, chosen, _documents = _preview(qtbot, store, shown, monkeypatch, tmp_path, "tally")
+    with qtbot.waitSignal(preview.saved, timeout=TASK_MS):
+        preview.save_pdf()
+    screen.print_document("minutes")
+    qtbot.waitUntil(lambda: len(shown.dialogs) == 2, timeout=TASK_MS)
+    minutes = shown.dialogs[-1]
+    qtbot.addWidget(minutes)
+    with qtbot.waitSignal(minutes.saved, timeout=TASK_MS):
+        minutes.save_pdf()
+    assert asked[1] == str(chosen / "会议记录-2026-10-12-两委联席会议.pdf")
+
+
+def test_打印_sends_the_pages_shown_to_the_printer(qtbot, store, shown: Shown, monkeypatch, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
+    _screen_, preview, asked, _chosen, _documents = _preview(qtbot, store, shown, monkeypatch, tmp_path, "signin")
     printed = tmp_path / "打印机.pdf"
 
     def printer() -> QPrinter:
@@ -160,18 +164,31 @@ def test_the_sign_in_sheet_opens_in_a_preview_that_prints_and_saves_the_pages_sh
 
     monkeypatch.setattr(preview, "choose_printer", printer)
     assert preview.print_now()
-    assert len(PdfReader(str(printed)).pages) == len(preview.pane.pages)
-    assert "已送到打印机" in preview.status.text()
-
-    # 保存为 PDF…: asked where (the Documents folder first), written there, then offered to open
-    with qtbot.waitSignal(preview.saved, timeout=TASK_MS):
-        preview.save_pdf()
-    name = "签到表-2026-10-12-两委联席会议.pdf"
-    assert asked == [str(documents / name)]
-    saved = chosen / name
-    reader = PdfReader(str(saved))
+    reader = PdfReader(str(printed))
     assert len(reader.pages) == len(preview.pane.pages)
     assert "张三" in "".join(p.extract_text() for p in reader.pages)
-    qtbot.waitUntil(lambda: bool(shown.questions), timeout=TASK_MS)
-    assert str(saved) in shown.questions[-1] and shown.opened == [saved]
-    assert str(saved) in screen.editor.message.text()
+    assert "已送到打印机" in preview.status.text()
+    assert asked == [] and shown.opened == []
+
+
+def test_a_name_no_font_has_stops_the_preview_and_names_the_character(qtbot, store, shown: Shown, monkeypatch,
+                                                                      tmp_path):
+    nowhere = "\U0010fffd"
+
+    def meeting(store: Store) -> int:
+        mid = _meeting(store)
+        with store.begin("王文书") as s:
+            from app.meetings.service import get_meeting, update_agenda_item
+
+            item = get_meeting(s, mid).agenda[0]
+            update_agenda_item(s, item.id, title=item.title, discussion="张三发言:" + nowhere)
+        return mid
+
+    monkeypatch.setattr(filedialogs, "documents_folder", lambda: tmp_path)
+    mid = meeting(store)
+    screen = _screen(qtbot, store)
+    screen.open_meeting(mid)
+    qtbot.waitUntil(lambda: screen.editor.meeting_id == mid, timeout=TASK_MS)
+    screen.print_document("minutes")
+    qtbot.waitUntil(lambda: "U+10FFFD" in screen.editor.message.text(), timeout=TASK_MS)
+    assert shown.dialogs == []  # no preview of a page that cannot print

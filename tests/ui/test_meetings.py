@@ -33,7 +33,7 @@ from ui.meetings import dialogs, step_attend  # noqa: E402
 from ui.meetings.editor import ATTEND, CLOSE, DISCUSS, PREPARE, VOTE  # noqa: E402
 from ui.meetings.model import AttendanceColumns  # noqa: E402
 from ui.meetings.screen import CALENDAR, EDITOR, MEETINGS, MeetingsScreen  # noqa: E402
-from ui.meetings.signin_preview import SigninPreviewDialog  # noqa: E402
+from ui.printing.preview import PrintoutDialog  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
 
@@ -380,32 +380,23 @@ def test_the_calendar_shows_a_meeting_on_its_day_and_opens_it(qtbot, village):
 # ---------------------------------------------------------------- printing
 
 
-def test_printing_the_sign_in_sheet_writes_a_pdf_and_opens_it(qtbot, village, shown):
-    pytest.importorskip("app.meetings.printing")
+def test_printing_the_sign_in_sheet_opens_its_preview_and_saves_the_pdf_there(qtbot, village, shown):
     mid = _meeting(village)
     screen = _screen(qtbot, village)
     editor = _open(qtbot, screen, mid)
     editor.prepare.signin_button.click()
-    qtbot.waitUntil(lambda: bool(shown.dialogs) and isinstance(shown.dialogs[-1], SigninPreviewDialog),
+    qtbot.waitUntil(lambda: bool(shown.dialogs) and isinstance(shown.dialogs[-1], PrintoutDialog),
                     timeout=TASK_MS)
     preview = shown.dialogs[-1]
     qtbot.addWidget(preview)
-    preview.save_pdf()  # from its print preview
-    qtbot.waitUntil(lambda: bool(shown.opened), timeout=TASK_MS)
-    assert shown.opened == [shown.pdf]
+    assert preview.suggested_name == "签到表-2026-10-12-村民代表会议.pdf"  # says what, when and which meeting
+    shown.pdf.parent.mkdir(parents=True, exist_ok=True)
+    preview.choose_file = lambda _suggested: shown.pdf
+    with qtbot.waitSignal(preview.saved, timeout=TASK_MS):
+        preview.save_pdf()  # 另存为PDF… from the preview
     text = "".join(page.extract_text() for page in PdfReader(str(shown.pdf)).pages)
     assert "王小红" in text and "刘芳" in text
     assert "已保存为 PDF" in editor.message.text()
-
-
-def test_the_suggested_file_name_says_what_when_and_which_meeting(qtbot, village, monkeypatch):
-    mid = _meeting(village)
-    asked: list[Path] = []
-    monkeypatch.setattr(dialogs, "choose_pdf", lambda _p, _t, suggested: asked.append(suggested))
-    screen = _screen(qtbot, village)
-    _open(qtbot, screen, mid)
-    assert screen.print_document("minutes") is None  # the clerk cancelled the file dialog
-    assert asked[0].name == "会议记录-2026-10-12-村民代表会议.pdf"
 
 
 # ---------------------------------------------------------------- more of the steps

@@ -548,3 +548,16 @@ def test_disclosure_numbers_set_on_the_settings_screen_change_the_catalogue_in_u
     assert monthly  # 财务收支 now falls due every month
     again = _settings(qtbot, village)
     assert again.threshold_spin.value() == 2500 and again.monthly_check.isChecked()
+
+
+def test_settings_warns_when_no_hotline_is_set_and_stops_warning_once_typed(qtbot, village):
+    # a notice without a 监督电话 leaves out "或拨打监督电话": the clerk is told where the number is typed
+    window = _window(qtbot, village)
+    screen = window.show_screen("settings")
+    assert isinstance(screen, SettingsScreen)
+    qtbot.waitUntil(lambda: screen.name_edit.text() == "柳林村", timeout=TASK_MS)
+    assert screen.hotline_edit.text() == ""
+    assert screen.hotline_warning.isVisibleTo(screen)
+    assert "监督电话" in screen.hotline_warning.text()
+    screen.hotline_edit.setText("0531-12345678")
+    assert not screen.hotline_warning.isVisibleTo(screen)

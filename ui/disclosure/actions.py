@@ -30,6 +30,8 @@ from app.storage import Store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from app.printing.document import Printout
+
 OUTPUT_DIR = "notices"
 SUPERVISION = "村务监督委员会"  # the body's name as the roster's roles store it
 COMMITTEE = "村民委员会"
@@ -366,23 +368,37 @@ def pdf_name(view: NoticeView) -> str:
     return _("{number}-{title}.pdf").format(number=view.number, title=safe)
 
 
-def save_pdf(view: NoticeView, out: Path, paper: str, landscape: bool) -> int:
-    from app.disclosure.printing import render_notice
+@dataclass(frozen=True)
+class FeedbackList:
+    """The villagers' questions and answers on a notice (阳光评议), read once; laid out on any paper."""
 
-    return render_notice(view, out, paper=paper, landscape=landscape)
+    village_name: str
+    number: str
+    title: str
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def file_name(self) -> str:
+        return _("{number}-村民意见及答复.pdf").format(number=self.number)
+
+    def printout(self, paper: str = "a4", landscape: bool = True) -> Printout:
+        from app.disclosure.printing import feedback_printout
+
+        return feedback_printout(self.village_name, self.number, self.title, self.rows, paper=paper,
+                                 landscape=landscape)
 
 
-def feedback_pdf(s: Session, notice_id: int, out: Path) -> int:
-    """The villagers' questions and answers on a notice (阳光评议), ready for the board."""
-    from app.disclosure.printing import render_feedback_list
+def feedback_list(s: Session, notice_id: int) -> tuple[FeedbackList, Printout]:
+    """The feedback list of a notice and its pages (landscape A4: questions and answers are long), ready
+    for the board."""
     from app.disclosure.service import feedback_rows, get_notice
     from app.people.service import get_village
 
     notice = get_notice(s, notice_id)
     village = get_village(s)
-    render_feedback_list(village.name if village else "", notice.number or _("草稿"), notice.title,
-                         feedback_rows(notice), out)
-    return len(notice.feedback)
+    found = FeedbackList(village.name if village else "", notice.number or _("草稿"), notice.title,
+                         tuple(tuple(row) for row in feedback_rows(notice)))
+    return found, found.printout()
 
 
 def blob(data_dir: Path, sha256: str) -> Path:

@@ -24,7 +24,7 @@ from app.disclosure.service import NoticeDraft, NoticeInfo
 from app.disclosure.view import NoticeView
 from app.i18n import _
 from app.storage import Store
-from ui import widgets
+from ui import filedialogs, widgets
 from ui.attach_dialog import IMAGE_SUFFIXES, attachment_copy
 from ui.disclosure import actions, dialogs
 from ui.disclosure.calendar import CalendarPanel
@@ -34,6 +34,7 @@ from ui.disclosure.preview import PrintPreviewDialog
 from ui.errors import message_for, show_error
 from ui.operations import MATTERS, MEETINGS, RESIDENTS, VILLAGE, LatestReadOp, ReadOp, WriteOp, made_here
 from ui.operations import NOTICES as NOTICES_CHANGED  # NOTICES here is the notices tab
+from ui.printing.preview import PrintoutDialog
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, TEXT, show_message
 from ui.tasks import Task
 
@@ -454,18 +455,20 @@ class DisclosureScreen(widgets.FollowsTextSize, QWidget):
         return dialog
 
     def feedback_pdf(self, notice_id: int) -> Task:
+        """The villagers' questions and answers (阳光评议) in the print preview: 打印 or 另存为PDF from there."""
         store = self.store
-        n = self.notices.details.notice
-        number = n.number if n is not None and n.id == notice_id and n.number else str(notice_id)
-        path = actions.output_dir(store.data_dir) / _("{number}-村民意见及答复.pdf").format(number=number)
+        folder = actions.output_dir(store.data_dir)
 
-        def done(count: int) -> None:
-            if isValid(self):
-                show_message(self.notices.message, _("已把 {n} 条村民意见和答复排好:{path}").format(n=count, path=path),
-                             "ok")
-                widgets.open_path(path)
+        def show(found: tuple[actions.FeedbackList, Any]) -> None:
+            if not isValid(self):
+                return
+            feedback, printout = found
+            dialog = PrintoutDialog(printout, parent=self, purpose=filedialogs.PDF, suggested_name=feedback.file_name,
+                                    relayout=feedback.printout, default_folder=folder)
+            dialog.saved.connect(lambda path: widgets.open_path(path))
+            self._show(dialog)
 
-        return ReadOp(store, lambda s, _ctx: actions.feedback_pdf(s, notice_id, path)).success(done) \
+        return ReadOp(store, lambda s, _ctx: actions.feedback_list(s, notice_id)).success(show) \
             .failure(lambda exc: show_error(self, exc)).with_progress(self, _("正在排版……")).run()
 
     def open_file(self, file: Any) -> Task | None:

@@ -25,6 +25,8 @@ from app.storage import Store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from app.printing.document import Printout
+
 MINUTES, SIGNIN, TALLY = "minutes", "signin", "tally"  # the three printouts
 
 
@@ -285,37 +287,14 @@ def pdf_name(what: str, date: dt.date, kind: str) -> str:
     return _("{what}-{date}-{kind}.pdf").format(what=label, date=date.isoformat(), kind=parse_kind(kind).label)
 
 
-def render(s: Session, what: str, meeting_id: int, out: Path, data_dir: Path | None = None) -> int:
-    """Write the printout ``what`` of the meeting to ``out``; the number of pages."""
-    from app.meetings.printing import render_minutes, render_signin_sheet, render_tally_sheet
+def printout(s: Session, what: str, meeting_id: int, data_dir: Path | None = None) -> Printout:
+    """The printout ``what`` (minutes, sign-in or tally sheet) of the meeting, laid out as it prints:
+    what the preview shows, the printer gets and 另存为PDF writes."""
+    from app.meetings.printing import minutes_printout, signin_printout, tally_printout
     from app.meetings.printouts import minutes_view, signin_view, tally_view
 
     if what == MINUTES:
-        view: Any = minutes_view(s, meeting_id, data_dir=data_dir)
-    elif what == SIGNIN:
-        view = signin_view(s, meeting_id)
-    else:
-        view = tally_view(s, meeting_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if what == MINUTES:
-        return render_minutes(view, out)
+        return minutes_printout(minutes_view(s, meeting_id, data_dir=data_dir))
     if what == SIGNIN:
-        return render_signin_sheet(view, out)
-    return render_tally_sheet(view, out)
-
-
-def signin_preview(s: Session, meeting_id: int) -> tuple[Any, list[Any]]:
-    """The sign-in sheet's view and its laid-out pages (what the preview shows and the printer gets)."""
-    from app.meetings.printouts import signin_view
-    from app.meetings.signin_sheet import layout_signin_sheet
-
-    view = signin_view(s, meeting_id)
-    return view, layout_signin_sheet(view)
-
-
-def write_signin(view: Any, out: Path) -> int:
-    """Write the sign-in sheet of ``view`` (from :func:`signin_preview`) to ``out``; the number of pages."""
-    from app.meetings.signin_sheet import render_signin_sheet
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return render_signin_sheet(view, out)
+        return signin_printout(signin_view(s, meeting_id))
+    return tally_printout(tally_view(s, meeting_id))

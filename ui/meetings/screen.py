@@ -4,10 +4,9 @@ Four tabs: 会议日历 (a month on the wall: each day's meetings, quorate or no
 (every meeting, filtered and searched across the minutes), 会议记录 (the meeting open, in
 its five steps) and 四议两公开 (the major matters, ui/meetings/matter_board.py). Above the
 tabs, when the representatives' meeting is not composed as Art. 25 requires, a yellow box
-says so in words. The sign-in sheet opens in a print preview (ui/meetings/signin_preview.py: 打印…
-or 保存为 PDF…); the minutes and the tally sheet are saved as PDF where the clerk chooses (the
-folder last used for PDFs, else Documents), then the program offers to open the file in the
-system's viewer, which knows the office printer.
+says so in words. The minutes, the sign-in sheet and the tally sheet open in the one print preview
+(ui/printing/preview.PrintoutDialog): the pages as they print, 打印… to the system's printers and
+另存为PDF… where the clerk chooses (the folder last used for PDFs, else Documents).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -32,6 +31,7 @@ from ui.meetings.calendar import CalendarPanel
 from ui.meetings.editor import MeetingEditor
 from ui.meetings.list_panel import ListPanel
 from ui.operations import MATTERS, MEETINGS, NOTICES, RESIDENTS, VILLAGE, LatestReadOp, ReadOp, made_here
+from ui.printing.preview import PrintoutDialog
 from ui.style import message_label, show_message
 from ui.tasks import Task
 
@@ -249,63 +249,25 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
     # ------------------------------------------------------------ printing and files
 
     def print_document(self, what: str) -> Task | None:
-        """The minutes or the tally sheet: ask where to save it (the folder last used for PDFs, else Documents),
-        write it, offer to open it. The sign-in sheet opens in its print preview (:meth:`preview_signin`)."""
+        """The minutes, the sign-in sheet or the tally sheet in the one print preview: laid out on a worker, then
+        shown as it prints, with 打印… (the system's print dialog, A4 portrait preset) and 另存为PDF… (starting
+        in the folder last used for PDFs, else Documents)."""
         state = self.editor.state
         if state is None:
             return None
         m = state.info
-        if what == actions.SIGNIN:
-            return self.preview_signin()
-        titles = {actions.MINUTES: _("保存会议记录"), actions.SIGNIN: _("保存签到表"), actions.TALLY: _("保存计票单")}
-        labels = {actions.MINUTES: _("会议记录"), actions.SIGNIN: _("签到表"), actions.TALLY: _("计票单")}
-        suggested = filedialogs.documents_folder() / actions.pdf_name(what, m.date, m.kind)
-        path = dialogs.choose_pdf(self, titles[what], suggested)
-        if path is None:
-            return None
         store, data_dir, mid = self.store, self.data_dir, m.id
+        suggested = actions.pdf_name(what, m.date, m.kind)
+        draft = what == actions.MINUTES and not m.closed
 
-        def done(pages: int) -> None:
+        def show(printout: Any) -> None:
             if not isValid(self):
                 return
-            self.last_printed = path
-            self.editor.say(_("已保存为 PDF(共 {n} 页):{path}").format(n=pages, path=path))
-            if not widgets.confirm(self, _("已保存"), _("{what}已保存为 PDF(共 {n} 页):\n{path}\n\n"
-                                                      "现在打开它吗?打开后可以用打印机打印。").format(
-                    what=labels[what], n=pages, path=path), _("打开"), _("不打开")):
-                return
-            if not widgets.open_path(path):
-                QMessageBox.information(self, _("请手动打开文件"), _(
-                    "文件已保存,但这台电脑没能自动打开它。请在文件夹里找到下面的文件,双击打开后打印:\n{path}").format(
-                    path=path))
-
-        def failed(exc: BaseException) -> None:
-            if isValid(self):
-                self.editor.say(message_for(exc), "error")
-                show_error(self, exc)
-
-        return ReadOp(store, lambda s, _ctx: actions.render(s, what, mid, path, data_dir)).success(done) \
-            .failure(failed) \
-            .with_progress(self, _("正在排版……")).run()
-
-    def preview_signin(self) -> Task | None:
-        """The sign-in sheet in a print preview: 打印… to the office printer, or 保存为 PDF… where the clerk chooses."""
-        from ui.meetings.signin_preview import SigninPreviewDialog
-
-        state = self.editor.state
-        if state is None:
-            return None
-        m = state.info
-        suggested = filedialogs.documents_folder() / actions.pdf_name(actions.SIGNIN, m.date, m.kind)
-        store, mid, title = self.store, m.id, m.title
-
-        def show(found: tuple[Any, list[Any]]) -> None:
-            if not isValid(self):
-                return
-            view, pages = found
-            dialog = SigninPreviewDialog(title, pages, suggested=suggested,
-                                         write=lambda path: actions.write_signin(view, path), parent=self)
-            dialog.saved.connect(self._signin_saved)
+            dialog = PrintoutDialog(printout, parent=self, purpose=filedialogs.PDF, suggested_name=suggested,
+                                    default_folder=filedialogs.documents_folder())
+            if draft:
+                dialog.set_note(_("这次会议的记录还没有定稿,打印出来每页都带有“未定稿”字样。"), "hint")
+            dialog.saved.connect(self._pdf_saved)
             dialogs.show_dialog(dialog)
 
         def failed(exc: BaseException) -> None:
@@ -313,13 +275,17 @@ class MeetingsScreen(widgets.FollowsTextSize, QWidget):
                 self.editor.say(message_for(exc), "error")
                 show_error(self, exc)
 
-        return ReadOp(store, lambda s, _ctx: actions.signin_preview(s, mid)).success(show).failure(failed) \
-            .with_progress(self, _("正在排版……")).run()
+        return ReadOp(store, lambda s, _ctx: actions.printout(s, what, mid, data_dir)).success(show) \
+            .failure(failed).with_progress(self, _("正在排版……")).run()
 
-    def _signin_saved(self, path: Path) -> None:
+    def preview_signin(self) -> Task | None:
+        """The sign-in sheet in the print preview."""
+        return self.print_document(actions.SIGNIN)
+
+    def _pdf_saved(self, path: Path) -> None:
         if isValid(self):
             self.last_printed = path
-            self.editor.say(_("签到表已保存为 PDF:{path}").format(path=path))
+            self.editor.say(_("已保存为 PDF:{path}").format(path=path))
 
     def open_file(self, file: Any) -> Task | None:
         if file is None:

@@ -68,6 +68,9 @@ def test_the_frozen_desktop_opens_the_main_window_on_the_demo_village(build, dem
     assert r.returncode == 0, r.stdout + r.stderr
     assert "主窗口已打开:" in r.stdout and "村民" in r.stdout
     assert "Traceback" not in r.stderr
+    # Qt's own buttons and dialogs in Chinese: the build carries qtbase_zh_CN.qm where the program looks
+    log = (demo_village / "logs" / "cunwu.log").read_text(encoding="utf-8")
+    assert "qtbase_zh_CN.qm) were not found" not in log
 
 
 def test_the_frozen_check_passes_on_the_demo_village(build, demo_village, tmp_path):

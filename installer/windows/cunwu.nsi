@@ -11,8 +11,9 @@
 ; Per-machine: the program goes to Program Files, the shortcuts (start menu, desktop) are everyone's. Each
 ; user's data stays in %LOCALAPPDATA%\cunwu: neither installing, nor upgrading, nor uninstalling touches it.
 ; A newer version installs over the older one; the data is brought up to date by the program at its first
-; start, after a backup. Double-clicking a sync bundle (.cunwu-sync) imports it into the township's hub, a
-; receipt (.cunwu-receipt) into the village; the command window says what happened.
+; start, after a backup. Double-clicking a sync bundle (.cunwu-sync) imports it into the township's hub (its
+; receipt written beside it), a receipt (.cunwu-receipt) into the village: cunwu-open.cmd, in a window that
+; says what happened.
 
 Unicode true
 ManifestDPIAware true
@@ -106,6 +107,7 @@ Section "村务" SecMain
   RMDir /r "$INSTDIR\_internal"
   File /r "${BUILD_DIR}/*.*"
   File "/oname=cunwu.ico" "${ICON}"
+  File "cunwu-open.cmd"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortCut "$SMPROGRAMS\村务.lnk" "$INSTDIR\cunwu-desktop.exe" "" "$INSTDIR\cunwu.ico" 0
@@ -116,12 +118,12 @@ Section "村务" SecMain
   WriteRegStr HKCR "cunwu.bundle" "" "村务同步包"
   WriteRegStr HKCR "cunwu.bundle\DefaultIcon" "" "$INSTDIR\cunwu.ico,0"
   WriteRegStr HKCR "cunwu.bundle\shell\open" "" "导入乡镇数据中心"
-  WriteRegStr HKCR "cunwu.bundle\shell\open\command" "" '"$SYSDIR\cmd.exe" /c ""$INSTDIR\cunwu.exe" hub import "%1" & pause"'
+  WriteRegStr HKCR "cunwu.bundle\shell\open\command" "" '"$INSTDIR\cunwu-open.cmd" "%1"'
   WriteRegStr HKCR ".cunwu-receipt" "" "cunwu.receipt"
   WriteRegStr HKCR "cunwu.receipt" "" "村务回执"
   WriteRegStr HKCR "cunwu.receipt\DefaultIcon" "" "$INSTDIR\cunwu.ico,0"
   WriteRegStr HKCR "cunwu.receipt\shell\open" "" "导入回执"
-  WriteRegStr HKCR "cunwu.receipt\shell\open\command" "" '"$SYSDIR\cmd.exe" /c ""$INSTDIR\cunwu.exe" receipt import "%1" & pause"'
+  WriteRegStr HKCR "cunwu.receipt\shell\open\command" "" '"$INSTDIR\cunwu-open.cmd" "%1"'
   System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
 
   WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "${NAME}"
@@ -155,6 +157,7 @@ Section "Uninstall"
   Delete "$INSTDIR\cunwu-desktop.exe"
   Delete "$INSTDIR\cunwu.exe"
   Delete "$INSTDIR\cunwu.ico"
+  Delete "$INSTDIR\cunwu-open.cmd"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
 SectionEnd

@@ -25,6 +25,14 @@ def program_version() -> str:
     return _cached
 
 
+def version_line() -> str:
+    """What ``--version`` prints: the program's name in the language in use and its version (村务 0.1.0)."""
+    from app.i18n import current_language
+
+    name = "村务" if current_language().startswith("zh") else "cunwu"
+    return f"{name} {program_version()}"
+
+
 def _read_version() -> str:
     base = getattr(sys, "_MEIPASS", None)
     if base is not None:

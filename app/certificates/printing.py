@@ -159,20 +159,21 @@ class _Undo(Exception):
     """Raised inside a transaction to roll it back on purpose."""
 
 
-def specimen_before_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]]
-                           ) -> tuple[Any, Printout | None]:
-    """What ``work(session)`` would issue, as a 样张, with nothing kept: (result, specimen or None).
+def specimen_before_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]],
+                           *, specimen: bool = True) -> tuple[Any, Printout | None]:
+    """What ``work(session)`` would print, as a 样张, with nothing kept: (result, printout or None).
 
     ``work`` runs in a write transaction exactly as the real issuing will, so the 样张 shows the very
     text that will be printed; the transaction is then rolled back, so no serial number is used and
     nothing is recorded. A character no font has or a text too long for the page is found here,
-    before anything is numbered.
+    before anything is numbered. With ``specimen=False`` the page is the real one (a reprint, whose
+    print is logged only once the printer took it).
     """
     held: list[tuple[Any, Printout | None]] = []
     try:
         with store.begin(actor) as session:
             result, view = work(session)
-            held.append((result, None if view is None else certificate_printout(view, specimen=True)))
+            held.append((result, None if view is None else certificate_printout(view, specimen=specimen)))
             raise _Undo
     except _Undo:
         pass

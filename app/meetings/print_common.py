@@ -171,15 +171,16 @@ class MeetingFlow(Flow):
     def boxed(self, text: str, size: float = BODY_SIZE, *, fill: float | None = None, stroke: float = RULE,
               line_width: float = 0.8, pad: float = 6.0, align: str = "left", bold: bool = False,
               before: float = 8.0, after: float = 10.0) -> None:
-        """A paragraph in a ruled box (a verdict, a decision, the draft banner); kept on one page when it fits."""
+        """A paragraph in a ruled box (a verdict, a decision, the draft banner), kept on one page when it fits.
+        The box stands ``pad`` out from its text, in the space before and after it."""
         leading = 1.55 * size
         lines = self.m.wrap(text, size, self.width - 2 * pad)
-        height = len(lines) * leading + 2 * pad
+        height = len(lines) * leading
         self.space(before)
         self.need(height)
         if self.fits(height):
-            self.ops.append(Rect(self.left, self.y - height, self.width, height, fill, stroke, line_width))
-            self.y -= pad
+            self.ops.append(Rect(self.left, self.y - height - pad, self.width, height + 2 * pad, fill, stroke,
+                                 line_width))
             if align == "centre":
                 for line in lines:
                     w = self.m.width(line, size)
@@ -188,10 +189,9 @@ class MeetingFlow(Flow):
                     self.y -= leading
             else:
                 self.lines(lines, size, leading, indent=pad, first_indent=pad, bold=bold)
-            self.y -= pad
         else:  # longer than a page: the text goes on, page after page, without its box
             self.lines(lines, size, leading, indent=pad, first_indent=pad, bold=bold)
-        self.y -= after
+        self.y -= max(after, pad)
 
     # ------------------------------------------------ ruled boxes
 

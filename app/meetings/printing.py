@@ -38,7 +38,7 @@ from app.printing.flow import TableStyle, baseline, page_texts
 from app.printing.metrics import Metrics, clean_line
 from app.printing.ops import Line, Op, Qr
 from app.printing.pages import MM, page_label
-from app.printing.pdf import pdf_bytes, write_pdf  # noqa: F401 - callers print from this one module
+from app.printing.pdf import write_pdf
 from app.printing.tables import PrintedTable
 from app.printing.titles import balanced_lines
 
@@ -47,7 +47,7 @@ SUBTITLE_SIZE = 17.0
 H1_SIZE = 16.0
 H2_SIZE = 14.0
 BANNER_SIZE = 14.0
-TABLE = TableStyle(size=CELL_SIZE, title_size=H2_SIZE, leading=1.35, pad_x=5.0, pad_y=4.5, header_fill=HEAD_FILL,
+TABLE = TableStyle(size=CELL_SIZE, title_size=H2_SIZE, leading=1.35, pad_x=5.0, pad_y=5.5, header_fill=HEAD_FILL,
                    keep_whole=8.0)
 """The attendance table: short cells (第一村民小组, a name of up to eight characters) stay on one line."""
 
@@ -273,7 +273,7 @@ class _MinutesPages(MeetingFlow):
                      clean_line(view.title) or clean_line(view.kind_label), _("会 议 记 录"))
         if self.c.draft:
             self.boxed(_("未定稿:本记录尚未定稿,可能还会修改,不作为正式会议记录存档"), BANNER_SIZE, fill=0.93,
-                       stroke=0.0, line_width=1.5, align="centre", before=6, after=12)
+                       stroke=0.0, line_width=1.5, align="centre", before=0, after=0)
         self.section(_("会议基本情况"), 3 * CELL_SIZE)
         _facts_grid(self, _facts(view))
         self.y -= 4

@@ -10,6 +10,7 @@ role and household number; the signature column gets the rest of the page.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.i18n import _
@@ -55,26 +56,33 @@ def _running(view: SigninView) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _tables(view: SigninView) -> list[PrintedTable]:
+@dataclass(frozen=True)
+class _Group(PrintedTable):
+    """A group's table: its title (第一村民小组(共 30 人)) and its name alone, for the pages it goes on to."""
+
+    label: str = ""
+
+
+def _tables(view: SigninView) -> list[_Group]:
     tables = []
     for group in view.groups:
         if not group.people:
             continue
         rows = [[str(n), clean_line(p.name), clean_line(p.role_text), clean_line(p.household), ""]
                 for n, p in enumerate(group.people, start=1)]
-        tables.append(PrintedTable(_group_title(group.name, len(group.people)), _columns(), rows,
-                                   numeric=frozenset({0}), unbroken=frozenset({0, 3})))
+        tables.append(_Group(_group_title(group.name, len(group.people)), _columns(), rows,
+                             numeric=frozenset({0}), unbroken=frozenset({0, 3}), label=_group_label(group.name)))
     return tables
 
 
-def _signin_texts(view: SigninView, tables: list[PrintedTable]) -> Iterable[str]:
+def _signin_texts(view: SigninView, tables: list[_Group]) -> Iterable[str]:
     yield from (clean_line(view.village_name), clean_line(view.kind_label), clean_line(view.title), _running(view),
                 _("签 到 表"), _("本页实到 ______ 人"), _print_date(view.print_date), *_facts(view), _summary(view))
     yield from page_texts(_("第 {page} 页 / 共 {total} 页"))
     yield from _columns()
     for table in tables:
         yield table.title
-        yield _("{title}(续)").format(title=table.title)
+        yield _("{group}(续)").format(group=table.label)
         for row in table.rows:
             yield from row
 
@@ -94,6 +102,7 @@ class _SigninPages(MeetingFlow):
         self.set_bottom(self.margin_bottom + 2 * FOOTER_SIZE + 14)
         self.y = self.h - self.margin_top  # the first page has its title instead of the running header
         self.content_top = self.y
+        self.continued = ""
 
     def first_header(self) -> None:
         view = self.view
@@ -115,7 +124,7 @@ class _SigninPages(MeetingFlow):
         self.y -= 4
         self.content_top = self.y
 
-    def widths(self, tables: list[PrintedTable]) -> list[float]:
+    def widths(self, tables: list[_Group]) -> list[float]:
         """Number, name, role and household as wide as their widest cell; the signature the rest."""
         size, pad = NAME_SIZE, 2 * TABLE.pad_x
         m = self.m
@@ -133,7 +142,7 @@ class _SigninPages(MeetingFlow):
             widths[1], widths[2] = widths[1] * share / name_role, widths[2] * share / name_role
         return widths + [self.width - sum(widths)]
 
-    def group(self, table: PrintedTable, widths: list[float]) -> None:
+    def group(self, table: _Group, widths: list[float]) -> None:
         row_h = SIGN_ROW_H
         title_h = 1.45 * GROUP_SIZE
         head_h = LEADING * NAME_SIZE + 2 * _PAD_Y
@@ -142,8 +151,19 @@ class _SigninPages(MeetingFlow):
             # a group that fits a page is not split over two, and a long one starts its own sheets,
             # so each group's pages can be handed to the table where that group signs in
             self.new_page()
-        self.table(table, TABLE, widths=widths)
+        self.lines(self.m.wrap(table.title, GROUP_SIZE, self.width), GROUP_SIZE, title_h, bold=True)
+        self.continued = _("{group}(续)").format(group=table.label)
+        try:
+            self.table(PrintedTable("", table.columns, table.rows, table.numeric, None, table.unbroken), TABLE,
+                       widths=widths, name=table.label)
+        finally:
+            self.continued = ""
         self.y -= 4
+
+    def new_page(self) -> None:
+        super().new_page()
+        if self.continued:  # a group's table goes on: its name, marked 续, over the header row repeated
+            self.lines(self.m.wrap(self.continued, GROUP_SIZE, self.width), GROUP_SIZE, 1.45 * GROUP_SIZE, bold=True)
 
     def summary(self) -> None:
         if not self.fits(16 * MM):

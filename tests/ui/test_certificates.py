@@ -32,13 +32,51 @@ from ui.main_window import MainWindow  # noqa: E402
 
 from conftest import make_id  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("shown")  # every test: message boxes and viewers recorded, never shown
+pytestmark = pytest.mark.usefixtures("shown", "printer")  # message boxes, viewers and printers recorded, never shown
 
 TASK_MS = 15_000
 TODAY = dt.date.today()
 YEAR = TODAY.year
 RESIDENCE = {"address": "第一村民小组12号", "since": "2019年3月"}
 HOMESTEAD = {"household_size": "4", "location": "村南新规划区3排", "area": "150", "discussion": "到会28户,一致同意"}
+
+
+class Printer:
+    """The system's printer as the certificate screen sees it (ui.certificates.printing.to_printer): the
+    printouts sent, and whether it takes them."""
+
+    def __init__(self) -> None:
+        self.printouts: list = []
+        self.takes = True
+
+    def __call__(self, _parent, printout) -> bool:  # type: ignore[no-untyped-def]
+        self.printouts.append(printout)
+        return self.takes
+
+
+@pytest.fixture
+def printer(monkeypatch) -> Printer:  # type: ignore[no-untyped-def]
+    from ui.certificates import printing
+
+    p = Printer()
+    monkeypatch.setattr(printing, "to_printer", p)
+    return p
+
+
+def _page_text(printout) -> str:  # type: ignore[no-untyped-def]
+    from app.printing.ops import Text
+
+    return "".join(op.text for page in printout.pages for op in page.ops if isinstance(op, Text))
+
+
+def _confirm_specimen(qtbot, owner):  # type: ignore[no-untyped-def]
+    """Wait for the 样张 and press 确认开具; returns the 样张 printout."""
+    qtbot.waitUntil(lambda: owner.specimen_dialog is not None, timeout=TASK_MS)
+    dialog = owner.specimen_dialog
+    specimen = dialog.printout
+    assert dialog.accept_button is not None and dialog.accept_button.text() == "确认开具"
+    dialog.accept_button.click()
+    return specimen
 
 
 @pytest.fixture
@@ -126,7 +164,7 @@ def _pdf_text(path: Path) -> str:
 # ---------------------------------------------------------------- issuing
 
 
-def test_issuing_on_the_spot_for_a_resident_adds_the_next_serial_and_opens_the_pdf(qtbot, village, shown):
+def test_issuing_on_the_spot_shows_the_specimen_then_numbers_and_prints_that_page(qtbot, village, shown, printer):
     first = _issue_with_core(village)
     assert first.serial == "{y}-居住-0001".format(y=YEAR)
     screen = _screen(qtbot, village)
@@ -142,19 +180,136 @@ def test_issuing_on_the_spot_for_a_resident_adds_the_next_serial_and_opens_the_p
     _fill(screen, "办理居住证", RESIDENCE)
 
     panel.issue_button.click()
-    qtbot.waitUntil(lambda: shown.opened != [], timeout=TASK_MS)
-
+    qtbot.waitUntil(lambda: panel.specimen_dialog is not None, timeout=TASK_MS)
     serial = "{y}-居住-0002".format(y=YEAR)
+    # the 样张 is looked at before anything is numbered
+    assert _counts(village)[0] == 1
+    specimen = _confirm_specimen(qtbot, panel)
+    assert "样张" in _page_text(specimen) and serial not in _page_text(specimen)
+    qtbot.waitUntil(lambda: printer.printouts != [], timeout=TASK_MS)
+
+    printed = _page_text(printer.printouts[0])
+    assert serial in printed and "样张" not in printed
+    assert "李四" in printed and "第一村民小组12号" in printed and "存\u3000根" in printed
     pdf = village.data_dir / "certificates" / "{s}.pdf".format(s=serial)
-    assert shown.opened == [pdf]
-    text = _pdf_text(pdf)
-    assert "李四" in text and "第一村民小组12号" in text and "存根" in text
+    assert serial in _pdf_text(pdf)  # the office's copy, kept with the data
+    assert shown.opened == []
     assert serial in panel.issue_message.text()
     qtbot.waitUntil(lambda: screen.register_panel.selected() is not None, timeout=TASK_MS)
-    assert _register_rows(qtbot, screen)[serial] == ("已开具", "1")
+    qtbot.waitUntil(lambda: _register_rows(qtbot, screen).get(serial) == ("已开具", "1"), timeout=TASK_MS)
     assert screen.register_panel.selected().serial == serial
     # ready for the next person: nothing of 李四's can end up on their certificate
     assert panel.applicant.resident is None and panel.purpose.text() == ""
+
+
+def _events(store: Store) -> int:
+    from app.events import Event
+
+    with store.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Event)) or 0)
+
+
+def _ready_to_issue(qtbot, village):  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, village)
+    _choose_kind(qtbot, screen, "居住证明")
+    _choose_resident(qtbot, screen, "李四")
+    _fill(screen, "办理居住证", RESIDENCE)
+    return screen, screen.issue_panel
+
+
+def test_closing_the_specimen_uses_no_number_and_records_nothing(qtbot, village, printer):
+    screen, panel = _ready_to_issue(qtbot, village)
+    before, events = _counts(village), _events(village)
+
+    panel.issue_button.click()
+    qtbot.waitUntil(lambda: panel.specimen_dialog is not None, timeout=TASK_MS)
+    panel.specimen_dialog.close_button.click()
+
+    qtbot.waitUntil(lambda: panel.specimen_dialog is None, timeout=TASK_MS)
+    assert "没有占用编号" in panel.issue_message.text()
+    assert _counts(village) == before and _events(village) == events
+    assert printer.printouts == []
+    assert not (village.data_dir / "certificates").exists() or list((village.data_dir / "certificates").iterdir()) == []
+    # the form is kept for a correction, and the next issue takes number 0001
+    assert panel.applicant.resident is not None and panel.purpose.text() == "办理居住证"
+    panel.issue_button.click()
+    _confirm_specimen(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=TASK_MS)
+    assert panel.last_result.outcome.certificate.serial == "{y}-居住-0001".format(y=YEAR)
+
+
+def test_the_printed_page_is_the_specimen_with_its_number(qtbot, village, printer):
+    from app.printing.ops import Qr, Text
+
+    screen, panel = _ready_to_issue(qtbot, village)
+    panel.issue_button.click()
+    specimen = _confirm_specimen(qtbot, panel)
+    qtbot.waitUntil(lambda: printer.printouts != [], timeout=TASK_MS)
+    issued = printer.printouts[0]
+    c = panel.last_result.outcome.certificate
+
+    def texts(printout, leave_out: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        return [op.text for op in printout.pages[0].ops if isinstance(op, Text) and op.text not in leave_out]
+
+    marks = {"样张", "样张 · 未开具,不能使用", "不能核验", "编号：样张"}
+    numbers = {c.serial, "编号：" + c.serial, *c.check_code}
+    assert texts(specimen, marks) == texts(issued, numbers)
+    assert not any(isinstance(op, Qr) for op in specimen.pages[0].ops)
+    assert [op.payload for op in issued.pages[0].ops if isinstance(op, Qr)] == [c.qr_payload]
+    assert len(specimen.pages) == len(issued.pages) == 1
+
+
+def test_a_printer_that_does_not_print_leaves_the_certificate_issued_and_waiting_for_a_reprint(
+        qtbot, village, shown, printer):
+    """docs/certificates.md: the number is used and kept; the register says 待补打; 补打 prints it."""
+    printer.takes = False
+    screen, panel = _ready_to_issue(qtbot, village)
+    panel.issue_button.click()
+    _confirm_specimen(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.sent_to_printer is False, timeout=TASK_MS)
+
+    serial = "{y}-居住-0001".format(y=YEAR)
+    assert "已开具并登记" in panel.issue_message.text() and "补打" in panel.issue_message.text()
+    assert serial in shown.warnings[-1] and "不要重新开具" in shown.warnings[-1]
+    with village.read() as s:
+        cert = s.scalar(select(Certificate).where(Certificate.serial == serial))
+        assert cert.state == "issued" and cert.print_count == 0
+    register = screen.show_tab(REGISTER)
+    qtbot.waitUntil(lambda: _register_rows(qtbot, screen).get(serial) == ("已开具,待补打", "0"), timeout=TASK_MS)
+
+    # 补打 once the printer works: the first copy on paper, so no 补打 mark, and the register is back to normal
+    printer.takes = True
+    assert register.select_serial(serial)
+    register.reprint_button.click()
+    qtbot.waitUntil(lambda: register.last_printed is not None, timeout=TASK_MS)
+    assert serial in _page_text(printer.printouts[-1]) and "补打（" not in _page_text(printer.printouts[-1])
+    qtbot.waitUntil(lambda: _register_rows(qtbot, screen).get(serial) == ("已开具", "1"), timeout=TASK_MS)
+
+
+def test_a_reprint_the_printer_does_not_print_is_not_logged(qtbot, village, shown, printer):
+    cert = _issue_with_core(village, printed=True)
+    printer.takes = False
+    screen = _screen(qtbot, village)
+    register = screen.show_tab(REGISTER)
+    assert register.select_serial(cert.serial)
+    register.reprint_button.click()
+    qtbot.waitUntil(lambda: printer.printouts != [] and "没有打印出来" in register.message.text(), timeout=TASK_MS)
+    with village.read() as s:
+        assert s.scalar(select(Certificate.print_count).where(Certificate.serial == cert.serial)) == 1
+
+
+def test_a_character_no_font_has_stops_before_the_specimen_and_uses_no_number(qtbot, village, shown, printer):
+    screen = _screen(qtbot, village)
+    _choose_kind(qtbot, screen, "居住证明")
+    _choose_resident(qtbot, screen, "李四")
+    _fill(screen, "办理居住证", {"address": "第一村民小组\ue000号", "since": "2019年3月"})
+    panel = screen.issue_panel
+    before = _counts(village)
+    panel.issue_button.click()
+    qtbot.waitUntil(lambda: "字库" in panel.issue_message.text(), timeout=TASK_MS)
+    assert "U+E000" in panel.issue_message.text()  # named, though it would print as nothing
+    assert panel.specimen_dialog is None and printer.printouts == []
+    assert _counts(village) == before
 
 
 def test_a_missing_required_field_is_shown_beside_it_and_uses_no_number(qtbot, village):
@@ -176,6 +331,7 @@ def test_a_missing_required_field_is_shown_beside_it_and_uses_no_number(qtbot, v
     assert panel.applicant.resident is not None and panel.purpose.text() == "办理居住证"
     panel.field_rows["since"].edit.setText("2019年3月")
     panel.issue_button.click()
+    _confirm_specimen(qtbot, panel)
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=TASK_MS)
     assert panel.last_result.outcome.certificate.serial == "{y}-居住-0001".format(y=YEAR)
     assert panel.error_text("since") == ""
@@ -270,7 +426,8 @@ def test_someone_outside_the_register_is_typed_in_where_the_kind_allows_it(qtbot
 
     panel.applicant.id_edit.setText(number)
     panel.issue_button.click()
-    qtbot.waitUntil(lambda: shown.opened != [], timeout=TASK_MS)
+    _confirm_specimen(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=TASK_MS)
     assert panel.last_result.outcome.certificate.applicant_name == "刘外来"
     assert panel.last_result.outcome.certificate.resident_id is None
 
@@ -285,7 +442,7 @@ def test_a_kind_only_for_residents_offers_no_typed_applicant(qtbot, village):
 
 
 def test_a_time_limited_kind_goes_pending_with_its_due_date_and_is_completed_from_the_pending_tab(
-        qtbot, village, shown):
+        qtbot, village, shown, printer):
     screen = _screen(qtbot, village)
     _choose_kind(qtbot, screen, "农村宅基地和建房申请村级审查意见")
     panel = screen.issue_panel
@@ -308,11 +465,15 @@ def test_a_time_limited_kind_goes_pending_with_its_due_date_and_is_completed_fro
     assert dialog.check_form.approver_edit.text() == "张三"
     assert dialog.check_form.document_combo.currentText() == "农村宅基地和建房(规划许可)申请表"
     dialog.ok_button.click()
+    specimen = _confirm_specimen(qtbot, pending_panel)
+    assert "样张" in _page_text(specimen)
     qtbot.waitUntil(lambda: pending_panel.last_printed is not None, timeout=TASK_MS)
 
     serial = "{y}-宅基-0001".format(y=YEAR)
     assert pending_panel.last_printed.serial == serial
-    assert shown.opened == [village.data_dir / "certificates" / "{s}.pdf".format(s=serial)]
+    assert pending_panel.last_printed.path == village.data_dir / "certificates" / "{s}.pdf".format(s=serial)
+    qtbot.waitUntil(lambda: printer.printouts != [], timeout=TASK_MS)
+    assert serial in _page_text(printer.printouts[0])
     qtbot.waitUntil(lambda: pending_panel.rows == [], timeout=TASK_MS)
 
 
@@ -364,32 +525,33 @@ def test_voiding_needs_a_reason_then_shows_voided_and_keeps_the_number(qtbot, vi
     assert _issue_with_core(village).serial == "{y}-居住-0002".format(y=YEAR)
 
 
-def test_reprinting_is_marked_and_counts_the_prints(qtbot, village, shown):
+def test_reprinting_is_marked_and_counts_the_prints(qtbot, village, shown, printer):
     cert = _issue_with_core(village, printed=True)
     screen = _screen(qtbot, village)
     register = screen.show_tab(REGISTER)
     assert register.select_serial(cert.serial)
 
     register.reprint_button.click()
-    qtbot.waitUntil(lambda: shown.opened != [], timeout=TASK_MS)
+    qtbot.waitUntil(lambda: register.last_printed is not None, timeout=TASK_MS)
 
     assert "第 2 次打印" in shown.questions[-1]
+    assert "补打（第2次打印）" in _page_text(printer.printouts[0])
     reprint = village.data_dir / "certificates" / "{s}-补打2.pdf".format(s=cert.serial)
-    assert shown.opened == [reprint]
+    assert register.last_printed.path == reprint
     assert "补打" in _pdf_text(reprint)
     qtbot.waitUntil(lambda: _register_rows(qtbot, screen).get(cert.serial) == ("已开具", "2"), timeout=TASK_MS)
     qtbot.waitUntil(lambda: register.details is not None and len(register.details.prints) == 2, timeout=TASK_MS)
     assert "(补打)" in register.details_label.text()
 
 
-def test_declining_the_reprint_question_prints_nothing(qtbot, village, shown):
+def test_declining_the_reprint_question_prints_nothing(qtbot, village, shown, printer):
     cert = _issue_with_core(village, printed=True)
     shown.answer = False
     screen = _screen(qtbot, village)
     register = screen.show_tab(REGISTER)
     register.select_serial(cert.serial)
     assert register.reprint_selected() is None
-    assert shown.opened == []
+    assert printer.printouts == []
     with village.read() as s:
         assert s.scalar(select(Certificate.print_count).where(Certificate.serial == cert.serial)) == 1
 
@@ -424,14 +586,17 @@ def test_register_filters_by_applicant_and_state_and_exports_to_excel(qtbot, vil
     assert cert.serial in [c.value for c in sheet["A"]]
 
 
-def test_printing_the_register_writes_a_table_and_opens_it(qtbot, village, shown):
+def test_printing_the_register_opens_it_in_the_preview(qtbot, village, shown):
     cert = _issue_with_core(village)
     screen = _screen(qtbot, village)
     register = screen.show_tab(REGISTER)
     register.print_button.click()
-    qtbot.waitUntil(lambda: shown.opened != [], timeout=TASK_MS)
-    assert shown.opened[0].parent == village.data_dir / "certificates"
-    assert cert.serial in _pdf_text(shown.opened[0])
+    qtbot.waitUntil(lambda: register.register_dialog is not None, timeout=TASK_MS)
+    dialog = register.register_dialog
+    assert dialog.isVisible() and dialog.printout.landscape
+    assert cert.serial in _page_text(dialog.printout) and "第 1 页 / 共 1 页" in _page_text(dialog.printout)
+    assert shown.opened == []  # nothing written behind the clerk's back: 打印 or 另存为PDF in the preview
+    dialog.close()
 
 
 # ---------------------------------------------------------------- verify

@@ -420,6 +420,10 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
         meeting_id = s.scalars(select(Meeting.id).order_by(Meeting.id.desc())).first()
         signin = meeting_actions.printout(s, meeting_actions.SIGNIN, meeting_id)
     yield "signin-preview", PrintoutDialog(signin, parent=window, suggested_name="签到表.pdf")
+    feedback = disclosure_actions.FeedbackList(view.village_name, view.number, view.title, (
+        ("2026-07-08", "赵大爷", "第二小组为什么只有一户?", "其他申请户收入超过标准。", "张三", "2026-07-09"),) * 8)
+    yield "feedback-preview", PrintoutDialog(feedback.printout(), parent=window, suggested_name=feedback.file_name,
+                                             relayout=feedback.printout)  # landscape, with 纸张 and 横向
     picture = tmp / "board.png"
     window.grab().save(str(picture))
     yield "image", ImageDialog(picture, "公开栏照片", parent=window)

@@ -140,7 +140,7 @@ def test_a_printer_that_is_not_there_is_told_plainly_and_nothing_is_printed(qtbo
     dialog.printed.connect(emitted.append)
     assert not dialog.print_now()
     assert emitted == []
-    assert shown.warnings and "找不到这台打印机" in shown.warnings[-1]
+    assert shown.warnings and "找不到打印机“办公室打印机-不存在”" in shown.warnings[-1]
     assert "另存为PDF" in shown.warnings[-1]  # what to do instead
     assert dialog.print_button.isEnabled()  # the clerk can try again
 

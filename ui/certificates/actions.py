@@ -6,10 +6,16 @@ the store, since printing opens its own transaction (print_after_commit). They
 return plain values: the core's frozen dataclasses or the ones below, never ORM
 objects. Nothing here imports Qt and nothing here opens a session.
 
-A certificate's PDF is rendered inside the transaction that numbers it (or logs
-its print) to a temporary file and renamed after the commit, as the command
-line does: a power cut can leave a numbered certificate without a file (it is
-reprinted), never a printed certificate whose number was not kept.
+Before a certificate is numbered the clerk sees it as a 样张 (:func:`specimen`): the
+issuing runs in a transaction that is rolled back, so the 样张 is the very page that
+will be printed and nothing is numbered or recorded until the clerk confirms. Then
+:func:`issue` numbers it and keeps its PDF in the certificates folder (rendered inside
+that transaction to a temporary file and renamed after the commit, as the command line
+does), and the screen sends the same page to the printer; the print is logged
+(:func:`log_print`) only when the printer took it. A certificate the printer did not print
+stays issued with no print logged: the register shows it 待补打 and 补打 prints it. A
+power cut can leave a numbered certificate not yet printed, never a printed certificate
+whose number was not kept.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from app.certificates.catalogue import CATALOGUE_DIR, CatalogueError, Catalogues, load_catalogues
 from app.certificates.payload import Verification
+from app.printing.document import Printout
 from app.certificates.register import (RegisterQuery, RegisterRow, count_register, export_register, print_log,
                                        print_rows, register_years, search_register, verify_with_store)
 from app.certificates.service import (Approval, CertificateInfo, CheckRecord, IssueRequest, Outcome, PendingInfo,
-                                      cancel_pending, complete_pending, default_approver, issue_certificate,
-                                      list_pending, print_certificate, void_certificate)
+                                      cancel_pending, certificate_view, complete_pending, default_approver,
+                                      issue_certificate, list_pending, print_certificate, record_print,
+                                      void_certificate)
 from app.certificates.view import CertificateView
 from app.i18n import _
 from app.people.service import ResidentQuery, ResidentRow, search_residents
@@ -62,12 +70,22 @@ class Printed:
     print_count: int
     reprint: bool
     path: Path
+    printout: Printout | None = None
+    """The page as written to ``path``: what the screen sends to the printer."""
 
 
 @dataclass(frozen=True)
 class IssueResult:
     outcome: Outcome
     printed: Printed | None = None
+
+
+@dataclass(frozen=True)
+class Specimen:
+    """What issuing would give, nothing kept: the outcome and, for a certificate, its 样张."""
+
+    outcome: Outcome
+    printout: Printout | None
 
 
 @dataclass(frozen=True)
@@ -167,35 +185,84 @@ def verify(s: Session, data_dir: Path, text: str) -> Verification:
 def _render_in(store: Store, actor: str, work: Callable[[Any], tuple[Any, CertificateView | None]]
                ) -> tuple[Any, Printed | None]:
     """Run ``work(session)`` and print what it returns into the certificates folder (print_after_commit)."""
-    from app.certificates.printing import print_after_commit
+    from app.certificates.printing import certificate_printout, print_after_commit
 
     folder = output_dir(store.data_dir)
     result, view, path = print_after_commit(store, actor, work, lambda v: certificate_file(folder, v))
     if view is None or path is None:
         return result, None
-    return result, Printed(None, view.serial, view.check_code, view.print_count, view.reprint, path)
+    return result, Printed(None, view.serial, view.check_code, view.print_count, view.reprint, path,
+                           certificate_printout(view))
 
 
-def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
-          today: dt.date | None = None) -> IssueResult:
-    """Issue and print (on-the-spot kinds), accept (time-limited kinds), or record a refusal."""
+def specimen(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
+             today: dt.date | None = None) -> Specimen:
+    """The 样张 of what :func:`issue` would issue, with nothing kept: no serial used, nothing recorded.
+
+    A refusal or an accepted time-limited application gives no 样张 (``printout`` None): the screen
+    then calls :func:`issue`, which records it. A field typed wrong, a character no font has or a text
+    too long for the page raises here, before anything is numbered.
+    """
+    from app.certificates.printing import specimen_before_commit
     from app.keys import ensure_village_key
 
     key = ensure_village_key(store.data_dir)
-    who = actor
 
     def work(s: Any) -> tuple[Outcome, CertificateView | None]:
         outcome = issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
         c = outcome.certificate
         if outcome.status == "issued" and c is not None and c.serial:
-            return outcome, print_certificate(s, c.serial, who=who)
+            return outcome, certificate_view(s, c.serial)
         return outcome, None
 
-    outcome, printed = _render_in(store, actor, work)
-    if printed is not None:
-        printed = Printed(outcome.certificate, printed.serial, printed.check_code, printed.print_count,
-                          printed.reprint, printed.path)
-    return IssueResult(outcome, printed)
+    outcome, printout = specimen_before_commit(store, actor, work)
+    return Specimen(outcome, printout)
+
+
+def completion_specimen(store: Store, actor: str, certificate_id: int, check: CheckRecord, approval: Approval,
+                        catalogues: Catalogues, today: dt.date | None = None) -> Printout | None:
+    """The 样张 of a pending certificate as :func:`complete` would issue it, nothing kept."""
+    from app.certificates.printing import specimen_before_commit
+    from app.keys import ensure_village_key
+
+    key = ensure_village_key(store.data_dir)
+
+    def work(s: Any) -> tuple[CertificateInfo, CertificateView]:
+        c = complete_pending(s, certificate_id, check=check, approval=approval, catalogues=catalogues,
+                             signer=key, today=today)
+        return c, certificate_view(s, c.serial or "")
+
+    return specimen_before_commit(store, actor, work)[1]
+
+
+def log_print(s: Session, serial: str, who: str) -> None:
+    """Log the print of a certificate the printer took (the first copy of a new one)."""
+    record_print(s, serial, who=who)
+
+
+def issue(store: Store, actor: str, request: IssueRequest, catalogues: Catalogues,
+          today: dt.date | None = None) -> IssueResult:
+    """Issue (on-the-spot kinds), accept (time-limited kinds), or record a refusal.
+
+    An issued certificate's PDF is kept in the certificates folder and its page comes back in
+    ``printed.printout`` for the printer; its print is logged by :func:`log_print` once the printer took it.
+    """
+    from app.keys import ensure_village_key
+
+    key = ensure_village_key(store.data_dir)
+
+    def work(s: Any) -> tuple[Outcome, CertificateView | None]:
+        outcome = issue_certificate(s, request, catalogues=catalogues, signer=key, today=today)
+        c = outcome.certificate
+        if outcome.status == "issued" and c is not None and c.serial:
+            return outcome, certificate_view(s, c.serial)
+        return outcome, None
+
+    outcome, kept = _render_in(store, actor, work)
+    if kept is not None:
+        kept = Printed(outcome.certificate, kept.serial, kept.check_code, kept.print_count, kept.reprint,
+                       kept.path, kept.printout)
+    return IssueResult(outcome, kept)
 
 
 def record_refusal(s: Session, data_dir: Path, request: IssueRequest, catalogues: Catalogues,
@@ -222,11 +289,24 @@ def complete(store: Store, actor: str, certificate_id: int, check: CheckRecord, 
     def work(s: Any) -> tuple[CertificateInfo, CertificateView]:
         c = complete_pending(s, certificate_id, check=check, approval=approval, catalogues=catalogues,
                              signer=key, today=today)
-        return c, print_certificate(s, c.serial or "", who=actor)
+        return c, certificate_view(s, c.serial or "")
 
-    c, printed = _render_in(store, actor, work)
-    assert printed is not None
-    return Printed(c, printed.serial, printed.check_code, printed.print_count, printed.reprint, printed.path)
+    c, kept = _render_in(store, actor, work)
+    assert kept is not None
+    return Printed(c, kept.serial, kept.check_code, kept.print_count, kept.reprint, kept.path, kept.printout)
+
+
+def reprint_page(store: Store, actor: str, serial: str) -> Printout:
+    """The page :func:`reprint` will print (补打, its copy number), nothing logged yet."""
+    from app.certificates.printing import specimen_before_commit
+
+    def work(s: Any) -> tuple[CertificateView, CertificateView]:
+        view = print_certificate(s, serial, who=actor)
+        return view, view
+
+    page = specimen_before_commit(store, actor, work, specimen=False)[1]
+    assert page is not None
+    return page
 
 
 def reprint(store: Store, actor: str, serial: str) -> Printed:
@@ -251,12 +331,13 @@ def export(s: Session, path: Path, query: RegisterQuery) -> int:
     return export_register(s, path, query)
 
 
-def print_register(s: Session, data_dir: Path, query: RegisterQuery) -> tuple[Path, int]:
-    """The register as a table on A4 landscape, written to the output folder."""
-    from app.certificates.printing import render_register
+def register_printout(s: Session, query: RegisterQuery) -> tuple[Printout, int]:
+    """The register as a table on A4 landscape, for the preview; and how many certificates it lists."""
+    from app.certificates.printing import register_printout as laid_out
 
-    folder = output_dir(data_dir)
     title, rows, columns = print_rows(s, query)
-    path = folder / _("证明台账-{time}.pdf").format(time=dt.datetime.now().strftime("%Y%m%d-%H%M%S"))
-    render_register(path, title, rows, columns)
-    return path, len(rows)
+    return laid_out(title, rows, columns), len(rows)
+
+
+def register_file_name() -> str:
+    return _("证明台账-{time}.pdf").format(time=dt.datetime.now().strftime("%Y%m%d-%H%M%S"))

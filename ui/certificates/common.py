@@ -1,18 +1,12 @@
-"""Pieces the certificate tabs share: texts for kinds and due dates, questions, errors, opening a PDF."""
+"""Pieces the certificate tabs share: texts for kinds and due dates, and the screen's style sheet."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.certificates.catalogue import ApprovedKind
 from app.i18n import _
-from ui import widgets
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, ERROR, MUTED, OK, PANEL, TEXT
-
-if TYPE_CHECKING:
-    from ui.certificates.actions import Printed
 
 
 def mode_text(kind: ApprovedKind) -> str:
@@ -72,11 +66,3 @@ def style_sheet(base: int) -> str:
         f"QTabBar::tab {{ padding: {pad}px {pad * 2}px; font-size: {base + 1}pt; }}"
         f"QTabBar::tab:selected {{ font-weight: bold; color: {ACCENT}; }}"
     )
-
-
-def open_printed(parent: QWidget, printed: Printed) -> None:
-    """Open the new PDF for printing; if no viewer opens it, say where the file is."""
-    if not widgets.open_path(printed.path):
-        QMessageBox.information(parent, _("请手动打开证明文件"), _(
-            "证明已保存,但这台电脑没能自动打开它。请在文件夹里找到下面的文件,双击打开后打印:\n{path}").format(
-            path=printed.path))

@@ -8,6 +8,12 @@ from the catalogue entry: its purpose, legal basis, materials and time limit,
 then the applicant, the kind's own fields (with their printed length), and
 who verified and approved. The service checks everything; its FieldError is
 shown under the field it names and nothing is numbered.
+
+开具并打印 first shows the certificate as a 样张 (no serial number, no QR code, marked
+样张) in the preview; only 确认开具 there numbers it, records it and sends exactly that
+page, with its number, to the printer. Closing the 样张 uses no number and records
+nothing. A printer that does not print it leaves the certificate issued and 待补打
+(docs/certificates.md).
 """
 
 from __future__ import annotations
@@ -41,13 +47,14 @@ from app.certificates.service import PURPOSE_MAX, IssueRequest, Outcome, Refusal
 from app.i18n import _
 from app.people.service import FieldError
 from app.storage import Store
-from ui.certificates import actions, common
+from ui.certificates import actions, printing
 from ui.certificates.applicant_box import ApplicantBox
 from ui.certificates.check_form import CheckForm
 from ui.certificates.common import mode_text, set_kind
 from ui.certificates.form_parts import MODE_ROLE, SPOT_ROLE, CountedEdit, KindDelegate, matches, required_label
 from ui.errors import message_for, show_error
 from ui.operations import CERTIFICATES, AppWriteOp, WriteOp
+from ui.printing.preview import PrintoutDialog
 from ui.style import message_label, show_message
 from ui.tasks import Task, TaskContext
 from ui.widgets import heading, hint, search_timer, selectable
@@ -69,6 +76,10 @@ class IssuePanel(QWidget):
         self.kind: ApprovedKind | None = None
         self.decision: Decision | None = None
         self.last_result: actions.IssueResult | None = None
+        self.specimen_dialog: PrintoutDialog | None = None
+        """The 样张 being looked at, until the clerk confirms or closes it."""
+        self.sent_to_printer: bool | None = None
+        """Whether the last certificate issued here reached the printer (None: none issued yet)."""
         self.last_refusal: RefusalInfo | None = None
         self.field_rows: dict[str, CountedEdit] = {}
         self.refusal_requested = ""
@@ -116,7 +127,7 @@ class IssuePanel(QWidget):
         self.issue_button = QPushButton(_("开具并打印"))
         self.issue_button.setObjectName("primary")
         self.issue_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.issue_button.setToolTip(_("开具证明,编号登记进台账,并打开打印(Ctrl+回车)"))
+        self.issue_button.setToolTip(_("先看样张(还没有编号);确认后开具,编号登记进台账,并送打印机(Ctrl+回车)"))
         self.issue_message = message_label("ok")
         selectable(self.issue_message)
         # outside the scrolling form: the button is always in view, however long the kind's form is
@@ -529,11 +540,48 @@ class IssuePanel(QWidget):
         show_message(self.issue_message, "")
         request = self.request()
         store, actor, cats, today = self.store, self.actor, self.context.catalogues, dt.date.today()
+        if not self.kind.on_the_spot:
+            return self._issue_now(request, today)
+
+        def work(_ctx: TaskContext) -> actions.Specimen:
+            return actions.specimen(store, actor, request, cats, today)
+
+        return Task(work, write=True).success(lambda sp: self._specimen_ready(sp, request, today)) \
+            .failure(self._failed).disabling(self.issue_button).with_progress(self, _("正在排版样张……")).run()
+
+    def _specimen_ready(self, specimen: actions.Specimen, request: IssueRequest, today: dt.date) -> None:
+        if not isValid(self):
+            return
+        if specimen.printout is None:
+            # refused: nothing was kept by the look ahead; issuing records the refusal
+            self._issue_now(request, today)
+            return
+        dialog = self.specimen_dialog = printing.specimen_dialog(self, specimen.printout)
+        dialog.accepted.connect(lambda: self._confirmed(request, today))
+        dialog.rejected.connect(self._specimen_closed)
+
+    def _confirmed(self, request: IssueRequest, today: dt.date) -> None:
+        self.specimen_dialog = None
+        if isValid(self):
+            self._issue_now(request, today)
+
+    def _specimen_closed(self) -> None:
+        self.specimen_dialog = None
+        if not isValid(self):
+            return
+        self._busy = False
+        show_message(self.issue_message, _("没有开具:样张已关闭,没有占用编号,也没有登记。核对、修改后可以再点“{button}”。").format(
+            button=self.issue_button.text()), "hint")
+
+    def _issue_now(self, request: IssueRequest, today: dt.date) -> Task:
+        self._busy = True
+        store, actor, cats = self.store, self.actor, self.context.catalogues if self.context else None
+        assert cats is not None
 
         def work(_ctx: TaskContext) -> actions.IssueResult:
             return actions.issue(store, actor, request, cats, today)
 
-        label = _("正在开具并生成证明……") if self.kind.on_the_spot else _("正在受理……")
+        label = _("正在开具……") if self.kind is None or self.kind.on_the_spot else _("正在受理……")
         return AppWriteOp(store, work, changes={CERTIFICATES}, initiator=self).success(self._issued).failure(self._failed) \
             .disabling(self.issue_button).with_progress(self, label).run()
 
@@ -559,14 +607,35 @@ class IssuePanel(QWidget):
             QMessageBox.information(self, _("已受理"), text + "\n\n" + _(
                 "核实、审批后,到“待办(限时办结)”里点“办结并打印”。首页会提醒到期的待办。"))
         else:
-            printed = result.printed
-            assert printed is not None
-            text = _("已开具:{kind},编号 {serial},校验码 {code}。\n证明(连同存根)已保存到 {path}").format(
-                kind=c.kind_name, serial=c.serial, code=c.check_code, path=printed.path)
-            show_message(self.issue_message, text, "ok")
-            common.open_printed(self, printed)
+            kept = result.printed
+            assert kept is not None and kept.printout is not None
+            self._reset_for_next()
+            self.changed.emit()
+            self._print(c.kind_name, kept)
+            return
         self._reset_for_next()
         self.changed.emit()
+
+    def _print(self, kind: str, kept: actions.Printed) -> None:
+        """The issued page, exactly the 样张 with its number, to the printer; the print logged once it took it."""
+        assert kept.printout is not None
+        if printing.to_printer(self, kept.printout):
+            self.sent_to_printer = True
+            store, actor, serial = self.store, self.actor, kept.serial
+            show_message(self.issue_message, _("已开具并送打印机:{kind},编号 {serial},核验码 {code}。\nPDF 留存在 {path}").format(
+                kind=kind, serial=kept.serial, code=kept.check_code, path=kept.path), "ok")
+            WriteOp(store, actor, lambda s, _ctx: actions.log_print(s, serial, actor),
+                    changes={CERTIFICATES}, initiator=self).success(lambda _info: self._print_logged()) \
+                .failure(self._failed).run()
+            return
+        self.sent_to_printer = False
+        text = printing.unprinted_text(kept.serial, kept.path)
+        show_message(self.issue_message, text, "error")
+        QMessageBox.warning(self, _("证明已开具,但没有打印"), text)
+
+    def _print_logged(self) -> None:
+        if isValid(self):
+            self.changed.emit()
 
     # ------------------------------------------------------------ unsaved changes (ui.unsaved)
 

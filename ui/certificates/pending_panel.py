@@ -13,8 +13,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,10 +26,11 @@ from shiboken6 import isValid
 from app.certificates.service import PendingInfo
 from app.i18n import _
 from app.storage import Store
-from ui.certificates import actions, common
+from app.printing.document import Printout
+from ui.certificates import actions, printing
 from ui.certificates.common import days_left_text
 from ui.certificates.dialogs import CompleteDialog, ReasonDialog
-from ui.errors import message_for
+from ui.errors import message_for, show_error
 from ui.operations import CERTIFICATES, AppWriteOp, ReadOp, WriteOp
 from ui.style import ERROR, message_label, show_message
 from ui.tasks import Task
@@ -89,12 +92,13 @@ class PendingPanel(QWidget):
         self.context: actions.Context | None = None
         self.rows: list[PendingInfo] | None = None
         self.last_printed: actions.Printed | None = None
+        self.specimen_dialog: QDialog | None = None
 
         self.count_label = QLabel(_("正在读取……"))
         self.count_label.setObjectName("heading")
         self.complete_button = QPushButton(_("办结并打印…"))
         self.complete_button.setObjectName("primary")
-        self.complete_button.setToolTip(_("核实、审批后编号,登记进台账,并打开打印"))
+        self.complete_button.setToolTip(_("核实、审批后先看样张;确认后编号,登记进台账,并送打印机"))
         self.cancel_button = QPushButton(_("撤销…"))
         self.cancel_button.setToolTip(_("核实不了、申请人不要了:撤销这件待办,不占用编号"))
         self.message = message_label("ok")
@@ -194,26 +198,56 @@ class PendingPanel(QWidget):
             left=days_left_text(p.days_left))
         store, actor, certificate_id = self.store, self.actor, p.id
 
-        def action(check: Any, approval: Any) -> AppWriteOp:
-            return AppWriteOp(store, lambda _ctx: actions.complete(store, actor, certificate_id, check, approval, cats),
-                              changes={CERTIFICATES}, initiator=self)
+        def action(check: Any, approval: Any) -> Task:
+            # first the 样张, nothing kept: the same checks as completing, so a mistake shows in this dialog
+            return Task(lambda _ctx: (actions.completion_specimen(store, actor, certificate_id, check, approval, cats),
+                                      check, approval), write=True)
 
         dialog = CompleteDialog(summary, kind, actions.default_verifier(self.actor), self.context.approver, action,
                                 parent=self)
-        dialog.completed.connect(self._completed)
+        dialog.completed.connect(lambda answer: self._specimen_ready(certificate_id, *answer))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def _specimen_ready(self, certificate_id: int, page: Printout, check: Any, approval: Any) -> None:
+        if not isValid(self) or self.context is None or self.context.catalogues is None:
+            return
+        store, actor, cats = self.store, self.actor, self.context.catalogues
+        dialog = self.specimen_dialog = printing.specimen_dialog(self, page)
+
+        def confirmed() -> None:
+            self.specimen_dialog = None
+            if isValid(self):
+                AppWriteOp(store, lambda _ctx: actions.complete(store, actor, certificate_id, check, approval, cats),
+                           changes={CERTIFICATES}, initiator=self).success(self._completed) \
+                    .failure(lambda exc: show_error(self, exc) if isValid(self) else None).run()
+
+        def closed() -> None:
+            self.specimen_dialog = None
+            if isValid(self):
+                show_message(self.message, _("没有办结:样张已关闭,没有占用编号,也没有登记。"), "hint")
+
+        dialog.accepted.connect(confirmed)
+        dialog.rejected.connect(closed)
 
     def _completed(self, printed: actions.Printed) -> None:
         if not isValid(self):
             return
         self.last_printed = printed
-        show_message(self.message, _("已办结:编号 {serial},校验码 {code}。证明已保存到 {path}").format(
-            serial=printed.serial, code=printed.check_code, path=printed.path), "ok")
-        common.open_printed(self, printed)
         self.refresh()
         self.changed.emit()
+        assert printed.printout is not None
+        if printing.to_printer(self, printed.printout):
+            show_message(self.message, _("已办结并送打印机:编号 {serial},核验码 {code}。PDF 留存在 {path}").format(
+                serial=printed.serial, code=printed.check_code, path=printed.path), "ok")
+            store, actor, serial = self.store, self.actor, printed.serial
+            WriteOp(store, actor, lambda s, _ctx: actions.log_print(s, serial, actor), changes={CERTIFICATES},
+                    initiator=self).success(lambda _info: self.changed.emit() if isValid(self) else None).run()
+            return
+        text = printing.unprinted_text(printed.serial, printed.path)
+        show_message(self.message, text, "error")
+        QMessageBox.warning(self, _("证明已开具,但没有打印"), text)
 
     def cancel_selected(self) -> ReasonDialog | None:
         p = self.selected()

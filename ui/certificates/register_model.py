@@ -48,6 +48,9 @@ def column_title(column: Columns) -> str:
 
 
 def state_text(row: RegisterRow) -> str:
+    if row.state == ISSUED and row.serial and row.print_count == 0:
+        # issued, its number used, but no copy reached the printer (docs/certificates.md): 补打 prints it
+        return _("已开具,待补打")
     return {ISSUED: _("已开具"), PENDING: _("待办"), VOIDED: _("已作废")}.get(row.state, row.state)
 
 

@@ -2,7 +2,8 @@
 
 Nothing is ever deleted from the register: a wrong certificate is voided with a
 reason (its number stays used and the row says 已作废), and every print after
-the first is a reprint marked 补打 on the paper.
+the first is a reprint marked 补打 on the paper. A reprint goes to the printer and is
+logged only once the printer took it; the printed register opens in the preview.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,8 +31,9 @@ from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
 from app.searchtext import also_line
 from app.storage import Store
+from app.printing.document import Printout
 from ui import filedialogs, widgets
-from ui.certificates import actions, common
+from ui.certificates import actions, printing
 
 from ui.certificates.dialogs import ReasonDialog
 from ui.certificates.register_model import Columns, RegisterModel
@@ -59,6 +62,7 @@ class RegisterPanel(QWidget):
         self.actor = actor
         self.context: actions.Context | None = None
         self.last_printed: actions.Printed | None = None
+        self.register_dialog: QDialog | None = None
         self.last_export: tuple[Path, int] | None = None
         self.details: actions.Details | None = None
         self._detail_asked = 0
@@ -85,7 +89,7 @@ class RegisterPanel(QWidget):
         self.export_button = QPushButton(_("导出Excel…"))
         self.export_button.setToolTip(_("按现在的筛选条件导出台账和拒绝开具记录,报给乡镇"))
         self.print_button = QPushButton(_("打印台账…"))
-        self.print_button.setToolTip(_("按现在的筛选条件把台账排成表格,打开后打印"))
+        self.print_button.setToolTip(_("按现在的筛选条件把台账排成表格,在预览里打印或另存为PDF"))
         self.message = message_label("ok")
         selectable(self.message)
         self.also_label = message_label("hint")  # 同时查找了“最低生活保障”: the short forms looked for too
@@ -304,10 +308,24 @@ class RegisterPanel(QWidget):
                 _("补打"), _("不补打")):
             return None
         store, actor, serial = self.store, self.actor, r.serial
-        return AppWriteOp(store, lambda _ctx: actions.reprint(store, actor, serial), changes={CERTIFICATES},
-                          initiator=self).success(self._reprinted) \
+        # the page is laid out first and the print logged only once the printer took it: a print log
+        # that says a copy exists when the printer jammed would have the next 补打 count wrong
+        return Task(lambda _ctx: actions.reprint_page(store, actor, serial), write=True) \
+            .success(lambda page: self._send_reprint(serial, page)) \
             .failure(self._action_failed).disabling(self.reprint_button) \
             .with_progress(self, _("正在生成补打的证明……")).run()
+
+    def _send_reprint(self, serial: str, page: Printout) -> None:
+        if not isValid(self):
+            return
+        if not printing.to_printer(self, page):
+            self._update_buttons()
+            show_message(self.message, _("{serial} 没有打印出来,也没有记入打印记录。检查打印机后可以再点“补打…”。").format(
+                serial=serial), "error")
+            return
+        store, actor = self.store, self.actor
+        AppWriteOp(store, lambda _ctx: actions.reprint(store, actor, serial), changes={CERTIFICATES},
+                   initiator=self).success(self._reprinted).failure(self._action_failed).run()
 
     def _action_failed(self, exc: BaseException) -> None:
         if isValid(self):
@@ -319,9 +337,8 @@ class RegisterPanel(QWidget):
             return
         self._update_buttons()
         self.last_printed = printed
-        show_message(self.message, _("已补打 {serial}(第 {n} 次打印),文件:{path}").format(
+        show_message(self.message, _("已补打 {serial}(第 {n} 次打印),已送打印机;PDF 留存在 {path}").format(
             serial=printed.serial, n=printed.print_count, path=printed.path), "ok")
-        common.open_printed(self, printed)
         self._reload_keeping(printed.serial)
         self.changed.emit()
 
@@ -352,16 +369,16 @@ class RegisterPanel(QWidget):
             .disabling(self.export_button).with_progress(self, _("正在导出证明台账……")).run()
 
     def print_register(self) -> Task:
+        """The register as filtered, laid out on a worker and opened in the preview (打印, 另存为PDF)."""
         store, q = self.store, self.query()
 
-        def done(result: tuple[Path, int]) -> None:
+        def done(result: tuple[Printout, int]) -> None:
             if not isValid(self):
                 return
-            path, count = result
-            show_message(self.message, _("台账({n} 份)已排成表格:{path}").format(n=count, path=path), "ok")
-            if not widgets.open_path(path):
-                QMessageBox.information(self, _("请手动打开台账文件"), _(
-                    "台账已保存,但这台电脑没能自动打开它。请找到下面的文件,双击打开后打印:\n{path}").format(path=path))
+            printout, count = result
+            show_message(self.message, _("台账({n} 份)已排成表格,共 {pages} 页。").format(n=count, pages=len(printout)), "ok")
+            self.register_dialog = printing.preview_dialog(self, printout, filedialogs.CERTIFICATE_REGISTER,
+                                                           actions.register_file_name())
 
-        return ReadOp(store, lambda s, _ctx: actions.print_register(s, store.data_dir, q)).success(done).failure(self._action_failed) \
+        return ReadOp(store, lambda s, _ctx: actions.register_printout(s, q)).success(done).failure(self._action_failed) \
             .disabling(self.print_button).with_progress(self, _("正在排版证明台账……")).run()

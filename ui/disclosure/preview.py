@@ -10,11 +10,11 @@ pauses; only painting happens on the GUI thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from app.disclosure.view import NoticeView
@@ -23,10 +23,9 @@ from app.printing.document import Printout
 from app.printing.ops import Page
 from ui import filedialogs
 from ui.errors import message_for
-from ui.printing.painter import paint_page  # noqa: F401 - where tests and tools found it
 from ui.printing import preview as printing
+from ui.printing.painter import paint_page  # noqa: F401 - where tests and tools found it
 from ui.printing.preview import PreviewPane, PrintoutDialog, print_pages  # noqa: F401 - as before
-from ui.style import show_message
 from ui.tasks import Task
 
 REFRESH_MS = 500
@@ -40,33 +39,6 @@ def notice(view: NoticeView, paper: str = "a4", landscape: bool = False) -> Prin
     from app.disclosure.printing import notice_printout
 
     return notice_printout(view, paper=paper, landscape=landscape)
-
-
-def ask_printer(parent: QWidget, paper: str, landscape: bool) -> object | None:
-    """The system's print dialog for pages of ``paper`` (kept for the sign-in sheet's own dialog until it
-    opens in ui.printing's PrintoutDialog)."""
-    from PySide6.QtPrintSupport import QPrintDialog
-
-    printer = printing.printer_for(paper=paper, landscape=landscape)
-    dialog = QPrintDialog(printer, parent)  # type: ignore[arg-type]
-    dialog.setWindowTitle(_("打印"))
-    from PySide6.QtWidgets import QDialog
-
-    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def send_to_printer(parent: QWidget, printer: object, pages: Sequence[Page], status: QLabel, refused: str) -> bool:
-    """``pages`` to ``printer`` (as ui.printing.preview.send_to_printer, for callers holding bare pages)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    try:
-        print_pages(printer, pages)
-    except Exception as exc:  # noqa: BLE001 - a printer problem is told plainly; details in the log
-        printing.log.error("printing failed", exc_info=exc)
-        QMessageBox.warning(parent, _("打印没有成功"), refused)
-        return False
-    show_message(status, _("已送到打印机,共 {n} 页。").format(n=len(pages)), "ok")
-    return True
 
 
 class LivePreview(PreviewPane):

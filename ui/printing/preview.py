@@ -12,6 +12,7 @@ landscape) -> Printout``; the dialog then shows 纸张 and 横向 and lays the p
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -74,6 +75,18 @@ def warm_up() -> None:
 # ---------------------------------------------------------------- printers
 
 
+@functools.cache
+def _printer_class() -> type:
+    """QPrinter that remembers the printer asked for by name, to tell when it is not there (Qt keeps its
+    default printer, or a PDF with no file, instead)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    class Printer(QPrinter):
+        wanted: str | None = None
+
+    return Printer
+
+
 def printer_for(printout: Printout | None = None, name: str | None = None, *, paper: str = "a4",
                 landscape: bool = False) -> object:
     """A QPrinter set to the printout's paper and orientation (A4/A3, 横向), on the printer ``name``
@@ -83,8 +96,9 @@ def printer_for(printout: Printout | None = None, name: str | None = None, *, pa
 
     if printout is not None:
         paper, landscape = printout.paper, printout.landscape
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer = _printer_class()(QPrinter.PrinterMode.HighResolution)
     if name is not None:
+        printer.wanted = name
         printer.setPrinterName(name)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A3 if paper == "a3" else QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
@@ -125,9 +139,18 @@ def print_pages(printer: object, pages: Sequence[Page]) -> None:
     if not pages:
         return
     native = printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+    wanted = getattr(printer, "wanted", None)
+    if wanted and printer.printerName() != wanted:
+        # Qt keeps its default printer, or a PDF with no file, when the printer named is not there
+        raise PrintFailed(_("找不到打印机“{name}”。请看看打印机是否装好、开着,或者先“另存为PDF”。").format(name=wanted))
     if (native and not printer.isValid()) or (not native and not printer.outputFileName()):
-        # Qt falls back to a PDF with no file when the printer named is not there
         raise PrintFailed(_("找不到这台打印机。请看看打印机是否装好、开着,或者先“另存为PDF”。"))
+    if native:
+        from ui.printing.cups import refusal
+
+        why = refusal(printer.printerName())
+        if why:
+            raise PrintFailed(why)
     printer.setFullPage(True)
     _page_setup(printer, pages[0])
     painter = QPainter()

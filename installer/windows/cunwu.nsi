@@ -63,17 +63,32 @@ BrandingText "${NAME} ${VERSION}"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "SimpChinese"
 
-; A running 村务 holds its files open: ask the clerk to close it instead of failing half-way.
+; A running 村务 holds its files open: ask the clerk to close it instead of failing half-way. Windows lets a
+; running program's file be renamed but not opened for writing, so writing is what is tried (nothing is written).
 !macro WaitUntilClosed UN
+Function ${UN}InUse
+  ; $R0: a file of the program; $R1 set to 1 if a running program holds it
+  StrCpy $R1 0
+  ${If} ${FileExists} $R0
+    ClearErrors
+    FileOpen $R2 $R0 a
+    ${If} ${Errors}
+      StrCpy $R1 1
+    ${Else}
+      FileClose $R2
+    ${EndIf}
+  ${EndIf}
+FunctionEnd
+
 Function ${UN}WaitUntilClosed
   ${Do}
-    ClearErrors
-    ${IfNot} ${FileExists} "$INSTDIR\cunwu-desktop.exe"
-      ${Break}
+    StrCpy $R0 "$INSTDIR\cunwu-desktop.exe"
+    Call ${UN}InUse
+    ${If} $R1 == 0
+      StrCpy $R0 "$INSTDIR\cunwu.exe"
+      Call ${UN}InUse
     ${EndIf}
-    Rename "$INSTDIR\cunwu-desktop.exe" "$INSTDIR\cunwu-desktop.exe.check"
-    ${IfNot} ${Errors}
-      Rename "$INSTDIR\cunwu-desktop.exe.check" "$INSTDIR\cunwu-desktop.exe"
+    ${If} $R1 == 0
       ${Break}
     ${EndIf}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "村务程序正在运行。请先关闭所有村务窗口,再点“重试”。$\r$\n点“取消”则不做任何改动。" IDRETRY +2

@@ -193,10 +193,7 @@ class GuideLayout:
             f.lines([_("版本 {version}").format(version=self.version)], BODY * 1.2, BODY * 2.4, align="centre")
             f.space(6 * MM)
             return
-        if b.level == 2 and len(self.flow.pages) > 1 or b.level == 2 and f.y < f.top - 120 * MM:
-            f.space(5 * MM)
-        else:
-            f.space(3 * MM)
+        f.space(5 * MM if b.level == 2 else 3 * MM)
         f.heading(b.text, size, keep_with=4 * BODY * LEADING)
         if b.level == 2:
             f.ops.append(Line(f.left, f.y + 1.5, f.right, f.y + 1.5, 0.6, 0.45))

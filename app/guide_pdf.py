@@ -176,9 +176,11 @@ class GuideLayout:
         self.flow = Flow(self.m, body_size=BODY, body_leading=LEADING, margin_side=20 * MM, margin_top=18 * MM,
                          margin_bottom=18 * MM)
         self.pictures: list[Picture] = []
+        self.following: Block | None = None
         self.version = version
         self.title = _("村务 使用说明")
-        for block in blocks:
+        for i, block in enumerate(blocks):
+            self.following = blocks[i + 1] if i + 1 < len(blocks) else None
             getattr(self, "_" + block.kind)(block)
 
     # each kind of block
@@ -194,10 +196,33 @@ class GuideLayout:
             f.space(6 * MM)
             return
         f.space(5 * MM if b.level == 2 else 3 * MM)
-        f.heading(b.text, size, keep_with=4 * BODY * LEADING)
+        f.heading(b.text, size, keep_with=self._keep_with())
         if b.level == 2:
             f.ops.append(Line(f.left, f.y + 1.5, f.right, f.y + 1.5, 0.6, 0.45))
         f.space(1.5 * MM)
+
+    def _keep_with(self) -> float:
+        """How much of what follows a heading must fit under it on its page: a subheading and its first
+        lines, a screenshot whole, else four lines."""
+        lines = 4 * BODY * LEADING
+        nxt = self.following
+        if nxt is not None and nxt.kind == "heading":
+            return 1.5 * SIZES[nxt.level] + 3 * MM + lines
+        if nxt is not None and nxt.kind == "image" and nxt.image is not None and nxt.image.is_file():
+            return self._image_size(nxt)[1] + GAP * 1.5 + BODY * 1.4
+        return lines
+
+    def _image_size(self, b: Block) -> tuple[float, float]:
+        """Width and height a picture is printed at."""
+        f = self.flow
+        indent = (b.level + 1) * 2 * BODY if b.level else 0.0
+        px_w, px_h = png_size(b.image)  # type: ignore[arg-type]
+        max_h = (f.top - f.bottom) * IMAGE_MAX_HEIGHT
+        w = min(f.width - indent, px_w * 0.75)  # never larger than the screen showed it (96 dpi)
+        h = w * px_h / px_w
+        if h > max_h:
+            h, w = max_h, max_h * px_w / px_h
+        return w, h
 
     def _paragraph(self, b: Block) -> None:
         self.flow.paragraph(b.text, size=BODY, leading=BODY * LEADING, after=BODY * 0.5)
@@ -216,12 +241,7 @@ class GuideLayout:
         f = self.flow
         indent = (b.level + 1) * 2 * BODY if b.level else 0.0
         room = f.width - indent
-        px_w, px_h = png_size(b.image)
-        max_h = (f.top - f.bottom) * IMAGE_MAX_HEIGHT
-        w = min(room, px_w * 0.75)  # never larger than the screen showed it (96 dpi)
-        h = w * px_h / px_w
-        if h > max_h:
-            h, w = max_h, max_h * px_w / px_h
+        w, h = self._image_size(b)
         x = f.left + indent + (room - w) / 2
         self._place([(x, w, h, b.image)], h, caption=b.text)
 

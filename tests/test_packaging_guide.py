@@ -80,3 +80,20 @@ def test_the_printable_guide_is_in_the_docs():
     pdf = ROOT / "docs" / "用户手册.pdf"
     reader = PdfReader(pdf)
     assert reader.metadata.title == "村务 使用说明" and len(reader.pages) >= 15
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page():
+    """A section heading is printed on the page of what it introduces (its subheading, text or screenshot)."""
+    from app import program_version
+    from app.guide_pdf import SIZES, layout
+    from app.printing.ops import Rect, Text
+
+    pages, _pictures, _title = layout(GUIDE, program_version())
+    heading_sizes = {SIZES[2], SIZES[3]}
+    for page in pages:
+        bottom = page.body[1]
+        content = [op for op in page.ops if (isinstance(op, Text) and op.y > bottom) or isinstance(op, Rect)]
+        headings = [op for op in content if isinstance(op, Text) and op.bold and op.size in heading_sizes]
+        for heading in headings:
+            below = [op for op in content if op.y < heading.y - heading.size and op not in headings]
+            assert below, f"page {page.number}: {heading.text} has nothing under it"

@@ -129,3 +129,42 @@ def test_the_package_installs_runs_upgrades_with_every_record_and_removes_leavin
     assert {p.relative_to(data): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in data.rglob("*") if p.is_file()} == files
     assert records(data / "cunwu.sqlite3") == before
+
+
+def test_the_package_depends_on_every_system_library_the_build_needs_and_only_on_debian_packages(tmp_path_factory):
+    """Every library a binary of the build loads from the system comes from a package the .deb depends on
+    (or one of theirs), and each of those is a package of this Debian 12 system: apt can install it on a
+    village PC without anything from elsewhere."""
+    from packaging_helpers import frozen_build
+
+    first, _second = debs(tmp_path_factory)
+    depends = subprocess.run(["dpkg-deb", "-f", str(first), "Depends"], capture_output=True, text=True,
+                             check=True).stdout
+    direct = [d.strip().split()[0] for d in depends.split(",")]
+    for name in direct:
+        assert subprocess.run(["apt-cache", "show", name], capture_output=True).returncode == 0, name
+    closure = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+                              "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", *direct],
+                             capture_output=True, text=True, check=True).stdout
+    provided = {line.strip().split(":")[0] for line in closure.splitlines() if line and not line.startswith(" ")}
+    build = frozen_build(tmp_path_factory)
+    needed: dict[str, str] = {}
+    for path in build.rglob("*"):
+        if path.is_symlink() or not path.is_file() or path.read_bytes()[:4] != b"\x7fELF":
+            continue
+        # as the frozen program loads them: its own folder first (the program sets LD_LIBRARY_PATH so)
+        env = {**os.environ, "LD_LIBRARY_PATH": str(build / "_internal")}
+        for line in subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env).stdout.splitlines():
+            assert "not found" not in line, f"{path.name}: {line.strip()}"
+            parts = line.split("=>")
+            if len(parts) == 2 and parts[1].strip().startswith("/") and str(build) not in parts[1]:
+                needed.setdefault(parts[1].split()[0], path.name)
+    owners = {}
+    for lib, user in needed.items():
+        r = subprocess.run(["dpkg", "-S", os.path.realpath(lib)], capture_output=True, text=True)
+        if r.returncode != 0:  # /lib is a link to /usr/lib on Debian 12: dpkg knows one of the two names
+            r = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
+        assert r.returncode == 0, f"{lib} (needed by {user}) belongs to no package"
+        owners[r.stdout.split(":")[0]] = lib
+    missing = {pkg: lib for pkg, lib in owners.items() if pkg not in provided}
+    assert missing == {}, f"the .deb does not depend on the packages of these libraries: {missing}"

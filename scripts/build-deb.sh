@@ -45,6 +45,11 @@ for script in preinst postinst postrm; do
   install -m 755 "installer/debian/$script" "$root/DEBIAN/$script"
 done
 size=$(du -sk "$root" | cut -f1)
+# the newest C library any binary of the build asks for: a system with an older one is refused by apt, not
+# left with a program that cannot start (build on the oldest system you support: docs/release.md)
+glibc=$(find "$build" -type f -exec sh -c 'head -c4 "$1" | grep -q ELF && objdump -T "$1" 2>/dev/null' _ {} \; \
+        | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+glibc=${glibc:-2.28}
 # Depends: the system libraries Qt's xcb window system needs, all in Debian 12 (and UOS, Kylin);
 # the same list as scripts/setup.sh installs to run the program from source
 cat > "$root/DEBIAN/control" <<CONTROL
@@ -55,7 +60,7 @@ Maintainer: cunwu <cunwu@localhost>
 Installed-Size: $size
 Section: misc
 Priority: optional
-Depends: libc6 (>= 2.28), libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-util1, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0, libxcb-xinerama0, libxcb-xkb1, libcups2, libuuid1
+Depends: libc6 (>= $glibc), libegl1, libgl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-util1, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-xfixes0, libxcb-xinerama0, libxcb-xkb1, libcups2, libuuid1
 Homepage: https://github.com/cunwu/cunwu
 Description: 村务 — 村委会的村务公开、会议记录、证明开具与村民信息管理
  离线桌面程序:村民信息和两委班子、村务公开(审核、张贴、财务公开、打印公开栏)、

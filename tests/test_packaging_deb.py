@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -168,3 +169,11 @@ def test_the_package_depends_on_every_system_library_the_build_needs_and_only_on
         owners[r.stdout.split(":")[0]] = lib
     missing = {pkg: lib for pkg, lib in owners.items() if pkg not in provided}
     assert missing == {}, f"the .deb does not depend on the packages of these libraries: {missing}"
+    # the newest C library a binary asks for is the one the package asks apt for: an older system is refused
+    wanted = set()
+    for path in build.rglob("*"):
+        if not path.is_symlink() and path.is_file() and path.read_bytes()[:4] == b"\x7fELF":
+            symbols = subprocess.run(["objdump", "-T", str(path)], capture_output=True, text=True).stdout
+            wanted.update(re.findall(r"GLIBC_(\d+\.\d+(?:\.\d+)?)", symbols))
+    newest = max(wanted, key=lambda v: tuple(map(int, v.split("."))))
+    assert f"libc6 (>= {newest})" in depends

@@ -41,7 +41,7 @@ def test_a_check_code_with_one_wrong_character_is_not_genuine_and_says_why(cert_
     for at in range(6):
         v = _verify(cert_store, _one_wrong(c.check_code, at))
         assert not v.ok and v.reason == UNKNOWN_CHECK_CODE
-        assert "台账里没有校验码" in v.message and "抄错" in v.message and v.serial == ""
+        assert "台账里没有核验码" in v.message and "抄错" in v.message and v.serial == ""
 
 
 def test_a_check_code_with_a_character_no_check_code_has_names_it(cert_store, catalogues):
@@ -67,7 +67,7 @@ def test_cunwu_cert_verify_takes_the_check_code(capsys, cert_store, catalogues):
     assert code == 0 and c.serial in out and "李四" in out and "genuine" in out
     code = app.cli.main(["--data-dir", str(cert_store.data_dir), "cert", "verify", _one_wrong(c.check_code)])
     out, err = capsys.readouterr()
-    assert code == 1 and "unknown-check-code" in err and "台账里没有校验码" in err and "genuine" not in out
+    assert code == 1 and "unknown-check-code" in err and "台账里没有核验码" in err and "genuine" not in out
 
 
 def test_the_township_hub_takes_the_check_code_of_a_received_certificate(cert_store, catalogues, tmp_path):

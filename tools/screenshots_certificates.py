@@ -3,10 +3,11 @@
 Builds the small demo village (with its demo certificates) in a temporary
 directory and writes, in the main window at 1366x728 (a 1366x768 office screen less its taskbar) offscreen:
 docs/images/cert-issue.png (a 居住证明 filled in for a resident, ready to issue),
+docs/images/cert-specimen.png (its 样张 in the print preview, with 确认开具),
 docs/images/cert-refused.png (a request for a 死亡证明, refused, with where to go),
 docs/images/cert-register.png (the register of this year, a voided row among them) and
 docs/images/cert-verify.png (a certificate's QR text checked: 真实有效), and
-docs/images/cert-verify-code.png (the 校验码 typed: found and checked) and
+docs/images/cert-verify-code.png (the 核验码 typed: found and checked) and
 docs/images/cert-verify-code-wrong.png (one character wrong: not genuine, and why).
 ``--large`` takes them in 大字模式 and ``--out DIR`` writes them elsewhere.
 """
@@ -63,6 +64,15 @@ def main() -> int:
         issue.field_rows["since"].edit.setText("2015年3月")
         settle(app)
         save(window, out / "cert-issue.png")
+
+        # -- 开具并打印 shows the 样张 first (nothing numbered yet); closed again, so nothing is issued
+        issue.issue()
+        settle(app, lambda: issue.specimen_dialog is not None)
+        specimen = issue.specimen_dialog
+        settle(app)
+        save(specimen, out / "cert-specimen.png")
+        specimen.reject()
+        settle(app, lambda: issue.specimen_dialog is None)
 
         # -- a request on the negative list
         issue.applicant.clear()

@@ -163,7 +163,7 @@ class Verification:
     check_code: str = ""
     register_checked: bool = False
     void_reason: str = ""
-    by_check_code: bool = False  # found by the 校验码 typed, not read from the QR code
+    by_check_code: bool = False  # found by the 核验码 typed, not read from the QR code
 
 
 KeyLookup = Callable[[str], Ed25519PublicKey | None]
@@ -189,7 +189,7 @@ def verify_payload(text: str, lookup_key: KeyLookup, lookup_record: RecordLookup
         data, body, signature = parse_payload(text)
     except PayloadError:
         return Verification(False, MALFORMED, _(
-            "这不是本系统证明上的二维码,或扫描不完整。请重新扫描证明右下角的二维码。"))
+            "这不是本系统证明上的二维码,或扫描不完整。请重新扫描证明左下角的二维码。"))
     facts: dict[str, Any] = dict(village_code=data.village_code, village_name=village_name, serial=data.serial,
                                  kind_code=data.kind_code, issue_date=data.issue_date,
                                  applicant_name=data.applicant_name, check_code=check_code(signature))
@@ -236,14 +236,15 @@ def verify_payload(text: str, lookup_key: KeyLookup, lookup_record: RecordLookup
     return Verification(True, GENUINE, _("签名有效,与台账记录一致,未作废。"), **facts)
 
 
-# ---------------------------------------------------------------- the 校验码 typed by hand
+# ---------------------------------------------------------------- the 核验码 typed by hand
 
 
 def typed_check_code(text: str) -> str | None:
     """What was typed, as a check code (upper case, full-width and blanks removed), or None if it is not
     one at all (a QR text is hundreds of characters with dots). Its characters are not checked here."""
     compact = re.sub(r"[\s\-_:：]", "", unicodedata.normalize("NFKC", text or "")).upper()
-    compact = compact.removeprefix("校验码")
+    for word in ("核验码", "校验码"):  # 核验码 as printed; 校验码, its name before
+        compact = compact.removeprefix(word)
     return compact if _TYPED_CODE.fullmatch(compact) else None
 
 
@@ -251,16 +252,16 @@ def _check_code_problem(code: str) -> str:
     """Why ``code`` cannot be a check code ('' if it can)."""
     wrong = [ch for ch in dict.fromkeys(code) if ch not in CHECK_ALPHABET]
     if wrong:
-        return _("校验码里不会有{chars}:校验码只用数字 2-9 和字母 A-Z,不用 0、1、O、I,以免看错。"
-                 "请对着证明右下角的格子一个一个核对。").format(chars="、".join("“{c}”".format(c=c) for c in wrong))
+        return _("核验码里不会有{chars}:核验码只用数字 2-9 和字母 A-Z,不用 0、1、O、I,以免看错。"
+                 "请对着证明左下角的格子一个一个核对。").format(chars="、".join("“{c}”".format(c=c) for c in wrong))
     if len(code) != CHECK_LEN:
-        return _("校验码是六个字符,输入的是 {n} 个。请对着证明右下角的格子一个一个核对。").format(n=len(code))
+        return _("核验码是六个字符,输入的是 {n} 个。请对着证明左下角的格子一个一个核对。").format(n=len(code))
     return ""
 
 
 def verify_check_code(code: str, find_payloads: Callable[[str], list[str]],
                       verify_text: Callable[[str], Verification], *, where: str) -> Verification:
-    """Verify by the 校验码: find the certificate in the register (``find_payloads(code)`` gives the QR texts
+    """Verify by the 核验码: find the certificate in the register (``find_payloads(code)`` gives the QR texts
     of the certificates with that code), then check it as its QR code is checked (``verify_text``).
 
     ``where`` names the register searched (本村台账, 乡镇收到的台账). Six characters are only 30 bits: a
@@ -273,17 +274,17 @@ def verify_check_code(code: str, find_payloads: Callable[[str], list[str]],
     payloads = find_payloads(code)
     if not payloads:
         return Verification(False, UNKNOWN_CHECK_CODE, _(
-            "{where}里没有校验码为 {code} 的证明,不能认定这张证明是真的。可能是校验码抄错了(哪怕错一个字符也查不到),"
-            "请对着证明右下角的格子一个一个核对后再输;仍然查不到的,请扫描二维码核验,或向开具的村核实。").format(
+            "{where}里没有核验码为 {code} 的证明,不能认定这张证明是真的。可能是核验码抄错了(哪怕错一个字符也查不到),"
+            "请对着证明左下角的格子一个一个核对后再输;仍然查不到的,请扫描二维码核验,或向开具的村核实。").format(
             where=where, code=code), check_code=code, by_check_code=True)
     if len(payloads) > 1:
         return Verification(False, AMBIGUOUS_CHECK_CODE, _(
-            "{where}里有 {n} 份证明的校验码都是 {code},凭校验码分不出是哪一份。请扫描证明上的二维码核验。").format(
+            "{where}里有 {n} 份证明的核验码都是 {code},凭核验码分不出是哪一份。请扫描证明上的二维码核验。").format(
             where=where, n=len(payloads), code=code), check_code=code, by_check_code=True)
     v = verify_text(payloads[0])
     if v.check_code != code:  # the register's own copy of the code was changed: trust neither
         return Verification(False, MISMATCH, _(
-            "{where}里校验码 {code} 对应的记录与它自己的二维码内容不一致,台账可能被改动过。请扫描证明上的二维码核验。").format(
+            "{where}里核验码 {code} 对应的记录与它自己的二维码内容不一致,台账可能被改动过。请扫描证明上的二维码核验。").format(
             where=where, code=code), check_code=code, by_check_code=True)
     if v.ok:
         v = dataclasses.replace(v, message=v.message + _(

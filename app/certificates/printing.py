@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,12 @@ from app.i18n import _
 from app.masking import mask_text
 from app.printing.document import Printout
 from app.printing.flow import Flow, TableStyle, baseline, page_texts
-from app.printing.fonts import PRIMARY_FONT
 from app.printing.metrics import INVISIBLE, Metrics
 from app.printing.ops import Line, Op, Page, Qr, Rect, Text
 from app.printing.pages import MM, LayoutError, page_size
 from app.printing.pdf import write_pdf
 from app.printing.tables import PrintedTable
+from app.printing.titles import balanced_lines
 
 A4_W, A4_H = page_size("a4")
 MARGIN_X = 20 * MM
@@ -60,6 +61,8 @@ BODY_SIZES: tuple[tuple[float, float], ...] = ((16, 1.75), (15, 1.7), (14, 1.6),
 """(font size, leading factor) tried in order; 14 pt is the smallest an older reader should get."""
 
 STUB_SIZES: tuple[float, ...] = (11.5, 11, 10.5, 10)
+WIDE_STUB_SIZES: tuple[float, ...] = (9.5, 9)
+"""Only for a stub whose long values (核实内容, 用途) each take a whole row: the office's copy, read at a desk."""
 
 GRAY = 0.35
 LIGHT = 0.6
@@ -204,6 +207,15 @@ def certificate_printout(view: CertificateView, *, specimen: bool = False) -> Pr
                     subject="" if specimen else view.serial, kind="certificate")
 
 
+@dataclass(frozen=True)
+class _Stub:
+    size: float
+    leading: float
+    pad: float
+    rows: list[tuple[list[tuple[float, float, list[str], bool]], float]]
+    """Each row: its cells (x, width, lines, is a label) and its height."""
+
+
 class _Certificate:
     def __init__(self, view: CertificateView, specimen: bool) -> None:
         self.v = view
@@ -325,78 +337,83 @@ class _Certificate:
 
     # ------------------------------------------------ stub
 
-    def _fit_stub(self) -> tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]:
+    def _fit_stub(self) -> _Stub:
+        """The stub's grid: label and value side by side, two to a row, as on the paper stub books; when that
+        does not fit, the values too long for half a row get a whole row each and the type gets smaller."""
         available = (A4_H - 14 * MM - 34) - (SEAM_Y + 9 * MM)
         width = A4_W - 2 * MARGIN_X
-        for size in STUB_SIZES:
-            grid = self._stub_grid(width, size)
-            if sum(grid[3]) <= available:
-                return grid
+        for wide, sizes, pad in ((False, STUB_SIZES, 7.0), (True, STUB_SIZES + WIDE_STUB_SIZES, 5.0)):
+            for size in sizes:
+                stub = self._stub_grid(width, size, wide, pad)
+                if sum(height for _cells, height in stub.rows) <= available:
+                    return stub
         raise CertificateLayoutError(
             _("存根的栏目太多或太长，一页纸打印不下。请减少存根栏目或缩短内容后再打印。")
         )
 
-    def _stub_grid(self, width: float, size: float
-                   ) -> tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]:
-        """(size, column widths, rows of (label lines, value lines) pairs, row heights)."""
-        rows = list(self.stub_rows)
-        if len(rows) % 2:
-            rows.append(("", ""))
+    def _stub_grid(self, width: float, size: float, wide: bool, pad: float) -> _Stub:
+        items = list(self.stub_rows)
         leading = 1.3 * size
 
         def label_width(labels: list[str]) -> float:
             longest = max((self.m.width(label, size) for label in labels), default=0)
             return min(max(longest, size * 3), size * 7) + 13
 
-        left_w = label_width([label for label, _value in rows[0::2]])
-        right_w = label_width([label for label, _value in rows[1::2]])
+        left_w = label_width([label for label, _value in items[0::2]])
+        right_w = label_width([label for label, _value in items[1::2]])
         value_w = (width - left_w - right_w) / 2
-        widths = [left_w, value_w, right_w, value_w]
-        grid: list[list[tuple[list[str], list[str]]]] = []
-        heights: list[float] = []
-        for i in range(0, len(rows), 2):
-            pairs = []
-            most = 1
-            for (label, value), (lw, vw) in zip(rows[i:i + 2], ((left_w, value_w), (right_w, value_w))):
-                label_lines = self.m.wrap(label, size, lw - 12) if label else [""]
-                value_lines = self.m.wrap(value, size, vw - 12) if value else [""]
-                pairs.append((label_lines, value_lines))
-                most = max(most, len(label_lines), len(value_lines))
-            grid.append(pairs)
-            heights.append(most * leading + 7)
-        return size, widths, grid, heights
+        long: list[tuple[str, str]] = []
+        if wide:
+            short = [(label, value) for label, value in items if len(self.m.wrap(value, size, value_w - 12)) <= 1]
+            long = [item for item in items if item not in short]
+            items = short
+            left_w = right_w = label_width([label for label, _value in items + long])
+            value_w = (width - left_w - right_w) / 2
+        if len(items) % 2:
+            items.append(("", ""))
+        rows: list[tuple[list[tuple[float, float, list[str], bool]], float]] = []
 
-    def _stub(self, stub: tuple[float, list[float], list[list[tuple[list[str], list[str]]]], list[float]]) -> None:
+        def row(parts: list[tuple[str, str, float, float]]) -> None:
+            cells: list[tuple[float, float, list[str], bool]] = []
+            x = MARGIN_X
+            for label, value, lw, vw in parts:
+                cells.append((x, lw, self.m.wrap(label, size, lw - 12) if label else [""], True))
+                cells.append((x + lw, vw, self.m.wrap(value, size, vw - 12) if value else [""], False))
+                x += lw + vw
+            rows.append((cells, max(len(lines) for _x, _w, lines, _l in cells) * leading + pad))
+
+        for i in range(0, len(items), 2):
+            (l1, v1), (l2, v2) = items[i], items[i + 1]
+            row([(l1, v1, left_w, value_w), (l2, v2, right_w, value_w)])
+        for label, value in long:
+            row([(label, value, left_w, width - left_w)])
+        return _Stub(size, leading, pad, rows)
+
+    def _stub(self, stub: _Stub) -> None:
         top = A4_H - 14 * MM
         title = _("存　根")
         self.centred(A4_W / 2, top - 20, title, 20)
         note = _("（本联由出具单位留存备查）")
         self.text(A4_W / 2 + self.m.width(title, 20) / 2 + 8, top - 19, note, 9)
         self._mark(MARGIN_X, top - 21)
-        size, widths, grid, heights = stub
-        leading = 1.3 * size
-        xs = [MARGIN_X]
-        for w in widths:
-            xs.append(xs[-1] + w)
+        size, leading, pad = stub.size, stub.leading, stub.pad
+        right = A4_W - MARGIN_X
         y = top - 34
-        table_top = y
-        for pairs, height in zip(grid, heights):
-            for col in (0, 2):
-                self.ops.append(Rect(xs[col], y - height, widths[col], height, LABEL_FILL))
-            cells = [lines for pair in pairs for lines in pair]
-            for col, lines in enumerate(cells):
+        self.ops.append(Line(MARGIN_X, y, right, y, 0.6, GRAY))
+        for cells, height in stub.rows:
+            for x, w, lines, label in cells:
+                if label:
+                    self.ops.append(Rect(x, y - height, w, height, LABEL_FILL))
                 # centred in the row, as the rows of the paper stub books are
-                line_top = y - 3 - (height - 7 - len(lines) * leading) / 2
+                line_top = y - (pad - 1) / 2 - (height - pad - len(lines) * leading) / 2
                 for line in lines:
                     if line:
-                        self.text(xs[col] + 6, baseline(line_top, leading, size), line, size,
-                                  GRAY if col in (0, 2) else 0.0)
+                        self.text(x + 6, baseline(line_top, leading, size), line, size, GRAY if label else 0.0)
                     line_top -= leading
+            for x in [cell[0] for cell in cells] + [right]:
+                self.ops.append(Line(x, y, x, y - height, 0.6, GRAY))
             y -= height
-            self.ops.append(Line(xs[0], y, xs[-1], y, 0.6, GRAY))
-        self.ops.append(Line(xs[0], table_top, xs[-1], table_top, 0.6, GRAY))
-        for x in xs:
-            self.ops.append(Line(x, table_top, x, y, 0.6, GRAY))
+            self.ops.append(Line(MARGIN_X, y, right, y, 0.6, GRAY))
 
     # ------------------------------------------------ the cut
 
@@ -611,10 +628,13 @@ def register_printout(title: str, rows: list[dict], columns: list[tuple[str, str
     flow = Flow(metrics, paper="a4", landscape=True, margin_side=REGISTER_MARGIN,
                 margin_top=9 * MM, margin_bottom=REGISTER_MARGIN + 6)
     title_leading = 1.4 * REGISTER_TITLE_SIZE
-    title_top = flow.h - 9 * MM
-    flow.put(flow.frame, (flow.w - metrics.width(title, REGISTER_TITLE_SIZE)) / 2,
-             baseline(title_top, title_leading, REGISTER_TITLE_SIZE), title, REGISTER_TITLE_SIZE, bold=True)
-    flow.set_top(title_top - title_leading - 6)
+    top = flow.h - 9 * MM
+    # on every page; a title too long for one line is split in even lines between words
+    for line in balanced_lines(metrics, title, REGISTER_TITLE_SIZE, flow.width):
+        flow.put(flow.frame, (flow.w - metrics.width(line, REGISTER_TITLE_SIZE)) / 2,
+                 baseline(top, title_leading, REGISTER_TITLE_SIZE), line, REGISTER_TITLE_SIZE, bold=True)
+        top -= title_leading
+    flow.set_top(top - 6)
     flow.table(table, REGISTER_STYLE, name=title)
     _mute_voided(flow, keys, texts, voided, state_key)
 
@@ -673,11 +693,6 @@ def _cell_text(row: dict, key: str, state_key: str, voided: bool) -> str:
     return _one_line(str(value)).strip()
 
 
-def text_of(pages: Sequence[Page]) -> list[str]:
-    """The strings of ``pages`` in drawing order (what a test compares before and after)."""
-    return [op.text for page in pages for op in page.ops if type(op) is Text]
-
-
-__all__ = ["A4_H", "A4_W", "CHECK_SENTENCE", "CertificateLayoutError", "MM", "PRIMARY_FONT", "SEAM_Y",
+__all__ = ["A4_H", "A4_W", "CHECK_SENTENCE", "CertificateLayoutError", "MM", "SEAM_Y",
            "certificate_printout", "chinese_date", "issuing_unit", "print_after_commit", "register_printout",
            "render_certificate", "render_register", "specimen_before_commit"]

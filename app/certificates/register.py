@@ -67,6 +67,9 @@ class RegisterRow:
 
     @property
     def state_label(self) -> str:
+        if self.state == ISSUED and self.serial and self.print_count == 0:
+            # numbered, but no copy reached the printer yet: 补打 prints it (docs/certificates.md §4.1)
+            return _("已开具,待补打")
         return state_label(self.state)
 
 
@@ -220,7 +223,7 @@ def register_facts(session: Session, serial: str) -> RegisterFacts | None:
 def verify_with_store(session: Session, data_dir: Path, text: str) -> Verification:
     """Verify on the village's own store: its key, and its register for voided serials.
 
-    ``text`` is the QR text, or the six-character 校验码 printed beside it: that is looked up in the
+    ``text`` is the QR text, or the six-character 核验码 printed beside it: that is looked up in the
     register and the certificate found is checked as its QR text is.
     """
     from app.keys import load_village_key

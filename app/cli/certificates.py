@@ -68,8 +68,8 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--start", type=int, required=True)
 
-    a = cs.add_parser("verify", help=_("核验证明:二维码内容,或证明右下角的六位校验码"))
-    a.add_argument("text", metavar="TEXT", help=_("扫描二维码得到的文字,或证明上印的六位校验码"))
+    a = cs.add_parser("verify", help=_("核验证明:二维码内容,或证明左下角的六位核验码"))
+    a.add_argument("text", metavar="TEXT", help=_("扫描二维码得到的文字,或证明上印的六位核验码"))
 
 
 def _add_check_args(a: argparse.ArgumentParser) -> None:
@@ -291,7 +291,7 @@ def _issue(args: argparse.Namespace) -> int:
             kind=c.kind_name, name=c.applicant_name, id=c.id, due=c.due_date.isoformat()))
         print(_("核实后运行 cunwu cert complete {id} -o 文件名.pdf 开具。").format(id=c.id))
         return 0
-    print(_("已开具:{kind},编号 {serial},校验码 {code}").format(kind=c.kind_name, serial=c.serial, code=c.check_code))
+    print(_("已开具:{kind},编号 {serial},核验码 {code}").format(kind=c.kind_name, serial=c.serial, code=c.check_code))
     print(_("已写入 {path}").format(path=out))
     print(c.qr_payload)
     return 0
@@ -330,7 +330,7 @@ def _complete(args: argparse.Namespace) -> int:
         return c, print_certificate(s, c.serial, who=who)
 
     c = _print_in(store, out, work, who)
-    print(_("已开具:{kind},编号 {serial},校验码 {code}").format(kind=c.kind_name, serial=c.serial, code=c.check_code))
+    print(_("已开具:{kind},编号 {serial},核验码 {code}").format(kind=c.kind_name, serial=c.serial, code=c.check_code))
     print(_("已写入 {path}").format(path=out))
     print(c.qr_payload)
     return 0
@@ -481,7 +481,7 @@ def _show(v: Any) -> None:
         (_("开具单位"), f"{v.village_name}({v.village_code})" if v.village_name else v.village_code),
         (_("编号"), v.serial), (_("证明种类"), f"{v.kind_code} {v.kind_name}".strip()),
         (_("开具日期"), v.issue_date.isoformat() if v.issue_date else ""), (_("申请人"), v.applicant_name),
-        (_("用途"), v.purpose), (_("校验码"), v.check_code),
+        (_("用途"), v.purpose), (_("核验码"), v.check_code),
     ]
     for label, value in rows:
         if value:

@@ -71,7 +71,7 @@ def _verify(qtbot, panel, typed: str) -> str:
 def test_the_check_code_typed_on_the_verify_tab_finds_the_certificate(qtbot, village):
     cert = _issued(village)
     panel = _screen(qtbot, village, "王文书").show_tab(VERIFY)
-    assert "校验码" in panel.scan_edit.placeholderText()
+    assert "核验码" in panel.scan_edit.placeholderText()
     text = _verify(qtbot, panel, cert.check_code.lower())
     assert "真实有效" in text and cert.serial in text and "李四" in text and "核对" in text
     assert panel.result_box.objectName() == "verdictGood"
@@ -82,10 +82,10 @@ def test_a_check_code_with_one_wrong_character_is_not_genuine_and_says_why(qtbot
     panel = _screen(qtbot, village, "王文书").show_tab(VERIFY)
     wrong = cert.check_code[:2] + next(c for c in CHECK_ALPHABET if c != cert.check_code[2]) + cert.check_code[3:]
     text = _verify(qtbot, panel, wrong)
-    assert "真实有效" not in text and "不能认定为真" in text and "台账里没有校验码为 " + wrong in text
+    assert "真实有效" not in text and "不能认定为真" in text and "台账里没有核验码为 " + wrong in text
     assert "不是证明二维码" not in text and panel.result_box.objectName() == "verdictBad"
     text = _verify(qtbot, panel, cert.check_code[:5] + "0")
-    assert "校验码里不会有“0”" in text and panel.result_box.objectName() == "verdictBad"
+    assert "核验码里不会有“0”" in text and panel.result_box.objectName() == "verdictBad"
 
 
 def test_the_verifier_is_the_user_who_logged_in(qtbot, village):

@@ -10,7 +10,7 @@ fields (Chinese arrives as an input method commits it), answering the program's 
 2. record a 村民会议: 新建会议 → 按签到表填人数 (实到, 到会户数) → a motion and its votes → 结束并定稿…; the verdict
    shown is the one 第二十二条 gives for the numbers typed (more than half of the adults, or two thirds of the
    households; a decision by more than half of those present);
-3. issue a 居住证明: kind, person, purpose and address → 开具并打印 → the PDF is written;
+3. issue a 居住证明: kind, person, purpose and address → 开具并打印 → 样张 → 确认开具 → printed, the PDF kept;
 4. export to a stick: 同步 → 选择其他文件夹… → 导出同步包: the bundle is on the stick and the screen says so;
 5. find an old record: 低保 in the notices (finds the 最低生活保障 notices and says 同时查找了), 筹资筹劳 in the minutes,
    低保 in the certificate register.
@@ -505,10 +505,21 @@ def _issue_a_certificate(clerk: Clerk) -> tuple[str, str]:
     clerk.type(panel.field_rows["since"].edit, SINCE)
     assert panel.check_form.verifier_edit.text() == "王文书"
     clerk.look("开具证明:填好")
-    opened = len(clerk.shown.opened)
-    clerk.click("开具并打印")
-    clerk.wait(lambda: len(clerk.shown.opened) > opened and panel.last_result is not None)
-    pdf = clerk.shown.opened[-1]
+    from ui.certificates import printing
+
+    sent: list[object] = []
+    to_printer = printing.to_printer
+    printing.to_printer = lambda _parent, printout: sent.append(printout) or True  # the office printer
+    try:
+        clerk.click("开具并打印")
+        clerk.wait(lambda: panel.specimen_dialog is not None)  # the 样张 first, nothing numbered yet
+        specimen = panel.specimen_dialog
+        clerk.look("开具证明:样张", specimen)
+        clerk.click("确认开具", specimen)
+        clerk.wait(lambda: panel.last_result is not None and sent != [])
+    finally:
+        printing.to_printer = to_printer
+    pdf = panel.last_result.printed.path
     serial = panel.last_result.outcome.certificate.serial
     assert pdf.exists() and serial in pdf.name
     text = re.sub(r"\s+", "", _pdf_text(pdf))

@@ -17,8 +17,7 @@ from ui.printing.preview import PrintoutDialog, print_printout
 
 
 def specimen_note() -> str:
-    return _("这是样张:还没有编号,不能使用。核对无误后点“确认开具”,才会编号、登记并送打印机;"
-             "有错就点“关闭”,回去修改,不会占用编号。")
+    return _("这是样张,还没有编号,不能使用。核对无误点“确认开具”才编号、登记并打印;有错点“关闭”回去改,不占编号。")
 
 
 def specimen_dialog(parent: QWidget, printout: Printout) -> PrintoutDialog:

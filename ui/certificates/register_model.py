@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from app.certificates.models import ISSUED, PENDING, VOIDED
+from app.certificates.models import PENDING, VOIDED
 from app.certificates.register import RegisterQuery, RegisterRow
 from app.i18n import _
 from app.storage import Store
@@ -48,10 +48,7 @@ def column_title(column: Columns) -> str:
 
 
 def state_text(row: RegisterRow) -> str:
-    if row.state == ISSUED and row.serial and row.print_count == 0:
-        # issued, its number used, but no copy reached the printer (docs/certificates.md): 补打 prints it
-        return _("已开具,待补打")
-    return {ISSUED: _("已开具"), PENDING: _("待办"), VOIDED: _("已作废")}.get(row.state, row.state)
+    return row.state_label  # 已开具,待补打 for one numbered but not printed yet
 
 
 _CENTRED = {Columns.PRINTS, Columns.STATE, Columns.DATE}

@@ -1,9 +1,9 @@
-"""核验: check a certificate's QR code, or the six-character 校验码 printed under it, against this village's key
+"""核验: check a certificate's QR code, or the six-character 核验码 printed under it, against this village's key
 and register.
 
 A USB scanner types what it reads and presses Enter, so the one big line edit
 keeps the focus and is emptied after each check, ready for the next scan; the
-text can also be pasted, and the 校验码 typed (a certificate checked by phone, or a creased QR code). The answer is big: green 真实有效 with what the code
+text can also be pasted, and the 核验码 typed (a certificate checked by phone, or a creased QR code). The answer is big: green 真实有效 with what the code
 says, or red with the reason the core gives.
 """
 
@@ -34,8 +34,8 @@ def verdict_title(v: Verification) -> str:
     return {
         MALFORMED: _("不是证明二维码"), UNKNOWN_VILLAGE: _("无法核验"), WRONG_KEY: _("不是该村开具的"),
         BAD_SIGNATURE: _("内容被改动过,不可信"), VOIDED: _("已作废"), MISMATCH: _("与台账不一致"),
-        NOT_IN_REGISTER: _("台账里没有这份证明"), BAD_CHECK_CODE: _("校验码不对,不能认定为真"),
-        UNKNOWN_CHECK_CODE: _("查不到这个校验码,不能认定为真"), AMBIGUOUS_CHECK_CODE: _("请扫描二维码核验"),
+        NOT_IN_REGISTER: _("台账里没有这份证明"), BAD_CHECK_CODE: _("核验码不对,不能认定为真"),
+        UNKNOWN_CHECK_CODE: _("查不到这个核验码,不能认定为真"), AMBIGUOUS_CHECK_CODE: _("请扫描二维码核验"),
     }.get(v.reason, _("核验未通过"))
 
 
@@ -44,7 +44,7 @@ def verdict_fields(v: Verification) -> list[tuple[str, str]]:
     kind = "{code} {name}".format(code=v.kind_code, name=v.kind_name).strip()
     rows = [(_("开具单位"), unit), (_("编号"), v.serial), (_("证明种类"), kind),
             (_("开具日期"), v.issue_date.isoformat() if v.issue_date else ""), (_("申请人"), v.applicant_name),
-            (_("用途"), v.purpose), (_("校验码"), v.check_code)]
+            (_("用途"), v.purpose), (_("核验码"), v.check_code)]
     if v.void_reason:
         rows.append((_("作废原因"), v.void_reason))
     return [(label, value) for label, value in rows if value]
@@ -64,7 +64,7 @@ class VerifyPanel(QWidget):
         self.scan_edit = QLineEdit()
         self.scan_edit.setObjectName("scan")
         self.scan_edit.setMaxLength(MAX_SCAN)
-        self.scan_edit.setPlaceholderText(_("扫描证明上的二维码,或输入二维码下面的六位校验码,按回车核验"))
+        self.scan_edit.setPlaceholderText(_("扫描证明上的二维码,或输入二维码下面的六位核验码,按回车核验"))
         self.verify_button = QPushButton(_("核验"))
         self.verify_button.setObjectName("primary")
         self.clear_button = QPushButton(_("清空"))
@@ -96,7 +96,7 @@ class VerifyPanel(QWidget):
         layout.setContentsMargins(0, 12, 0, 0)
         layout.setSpacing(12)
         layout.addWidget(hint(_("核验证明真假:扫描后自动核对本村的签名和台账,看是否真实、是否已作废。"
-                                "扫码枪会自己按回车,扫完一张可以直接扫下一张。二维码扫不出来时,输入二维码下面的六位校验码"
+                                "扫码枪会自己按回车,扫完一张可以直接扫下一张。二维码扫不出来时,输入二维码下面的六位核验码"
                                 "(大小写都可以),再核对证明上的编号、姓名与查到的是否一致。")))
         layout.addLayout(row)
         layout.addWidget(self.result_box)

@@ -37,17 +37,22 @@ def installed_version() -> str | None:
     return r.stdout.split()[-1]
 
 
+def known_to_dpkg() -> bool:
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "cunwu"], capture_output=True, text=True)
+    return r.returncode == 0 and not r.stdout.endswith("not-installed")
+
+
 @pytest.fixture
 def packages(tmp_path_factory):
     assert os.geteuid() == 0, "the package tests install with apt: run them as root (as CI does)"
-    assert installed_version() is None, "cunwu is already installed on this machine; remove it first"
+    assert not known_to_dpkg(), "cunwu is installed on this machine (dpkg -l cunwu); purge it first"
     first, second = debs(tmp_path_factory)
     try:
         yield first, second
     finally:
-        if installed_version() is not None:
+        if known_to_dpkg():  # installed, or removed with its maintainer scripts still registered
             apt("purge", "cunwu")
-        assert installed_version() is None
+        assert not known_to_dpkg()
 
 
 def records(db: Path) -> dict[str, int]:

@@ -16,6 +16,7 @@ pkgs=(python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 l
 # postgresql: the hub tests start their own throwaway server from its binaries
 # (tests/pgserver.py); the cluster the package may create on 5432 is not used.
 [ $want_test = 1 ] && pkgs+=(poppler-utils sqlite3 postgresql postgresql-client zbar-tools)
+[ $want_test = 1 ] && pkgs+=(nsis dpkg-dev fakeroot binutils)  # the installers: makensis, dpkg-deb (tests/test_packaging*.py)
 [ $want_test = 1 ] && pkgs+=(cups-daemon cups-client printer-driver-cups-pdf)  # tests/test_cups_printing.py: its own cupsd
 
 missing=()

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # spreadsheet cell readers and search pairs several capabilities share, the printing toolkit
     ("base", ("app", "app.errors", "app.text", "app.files", "app.i18n", "app.config", "app.logsetup",
               "app.resources", "app.keys", "app.sheets", "app.searchtext", "app.printing", "app.workbook",
-              "app.leftovers")),
+              "app.leftovers", "app.guide_pdf")),
     # the storage engine (Base, Store, engines, no model), the event log, backups of the file, the demo's step registry
     ("storage", ("app.storage", "app.events", "app.backup", "app.demo_registry")),
     # the register everyone uses; masking recognises ID numbers and credit codes by their check characters

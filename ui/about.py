@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import program_version
 from app.i18n import _
 from app.resources import resource_path
 from ui.widgets import heading, hint, open_path, selectable
@@ -94,7 +94,7 @@ class AboutDialog(QDialog):
 
         title = QLabel(_("村务"))
         title.setObjectName("title")
-        self.version_label = selectable(QLabel(_("版本 {version}").format(version=__version__)))
+        self.version_label = selectable(QLabel(_("版本 {version}").format(version=program_version())))
         self.version_label.setObjectName("heading")
         purpose = hint(_("村委会的村务公开、会议记录、证明开具和村民信息管理。不联网,数据都在这台电脑上。"))
 

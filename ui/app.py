@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 # window's numbers come from app.schema.quick, and the store's engines are made
 # on first use.
 from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate  # noqa: I001
+from app import version_line
 from app.i18n import _, set_language
 from app.people.info import VillageInfo
 from app.schema import Store, StoreError, open_store
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], help=_("界面语言:zh(默认)或 en"))
     p.add_argument("--demo", action="store_true", help=_("数据目录里还没有村庄时,先生成一个演示村"))
     p.add_argument("--smoke", action="store_true", help=_("打开主窗口一次后立即退出(用于检查安装)"))
+    p.add_argument("--version", action="version", version=version_line())
     return p
 
 

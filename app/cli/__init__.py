@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app import version_line
 from app.errors import UserError
 from app.i18n import _, set_language
 
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cunwu", description=_("村务:村委会的村务公开、会议记录、证明开具与村民信息管理。"))
     p.add_argument("--data-dir", help=_("数据目录(默认在用户数据目录;也可用环境变量 CUNWU_DATA_DIR)"))
     p.add_argument("--lang", help=_("界面语言:zh(默认)或 en"))
+    p.add_argument("--version", action="version", version=version_line())
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("init", help=_("建立本村资料"))

@@ -214,10 +214,10 @@ def _hub_villages(hub, args: argparse.Namespace) -> int:  # type: ignore[no-unty
     if not rows:
         print(_("还没有登记任何村。用 cunwu hub enroll 村身份文件 登记。"))
         return 0
-    print(_("村代码\t村名\t最后序号\t最后导入时间\t等待中的同步包"))
+    print(_("村代码\t村名\t最后序号\t最后导入时间\t等待中的同步包\t程序版本"))
     for v in rows:
         pending = "、".join(f"{a}–{b}" for a, b in v.pending) or _("无")
-        print(f"{v.code}\t{v.name}\t{v.last_seq}\t{v.last_import or _('从未导入')}\t{pending}")
+        print(f"{v.code}\t{v.name}\t{v.last_seq}\t{v.last_import or _('从未导入')}\t{pending}\t{v.version or _('未知')}")
     return 0
 
 

@@ -265,6 +265,10 @@ class VillageSummary:
     last_seq: int
     last_import: str
     pending: list[tuple[int, int]]
+    version: str = ""  # the program version of the village's last applied bundle ("" before it named one)
+
+
+VERSION_KEY = "village-version:"  # hub_info key + village code: the version the village's last bundle named
 
 
 def list_villages(hub: Hub) -> list[VillageSummary]:
@@ -274,8 +278,10 @@ def list_villages(hub: Hub) -> list[VillageSummary]:
                               .where(t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq)):
             pend.setdefault(r[0], []).append((r[1], r[2]))
         rows = conn.execute(select(t.villages).order_by(t.villages.c.code)).mappings().all()
+        versions = {k[len(VERSION_KEY):]: v for k, v in conn.execute(
+            select(t.hub_info.c.key, t.hub_info.c.value).where(t.hub_info.c.key.startswith(VERSION_KEY)))}
     return [VillageSummary(r["code"], r["name"], r["fingerprint"], r["last_seq"], r["last_import"],
-                           pend.get(r["code"], [])) for r in rows]
+                           pend.get(r["code"], []), versions.get(r["code"], "")) for r in rows]
 
 
 # ---------------------------------------------------------------- import
@@ -610,6 +616,9 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     now = now_text()
     if applied:
         raw.execute(_VILLAGE_SQL.format(p=p), (m.last, head, now, code))
+    if m.program_version:  # which version the village runs (a bundle from before 0.1.0 names none)
+        conn.execute(delete(t.hub_info).where(t.hub_info.c.key == VERSION_KEY + code))
+        conn.execute(insert(t.hub_info).values(key=VERSION_KEY + code, value=m.program_version))
     values = (code, m.first, m.last, m.prev_head, m.head, "applied", "", now, now, sha)
     # a held bundle's row was written when it was held
     raw.execute((_BUNDLE_UPDATE_SQL if from_pending else _BUNDLE_INSERT_SQL).format(p=p), values)

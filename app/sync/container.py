@@ -231,6 +231,7 @@ class Manifest:
     payload_size: int
     payload_sha256: str
     ephemeral: bytes
+    program_version: str = ""  # the exporting program's version ("" from a program before 0.1.0)
 
 
 def _bad_manifest(detail: str) -> BundleRejected:
@@ -316,7 +317,7 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
         events_bytes=events_bytes,
         counts={str(k): v for k, v in counts.items() if type(v) is int and 0 <= v <= MAX_INT},
         members=members, payload_size=payload_size, payload_sha256=_hex64(payload, "sha256"),
-        ephemeral=eph,
+        ephemeral=eph, program_version=_printable(raw.get("program", ""), 32),
     )
 
 

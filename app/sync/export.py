@@ -23,7 +23,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import leftovers
+from app import leftovers, program_version
 from app.errors import UserError
 from app.attachments import Attachment, blob_path
 from app.events import GENESIS, Event, canonical, now_text
@@ -200,6 +200,7 @@ def _build(session: Session, work: Path, data_dir: Path, village: Any, township:
     manifest = {
         "format": FORMAT_VERSION, "kind": "bundle", "village": {"code": village.code, "name": village.name},
         "recipient": township.fingerprint, "created": now_text(), "full": full,
+        "program": program_version(),  # the hub records which version each village runs
         "events": {"first": first, "last": last, "count": total, "prev_head": prev_head, "head": head,
                    "bytes": raw_bytes},
         "counts": counts, "members": [{"name": m.name, "size": m.size, "sha256": m.sha256} for m in members],

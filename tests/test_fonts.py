@@ -129,3 +129,22 @@ def test_importing_the_font_module_does_not_load_reportlab() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_the_big_fallback_fonts_are_read_only_for_a_rare_character() -> None:
+    # 50 MB of rare characters: a notice in common characters opens its preview without reading them
+    script = (
+        "import datetime\n"
+        "import app.printing.fonts as fonts\n"
+        "from app.disclosure.printing import notice_printout\n"
+        "from app.disclosure.view import NoticeView\n"
+        "view = NoticeView(village_name='柳林村', number='2026-001', title='村务公开', category='村务',\n"
+        "                  period_label='2026年', body='{body}')\n"
+        "notice_printout(view)\n"
+        "print(','.join(fonts._registered))\n")
+    common = subprocess.run([sys.executable, "-c", script.format(body="请村民监督。")], capture_output=True,
+                            text=True, check=True, cwd=ROOT).stdout.strip()
+    assert common == PRIMARY_FONT
+    rare = subprocess.run([sys.executable, "-c", script.format(body="低保对象王𠀀明。")], capture_output=True,
+                          text=True, check=True, cwd=ROOT).stdout.strip()
+    assert rare.split(",") == [PRIMARY_FONT, *FALLBACK_FONTS]

@@ -75,6 +75,7 @@ class TextRun:
 
 _lock = threading.Lock()
 _registered: tuple[str, ...] | None = None
+_fallbacks_tried = False
 
 
 def font_paths() -> dict[str, Path]:
@@ -82,32 +83,50 @@ def font_paths() -> dict[str, Path]:
     return {f.name: resource_path("fonts", f.filename) for f in _FONT_FILES}
 
 
-def register_fonts() -> None:
-    """Register the shipped fonts with ReportLab; calling it again does nothing."""
-    global _registered
-    if _registered is not None:
-        return
-    with _lock:
-        if _registered is not None:
-            return
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
+def register_fonts(*, fallbacks: bool = False) -> None:
+    """Register the primary font with ReportLab (and the fallbacks if asked); calling it again does nothing.
 
-        _fix_to_unicode_cmap()
-        already = set(pdfmetrics.getRegisteredFontNames())
-        names: list[str] = []
-        for font in _FONT_FILES:
-            path = resource_path("fonts", font.filename)
-            if not path.is_file():
-                if font.required:
-                    raise FontFileMissingError(
-                        _("找不到打印用的字库文件“{path}”,无法打印中文。请重新安装本程序。").format(path=path)
-                    )
-                continue
-            if font.name not in already:
-                pdfmetrics.registerFont(TTFont(font.name, str(path), subfontIndex=font.subfont_index))
-            names.append(font.name)
-        _registered = tuple(names)
+    The fallback fonts (50 MB of rare characters) are read only when a text has a character the
+    primary font lacks: most printouts never need them, and a clerk's first preview comes sooner.
+    """
+    global _registered
+    if _registered is None:
+        with _lock:
+            if _registered is None:
+                _fix_to_unicode_cmap()
+                _registered = tuple(_register([_FONT_FILES[0]]))
+    if fallbacks and _registered is not None and len(_registered) == 1 and not _fallbacks_tried:
+        _register_fallbacks()
+
+
+def _register(fonts: list[_FontFile]) -> list[str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    already = set(pdfmetrics.getRegisteredFontNames())
+    names: list[str] = []
+    for font in fonts:
+        path = resource_path("fonts", font.filename)
+        if not path.is_file():
+            if font.required:
+                raise FontFileMissingError(
+                    _("找不到打印用的字库文件“{path}”,无法打印中文。请重新安装本程序。").format(path=path)
+                )
+            continue
+        if font.name not in already:
+            pdfmetrics.registerFont(TTFont(font.name, str(path), subfontIndex=font.subfont_index))
+        names.append(font.name)
+    return names
+
+
+def _register_fallbacks() -> None:
+    global _registered, _fallbacks_tried
+    with _lock:
+        if _fallbacks_tried:
+            return
+        assert _registered is not None
+        _registered = _registered + tuple(_register(list(_FONT_FILES[1:])))
+        _fallbacks_tried = True
 
 
 # ReportLab writes a ToUnicode entry for a character beyond U+FFFF as five hex
@@ -139,14 +158,14 @@ def _fix_to_unicode_cmap() -> None:
 
 
 def registered_fonts() -> tuple[str, ...]:
-    """The fonts available for printing, in the order they are tried."""
-    register_fonts()
+    """The fonts available for printing, in the order they are tried (the fallbacks read in if need be)."""
+    register_fonts(fallbacks=True)
     assert _registered is not None
     return _registered
 
 
 def _char_map(font_name: str) -> Mapping[int, int]:
-    register_fonts()
+    register_fonts(fallbacks=font_name != PRIMARY_FONT)
     from reportlab.pdfbase import pdfmetrics
 
     font = pdfmetrics.getFont(font_name)
@@ -183,8 +202,12 @@ def missing_glyphs(text: str, font_name: str = PRIMARY_FONT) -> list[str]:
 
 
 def _absent_everywhere(text: str) -> list[str]:
-    maps = [_char_map(name) for name in registered_fonts()]
-    return _unique([c for c in text if not any(_covers(m, c) for m in maps)])
+    primary = _char_map(PRIMARY_FONT)
+    rare = [c for c in text if not _covers(primary, c)]
+    if not rare:
+        return []
+    maps = [_char_map(name) for name in registered_fonts()[1:]]
+    return _unique([c for c in rare if not any(_covers(m, c) for m in maps)])
 
 
 def split_runs(text: str) -> list[TextRun]:
@@ -192,6 +215,9 @@ def split_runs(text: str) -> list[TextRun]:
 
     Raises :class:`MissingGlyphError` before anything is drawn if a character is in no font.
     """
+    primary = _char_map(PRIMARY_FONT)
+    if all(_covers(primary, c) for c in text):
+        return [TextRun(PRIMARY_FONT, text)] if text else []
     absent = _absent_everywhere(text)
     if absent:
         raise MissingGlyphError(absent)

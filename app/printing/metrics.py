@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from app.printing.fonts import PRIMARY_FONT, register_fonts, registered_fonts, split_runs
+from app.printing.fonts import PRIMARY_FONT, register_fonts, split_runs
 
 # Chinese line breaking (GB/T 15834 and common typesetting practice): closing punctuation
 # never starts a line, opening punctuation never ends one.
@@ -40,7 +41,8 @@ class Metrics:
         register_fonts()
         from reportlab.pdfbase import pdfmetrics
 
-        self._faces = {name: pdfmetrics.getFont(name).face for name in registered_fonts()}
+        self._get_font = pdfmetrics.getFont
+        self._faces: dict[str, Any] = {}  # ReportLab TTFontFace, read once a font is needed
         self.fallback: dict[str, str] = {}
         # advances in thousandths of an em, in the font that draws the character: measuring is
         # a sum over a dictionary, and a string measured once is not measured again
@@ -58,7 +60,9 @@ class Metrics:
         if not new:
             return
         for run in split_runs("".join(new)):
-            face = self._faces[run.font_name]
+            face = self._faces.get(run.font_name)
+            if face is None:
+                face = self._faces[run.font_name] = self._get_font(run.font_name).face
             advance, default = face.charWidths.get, face.defaultWidth
             for char in run.text:
                 self._em[char] = advance(ord(char), default)

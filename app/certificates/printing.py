@@ -148,7 +148,7 @@ def print_after_commit(store: Any, actor: str, work: Callable[[Any], tuple[Any, 
             if view is None:
                 return result, None, None
             path = target(view)
-            write_pdf(certificate_printout(view), files.enter_context(replacing(path)))
+            write_pdf(certificate_printout(view), files.enter_context(replacing(path)), atomic=False)
         try:
             files.close()  # the rename to the final name, after the commit
         except WriteFailed as exc:

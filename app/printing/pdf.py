@@ -48,14 +48,19 @@ def binary_streams() -> Iterator[None]:
             rl_config.useA85 = saved
 
 
-def write_pdf(printout: Printout, out: Path | str) -> int:
+def write_pdf(printout: Printout, out: Path | str, *, atomic: bool = True) -> int:
     """Write ``printout`` to the PDF file ``out``; returns the number of pages.
 
     The file appears whole or not at all (app.files.replacing): a full disk or a pulled USB stick
-    leaves the older file as it was and raises :class:`app.files.WriteFailed`.
+    leaves the older file as it was and raises :class:`app.files.WriteFailed`. ``atomic=False`` is
+    for a caller that already writes into its own ``replacing`` temporary file (so the message names
+    the file the clerk asked for, not the temporary one).
     """
     from app.files import replacing
 
+    if not atomic:
+        _write(str(out), printout)
+        return len(printout.pages)
     with replacing(Path(out)) as tmp:
         _write(str(tmp), printout)
     return len(printout.pages)

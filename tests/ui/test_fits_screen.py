@@ -424,6 +424,20 @@ def _dialogs(window: MainWindow, tmp: Path) -> Iterator[tuple[str, QWidget]]:
         ("2026-07-08", "赵大爷", "第二小组为什么只有一户?", "其他申请户收入超过标准。", "张三", "2026-07-09"),) * 8)
     yield "feedback-preview", PrintoutDialog(feedback.printout(), parent=window, suggested_name=feedback.file_name,
                                              relayout=feedback.printout)  # landscape, with 纸张 and 横向
+    from app.certificates.models import Certificate
+    from app.certificates.printing import certificate_printout
+    from app.certificates.service import certificate_view
+    from ui.certificates.printing import specimen_note
+
+    with store.read() as s:
+        serial = s.scalars(select(Certificate.serial).where(Certificate.serial.is_not(None))
+                           .order_by(Certificate.id)).first()
+        assert serial, "the demo village has issued certificates"
+        specimen = certificate_printout(certificate_view(s, serial), specimen=True)
+    # the 样张 before a certificate is issued: 确认开具 beside 打印… and 另存为PDF…, and the note above the page
+    certificate = PrintoutDialog(specimen, parent=window, suggested_name=specimen.title, accept_text="确认开具")
+    certificate.set_note(specimen_note(), "hint")
+    yield "cert-specimen-preview", certificate
     picture = tmp / "board.png"
     window.grab().save(str(picture))
     yield "image", ImageDialog(picture, "公开栏照片", parent=window)

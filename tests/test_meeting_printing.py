@@ -166,16 +166,20 @@ def test_draft_minutes_say_so_on_every_page_and_closed_ones_do_not(tmp_path: Pat
     assert "9F86-D081" not in squeeze("".join(pages_text(path)))
 
 
-def test_every_page_is_numbered_and_carries_the_chain_head(tmp_path: Path) -> None:
-    view = minutes(agenda=[AgendaLine("1", "议题", "\n".join("发言记录第{n}条。".format(n=n) for n in range(90)))])
+@pytest.mark.parametrize("closed", [False, True])
+def test_every_page_is_numbered_and_only_closed_minutes_carry_a_核验码(tmp_path: Path, closed: bool) -> None:
+    view = minutes(agenda=[AgendaLine("1", "议题", "\n".join("发言记录第{n}条。".format(n=n) for n in range(90)))],
+                   closed=closed, content_hash="9f86d081884c7d659a2feaa0c55ad015" if closed else "")
     path = tmp_path / "long.pdf"
     total = render_minutes(view, path)
     texts = [squeeze(t) for t in pages_text(path)]
     assert total == len(texts) >= 2
     for number, text in enumerate(texts, start=1):
         assert "第{n}页/共{t}页".format(n=number, t=total) in text
-        assert "第123号·3f2a9c1b" in text
         assert "打印日期:2026-11-26" in text
+        # a draft can still change: nothing on it claims it can be checked; the log head is not printed
+        assert ("核验码:9F86-D081-884C-7D65" in text) is closed
+        assert "第123号" not in text
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

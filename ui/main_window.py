@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.dir_label = QLabel(_("数据目录:{path}").format(path=store.data_dir))
         self.dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.head_label = QLabel("")
-        self.head_label.setToolTip(_("操作日志的最新一条:序号和校验值。打印的公告和证明上也有它。"))
+        self.head_label.setToolTip(_("操作日志的最新一条:序号和校验值。每一次修改都接在它后面,少了一条或改了一条都能查出来。"))
         # who is logged in, and 注销 (ui.users; 设置 → 用户管理)
         self.user_label = QLabel(_("未登录") if user is None else "")
         self.logout_button = QPushButton(_("注销") if user is not None else _("登录"))

@@ -101,12 +101,10 @@ class _Minutes:
 
 
 def _minutes(view: MinutesView) -> _Minutes:
+    # only closed minutes can be checked: a draft changes until it is closed, and says 未定稿 on every page
     parts = []
     if view.closed and view.content_hash.strip():
         parts.append(check_code(clean_line(view.content_hash)))
-    chain = clean_line(view.chain_head)
-    if chain:
-        parts.append(chain)
     code = _("核验码:{code}").format(code=" · ".join(parts)) if parts else ""
     qr = "|".join(["CUNWU-MINUTES", *(re.sub(r"[^0-9A-Za-z-]+", "-", p).strip("-") for p in parts)]) if parts else ""
     header = _("{village} {kind}记录").format(village=clean_line(view.village_name), kind=clean_line(view.kind_label))

@@ -321,7 +321,9 @@ def test_closing_makes_every_field_read_only_and_the_service_refuses_edits(qtbot
         m = s.get(Meeting, mid)
         state, digest = m.state, m.content_hash
     assert state == "closed"
-    assert editor.closed_banner.isVisible() and digest[:8] in editor.closed_text.text()
+    # the screen names the 核验码 in the words and groups printed on the minutes
+    code = "-".join(digest[i:i + 4] for i in range(0, 16, 4)).upper()
+    assert editor.closed_banner.isVisible() and "核验码 " + code in editor.closed_text.text()
     assert not editor.prepare.save_button.isVisible() and editor.prepare.save() is None
     assert not (editor.attend.model.flags(editor.attend.model.index(0, AttendanceColumns.STATUS))
                 & Qt.ItemFlag.ItemIsEditable)

@@ -80,7 +80,7 @@ class DetailsPanel(QFrame):
         self.review_button = button(_("记录审核…"), _("记下监委会审核的人、日期、意见和结果"))
         self.approve_button = button(_("批准…"))
         self.post_button = button(_("张贴…"), _("定下张贴的起止日期,给出公开编号;张贴后再打印,贴到公开栏"))
-        self.preview_button = button(_("打印预览…"), _("看看打印出来的样子,然后打印或保存为 PDF;"
+        self.preview_button = button(_("打印预览…"), _("看看打印出来的样子,然后打印或另存为PDF;"
                                                        "点过“张贴…”以后打印的才能贴到公开栏"))
         self.attach_button = button(_("添加照片…"), _("张贴后给公开栏拍照存档"))
         self.feedback_button = button(_("登记村民意见…"))

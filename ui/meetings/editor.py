@@ -21,6 +21,7 @@ from shiboken6 import isValid
 
 from app.i18n import _
 from app.meetings.kinds import parse_kind
+from app.meetings.print_common import check_code
 from app.storage import Store
 from ui import widgets
 from ui.errors import is_plain, show_error
@@ -270,8 +271,8 @@ class MeetingEditor(QWidget):
             present=m.present, word=word))
         self.closed_banner.setVisible(m.closed)
         if m.closed:
-            self.closed_text.setText(_("已定稿({when}),校验值 {hash}。会议记录不能再修改;如有错误,请在“⑤ 结束”里添加补充更正。")
-                                     .format(when=m.closed_at[:16].replace("T", " "), hash=m.content_hash[:8]))
+            self.closed_text.setText(_("已定稿({when}),核验码 {code}。会议记录不能再修改;如有错误,请在“⑤ 结束”里添加补充更正。")
+                                     .format(when=m.closed_at[:16].replace("T", " "), code=check_code(m.content_hash)))
 
     # ------------------------------------------------------------ writing
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 
 from app.i18n import _
 from app.meetings.kinds import parse_kind
+from app.meetings.print_common import check_code
 from app.meetings.service import MeetingInfo, role_label
 from ui import widgets
 from ui.meetings import actions, dialogs
@@ -135,9 +136,9 @@ class ClosePage(StepPage):
         self.problems_label.setText("\n".join(found))
         self.problems_label.setVisible(bool(found))
         if m.closed:
-            self.closed_label.setText(_("已定稿:{when}。校验值 {hash}(打印的会议记录上也有)。会议记录不能再修改,"
+            self.closed_label.setText(_("已定稿:{when}。核验码 {code}(打印的会议记录上也有)。会议记录不能再修改,"
                                         "如有错误请点“补充更正…”。").format(when=m.closed_at[:16].replace("T", " "),
-                                                                       hash=m.content_hash[:8]))
+                                                                       code=check_code(m.content_hash)))
         self.closed_label.setVisible(m.closed)
         self.close_button.setVisible(not m.closed)
         self.addendum_button.setVisible(m.closed)

@@ -73,7 +73,7 @@ class PreparePage(StepPage):
         self.save_button.setObjectName("primary")
         self.save_button.setToolTip(_("保存(Ctrl+S)"))
         self.signin_button = QPushButton(_("打印签到表…"))
-        self.signin_button.setToolTip(_("按参会名单排好签到表,先看打印预览,再打印或保存为 PDF;开会时请到会的人签名"))
+        self.signin_button.setToolTip(_("按参会名单排好签到表,先看打印预览,再打印或另存为PDF;开会时请到会的人签名"))
         self.tally_button = QPushButton(_("打印计票单…"))
         self.tally_button.setToolTip(_("为每个表决事项留出画“正”字计票的格子"))
         self.delete_button = QPushButton(_("删除这个会议…"))

@@ -35,6 +35,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Characters a workbook cannot hold at all (XML 1.0); openpyxl refuses the whole file for one of them.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+WARNING_FILL, WARNING_TEXT = "FFFFC7CE", "FF9C0006"  # Excel's own 差 (bad) style: light red, dark red text
 _MEASURED_ROWS = 2000
 
 
@@ -76,6 +77,9 @@ class Sheet:
     wrap_columns: Collection[int] = field(default_factory=frozenset)
     centred_header: bool = False
     landscape: bool = False
+    warned: Collection[tuple[int, int]] = field(default_factory=frozenset)
+    """(row, column) of rows' cells that need attention, filled light red with dark red text. Colour is never the
+    only sign: the cell's own text must say what is wrong (逾期)."""
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
@@ -146,17 +150,26 @@ def _add_sheet(book: Any, spec: Sheet) -> None:
         header.append(c)
     sheet.append(header)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for values in rows:
+    warned = frozenset(spec.warned)
+    for number, values in enumerate(rows):
         out = []
         for index, value in enumerate(values):
             c = cell(sheet, value, text=index in spec.text_columns)
             if c is not None and index in spec.wrap_columns:
                 c.alignment = wrap
+            if c is not None and (number, index) in warned:
+                c.fill, c.font = _warning_style()
             out.append(c)
         sheet.append(out)
     # Finish the sheet now: a sheet left open when the disk fills up would be finished by Python on its way
     # out, writing to a closed file, and print that as a traceback on the terminal.
     sheet.close()
+
+
+def _warning_style() -> tuple[Any, Any]:
+    from openpyxl.styles import Font, PatternFill
+
+    return PatternFill(fill_type="solid", fgColor=WARNING_FILL), Font(color=WARNING_TEXT)
 
 
 def cell(sheet: Any, value: Any, *, text: bool = False) -> Any:

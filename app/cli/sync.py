@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import village_store
+from app.cli.hub_report import add_report_parser, hub_report
 from app.i18n import _
 
 
@@ -50,6 +51,7 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("files", nargs="+", metavar="FILE")
     a.add_argument("--receipts", help=_("把回执写到这个文件夹(例如村里的U盘)"))
     hs.add_parser("villages", help=_("列出已登记的村"))
+    add_report_parser(hs)
 
 
 def _fail(exc: BaseException) -> Exception:
@@ -223,6 +225,7 @@ def _hub_villages(hub, args: argparse.Namespace) -> int:  # type: ignore[no-unty
 
 HUB_COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "key": _hub_key, "enroll": _hub_enroll, "import": _hub_import, "villages": _hub_villages,
+    "report": hub_report,
 }
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

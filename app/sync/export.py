@@ -94,8 +94,9 @@ def _hash_at(session: Session, seq: int) -> str:
 
 
 def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Progress | None = None,
-                  ops: FileOps | None = None) -> ExportResult:
-    """Write the bundle of every event since the last export (or all, ``full``) into ``dest``."""
+                  ops: FileOps | None = None, upto: int | None = None) -> ExportResult:
+    """Write the bundle of every event since the last export (or all, ``full``) into ``dest``; with ``upto``,
+    only as far as that event (the township demo's monthly bundles cut one village's log in pieces)."""
     from app.people.service import get_village
 
     ops = ops or FileOps()
@@ -111,6 +112,8 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
         if village is None:
             raise SyncError(_("还没有建立本村资料,没有可导出的内容。"))
         head_seq = s.scalar(select(func.max(Event.seq))) or 0
+        if upto is not None:
+            head_seq = min(head_seq, upto)
         first = 1 if full else _last_exported(s) + 1
         if first > head_seq:
             return ExportResult(None, first, head_seq, 0, 0, 0)

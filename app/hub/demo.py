@@ -1,0 +1,383 @@
+"""``cunwu hub demo``: a township hub built from generated demo villages, to try the township mode in one command.
+
+Every village is made the way ``cunwu demo`` makes one: people from app.demo_data, then the steps the packages
+register (certificates, disclosure with its ledger, meetings), smaller than the small demo village (about 300
+residents) so that ten villages build in well under a minute. Then everything goes the normal way: the hub is
+made with ``init_hub``, each village gets its key and the township's public key, the hub enrols its identity
+file, and a year of monthly bundles is exported with ``export_bundle`` and imported with ``import_bundles`` (the
+receipts written to the village's folder as to its stick), so the hub fills its tables as it does for real sticks.
+
+A year in a minute: a village's records are made first (they carry their own dates: three years of notices,
+minutes and certificates), then its log goes to the township as twelve monthly bundles, each about a twelfth
+of it. The hub's clock (the time it writes for enrolment, import and receipts) is set to the day each bundle
+arrives, one month after the other, the last ones in the days before today. That clock is the only thing
+that is not real, and it is set only inside this module, while the demo runs.
+
+Some villages are made to be noticed (in this order, as far as the number of villages goes):
+
+1. certificates refused this month (and a clerk who stopped posting disclosures two months ago: overdue);
+2. forked: it restored an older backup and sent a bundle that does not continue what the township holds;
+3. silent: its last bundle came about two months ago;
+4. enrolled but never synced (a village that has just installed the program);
+5. a gap: the bundle of the last month but one stayed at home, the last one waits at the hub (待补);
+and every other village after the fifth is late with its disclosures. The rest send every month on time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from app.errors import UserError
+from app.i18n import _
+
+DEFAULT_VILLAGES = 8
+MAX_VILLAGES = 60
+DEFAULT_SEED = 2026
+MONTHS = 12
+RESIDENTS = 300          # about this many people per village (the small demo village has 2,000)
+LATE_DAYS = 55           # a late village's clerk stopped posting disclosures this many days ago
+FOLDER = "demo-villages"  # under the data directory: each village's store, its stick and identity file
+
+REFUSALS, FORKED, SILENT, NEVER, GAP, LATE = "refusals", "forked", "silent", "never", "gap", "late"
+SPECIAL_ORDER = (REFUSALS, FORKED, SILENT, NEVER, GAP)
+FORK_AFTER = 9           # the forked village's log is all sent by this month; its backup is made then
+SILENT_AFTER = 10        # the silent village's last bundle is this month's
+
+Progress = Callable[[str], None]
+
+
+class HubDemoError(UserError):
+    """The demo hub cannot be made here; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class DemoVillageInfo:
+    code: str
+    name: str
+    kinds: tuple[str, ...]   # REFUSALS, FORKED, ... (empty: a village that sends on time every month)
+    events: int              # events in the village's own log
+    bundles: int             # bundles it exported
+
+
+@dataclass(frozen=True)
+class HubDemoInfo:
+    data_dir: Path
+    township: str
+    villages: list[DemoVillageInfo]
+    imported: int
+    pending: int
+    refused: int
+    seconds: float
+
+
+def kind_words(kinds: tuple[str, ...]) -> str:
+    """What is special about a demo village, in the words the township would use."""
+    words = {REFUSALS: _("本月有拒开证明"), FORKED: _("同步包分叉(恢复过旧备份)"), SILENT: _("长期未同步"),
+             NEVER: _("登记后从未同步"), GAP: _("缺一个同步包(待补)"), LATE: _("村务公开逾期")}
+    return "、".join(words[k] for k in kinds) or _("按月按时同步")
+
+
+def village_kinds(index: int) -> tuple[str, ...]:
+    """The special cases of the village at ``index`` (0-based), see the module's description."""
+    kinds: list[str] = []
+    if index < len(SPECIAL_ORDER):
+        kinds.append(SPECIAL_ORDER[index])
+    if index == 0 or (index > len(SPECIAL_ORDER) and index % 2 == 0):
+        kinds.append(LATE)
+    return tuple(kinds)
+
+
+# ---------------------------------------------------------------- the clock
+
+
+@contextmanager
+def _clock(moment: dt.datetime) -> Iterator[None]:
+    """The hub and the sync code write ``moment`` as the time now (app.events.now_text, as they import it)."""
+    import app.events
+
+    original = app.events.now_text
+    text = moment.isoformat(timespec="seconds")
+    patched = [m for name, m in list(sys.modules.items())
+               if name.startswith(("app.hub", "app.sync")) and getattr(m, "now_text", None) is original]
+    for module in patched:
+        module.now_text = lambda: text  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for module in patched:
+            module.now_text = original  # type: ignore[attr-defined]
+
+
+def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
+    """A working-hours time on ``day``, in this computer's time zone (as now_text writes it)."""
+    return dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59))).astimezone()
+
+
+# ---------------------------------------------------------------- the villages
+
+
+@dataclass
+class _Village:
+    index: int
+    demo: Any                    # app.demo_data.DemoVillage
+    kinds: tuple[str, ...]
+    dir: Path
+    stick: Path
+    identity: Path
+    store: Any = None
+    cuts: list[int] = field(default_factory=list)   # last event of each month's bundle
+    delay: int = 0               # days after the month's day its bundle reaches the hub
+    backup: Path | None = None
+    bundles: int = 0
+    events: int = 0
+
+
+def _names(rng: random.Random, count: int) -> list[tuple[str, str | None]]:
+    """Village names, none twice: the generator's villages first, then more of the same kind."""
+    from app.demo_data import _SURNAMES, _VILLAGES
+
+    names = list(_VILLAGES)
+    rng.shuffle(names)
+    used = {n for n, _c in names}
+    while len(names) < count:
+        surname = rng.choice(_SURNAMES[:40])
+        name = surname + rng.choice(("庄村", "楼村", "营村", "集村", "湾村", "店村", "屯村", "寨村", "家洼村", "岗村"))
+        if name not in used:
+            used.add(name)
+            names.append((name, surname))
+    return names[:count]
+
+
+def _generate(rng: random.Random, place: Any, today: dt.date, codes: set[str]) -> Any:
+    from app.demo_data import GROUP_NAMES, DemoVillage, make_households, make_uscc, pick_roles
+
+    code = make_uscc(rng, place.area_code)
+    while code in codes:
+        code = make_uscc(rng, place.area_code)
+    codes.add(code)
+    households = make_households(rng, place, round(RESIDENTS * rng.uniform(0.85, 1.15)), today)
+    roles = pick_roles(rng, households, today=today)
+    return DemoVillage(name=place.village, code=code, township=place.township, county=place.county,
+                       groups=list(GROUP_NAMES), households=households, roles=roles, area_code=place.area_code)
+
+
+def _build(v: _Village, today: dt.date, seed: int) -> None:
+    """The village's store, as ``cunwu demo`` makes it (only the register for a village that never synced)."""
+    from app.demo import load_steps
+    from app.demo_registry import ordered_steps
+    from app.keys import ensure_village_key
+    from app.people.service import init_village
+    from app.schema import open_store
+
+    v.store = open_store(v.dir, create=True)
+    load_steps()
+    d = v.demo
+    with v.store.begin("演示数据") as s:
+        init_village(s, name=d.name, code=d.code, township=d.township, county=d.county, groups=d.groups)
+        for step in ordered_steps():
+            if NEVER in v.kinds and step.name != "people":
+                continue
+            params = inspect.signature(step.run).parameters
+            kwargs: dict[str, Any] = {}
+            if "seed" in params:
+                kwargs["seed"] = seed
+            if "today" in params:
+                late = LATE in v.kinds and step.name == "disclosure"
+                kwargs["today"] = today - dt.timedelta(days=LATE_DAYS) if late else today
+            step.run(s, v.dir, d, None, **kwargs)
+    ensure_village_key(v.dir)
+
+
+def _refusals(v: _Village, rng: random.Random, today: dt.date, count: int = 3) -> None:
+    """Certificates asked for this month that the village may not issue (the refusals are recorded)."""
+    from sqlalchemy import select
+
+    from app.certificates.catalogue import load_catalogues
+    from app.certificates.demo import _REFUSED
+    from app.certificates.service import IssueRequest, issue_certificate
+    from app.keys import load_village_key
+    from app.people.models import Resident
+
+    catalogues = load_catalogues(v.dir)
+    key = load_village_key(v.dir)
+    first = today.replace(day=1)
+    with v.store.begin("文书") as s:
+        ids = list(s.scalars(select(Resident.id).where(Resident.id_number.is_not(None)).order_by(Resident.id)))
+        for _n in range(count):
+            day = first + dt.timedelta(days=rng.randint(0, (today - first).days))
+            issue_certificate(s, IssueRequest(kind=rng.choice(_REFUSED), purpose="办事需要", resident_id=rng.choice(ids)),
+                              catalogues=catalogues, signer=key, today=day,
+                              now=_moment(day, rng).isoformat(timespec="seconds"))
+
+
+def _house_visits(v: _Village, rng: random.Random, day: dt.date, count: int = 3) -> None:
+    """A month's small work: a few residents' notes after a house visit (入户核实)."""
+    from sqlalchemy import select
+
+    from app.people.models import Resident
+    from app.people.service import ResidentInput, get_resident, update_resident
+
+    with v.store.begin("文书") as s:
+        ids = list(s.scalars(select(Resident.id).where(Resident.status.is_(None)).order_by(Resident.id)))
+        for rid in rng.sample(ids, min(count, len(ids))):
+            row = get_resident(s, rid)
+            data = ResidentInput(**{f.name: getattr(row, f.name) for f in fields(ResidentInput)})
+            update_resident(s, rid, replace(data, note="{y}年{m}月入户核实".format(y=day.year, m=day.month)))
+
+
+def _head(store: Any) -> int:
+    from sqlalchemy import func, select
+
+    from app.events import Event
+
+    with store.read() as s:
+        return int(s.scalar(select(func.max(Event.seq))) or 0)
+
+
+# ---------------------------------------------------------------- the demo
+
+
+def create_hub_demo(data_dir: Path, *, villages: int = DEFAULT_VILLAGES, seed: int = DEFAULT_SEED,
+                    today: dt.date | None = None, progress: Progress | None = None) -> HubDemoInfo:
+    """Make the township hub in ``data_dir`` (``data_dir/hub``) with ``villages`` demo villages and a year of
+    their monthly bundles. The same seed (on the same day) gives the same villages, records and bundles."""
+    from app.hub.service import IMPORTED, PENDING, REFUSED, enroll, hub_dir, import_bundles, init_hub
+    from app.keys import trust_township, write_identity_file, write_township_file
+
+    started = time.monotonic()
+    say = progress or (lambda _text: None)
+    if not 1 <= villages <= MAX_VILLAGES:
+        raise HubDemoError(_("演示乡镇的村数请在 1 到 {n} 之间(默认 {d} 个)。").format(n=MAX_VILLAGES, d=DEFAULT_VILLAGES))
+    data_dir = Path(data_dir).expanduser()
+    folder = data_dir / FOLDER
+    if hub_dir(data_dir).exists() and any(hub_dir(data_dir).iterdir()):
+        raise HubDemoError(_("{path} 里已经有乡镇数据中心,演示乡镇只能建在没有乡镇数据中心的目录里。"
+                             "请用 --data-dir 指定一个新目录。").format(path=data_dir))
+    if folder.exists() and any(folder.iterdir()):
+        raise HubDemoError(_("{path} 里已经有演示村的数据,请用 --data-dir 指定一个新目录。").format(path=folder))
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+
+    from app.demo_data import DemoPlace, pick_place
+
+    place = pick_place(rng)
+    first_day = today - dt.timedelta(days=30 * MONTHS)
+    with _clock(_moment(first_day - dt.timedelta(days=10), rng)):
+        hub = init_hub(data_dir, place.township)
+    plan: list[_Village] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file = folder / "乡镇公钥.json"
+        write_township_file(hub.secrets.public, key_file)
+        codes: set[str] = set()
+        for index, (name, clan) in enumerate(_names(rng, villages)):
+            here = DemoPlace(county=place.county, area_code=place.area_code, neighbours=place.neighbours,
+                             township=place.township, village=name, clan=clan)
+            vdir = folder / "{n:02d}-{name}".format(n=index + 1, name=name)
+            v = _Village(index, _generate(rng, here, today, codes), village_kinds(index), vdir, vdir / "U盘",
+                         folder / "{n:02d}-{name}-身份文件.json".format(n=index + 1, name=name))
+            v.delay = rng.randint(1, 5)
+            plan.append(v)
+
+        for v in plan:
+            say(_("生成第 {i}/{n} 个村:{name}({what})……").format(i=v.index + 1, n=len(plan), name=v.demo.name,
+                                                             what=kind_words(v.kinds)))
+            _build(v, today, seed + v.index)
+            if REFUSALS in v.kinds:
+                _refusals(v, random.Random(f"{seed}-{v.demo.code}-refusals"), today)
+            trust_township(v.dir, key_file)
+            v.stick.mkdir()
+            write_identity_file(v.dir, v.identity, code=v.demo.code, name=v.demo.name, township=v.demo.township)
+            joined = today - dt.timedelta(days=20) if NEVER in v.kinds else first_day - dt.timedelta(days=3)
+            with _clock(_moment(joined, rng)):
+                enroll(hub, v.identity)
+            head = _head(v.store)
+            months = FORK_AFTER if FORKED in v.kinds else MONTHS
+            v.cuts = [-(-head * k // months) for k in range(1, months + 1)]
+
+        counts = {IMPORTED: 0, PENDING: 0, REFUSED: 0}
+        for month in range(1, MONTHS + 1):
+            month_day = today - dt.timedelta(days=30 * (MONTHS - month))
+            say(_("第 {m}/{n} 个月({y}年{mm}月):各村导出同步包,乡镇导入……").format(
+                m=month, n=MONTHS, y=month_day.year, mm=month_day.month))
+            for v in plan:
+                for day, bundle, brought in _month(v, month, month_day - dt.timedelta(days=v.delay), today, rng):
+                    v.bundles += 1
+                    if not brought:
+                        continue
+                    with _clock(_moment(day, rng)):
+                        outcomes, _receipts = import_bundles(hub, [bundle], receipts=v.stick)
+                    for o in outcomes:
+                        if o.status in counts:
+                            counts[o.status] += 1
+                        if o.status == REFUSED and FORKED not in v.kinds:
+                            raise HubDemoError(o.message)  # only the forked village's bundle is meant to be refused
+        info = [DemoVillageInfo(v.demo.code, v.demo.name, v.kinds, _head(v.store), v.bundles) for v in plan]
+    finally:
+        for v in plan:
+            if v.store is not None:
+                v.store.close()
+        hub.close()
+    say(_("演示乡镇已建好:{name},{n} 个村,用时 {s:.0f} 秒。").format(name=place.township, n=len(plan),
+                                                            s=time.monotonic() - started))
+    return HubDemoInfo(data_dir=data_dir, township=place.township, villages=info, imported=counts[IMPORTED],
+                       pending=counts[PENDING], refused=counts[REFUSED], seconds=time.monotonic() - started)
+
+
+def _month(v: _Village, month: int, day: dt.date, today: dt.date,
+           rng: random.Random) -> list[tuple[dt.date, Path, bool]]:
+    """What the village does in ``month`` (its clerk working on ``day``): the bundles it exports, each with the
+    day it is exported and whether the stick reaches the township."""
+    from app.backup import make_backup
+    from app.config import DB_NAME
+    from app.restore import restore
+    from app.schema import open_store
+
+    if NEVER in v.kinds or (SILENT in v.kinds and month > SILENT_AFTER):
+        return []
+    out: list[tuple[dt.date, Path, bool]] = []
+
+    def export(on: dt.date, upto: int | None = None, *, brought: bool = True) -> None:
+        from app.sync.export import export_bundle
+
+        with _clock(_moment(on, rng)):
+            result = export_bundle(v.store, v.stick, upto=upto)
+        if result.path is not None:
+            out.append((on, result.path, brought))
+
+    if FORKED in v.kinds and month > FORK_AFTER:
+        # after its log has gone to the township, a few house visits a month
+        last = today - dt.timedelta(days=10) if month == MONTHS else day
+        _house_visits(v, rng, last)
+        export(last)
+        if month == MONTHS:
+            # then the computer broke; the clerk restored the backup made after the FORK_AFTER-th month's bundle,
+            # did the house visits again (not quite the same) and brought the new bundle: it forks
+            assert v.backup is not None
+            v.store.close()
+            restore(v.dir, v.backup)
+            v.store = open_store(v.dir)
+            again = today - dt.timedelta(days=3)
+            _house_visits(v, rng, again)
+            export(again)
+        return out
+    if GAP in v.kinds and month == MONTHS:
+        export(today - dt.timedelta(days=10), v.cuts[month - 1])
+        _house_visits(v, rng, today - dt.timedelta(days=6))
+        export(today - dt.timedelta(days=6), brought=False)  # the stick with this one stayed at home
+        _house_visits(v, rng, today - dt.timedelta(days=2))
+        export(today - dt.timedelta(days=2))  # this one waits at the township for the one before it
+        return out
+    export(day, v.cuts[month - 1])
+    if FORKED in v.kinds and month == FORK_AFTER:
+        v.backup = make_backup(v.dir / DB_NAME, v.dir / "备份", now=_moment(day, rng).replace(tzinfo=None)).path
+    return out

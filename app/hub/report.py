@@ -176,17 +176,13 @@ def month_report(hub: Any, month: str, *, today: dt.date | None = None) -> Month
 
     ReportError for a malformed month, a month in the future, or a month without any data."""
     from app.events import now_text
-    from app.hub.status import hub_setting, month_rows
+    from app.hub.status import month_rows, silence_limit
 
     today = today or dt.date.today()
     key, as_of = check_month(month, today)
     rows = month_rows(hub, key)
-    try:
-        silence = int(hub_setting(hub, "silence_days", "14"))
-    except (TypeError, ValueError):
-        silence = 14
     report = report_from_rows(hub.name, key, as_of, rows, made=now_text()[:16].replace("T", " "),
-                              silence_days=silence)
+                              silence_days=silence_limit(hub))
     if report.empty:
         raise no_data_error(report)
     return report
@@ -229,47 +225,89 @@ def _bool(value: Any) -> bool | None:
 
 def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[str, Sequence[Mapping[str, Any]]], *,
                      made: str = "", silence_days: int = 14) -> MonthReport:
-    """A MonthReport from app.hub.status.month_rows: one list of dicts per topic."""
+    """A MonthReport from app.hub.status.month_rows: one list of dicts per topic ("villages", "disclosures",
+    "meetings", "matters", "certificates", "refusals"); the quarter's representatives' meeting is read from the
+    villages' rows (quarter_label, quarter_meeting)."""
+    from app.meetings.quarterly import quarter_of
+
+    def synced(r: Mapping[str, Any]) -> str:
+        return str(_get(r, "last_sync", default=""))[:16].replace("T", " ")
+
+    def days(r: Mapping[str, Any]) -> int | None:
+        last = _date(_get(r, "last_sync"))
+        return (as_of - last).days if last is not None and last <= as_of else _int(_get(r, "days_since"))
+
     villages = tuple(VillageLine(
-        code=str(_get(r, "code", "village_code", default="")), name=str(_get(r, "name", "village", default="")),
-        last_sync=str(_get(r, "last_sync", default=""))[:16].replace("T", " "),
-        days_since=_int(_get(r, "days_since")), pending=_int(_get(r, "pending")) or 0,
-        refused=_int(_get(r, "refused")) or 0, alerts=tuple(_get(r, "alerts", default=()) or ()))
+        code=str(_get(r, "code", "village_code", default="")), name=str(_get(r, "name", "village_name", default="")),
+        last_sync=synced(r), days_since=days(r) if synced(r) else None, pending=_int(_get(r, "pending")) or 0,
+        refused=_int(_get(r, "refused")) or 0, alerts=tuple(str(a) for a in _get(r, "alerts", default=()) or ()))
         for r in rows.get("villages", ()))
     names = {v.code: v.name for v in villages}
 
     def village(r: Mapping[str, Any]) -> str:
-        name = _get(r, "village_name", "village", "name")
+        name = _get(r, "village_name", "village")
         code = _get(r, "village_code", "code", default="")
         return str(name if name else names.get(code, code))
 
     disclosures = tuple(DisclosureLine(
         village=village(r), item=str(_get(r, "item_name", "item", default="")),
         period=str(_get(r, "period_label", "period", default="")), deadline=_date(_get(r, "deadline")) or as_of,
-        state=str(_get(r, "state", default=DUE)), posted_on=_date(_get(r, "posted_on", "posted")))
+        state=str(_get(r, "state", default=DUE)), posted_on=_date(_get(r, "posted_on")))
         for r in rows.get("disclosures", ()))
+
+    year, q = quarter_of(as_of)
+    quarter_end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
     quarter = tuple(QuarterLine(
-        village=village(r), quarter=str(_get(r, "quarter_label", "quarter", default="")),
-        held=_bool(_get(r, "held", "quarter_meeting")), last_held=_date(_get(r, "last_held", "date")),
-        quarter_over=bool(_get(r, "quarter_over", default=False)))
-        for r in rows.get("quarter", rows.get("representatives", ())))
+        village=v.name, quarter=str(_get(r, "quarter_label", default="")),
+        held=_bool(_get(r, "quarter_meeting")), quarter_over=as_of >= quarter_end)
+        for v, r in zip(villages, rows.get("villages", ())) if "quarter_label" in r)
+    if "quarter" in rows:
+        quarter = tuple(QuarterLine(
+            village=village(r), quarter=str(_get(r, "quarter_label", "quarter", default="")),
+            held=_bool(_get(r, "held", "quarter_meeting")), last_held=_date(_get(r, "last_held")),
+            quarter_over=bool(_get(r, "quarter_over", default=as_of >= quarter_end)))
+            for r in rows["quarter"])
+
     meetings = tuple(MeetingLine(
         village=village(r), kind=str(_get(r, "kind_label", "kind", default="")),
-        day=_date(_get(r, "day", "date", "held_on")) or as_of, title=str(_get(r, "title", default="")),
+        day=_date(_get(r, "date", "day")) or as_of, title=str(_get(r, "title", default="")),
         quorate=_bool(_get(r, "quorate")), present=_int(_get(r, "present")), expected=_int(_get(r, "expected")))
         for r in rows.get("meetings", ()))
+
+    def stalled_days(r: Mapping[str, Any]) -> int | None:
+        if not _get(r, "stalled", default=False):
+            return None
+        last = _date(_get(r, "last_step_on", "last_step"))
+        return max(0, (as_of - last).days) if last is not None else _int(_get(r, "stalled_days"))
+
     matters = tuple(MatterLine(
         village=village(r), subject=str(_get(r, "subject", default="")),
-        step=str(_get(r, "step_label", "step", default="")), state=str(_get(r, "state_label", "state", default="")),
-        last_step=_date(_get(r, "last_step", "last_step_on")),
-        stalled_days=_int(_get(r, "stalled_days")) if _get(r, "stalled", default=True) else None)
+        step=str(_get(r, "step_label", "step", default="")), state=_matter_state(str(_get(r, "state", default=""))),
+        last_step=_date(_get(r, "last_step_on", "last_step")), stalled_days=stalled_days(r))
         for r in rows.get("matters", ()))
-    certificates = tuple(CertificateLine(
-        village=village(r), kind=str(_get(r, "kind_name", "kind", default="")), issued=_int(_get(r, "issued")) or 0,
-        voided=_int(_get(r, "voided")) or 0, refused=_int(_get(r, "refused")) or 0)
-        for r in rows.get("certificates", ()))
+
+    counts: dict[tuple[str, str], list[int]] = {}
+    for r in [*rows.get("certificates", ()), *rows.get("refusals", ())]:
+        c = counts.setdefault((village(r), str(_get(r, "kind_label", "kind_name", "kind", default="") or _("(未列明)"))),
+                              [0, 0, 0])
+        if _get(r, "refused", default=False):
+            c[2] += 1
+        else:
+            c[0] += 1
+            c[1] += bool(_get(r, "voided", default=False))
+    certificates = tuple(CertificateLine(v, k, *n) for (v, k), n in sorted(counts.items()))
     return MonthReport(township, month, as_of, made, villages, disclosures, quarter, meetings, matters, certificates,
                        silence_days)
+
+
+def _matter_state(state: str) -> str:
+    """A matter's state as its label (app.meetings.matters), or as given when it is one already."""
+    from app.meetings.matters import state_label
+
+    try:
+        return state_label(state) if state else ""
+    except (KeyError, ValueError):
+        return state
 
 
 # ---------------------------------------------------------------- words
@@ -461,7 +499,7 @@ def _by_kind_certificates(report: MonthReport) -> list[list[str]]:
     return [[kind, str(a), str(b), str(c)] for kind, (a, b, c) in sorted(kinds.items(), key=lambda kv: -kv[1][0])]
 
 
-def _capped(rows: list[list[str]], limit: int, ncol: int) -> tuple[list[list[str]], str]:
+def _capped(rows: list[list[str]], limit: int) -> tuple[list[list[str]], str]:
     if len(rows) <= limit:
         return rows, ""
     return rows[:limit], _("另有 {n} 条,见月报表格(xlsx)").format(n=len(rows) - limit)
@@ -495,14 +533,14 @@ def _summary(report: MonthReport, limits: _Limits) -> Any:
         month=report.label, day=report.as_of.isoformat(), n=len(report.villages), made=report.made or "-")
     header_line = _("{township} {month}村务监督月报").format(township=clean(report.township), month=report.label)
 
-    attention, more_attention = _capped([[clean(a), clean(b)] for a, b in _attention(report)], limits.attention, 2)
+    attention, more_attention = _capped([[clean(a), clean(b)] for a, b in _attention(report)], limits.attention)
     overdue_rows = [[clean(d.village), clean(d.item), clean(d.period), d.deadline.isoformat(), disclosure_state_text(d)]
                     for d in sorted(report.disclosures, key=lambda d: (d.deadline, d.village))
                     if d.state == OVERDUE]
-    overdue_rows, more_overdue = _capped(overdue_rows, limits.overdue, 5)
+    overdue_rows, more_overdue = _capped(overdue_rows, limits.overdue)
     stalled_rows = [[clean(m.village), clean(m.subject), clean(m.step) or _("尚未开始"), stalled_text(m)]
                     for m in sorted(report.matters, key=lambda m: -(m.stalled_days or 0)) if m.stalled_days is not None]
-    stalled_rows, more_stalled = _capped(stalled_rows, limits.stalled, 4)
+    stalled_rows, more_stalled = _capped(stalled_rows, limits.stalled)
 
     tables = {
         "figures": PrintedTable("", [_("项目"), _("本月情况")], _figures(report)),

@@ -456,18 +456,25 @@ def _verify(args: argparse.Namespace) -> int:
                     result = verify_with_store(s, store.data_dir, args.text)
                 if by_code and has_hub and result is not None and result.reason == UNKNOWN_CHECK_CODE:
                     result = None  # not this village's: the township's registers may know it
-        if result is None:
-            from app.hub.verify import verify_with_hub
+        sighting = None
+        if has_hub:
+            from app.hub.verify import hub_sighting, verify_with_hub
             from app.hub.service import open_hub
 
             hub = open_hub(data_dir)
             try:
-                result = verify_with_hub(hub, args.text)
+                if result is None:
+                    result = verify_with_hub(hub, args.text)
+                if result.serial and result.village_code:  # what the township's copy of the register says
+                    sighting = hub_sighting(hub, result.village_code, result.serial)
             finally:
                 hub.close()
     except UserError as exc:
         raise CliError(_message(exc)) from exc
     _show(result)
+    if sighting is not None:
+        print(_("乡镇数据中心:{message}").format(message=sighting.message))
+        sys.stdout.flush()
     if not result.ok:
         raise CliError(_("证明无效({reason}):{message}").format(reason=result.reason, message=result.message))
     print(_("结果:真实有效(genuine)。{message}").format(message=result.message))

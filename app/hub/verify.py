@@ -4,6 +4,7 @@ certificate records received from it (the village verifies on its own store: app
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -34,19 +35,8 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
         return next((name for name, key in villages.values() if key_id(key) == kid), None)
 
     def lookup_record(code: str, serial: str) -> RegisterFacts | None:
-        needle = json.dumps(serial, ensure_ascii=False)
-        with hub.engine.connect() as conn:
-            rows = conn.execute(select(t.records.c.content).where(
-                t.records.c.village_code == code, t.records.c.record_type == Certificate.__record_type__,
-                t.records.c.content.contains(needle)))
-            for (content,) in rows:
-                try:
-                    doc = json.loads(content)
-                except ValueError:
-                    continue
-                if isinstance(doc, dict) and doc.get("serial") == serial:
-                    return _facts(doc, villages.get(code, ("", None))[0])
-        return None
+        doc = _certificate_record(hub, code, serial)
+        return None if doc is None else _facts(doc, villages.get(code, ("", None))[0])
 
     code = typed_check_code(text)
     if code is not None:
@@ -90,3 +80,65 @@ def _facts(doc: dict[str, Any], village_name: str) -> RegisterFacts:
         return RegisterFacts(state="unreadable", digest="", kind_name="", applicant_name="", purpose="",
                              issue_date=None, village_name=village_name)
 
+
+
+def _certificate_record(hub: Any, code: str, serial: str) -> dict[str, Any] | None:
+    """The certificate record ``serial`` of village ``code`` as the hub received it, or None."""
+    if not code or not serial:
+        return None
+    needle = json.dumps(serial, ensure_ascii=False)
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(t.records.c.content).where(
+            t.records.c.village_code == code, t.records.c.record_type == Certificate.__record_type__,
+            t.records.c.content.contains(needle)))
+        for (content,) in rows:
+            try:
+                doc = json.loads(content)
+            except ValueError:
+                continue
+            if isinstance(doc, dict) and doc.get("serial") == serial:
+                return doc
+    return None
+
+
+SEEN, SEEN_VOIDED, NEVER_SEEN = "seen", "voided", "never-seen"
+
+
+@dataclass(frozen=True)
+class HubSighting:
+    """What the township's copy of the village's register says about one serial, whatever the signature says:
+    seen (issued, not voided), voided, or never seen by the hub."""
+
+    state: str          # seen | voided | never-seen
+    message: str        # one plain sentence
+    village_code: str = ""
+    village_name: str = ""
+    serial: str = ""
+    void_reason: str = ""
+    received_until: str = ""  # the village's last bundle applied, "" = none yet
+
+
+def hub_sighting(hub: Any, village_code: str, serial: str) -> HubSighting:
+    """Has the hub seen certificate ``serial`` of village ``village_code``, and was it voided?"""
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(t.villages.c.name, t.villages.c.last_import).where(
+            t.villages.c.code == village_code)).first()
+    name, until = (str(row[0] or ""), str(row[1] or "")) if row is not None else ("", "")
+    who = name or village_code
+    facts = dict(village_code=village_code, village_name=name, serial=serial, received_until=until)
+    if row is None:
+        return HubSighting(NEVER_SEEN, _(
+            "乡镇没有见过编号 {serial}:统一社会信用代码为 {code} 的村没有在本乡镇登记。").format(
+            serial=serial, code=village_code), **facts)
+    doc = _certificate_record(hub, village_code, serial)
+    if doc is None:
+        received = (_("该村的记录收到 {time} 为止").format(time=until[:16].replace("T", " ")) if until
+                    else _("还没有收到该村的任何同步包"))
+        return HubSighting(NEVER_SEEN, _("乡镇没有见过{village}的编号 {serial}({received})。").format(
+            village=who, serial=serial, received=received), **facts)
+    if doc.get("state") == "voided":
+        reason = str(doc.get("void_reason") or "")
+        return HubSighting(SEEN_VOIDED, _("乡镇见过{village}的编号 {serial},已作废(原因:{reason})。").format(
+            village=who, serial=serial, reason=reason or "-"), void_reason=reason, **facts)
+    return HubSighting(SEEN, _("乡镇见过{village}的编号 {serial}:{day}开具,未作废。").format(
+        village=who, serial=serial, day=str(doc.get("issue_date") or "")), **facts)

@@ -419,9 +419,9 @@ def write_report_xlsx(report: MonthReport, path: Path) -> None:
 
 @dataclass(frozen=True)
 class _Limits:
-    attention: int = 14
-    overdue: int = 10
-    stalled: int = 6
+    attention: int = 18
+    overdue: int = 14
+    stalled: int = 8
 
 
 def _attention(report: MonthReport) -> list[tuple[str, str]]:
@@ -499,10 +499,11 @@ def _by_kind_certificates(report: MonthReport) -> list[list[str]]:
     return [[kind, str(a), str(b), str(c)] for kind, (a, b, c) in sorted(kinds.items(), key=lambda kv: -kv[1][0])]
 
 
-def _capped(rows: list[list[str]], limit: int) -> tuple[list[list[str]], str]:
+def _capped(rows: list[list[str]], limit: int, more: str) -> tuple[list[list[str]], str]:
+    """The first ``limit`` rows, and ``more`` (with {n}) saying how many the workbook lists besides."""
     if len(rows) <= limit:
         return rows, ""
-    return rows[:limit], _("另有 {n} 条,见月报表格(xlsx)").format(n=len(rows) - limit)
+    return rows[:limit], more.format(n=len(rows) - limit)
 
 
 def township_report_printout(report: MonthReport) -> Any:
@@ -511,13 +512,20 @@ def township_report_printout(report: MonthReport) -> Any:
     pages hold are cut, with how many more the workbook lists."""
     limits = _Limits()
     while True:
-        printout = _summary(report, limits)
-        if len(printout) <= 2 or (limits.attention, limits.overdue, limits.stalled) == (1, 1, 1):
+        printout, first_page_full = _summary(report, limits)
+        if first_page_full and limits.attention > 1:
+            limits = _Limits(limits.attention - 1, limits.overdue, limits.stalled)
+        elif len(printout) > 2 and max(limits.overdue, limits.stalled) > 1:
+            if limits.overdue >= 2 * limits.stalled or limits.stalled == 1:
+                limits = _Limits(limits.attention, limits.overdue - 1, limits.stalled)
+            else:
+                limits = _Limits(limits.attention, limits.overdue, limits.stalled - 1)
+        else:
             return printout
-        limits = _Limits(max(1, limits.attention - 3), max(1, limits.overdue - 3), max(1, limits.stalled - 2))
 
 
-def _summary(report: MonthReport, limits: _Limits) -> Any:
+def _summary(report: MonthReport, limits: _Limits) -> tuple[Any, bool]:
+    """The two pages with lists cut at ``limits``, and whether the first page's part ran onto a second page."""
     from app.masking import mask_text
     from app.printing.document import Printout
     from app.printing.flow import GRAY_TEXT, Flow, TableStyle, baseline, page_texts
@@ -533,14 +541,15 @@ def _summary(report: MonthReport, limits: _Limits) -> Any:
         month=report.label, day=report.as_of.isoformat(), n=len(report.villages), made=report.made or "-")
     header_line = _("{township} {month}村务监督月报").format(township=clean(report.township), month=report.label)
 
-    attention, more_attention = _capped([[clean(a), clean(b)] for a, b in _attention(report)], limits.attention)
+    attention, more_attention = _capped([[clean(a), clean(b)] for a, b in _attention(report)], limits.attention,
+                                         _("另有 {n} 个村,见月报表格(xlsx)"))
     overdue_rows = [[clean(d.village), clean(d.item), clean(d.period), d.deadline.isoformat(), disclosure_state_text(d)]
                     for d in sorted(report.disclosures, key=lambda d: (d.deadline, d.village))
                     if d.state == OVERDUE]
-    overdue_rows, more_overdue = _capped(overdue_rows, limits.overdue)
+    overdue_rows, more_overdue = _capped(overdue_rows, limits.overdue, _("另有 {n} 项,见月报表格(xlsx)"))
     stalled_rows = [[clean(m.village), clean(m.subject), clean(m.step) or _("尚未开始"), stalled_text(m)]
                     for m in sorted(report.matters, key=lambda m: -(m.stalled_days or 0)) if m.stalled_days is not None]
-    stalled_rows, more_stalled = _capped(stalled_rows, limits.stalled)
+    stalled_rows, more_stalled = _capped(stalled_rows, limits.stalled, _("另有 {n} 件,见月报表格(xlsx)"))
 
     tables = {
         "figures": PrintedTable("", [_("项目"), _("本月情况")], _figures(report)),
@@ -590,6 +599,7 @@ def _summary(report: MonthReport, limits: _Limits) -> Any:
 
     section(headings[0], tables["figures"])
     section(headings[1], tables["attention"], more_attention)
+    first_page_full = len(flow.pages) > 1
     flow.new_page()
     section(headings[2], tables["overdue"], more_overdue)
     section(headings[3], tables["stalled"], more_stalled)
@@ -602,7 +612,7 @@ def _summary(report: MonthReport, limits: _Limits) -> Any:
         flow.page_number(ops, number, total, 11 * MM, FOOTER_SIZE, bold=False)
 
     return Printout(title, tuple(flow.finish(footer)), author=clean(report.township), subject=report.label,
-                    kind="township-report")
+                    kind="township-report"), first_page_full
 
 
 def write_report_pdf(report: MonthReport, path: Path) -> None:

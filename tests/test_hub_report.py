@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 import app.cli
-from app.hub.report import (CertificateLine, DisclosureLine, MatterLine, MeetingLine, MonthReport, QuarterLine,
+from app.hub.report import (AlertLine, CertificateLine, DisclosureLine, MatterLine, MeetingLine, MonthReport, QuarterLine,
                             ReportError, VillageLine, check_month, parse_month, report_from_rows,
                             township_report_printout, write_report_pdf, write_report_xlsx)
 from app.printing.pdf import pdf_bytes
@@ -58,7 +58,7 @@ def test_workbook_has_one_sheet_per_topic_with_chinese_headers_frozen_and_wide_e
     path = tmp_path / "月报.xlsx"
     write_report_xlsx(sample(), path)
     book = load_workbook(path)
-    assert book.sheetnames == ["各村概况", "村务公开", "村民代表会议", "会议", "四议两公开", "证明"]
+    assert book.sheetnames == ["各村概况", "同步提醒", "村务公开", "村民代表会议", "会议", "四议两公开", "证明"]
     for sheet in book.worksheets:
         header_row = next(r for r in range(1, 6) if sheet.cell(r, 1).value == "村代码" or sheet.cell(r, 1).value == "村名")
         # the header row stays on screen when the clerk scrolls down
@@ -123,7 +123,7 @@ def test_no_cell_is_a_formula_even_when_a_village_typed_one(tmp_path):
     write_report_xlsx(sample(), path)
     with zipfile.ZipFile(path) as z:
         sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 6
+    assert len(sheets) == 7
     assert not any("<f>" in s or "<f " in s for s in sheets)
     cell = next(c for row in load_workbook(path)["四议两公开"].iter_rows() for c in row if c.value == INJECTION)
     assert cell.data_type == "s" and cell.quotePrefix
@@ -162,23 +162,31 @@ def test_a_future_month_is_refused_and_the_running_month_is_reported_until_today
 
 
 def test_rows_from_the_hub_become_the_report_with_certificates_counted_by_kind():
+    """The rows as app.hub.status.month_rows gives them: a certificate issued in October and voided in November
+    counts as voided in November, not as issued."""
+    a, b = {"code": "A", "name": "柳林村"}, {"code": "B", "name": "李庄村"}
     rows = {
         "villages": [
-            {"code": "A", "name": "柳林村", "last_sync": "2026-11-20T10:00:00+08:00", "days_since": 99, "pending": 1,
-             "refused": 0, "alerts": ["有同步包在等前面的包"], "quarter_label": "2026年第四季度",
-             "quarter_meeting": False},
-            {"code": "B", "name": "李庄村", "last_sync": "", "days_since": None, "pending": 0, "refused": 0,
+            {**a, "last_sync": "2026-11-20T10:00:00+08:00", "days_since": 99, "pending": 1, "refused": 0,
+             "alerts": ["有同步包在等前面的包"], "quarter_label": "2026年第四季度", "quarter_meeting": False},
+            {**b, "last_sync": "", "days_since": None, "pending": 0, "refused": 0,
              "alerts": ["从未同步"], "quarter_label": "2026年第四季度", "quarter_meeting": None}],
-        "disclosures": [{"village_code": "A", "item": "F-01", "item_name": "财务收支", "period": "2026-10",
+        "disclosures": [{**a, "item": "F-01", "item_name": "财务收支", "period": "2026-10",
                          "period_label": "2026年10月", "deadline": "2026-11-10", "posted_on": "", "state": "overdue"}],
-        "meetings": [{"village_code": "A", "kind": "representatives", "kind_label": "村民代表会议", "date": "2026-11-03",
-                      "title": "研究村道", "quorate": False, "state": "closed"}],
-        "matters": [{"village_code": "A", "subject": "鱼塘发包", "step": "2", "step_label": "两委会商议",
-                     "state": "in_progress", "last_step_on": "2026-10-01", "stalled": True}],
+        "meetings": [{**a, "record_id": "7", "kind": "村民代表会议", "date": "2026-11-03", "title": "研究村道",
+                      "quorate": False, "state": "closed"}],
+        "matters": [{**a, "record_id": "3", "subject": "鱼塘发包", "step": 2, "step_label": "两委会商议",
+                     "state": "in_progress", "state_label": "进行中", "last_step_on": "2026-10-01", "stalled": True}],
         "certificates": [
-            {"village_code": "A", "kind": "SD-01", "kind_label": "居住证明", "voided": False, "refused": False},
-            {"village_code": "A", "kind": "SD-01", "kind_label": "居住证明", "voided": True, "refused": False}],
-        "refusals": [{"village_code": "A", "kind": "", "kind_label": "居住证明", "voided": False, "refused": True}],
+            {**a, "serial": "2026-居住-0003", "kind": "SD-01", "kind_name": "居住证明", "day": "2026-11-04",
+             "voided_on": "", "state": "issued"},
+            {**a, "serial": "2026-居住-0004", "kind": "SD-01", "kind_name": "居住证明", "day": "2026-11-05",
+             "voided_on": "2026-11-06", "state": "voided"},
+            {**a, "serial": "2026-居住-0001", "kind": "SD-01", "kind_name": "居住证明", "day": "2026-10-20",
+             "voided_on": "2026-11-02", "state": "voided"}],
+        "refusals": [{**a, "record_id": "1", "kind": "", "requested": "亲属关系证明", "day": "2026-11-08"}],
+        "alerts": [{**b, "at": "2026-11-12T09:30:00+08:00", "kind": "fork", "reason": "fork",
+                    "message": "出现分叉:村里用旧备份恢复后又导出了同步包"}],
     }
     r = report_from_rows("石桥镇", "2026-11", D(2026, 11, 30), rows)
     assert r.villages[0].days_since == 10 and r.villages[1].last_sync == "" and r.villages[1].days_since is None
@@ -187,7 +195,9 @@ def test_rows_from_the_hub_become_the_report_with_certificates_counted_by_kind()
     assert [(q.village, q.held, q.quarter_over) for q in r.quarter] == [("柳林村", False, False), ("李庄村", None, False)]
     assert r.meetings[0].quorate is False and r.meetings[0].kind == "村民代表会议"
     assert r.matters[0].stalled_days == 60 and r.matters[0].state == "进行中"
-    assert r.certificates == (CertificateLine("柳林村", "居住证明", issued=2, voided=1, refused=1),)
+    assert r.certificates == (CertificateLine("柳林村", "亲属关系证明", refused=1),
+                              CertificateLine("柳林村", "居住证明", issued=2, voided=2))
+    assert r.alerts == (AlertLine("李庄村", "2026-11-12 09:30", "出现分叉:村里用旧备份恢复后又导出了同步包"),)
     assert not r.empty
     assert report_from_rows("石桥镇", "2026-11", D(2026, 11, 30), {"villages": rows["villages"][1:]}).empty
 

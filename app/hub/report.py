@@ -113,6 +113,15 @@ class CertificateLine:
 
 
 @dataclass(frozen=True)
+class AlertLine:
+    """A bundle the hub refused in the month (a fork, a bad signature ...)."""
+
+    village: str
+    at: str                      # "2026-11-12 09:30"
+    message: str
+
+
+@dataclass(frozen=True)
 class MonthReport:
     township: str
     month: str                   # "2026-11"
@@ -125,7 +134,7 @@ class MonthReport:
     matters: tuple[MatterLine, ...] = ()
     certificates: tuple[CertificateLine, ...] = ()
     silence_days: int = 14
-    notes: tuple[str, ...] = field(default=())
+    alerts: tuple[AlertLine, ...] = field(default=())
 
     @property
     def label(self) -> str:
@@ -135,7 +144,7 @@ class MonthReport:
     @property
     def empty(self) -> bool:
         """Nothing happened in any village this month, and no village had sent anything by its end."""
-        return not (self.disclosures or self.meetings or self.matters or self.certificates
+        return not (self.disclosures or self.meetings or self.matters or self.certificates or self.alerts
                     or any(v.last_sync and v.last_sync[:10] <= self.as_of.isoformat() for v in self.villages))
 
 
@@ -269,7 +278,7 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
             for r in rows["quarter"])
 
     meetings = tuple(MeetingLine(
-        village=village(r), kind=str(_get(r, "kind_label", "kind", default="")),
+        village=village(r), kind=_meeting_kind(str(_get(r, "kind_label", "kind", default=""))),
         day=_date(_get(r, "date", "day")) or as_of, title=str(_get(r, "title", default="")),
         quorate=_bool(_get(r, "quorate")), present=_int(_get(r, "present")), expected=_int(_get(r, "expected")))
         for r in rows.get("meetings", ()))
@@ -286,18 +295,44 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
         last_step=_date(_get(r, "last_step_on", "last_step")), stalled_days=stalled_days(r))
         for r in rows.get("matters", ()))
 
+    first = as_of.replace(day=1).isoformat()
+
+    def in_month(value: Any) -> bool:
+        day = _date(value)
+        return day is None or first <= day.isoformat() <= as_of.isoformat()
+
     counts: dict[tuple[str, str], list[int]] = {}
-    for r in [*rows.get("certificates", ()), *rows.get("refusals", ())]:
-        c = counts.setdefault((village(r), str(_get(r, "kind_label", "kind_name", "kind", default="") or _("(未列明)"))),
-                              [0, 0, 0])
-        if _get(r, "refused", default=False):
-            c[2] += 1
-        else:
-            c[0] += 1
-            c[1] += bool(_get(r, "voided", default=False))
+
+    def count(r: Mapping[str, Any], *kind_keys: str) -> list[int]:
+        kind = str(_get(r, *kind_keys, default="") or "") or _("(未列明)")
+        return counts.setdefault((village(r), kind), [0, 0, 0])
+
+    for r in rows.get("certificates", ()):
+        if _get(r, "refused", default=False):  # a refusal handed in with the certificates
+            count(r, "kind_label", "kind_name", "requested", "kind")[2] += 1
+            continue
+        c = count(r, "kind_label", "kind_name", "kind")
+        c[0] += in_month(_get(r, "day"))
+        voided_on = _get(r, "voided_on", default="")
+        c[1] += bool(voided_on) and in_month(voided_on) if "voided_on" in r else bool(_get(r, "voided"))
+    for r in rows.get("refusals", ()):
+        count(r, "requested", "kind_label", "kind_name", "kind")[2] += 1
     certificates = tuple(CertificateLine(v, k, *n) for (v, k), n in sorted(counts.items()))
+    alerts = tuple(AlertLine(village(r), str(_get(r, "at", default=""))[:16].replace("T", " "),
+                             str(_get(r, "message", "reason", "text", default="")))
+                   for r in rows.get("alerts", ()))
     return MonthReport(township, month, as_of, made, villages, disclosures, quarter, meetings, matters, certificates,
-                       silence_days)
+                       silence_days, alerts)
+
+
+def _meeting_kind(kind: str) -> str:
+    """A meeting kind as its label (app.meetings.kinds), or as given."""
+    from app.meetings.kinds import UnknownKind, parse_kind
+
+    try:
+        return parse_kind(kind).label if kind else ""
+    except UnknownKind:
+        return kind
 
 
 def _matter_state(state: str) -> str:
@@ -389,11 +424,14 @@ def report_sheets(report: MonthReport) -> list[Any]:
                for m in report.matters]
     matter_warn = {(r, 5) for r, m in enumerate(report.matters) if m.stalled_days is not None}
     certificates = [[c.village, c.kind, c.issued, c.voided, c.refused] for c in report.certificates]
+    alerts = [[a.village, a.at, a.message] for a in report.alerts]
 
     return [
         Sheet(_("各村概况"), [_("村代码"), _("村名"), _("上次同步"), _("距今天数"), _("等待补齐的同步包"),
                            _("拒收的同步包"), _("提醒")], villages, above(_("各村概况")),
               text_columns=frozenset({0}), warned=village_warn),
+        Sheet(_("同步提醒"), [_("村名"), _("时间"), _("本月拒收的同步包")], alerts, above(_("同步提醒")),
+              wrap_columns=frozenset({2})),
         Sheet(_("村务公开"), [_("村名"), _("公开事项"), _("期间"), _("截止日期"), _("公开日期"), _("状态")],
               disclosures, above(_("村务公开")), warned=disclosure_warn),
         Sheet(_("村民代表会议"), [_("村名"), _("季度"), _("本季度村民代表会议(第二十六条)"), _("最近一次召开")],
@@ -430,9 +468,12 @@ def _attention(report: MonthReport) -> list[tuple[str, str]]:
     late = Counter(d.village for d in report.disclosures if d.state == LATE)
     no_meeting = {q.village for q in report.quarter if quarter_late(q)}
     stalled = Counter(m.village for m in report.matters if m.stalled_days is not None)
+    refused = Counter(a.village for a in report.alerts)
     out: list[tuple[int, str, str]] = []
     for v in report.villages:
         words = list(v.alerts)
+        if refused[v.name]:
+            words.append(_("本月同步包被拒收 {n} 次").format(n=refused[v.name]))
         if not v.last_sync and _("从未同步") not in words:
             words.append(_("从未同步"))
         if overdue[v.name]:
@@ -464,8 +505,8 @@ def _figures(report: MonthReport) -> list[list[str]]:
     refused = sum(c.refused for c in report.certificates)
     return [
         [_("登记的村"), _("{n} 个").format(n=n)],
-        [_("同步"), _("从未同步 {never} 个;超过 {days} 天没有同步 {silent} 个").format(
-            never=never, days=report.silence_days, silent=silent)],
+        [_("同步"), _("从未同步 {never} 个;超过 {days} 天没有同步 {silent} 个;本月拒收同步包 {refused} 次").format(
+            never=never, days=report.silence_days, silent=silent, refused=len(report.alerts))],
         [_("村务公开"), _("按时 {done} 项;逾期公开 {late} 项;逾期未公开 {overdue} 项(涉及 {villages} 个村);待公开 {due} 项").format(
             done=states[DONE], late=states[LATE], overdue=states[OVERDUE], villages=overdue_villages,
             due=states[DUE])],

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import village_store
+from app.cli.hub_demo import add_demo_parser, hub_demo
 from app.cli.hub_report import add_report_parser, hub_report
 from app.i18n import _
 
@@ -52,6 +53,7 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--receipts", help=_("把回执写到这个文件夹(例如村里的U盘)"))
     hs.add_parser("villages", help=_("列出已登记的村"))
     add_report_parser(hs)
+    add_demo_parser(hs)
 
 
 def _fail(exc: BaseException) -> Exception:
@@ -141,6 +143,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir(args)
     try:
+        if args.hub_command == "demo":  # makes the hub itself, like init
+            return hub_demo(data_dir, args)
         if args.hub_command == "init":
             hub = init_hub(data_dir, args.name, args.db)
             print(_("已建立乡镇数据中心:{name}。数据库:{db}").format(name=hub.name, db=_safe_url(hub.db_url)))

@@ -1,0 +1,205 @@
+"""``cunwu hub demo``: a township hub built from generated villages, so the township mode can be tried at once.
+
+What a township officer sees on the demo: every village listed by ``cunwu hub villages``; the village that
+never synced, the silent one, the forked one, the one waiting for a missing bundle, the one with certificates
+refused this month and the one late with its disclosures each show it (Organic Law of Villagers' Committees
+Art. 30: village affairs are disclosed on time; the township supervises that they are). The same seed builds
+the same township.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.hub.demo import FOLDER, LATE_DAYS, create_hub_demo, village_kinds
+
+VILLAGES = 5  # the five special cases: refusals (and late), forked, silent, never synced, a gap
+SEED = 7
+TODAY = dt.date.today()
+pytestmark = pytest.mark.slow  # the township is built twice, about half a minute each
+
+
+def _villages(data_dir: Path) -> dict[str, tuple[str, str]]:
+    """name -> (code, what the demo made special about it), read from the hub and the demo's own folders."""
+    con = sqlite3.connect(data_dir / "hub" / "hub.sqlite3")
+    try:
+        rows = con.execute("SELECT name, code FROM hub_villages").fetchall()
+    finally:
+        con.close()
+    return {name: (code, ",".join(village_kinds(int(_folder(data_dir, name).name[:2]) - 1))) for name, code in rows}
+
+
+def _folder(data_dir: Path, name: str) -> Path:
+    (folder,) = [p for p in (data_dir / FOLDER).iterdir() if p.is_dir() and p.name.endswith("-" + name)]
+    return folder
+
+
+def _by_kind(data_dir: Path, kind: str) -> tuple[str, str]:
+    (hit,) = [(name, code) for name, (code, kinds) in _villages(data_dir).items() if kind in kinds.split(",")]
+    return hit
+
+
+def _hub_sql(data_dir: Path, sql: str, *params: object) -> list[tuple]:
+    con = sqlite3.connect(data_dir / "hub" / "hub.sqlite3")
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory) -> tuple[Path, str]:
+    """The demo built from the command line, as the README's third line builds it."""
+    import contextlib
+    import io
+
+    data_dir = tmp_path_factory.mktemp("township")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["hub", "demo", "--villages", str(VILLAGES), "--seed", str(SEED), "--data-dir", str(data_dir)])
+    assert code == 0, out.getvalue()
+    return data_dir, out.getvalue()
+
+
+@pytest.fixture()
+def hub(township):
+    from app.hub.service import open_hub
+
+    h = open_hub(township[0])
+    yield h
+    h.close()
+
+
+def _status(hub, code: str):
+    from app.hub.status import status_rows
+
+    (row,) = [r for r in status_rows(hub, TODAY) if r.code == code]
+    return row
+
+
+def test_the_demo_says_what_it_builds_as_it_goes(township):
+    data_dir, out = township
+    # progress on the terminal: each village as it is made, each month of bundles, then what is special
+    assert out.count("生成第") == VILLAGES and "第 12/12 个月" in out
+    for name, (code, _kinds) in _villages(data_dir).items():
+        assert name in out and code in out
+    assert "从未同步" in out and "分叉" in out and "长期未同步" in out and "待补" in out and "拒开证明" in out
+
+
+def test_hub_villages_lists_every_demo_village(township, capsys):
+    data_dir, _out = township
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "hub", "villages"]) == 0
+    listed = capsys.readouterr().out
+    villages = _villages(data_dir)
+    assert len(villages) == VILLAGES
+    lines = {line.split("\t")[1]: line for line in listed.splitlines()[1:]}
+    assert set(lines) == set(villages)
+    never, _code = _by_kind(data_dir, "never")
+    assert "从未导入" in lines[never]
+    gap, _code = _by_kind(data_dir, "gap")
+    assert "无" not in lines[gap].split("\t")[4]  # the bundle held at the hub, waiting for the one left at home
+
+
+def test_every_synced_village_sent_a_year_of_monthly_bundles(township):
+    data_dir, _out = township
+    for name, (code, kinds) in _villages(data_dir).items():
+        months = {r[0][:7] for r in _hub_sql(
+            data_dir, "SELECT applied FROM hub_bundles WHERE village_code = ? AND state = 'applied'", code)}
+        if "never" in kinds:
+            assert months == set()
+        elif "silent" in kinds:
+            assert 8 <= len(months) <= 11, (name, months)
+        else:
+            assert len(months) >= 11, (name, months)  # one a month (30 days apart: twelve, now and then eleven)
+
+
+def test_the_never_synced_village_says_so(township, hub):
+    _name, code = _by_kind(township[0], "never")
+    row = _status(hub, code)
+    assert row.last_sync == "" and row.days_since is None
+    assert "从未同步" in row.alerts
+
+
+def test_the_silent_village_is_past_the_silence_limit(township, hub):
+    _name, code = _by_kind(township[0], "silent")
+    row = _status(hub, code)
+    assert row.days_since is not None and row.days_since > 14
+    assert any("天没有同步" in a for a in row.alerts)
+    # the villages that sent this month are not called silent
+    _name, timely = _by_kind(township[0], "refusals")
+    assert _status(hub, timely).days_since <= 14
+    assert not any("没有同步" in a for a in _status(hub, timely).alerts)
+
+
+def test_the_gap_village_waits_for_its_missing_bundle(township, hub):
+    _name, code = _by_kind(township[0], "gap")
+    row = _status(hub, code)
+    assert row.pending == 1
+    assert row.days_since is not None and row.days_since <= 14  # it came to the township; one stick stayed home
+
+
+def test_the_forked_village_has_its_fork_alert(township, hub):
+    data_dir = township[0]
+    name, code = _by_kind(data_dir, "forked")
+    # the two copies disagree: the village's restored store and the hub hold different events under one number
+    con = sqlite3.connect(_folder(data_dir, name) / "cunwu.sqlite3")
+    try:
+        seq, theirs = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    (ours,), = _hub_sql(data_dir, "SELECT hash FROM hub_events WHERE village_code = ? AND seq = ?", code, seq)
+    assert theirs != ours
+    row = _status(hub, code)
+    assert "出现分叉" in row.alerts
+    assert row.refused >= 1
+
+
+def test_the_refusals_village_refused_certificates_this_month(township, hub):
+    data_dir = township[0]
+    _name, code = _by_kind(data_dir, "refusals")
+    month = TODAY.strftime("%Y-%m")
+    refusals = [json.loads(r[0]) for r in _hub_sql(
+        data_dir, "SELECT content FROM hub_records WHERE village_code = ? AND record_type = 'cert_refusal'", code)]
+    assert sum(r["date"].startswith(month) for r in refusals) >= 3
+    assert _status(hub, code).certs_refused >= 3
+
+
+def test_the_late_village_left_its_disclosures_overdue(township, hub):
+    data_dir = township[0]
+    name, code = _by_kind(data_dir, "late")
+    posted = [json.loads(r[0]).get("posted_from") or "" for r in _hub_sql(
+        data_dir, "SELECT content FROM hub_records WHERE village_code = ? AND record_type = 'notice'", code)]
+    assert max(p for p in posted if p) <= (TODAY - dt.timedelta(days=LATE_DAYS)).isoformat()
+    assert _status(hub, code).overdue >= 1
+
+
+def test_bad_input_changes_nothing(tmp_path, capsys):
+    assert main(["hub", "demo", "--villages", "0", "--data-dir", str(tmp_path)]) != 0
+    assert "1 到" in capsys.readouterr().err
+    assert not (tmp_path / "hub").exists()
+    assert main(["--data-dir", str(tmp_path), "hub", "init", "--name", "石桥镇"]) == 0
+    before = (tmp_path / "hub" / "hub.sqlite3").read_bytes()
+    capsys.readouterr()
+    assert main(["hub", "demo", "--villages", "1", "--data-dir", str(tmp_path)]) != 0
+    assert "已经有乡镇数据中心" in capsys.readouterr().err
+    assert (tmp_path / "hub" / "hub.sqlite3").read_bytes() == before
+    assert not (tmp_path / FOLDER).exists()
+
+
+def test_the_same_seed_builds_the_same_township(township, tmp_path):
+    first = township[0]
+    again = create_hub_demo(tmp_path, villages=VILLAGES, seed=SEED)
+    events = "SELECT v.name, count(e.seq) FROM hub_villages v LEFT JOIN hub_events e ON e.village_code = v.code GROUP BY v.name"
+    bundles = "SELECT v.name, b.first_seq, b.last_seq, b.state FROM hub_villages v JOIN hub_bundles b " \
+              "ON b.village_code = v.code ORDER BY 1, 2"
+    assert sorted(_hub_sql(tmp_path, events)) == sorted(_hub_sql(first, events))
+    assert _hub_sql(tmp_path, bundles) == _hub_sql(first, bundles)
+    assert _villages(tmp_path) == _villages(first)
+    assert sorted(v.name for v in again.villages) == sorted(_villages(first))

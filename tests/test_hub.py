@@ -83,7 +83,7 @@ class Linked:
     def hub_state(self) -> dict[str, list]:
         with self.hub.engine.connect() as conn:
             return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr)
-                    for t in hub_tables.metadata.sorted_tables}
+                    for t in hub_tables.metadata.sorted_tables if t is not hub_tables.proj_alerts}  # the refusal log
 
     def close(self) -> None:
         self.village.close()

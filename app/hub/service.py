@@ -164,6 +164,9 @@ def open_hub(data_dir: Path) -> Hub:
     create_schema(engine)
     hub = Hub(d, str(cfg["name"]), url, engine)
     _sweep_tmp(hub)
+    from app.hub.projections import ensure_projections
+
+    ensure_projections(hub)  # a hub made before the township's projections gets them now
     return hub
 
 
@@ -429,6 +432,9 @@ def import_one(hub: Hub, path: Path, *, progress: Progress | None = None,
     try:
         outcome = _import_verified(hub, path, reader, sha, progress, early=early, before_commit=before_commit)
     except BundleRejected as exc:
+        from app.hub.projections import note_refusal_now
+
+        note_refusal_now(hub, m.village_code, exc.reason, sha, str(exc))  # for the township's alerts
         return ImportOutcome(path, REFUSED, str(exc), m.village_code, exc.reason)
     if outcome.status == IMPORTED and (waiting is None or m.village_code in waiting):
         refused = _apply_pending(hub, m.village_code)
@@ -514,6 +520,9 @@ def _hold(hub: Hub, path: Path, reader: BundleReader, sha: str) -> None:
             conn.execute(insert(t.bundles).values(sha256=sha, village_code=m.village_code, first_seq=m.first,
                                                   last_seq=m.last, prev_head=m.prev_head, head=m.head, state=PENDING,
                                                   file=target.name, received=now_text(), applied=""))
+            from app.hub.projections import refresh_village
+
+            refresh_village(conn, m.village_code)  # bundles waiting, for the township's table
     except BaseException:
         target.unlink(missing_ok=True)  # a held copy without its row would never be looked at again
         raise
@@ -539,7 +548,7 @@ def _apply_pending(hub: Hub, code: str) -> list[str]:
             outcome = _import_verified(hub, path, reader, sha, None, from_pending=True)
         except BundleRejected as exc:
             log.warning("pending bundle %s refused: %s", name, exc)
-            outcome = None
+            outcome, why = None, exc.reason
             refusals.append(_(
                 "之前暂存的同步包(事件 {a}–{b})在前面的事件到齐后检查没有通过,已拒收:{reason} "
                 "请把村里的这个同步包再导入一次(原来的文件或村里重新导出的都可以)。").format(
@@ -550,6 +559,13 @@ def _apply_pending(hub: Hub, code: str) -> list[str]:
                                                                                        applied=now_text()))
             elif outcome is None:
                 conn.execute(update(t.bundles).where(t.bundles.c.sha256 == sha).values(state=REFUSED))
+                from app.hub.projections import note_refusal
+
+                note_refusal(conn, code, why, sha, refusals[-1])
+            if outcome is None or outcome.status in (OLD, ALREADY):
+                from app.hub.projections import refresh_village
+
+                refresh_village(conn, code)
         if outcome is None or outcome.status in (IMPORTED, OLD, ALREADY):
             path.unlink(missing_ok=True)
 
@@ -622,6 +638,9 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     values = (code, m.first, m.last, m.prev_head, m.head, "applied", "", now, now, sha)
     # a held bundle's row was written when it was held
     raw.execute((_BUNDLE_UPDATE_SQL if from_pending else _BUNDLE_INSERT_SQL).format(p=p), values)
+    from app.hub.projections import hub_catalogues, project_village
+
+    project_village(conn, code, after=last, catalogues=hub_catalogues(hub))  # the township's tables, same transaction
     if progress:
         progress(m.count, m.count)
     return applied

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select, text
 
 from app.errors import UserError
 from app.hub import store as t
@@ -90,9 +90,10 @@ class MeetingRow:
 class MatterRow:
     record_id: str
     subject: str
-    step: str                   # the step it has reached
+    step: int                   # the last step taken in its current round (1-4; 0 = none yet)
     step_label: str
-    state: str
+    state: str                  # in_progress | resolved | carried_out | completed | failed
+    state_label: str
     last_step_on: str           # ISO date of its last step
     stalled: bool               # open, and no step for STALLED_DAYS days (as of the day asked about)
 
@@ -167,87 +168,356 @@ def silence_limit(hub: Any) -> int:
 
 
 # ---------------------------------------------------------------- queries
+#
+# One query per topic over the projection tables (app/hub/store.py, hub_proj_*), each touching only the rows
+# that matter on the day asked about (not posted and owed, posted late this year, this quarter's meetings,
+# open matters, this month's certificates) through its index; the day-dependent states are decided here.
+
+LOOKBACK_DAYS = 400   # app.disclosure.calendar.due_on: periods that ended longer ago are not listed any more
+REPRESENTATIVES = "村民代表会议"   # app.meetings.kinds.MeetingKind.REPRESENTATIVES
 
 
-def _day(text: str) -> dt.date | None:
+def _day(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
         return None
 
 
-def _basic_rows(conn: Any) -> list[dict[str, Any]]:
-    from app.hub.service import PENDING, VERSION_KEY
-
-    pend = dict(conn.execute(select(t.bundles.c.village_code, func.count()).where(t.bundles.c.state == PENDING)
-                             .group_by(t.bundles.c.village_code)).all())
-    versions = {k[len(VERSION_KEY):]: v for k, v in conn.execute(
-        select(t.hub_info.c.key, t.hub_info.c.value).where(t.hub_info.c.key.startswith(VERSION_KEY)))}
-    rows = conn.execute(select(t.villages.c.code, t.villages.c.name, t.villages.c.enrolled,
-                               t.villages.c.last_import).order_by(t.villages.c.code)).all()
-    return [{"code": r[0], "name": r[1], "enrolled": (r[2] or "")[:10], "last_sync": r[3] or "",
-             "version": versions.get(r[0], ""), "pending": int(pend.get(r[0], 0))} for r in rows]
+def _quarter_bounds(on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """Start of this quarter, start and end of the previous one."""
+    q_start = dt.date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+    prev_end = q_start - dt.timedelta(days=1)
+    return q_start, dt.date(prev_end.year, 3 * ((prev_end.month - 1) // 3) + 1, 1), prev_end
 
 
-def _status(base: dict[str, Any], on: dt.date, silence: int) -> VillageStatus:
-    from app.meetings.quarterly import quarter_label, quarter_of
+_VILLAGES_SQL = text(
+    "SELECT v.code, v.name, v.enrolled, v.last_import, p.version, p.pending, p.chain_ok, p.started "
+    "FROM hub_villages v LEFT JOIN hub_proj_villages p ON p.code = v.code ORDER BY v.code")
 
-    last = _day(base["last_sync"])
+# not posted by `on` and owed from `due_from` on; rows posted later than `on` count as not posted yet
+_DISCLOSURE_SQL = text(
+    "SELECT village_code, SUM(CASE WHEN deadline < :on THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN deadline >= :on THEN 1 ELSE 0 END), 0 FROM hub_proj_disclosures "
+    "WHERE posted_on IS NULL AND due_from <= :on AND (event = :yes OR period_end >= :lookback) GROUP BY village_code "
+    "UNION ALL "
+    "SELECT village_code, SUM(CASE WHEN deadline < :on THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN deadline >= :on THEN 1 ELSE 0 END), 0 FROM hub_proj_disclosures "
+    "WHERE posted_on > :on AND due_from <= :on AND (event = :yes OR period_end >= :lookback) GROUP BY village_code "
+    "UNION ALL "
+    "SELECT village_code, 0, 0, COUNT(*) FROM hub_proj_disclosures "
+    "WHERE late = :yes AND posted_on >= :year_start AND posted_on <= :on GROUP BY village_code")
+
+_MEETINGS_SQL = text(
+    "SELECT village_code, SUM(CASE WHEN date >= :q_start THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN date < :q_start THEN 1 ELSE 0 END) FROM hub_proj_meetings "
+    "WHERE kind = :kind AND state = 'closed' AND date >= :prev_start AND date <= :on GROUP BY village_code")
+
+_MATTERS_SQL = text(
+    "SELECT village_code, COUNT(*), SUM(CASE WHEN last_step_on < :stalled THEN 1 ELSE 0 END) "
+    "FROM hub_proj_matters WHERE open = :yes GROUP BY village_code")
+
+_CERTS_SQL = text(
+    "SELECT village_code, SUM(CASE WHEN record_type = 'certificate' THEN 1 ELSE 0 END), 0, "
+    "SUM(CASE WHEN record_type = 'cert_refusal' THEN 1 ELSE 0 END) FROM hub_proj_certificates "
+    "WHERE day >= :m_start AND day <= :on GROUP BY village_code "
+    "UNION ALL "
+    "SELECT village_code, 0, COUNT(*), 0 FROM hub_proj_certificates "
+    "WHERE voided_on >= :m_start AND voided_on <= :on GROUP BY village_code")
+
+# refusals since the village's last good import
+_ALERTS_SQL = text(
+    "SELECT a.village_code, COUNT(*), SUM(CASE WHEN a.kind = 'fork' THEN 1 ELSE 0 END) "
+    "FROM hub_proj_alerts a JOIN hub_villages v ON v.code = a.village_code "
+    "WHERE a.at > v.last_import AND a.at < :next_day GROUP BY a.village_code")
+
+
+def _sums(rows: Any, width: int) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for r in rows:
+        acc = out.setdefault(r[0], [0] * width)
+        for i in range(width):
+            acc[i] += int(r[i + 1] or 0)
+    return out
+
+
+def _facts(conn: Any, on: dt.date, codes: str | None = None) -> tuple[list[Any], dict[str, dict[str, list[int]]]]:
+    """The villages' rows and each topic's sums per village, as of ``on``."""
+    iso = on.isoformat()
+    q_start, prev_start, _prev_end = _quarter_bounds(on)
+    params = {"on": iso, "yes": True, "lookback": (on - dt.timedelta(days=LOOKBACK_DAYS)).isoformat(),
+              "year_start": f"{on.year:04d}-01-01", "q_start": q_start.isoformat(),
+              "prev_start": prev_start.isoformat(), "kind": REPRESENTATIVES,
+              "stalled": (on - dt.timedelta(days=STALLED_DAYS)).isoformat(),
+              "m_start": on.replace(day=1).isoformat(), "next_day": (on + dt.timedelta(days=1)).isoformat()}
+    villages = conn.execute(_VILLAGES_SQL).all()
+    topics = {"disclosures": _sums(conn.execute(_DISCLOSURE_SQL, params), 3),
+              "meetings": _sums(conn.execute(_MEETINGS_SQL, params), 2),
+              "matters": _sums(conn.execute(_MATTERS_SQL, params), 2),
+              "certs": _sums(conn.execute(_CERTS_SQL, params), 3),
+              "alerts": _sums(conn.execute(_ALERTS_SQL, params), 2)}
+    return villages, topics
+
+
+_ZERO = (0, 0, 0)
+
+
+class _Words:
+    """The table's plain words, looked up once per call (the language chosen when it is asked)."""
+
+    def __init__(self, on: dt.date) -> None:
+        from app.meetings.quarterly import quarter_label, quarter_of
+
+        q_start, prev_start, _end = _quarter_bounds(on)
+        self.quarter = quarter_label(*quarter_of(on))
+        self.prev_quarter = quarter_label(*quarter_of(prev_start))
+        self.q_start, self.prev_start = q_start.isoformat(), prev_start.isoformat()
+        self.never = _("从未同步")
+        self.silent = _("已 {n} 天没有同步")
+        self.refused = _("同步包被拒收")
+        self.fork = _("出现分叉")
+        self.chain = _("记录链对不上")
+        self.pending = _("有同步包在等前面的包")
+        self.no_meeting = _("{quarter}没有开村民代表会议")
+
+
+def _row(v: Any, topics: dict[str, dict[str, list[int]]], on: dt.date, silence: int, w: _Words) -> VillageStatus:
+    code, name, enrolled, last_import, version, pending, chain_ok, started = v
+    last = _day(last_import)
     days = (on - last).days if last else None
+    overdue, due, late = topics["disclosures"].get(code, _ZERO)
+    this_q, prev_q = topics["meetings"].get(code, _ZERO[:2])
+    open_, stalled = topics["matters"].get(code, _ZERO[:2])
+    issued, voided, refusals = topics["certs"].get(code, _ZERO)
+    refused, forks = topics["alerts"].get(code, _ZERO[:2])
     alerts: list[str] = []
     if last is None:
-        alerts.append(_("从未同步"))
+        alerts.append(w.never)
     elif days is not None and days > silence:
-        alerts.append(_("已 {n} 天没有同步").format(n=days))
-    if base["pending"]:
-        alerts.append(_("有同步包在等前面的包"))
+        alerts.append(w.silent.format(n=days))
+    if forks:
+        alerts.append(w.fork)
+    if refused > forks:
+        alerts.append(w.refused)
+    if chain_ok is not None and not chain_ok:
+        alerts.append(w.chain)
+    if pending:
+        alerts.append(w.pending)
+    counted = bool(started) and started <= w.q_start  # the whole quarter is in the village's record
+    if bool(started) and started <= w.prev_start and not prev_q:
+        alerts.append(w.no_meeting.format(quarter=w.prev_quarter))
     return VillageStatus(
-        code=base["code"], name=base["name"], enrolled=base["enrolled"], last_sync=base["last_sync"],
-        days_since=days, version=base["version"], pending=base["pending"], refused=0, overdue=0, late=0, due=0,
-        quarter_label=quarter_label(*quarter_of(on)), quarter_meeting=None, matters_open=0, matters_stalled=0,
-        certs_issued=0, certs_voided=0, certs_refused=0, alerts=tuple(alerts))
+        code=code, name=name or "", enrolled=(enrolled or "")[:10], last_sync=last_import or "", days_since=days,
+        version=version or "", pending=int(pending or 0), refused=refused, overdue=overdue, late=late, due=due,
+        quarter_label=w.quarter, quarter_meeting=True if this_q else (False if counted else None),
+        matters_open=open_, matters_stalled=stalled, certs_issued=issued, certs_voided=voided,
+        certs_refused=refusals, alerts=tuple(alerts))
 
 
 def status_rows(hub: Any, on: dt.date, *, silence_days: int = DEFAULT_SILENCE) -> list[VillageStatus]:
     """One row per enrolled village, as of ``on``, ordered by village code."""
     with hub.engine.connect() as conn:
-        return [_status(b, on, silence_days) for b in _basic_rows(conn)]
+        villages, topics = _facts(conn, on)
+    w = _Words(on)
+    return [_row(v, topics, on, silence_days, w) for v in villages]
 
 
 def find_village(hub: Any, village: str) -> str:
     """The code of a village given by its code or its name; StatusError if there is none (or two by that name)."""
-    text = village.strip()
+    text_ = village.strip()
     with hub.engine.connect() as conn:
         rows = conn.execute(select(t.villages.c.code, t.villages.c.name).where(
-            (t.villages.c.code == text) | (t.villages.c.name == text))).all()
+            (t.villages.c.code == text_) | (t.villages.c.name == text_))).all()
     codes = sorted({r[0] for r in rows})
     if len(codes) == 1:
         return codes[0]
     if not codes:
         raise StatusError(_("本乡镇没有登记“{v}”这个村。请用 cunwu hub villages 查看已登记的村名和村代码。").format(
-            v=text[:40]))
-    raise StatusError(_("有 {n} 个村都叫“{v}”,请改用村代码:{codes}。").format(n=len(codes), v=text[:40],
+            v=text_[:40]))
+    raise StatusError(_("有 {n} 个村都叫“{v}”,请改用村代码:{codes}。").format(n=len(codes), v=text_[:40],
                                                                       codes="、".join(codes)))
 
 
+def _disclosure_state(row: Any, on: dt.date) -> str:
+    """overdue | due | late | done | upcoming of one stored period on ``on`` (app.disclosure.calendar's rules)."""
+    iso = on.isoformat()
+    posted = row.posted_on if row.posted_on and row.posted_on <= iso else None
+    if posted:
+        return "late" if posted > row.deadline else "done"
+    if row.due_from > iso:
+        return "upcoming"
+    return "overdue" if row.deadline < iso else "due"
+
+
+def _disclosure(row: Any, state: str) -> DisclosureRow:
+    return DisclosureRow(item=row.item_code, item_name=row.item_name or "", period=row.period_key,
+                         period_label=row.period_label or "", deadline=row.deadline, posted_on=row.posted_on or "",
+                         catalogue=row.catalogue_version or "", state=state)
+
+
 def village_detail(hub: Any, code: str, on: dt.date, *, silence_days: int = DEFAULT_SILENCE) -> VillageDetail:
-    """One village (by code) in detail as of ``on``; StatusError for a code the hub has not enrolled."""
+    """One village (by code or name) in detail as of ``on``; StatusError for a village the hub has not enrolled."""
+    from app.meetings.kinds import MeetingKind
+    from app.meetings.matters import state_label, step_label
+
     code = find_village(hub, code)
+    iso = on.isoformat()
+    lookback = (on - dt.timedelta(days=LOOKBACK_DAYS)).isoformat()
+    d, m, x, c, n, a = (t.proj_disclosures.c, t.proj_meetings.c, t.proj_matters.c, t.proj_certificates.c,
+                        t.proj_notices.c, t.proj_alerts.c)
     with hub.engine.connect() as conn:
-        base = next(b for b in _basic_rows(conn) if b["code"] == code)
-    return VillageDetail(status=_status(base, on, silence_days))
+        villages, topics = _facts(conn, on)
+        disclosures = conn.execute(select(t.proj_disclosures).where(
+            d.village_code == code, d.due_from <= iso).order_by(d.deadline, d.item_code, d.period_key)).all()
+        meetings = conn.execute(select(t.proj_meetings).where(m.village_code == code, m.date <= iso)
+                                .order_by(m.date.desc(), m.record_id)).all()
+        matters = conn.execute(select(t.proj_matters).where(x.village_code == code)
+                               .order_by(x.open.desc(), x.last_step_on.desc(), x.record_id)).all()
+        certs = conn.execute(select(t.proj_certificates).where(c.village_code == code, c.day != "", c.day <= iso)
+                             .order_by(c.day.desc(), c.serial.desc(), c.record_id)).all()
+        notices = conn.execute(select(n.record_id, n.number, n.title, n.posted_from, n.posted_until).where(
+            n.village_code == code, n.state.in_(("posted", "archived"))).order_by(n.posted_from.desc(),
+                                                                                  n.number.desc())).all()
+        alerts = conn.execute(select(a.at, a.kind, a.message).where(a.village_code == code, a.at < (
+            on + dt.timedelta(days=1)).isoformat()).order_by(a.at.desc(), a.id.desc()).limit(50)).all()
+        groups = _residents_by_group(conn, code)
+    status = _row(next(v for v in villages if v[0] == code), topics, on, silence_days, _Words(on))
+    lists: dict[str, list[DisclosureRow]] = {"overdue": [], "due": [], "late": []}
+    for row in disclosures:
+        state = _disclosure_state(row, on)
+        if state in ("overdue", "due") and (row.event or row.period_end >= lookback):
+            lists[state].append(_disclosure(row, state))
+        elif state == "late" and row.posted_on >= f"{on.year:04d}-01-01":
+            lists[state].append(_disclosure(row, state))
+    kinds = {k.value: k for k in MeetingKind}
+    return VillageDetail(
+        status=status, overdue=lists["overdue"], late=lists["late"], due=lists["due"],
+        meetings=[MeetingRow(r.record_id, r.kind, kinds[r.kind].label if r.kind in kinds else r.kind, r.date,
+                             r.title, r.quorate, r.state) for r in meetings],
+        matters=[MatterRow(r.record_id, r.subject, int(r.step), step_label(r.step) if r.step in (1, 2, 3, 4) else "",
+                           r.state, state_label(r.state), r.last_step_on,
+                           bool(r.open) and r.last_step_on < (on - dt.timedelta(days=STALLED_DAYS)).isoformat())
+                 for r in matters],
+        certificates=[_cert(r, on) for r in certs if r.record_type == "certificate"],
+        refusals=[_cert(r, on) for r in certs if r.record_type == "cert_refusal"],
+        residents_by_group=groups,
+        notices=[(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "") for r in notices],
+        alerts=[{"kind": k, "day": at, "text": msg or ""} for at, k, msg in alerts])
 
 
-def month_rows(hub: Any, month: str) -> dict[str, list[dict[str, Any]]]:
-    """The month's facts for the county report, one list of rows per topic:
-    "villages", "disclosures", "meetings", "matters", "certificates", "refusals", "alerts".
-    StatusError for a month that is not YYYY-MM."""
+def _cert(r: Any, on: dt.date) -> CertificateRow:
+    return CertificateRow(record_id=r.record_id, serial=r.serial or "", kind=r.kind or "", kind_label=r.kind_name or "",
+                          day=r.day, voided=bool(r.voided_on) and r.voided_on <= on.isoformat(),
+                          refused=r.record_type == "cert_refusal")
+
+
+def _residents_by_group(conn: Any, code: str) -> dict[str, int]:
+    """Residents counted by their villagers' group (the group's name; 未分组 for none), from the hub's records."""
+    import json
+
+    rc = t.records.c
+    groups = sorted((g.get("sort_order") or 0, g.get("name") or rid, rid) for rid, g in (
+        (rid, json.loads(content)) for rid, content in conn.execute(
+            select(rc.record_id, rc.content).where(rc.village_code == code, rc.record_type == "group"))))
+    names = {rid: name for _order, name, rid in groups}
+    counts: dict[str, int] = {}
+    none = _("未分组")
+    for (content,) in conn.execute(select(rc.content).where(rc.village_code == code, rc.record_type == "resident")):
+        r = json.loads(content)
+        if r.get("status"):  # moved away, deceased...: no longer counted among the village's residents
+            continue
+        gid = r.get("group_id")
+        key = names.get(str(gid), none) if gid is not None else none
+        counts[key] = counts.get(key, 0) + 1
+    order = {name: i for i, (_o, name, _r) in enumerate(groups)}
+    return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+# ---------------------------------------------------------------- the month, for the county report
+
+
+def parse_month(month: str, *, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of "YYYY-MM"; StatusError for another spelling or a month that has not begun."""
     try:
-        year, mon = (int(x) for x in month.split("-"))
+        year, mon = (int(x) for x in str(month).strip().split("-"))
         first = dt.date(year, mon, 1)
     except (ValueError, TypeError) as exc:
         raise StatusError(_("月份“{m}”不对,请写成 年-月,例如 2026-11。").format(m=str(month)[:20])) from exc
+    if first > (today or dt.date.today()):
+        raise StatusError(_("{m} 还没有到,没有可以统计的数据。请选择本月或以前的月份。").format(m=first.strftime("%Y-%m")))
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    rows = status_rows(hub, last)
-    return {"villages": [r.as_dict() for r in rows], "disclosures": [], "meetings": [], "matters": [],
-            "certificates": [], "refusals": [], "alerts": []}
+    return first, last
+
+
+def month_rows(hub: Any, month: str) -> dict[str, list[dict[str, Any]]]:
+    """The month's facts for the county report, one list of rows (plain dicts) per topic, each row with the
+    village's "code" and "name"; states as of the month's last day (or today, in the current month):
+
+    - "villages": VillageStatus.as_dict() of every village;
+    - "disclosures": periods whose deadline falls in the month, and those still overdue at its end:
+      item, item_name, period, period_label, deadline, posted_on ("" = not posted), catalogue,
+      state (done | late | due | overdue);
+    - "meetings": meetings dated in the month: record_id, kind, date, title, quorate (None = minutes not closed), state;
+    - "matters": 四议两公开 matters open at the month's end or with a step in it: record_id, subject, step,
+      step_label, state, state_label, last_step_on, stalled;
+    - "certificates": issued or voided in the month: record_id, serial, kind, kind_name, day, voided_on, state;
+    - "refusals": refusals to issue a certificate in the month: record_id, kind, requested, day;
+    - "alerts": bundles refused in the month: at, kind (refused | fork), reason, message.
+
+    StatusError for a month that is not YYYY-MM or has not begun; a month without any data gives empty lists
+    (``has_data`` tells)."""
+    from app.meetings.matters import state_label, step_label
+
+    first, last = parse_month(month)
+    on = min(last, dt.date.today())
+    lo, hi = first.isoformat(), on.isoformat()
+    rows = status_rows(hub, on, silence_days=silence_limit(hub))
+    names = {r.code: r.name for r in rows}
+
+    def who(code: str) -> dict[str, str]:
+        return {"code": code, "name": names.get(code, "")}
+
+    d, m, x, c, a = (t.proj_disclosures.c, t.proj_meetings.c, t.proj_matters.c, t.proj_certificates.c,
+                     t.proj_alerts.c)
+    lookback = (on - dt.timedelta(days=LOOKBACK_DAYS)).isoformat()
+    with hub.engine.connect() as conn:
+        disclosures = conn.execute(select(t.proj_disclosures).where(
+            ((d.deadline >= lo) & (d.deadline <= hi) & (d.due_from <= hi))
+            | (((d.posted_on.is_(None)) | (d.posted_on > hi)) & (d.deadline < lo) & (d.due_from <= hi)
+               & ((d.event == True) | (d.period_end >= lookback))))  # noqa: E712 - SQL, not Python
+            .order_by(d.village_code, d.deadline, d.item_code, d.period_key)).all()
+        meetings = conn.execute(select(t.proj_meetings).where(m.date >= lo, m.date <= hi)
+                                .order_by(m.village_code, m.date, m.record_id)).all()
+        matters = conn.execute(select(t.proj_matters).where(
+            (x.open == True) | ((x.last_step_on >= lo) & (x.last_step_on <= hi)))  # noqa: E712
+            .order_by(x.village_code, x.last_step_on, x.record_id)).all()
+        certs = conn.execute(select(t.proj_certificates).where(
+            ((c.day >= lo) & (c.day <= hi)) | ((c.voided_on >= lo) & (c.voided_on <= hi)))
+            .order_by(c.village_code, c.day, c.serial, c.record_id)).all()
+        alerts = conn.execute(select(a.village_code, a.at, a.kind, a.reason, a.message).where(
+            a.at >= lo, a.at < (on + dt.timedelta(days=1)).isoformat()).order_by(a.at, a.id)).all()
+    stall = (on - dt.timedelta(days=STALLED_DAYS)).isoformat()
+    out: dict[str, list[dict[str, Any]]] = {"villages": [r.as_dict() for r in rows]}
+    out["disclosures"] = [{**who(r.village_code), "item": r.item_code, "item_name": r.item_name,
+                           "period": r.period_key, "period_label": r.period_label, "deadline": r.deadline,
+                           "posted_on": r.posted_on if r.posted_on and r.posted_on <= hi else "",
+                           "catalogue": r.catalogue_version, "state": _disclosure_state(r, on)} for r in disclosures]
+    out["meetings"] = [{**who(r.village_code), "record_id": r.record_id, "kind": r.kind, "date": r.date,
+                        "title": r.title, "quorate": r.quorate, "state": r.state} for r in meetings]
+    out["matters"] = [{**who(r.village_code), "record_id": r.record_id, "subject": r.subject, "step": r.step,
+                       "step_label": step_label(r.step) if r.step in (1, 2, 3, 4) else "", "state": r.state,
+                       "state_label": state_label(r.state), "last_step_on": r.last_step_on,
+                       "stalled": bool(r.open) and r.last_step_on < stall} for r in matters]
+    out["certificates"] = [{**who(r.village_code), "record_id": r.record_id, "serial": r.serial, "kind": r.kind,
+                            "kind_name": r.kind_name, "day": r.day,
+                            "voided_on": r.voided_on if r.voided_on and r.voided_on <= hi else "",
+                            "state": r.state} for r in certs if r.record_type == "certificate"]
+    out["refusals"] = [{**who(r.village_code), "record_id": r.record_id, "kind": r.kind, "requested": r.kind_name,
+                        "day": r.day} for r in certs if r.record_type == "cert_refusal"]
+    out["alerts"] = [{**who(r[0]), "at": r[1], "kind": r[2], "reason": r[3], "message": r[4]} for r in alerts]
+    return out
+
+
+def has_data(rows: dict[str, list[dict[str, Any]]]) -> bool:
+    """Whether :func:`month_rows` found anything that happened in the month (beyond the villages' list)."""
+    return any(rows[k] for k in rows if k != "villages")

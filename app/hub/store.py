@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (BigInteger, Column, Engine, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
-                        create_engine, event)
+from sqlalchemy import (BigInteger, Boolean, Column, Engine, Index, Integer, MetaData, PrimaryKeyConstraint, String,
+                        Table, Text, create_engine, event)
 
 from app.errors import UserError
 from app.events import GENESIS
@@ -78,6 +78,120 @@ attachments = Table(
     Column("size", BigInteger),
     Column("received", String(40)),
 )
+
+# ---------------------------------------------------------------- projections for the township's screens
+#
+# Kept by app/hub/projections.py inside each bundle's import transaction (and rebuilt from hub_records by
+# ``cunwu hub rebuild-projections``); read by app/hub/status.py. Dates are ISO text, so they compare as text.
+# Only what does not depend on the day asked about is stored: overdue, due, silent are worked out when asked.
+
+proj_villages = Table(
+    "hub_proj_villages", metadata,
+    Column("code", String(18), primary_key=True),
+    Column("last_sync", String(40), default=""),     # when the hub applied its last bundle
+    Column("version", String(32), default=""),       # program version its last bundle named
+    Column("pending", Integer, default=0),           # bundles held waiting for a gap
+    # refused bundles and forks are counted from hub_proj_alerts (a refusal changes none of the hub's data)
+    Column("chain_ok", Boolean, default=True),       # the hub's head for the village is its last event's hash
+    Column("started", String(10), default=""),       # day of its first event (Art. 26 counts quarters from it)
+    Column("since", String(10), default=""),         # from when its disclosures count (calendar start)
+    Column("horizon", Integer, default=0),           # disclosure periods are stored up to the end of this year
+    Column("last_event", String(40), default=""),    # time of its newest event
+)
+
+proj_notices = Table(
+    "hub_proj_notices", metadata,
+    Column("village_code", String(18)),
+    Column("record_id", String(64)),
+    Column("item_code", String(32), default=""),
+    Column("period_key", String(32), default=""),
+    Column("number", String(64), default=""),
+    Column("title", Text, default=""),
+    Column("state", String(16), default=""),
+    Column("posted_from", String(10), default=""),
+    Column("posted_until", String(10), default=""),
+    Column("corrects", Boolean, default=False),
+    Column("catalogue_version", String(32), default=""),
+    PrimaryKeyConstraint("village_code", "record_id"),
+)
+
+proj_disclosures = Table(
+    "hub_proj_disclosures", metadata,
+    Column("village_code", String(18)),
+    Column("item_code", String(32)),
+    Column("period_key", String(48)),
+    Column("item_name", Text),
+    Column("period_label", Text),
+    Column("event", Boolean),                # an event item (随时公开): no look-back limit
+    Column("period_end", String(10)),        # for an event: the day it happened
+    Column("due_from", String(10)),          # the first day it is owed (due)
+    Column("deadline", String(10)),
+    Column("posted_on", String(10)),         # NULL = not posted
+    Column("late", Boolean),                 # posted after the deadline
+    Column("catalogue_version", String(32)),
+    PrimaryKeyConstraint("village_code", "item_code", "period_key"),
+    Index("ix_hub_proj_disclosures_open", "posted_on", "due_from"),
+    Index("ix_hub_proj_disclosures_late", "late", "posted_on"),
+)
+
+proj_meetings = Table(
+    "hub_proj_meetings", metadata,
+    Column("village_code", String(18)),
+    Column("record_id", String(64)),
+    Column("kind", String(32)),
+    Column("date", String(10)),
+    Column("title", Text),
+    Column("quorate", Boolean),              # NULL until the minutes are closed
+    Column("state", String(16)),
+    PrimaryKeyConstraint("village_code", "record_id"),
+    Index("ix_hub_proj_meetings_kind", "kind", "state", "date"),
+)
+
+proj_matters = Table(
+    "hub_proj_matters", metadata,
+    Column("village_code", String(18)),
+    Column("record_id", String(64)),
+    Column("subject", Text),
+    Column("step", Integer),                 # the last step taken in its current round (0 = none yet)
+    Column("state", String(16)),
+    Column("open", Boolean),
+    Column("last_step_on", String(10)),      # date of that step, or the day it was filed
+    Column("resolved_on", String(10)),       # step 4 passed (its resolution notice is owed from then)
+    Column("carried_out_on", String(10)),
+    Column("resolution_notice", String(64)),
+    Column("result_notice", String(64)),
+    PrimaryKeyConstraint("village_code", "record_id"),
+    Index("ix_hub_proj_matters_open", "open", "last_step_on"),
+)
+
+proj_certificates = Table(
+    "hub_proj_certificates", metadata,
+    Column("village_code", String(18)),
+    Column("record_type", String(32)),       # certificate | cert_refusal
+    Column("record_id", String(64)),
+    Column("serial", String(64)),
+    Column("kind", String(32)),
+    Column("kind_name", Text),
+    Column("day", String(10)),               # issued (or refused) on
+    Column("voided_on", String(10)),         # "" = not voided
+    Column("state", String(16)),
+    PrimaryKeyConstraint("village_code", "record_type", "record_id"),
+    Index("ix_hub_proj_certificates_day", "day"),
+    Index("ix_hub_proj_certificates_voided", "voided_on"),
+)
+
+proj_alerts = Table(
+    "hub_proj_alerts", metadata,   # a log of what the hub refused: not derived from events, kept by a rebuild
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("village_code", String(18), index=True),
+    Column("at", String(40)),
+    Column("kind", String(16)),              # refused | fork
+    Column("reason", String(32)),            # BundleRejected.reason
+    Column("bundle", String(64)),            # the file's sha256
+    Column("message", Text),
+)
+
+PROJECTIONS = (proj_villages, proj_notices, proj_disclosures, proj_meetings, proj_matters, proj_certificates)
 
 EVENT_COLUMNS = ("village_code", "seq", "time", "actor", "record_type", "record_id", "action", "content",
                  "prev_hash", "hash")

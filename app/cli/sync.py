@@ -52,6 +52,9 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("files", nargs="+", metavar="FILE")
     a.add_argument("--receipts", help=_("把回执写到这个文件夹(例如村里的U盘)"))
     hs.add_parser("villages", help=_("列出已登记的村"))
+    from app.cli.hub import add_parsers as add_view_parsers
+
+    add_view_parsers(hs)  # status, show, rebuild-projections
     add_report_parser(hs)
     add_demo_parser(hs)
 
@@ -231,6 +234,10 @@ HUB_COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "key": _hub_key, "enroll": _hub_enroll, "import": _hub_import, "villages": _hub_villages,
     "report": hub_report,
 }
+
+from app.cli.hub import COMMANDS as _VIEW_COMMANDS  # noqa: E402 - the township's view of its villages
+
+HUB_COMMANDS.update(_VIEW_COMMANDS)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "keys": cmd_keys, "township": cmd_township, "bundle": cmd_bundle, "receipt": cmd_receipt, "hub": cmd_hub,

@@ -60,7 +60,7 @@ def test_workbook_has_one_sheet_per_topic_with_chinese_headers_frozen_and_wide_e
     book = load_workbook(path)
     assert book.sheetnames == ["各村概况", "同步提醒", "村务公开", "村民代表会议", "会议", "四议两公开", "证明"]
     for sheet in book.worksheets:
-        header_row = next(r for r in range(1, 6) if sheet.cell(r, 1).value == "村代码" or sheet.cell(r, 1).value == "村名")
+        header_row = next(r for r in range(1, 6) if sheet.cell(r, 1).value in ("村代码", "村名"))
         # the header row stays on screen when the clerk scrolls down
         assert sheet.freeze_panes == "A{}".format(header_row + 1), sheet.title
         assert sheet.cell(header_row, 1).font.b
@@ -70,7 +70,7 @@ def test_workbook_has_one_sheet_per_topic_with_chinese_headers_frozen_and_wide_e
             # a Chinese character takes two columns' width: the header is never cut off
             assert sheet.column_dimensions[letter].width >= 2 * len(header), (sheet.title, header)
     overview = book["各村概况"]
-    assert [c.value for c in overview[4]] == ["村代码", "村名", "上次同步", "距今天数", "等待补齐的同步包",
+    assert [c.value for c in overview[4]] == ["村代码", "村名", "上次同步", "距统计日天数", "等待补齐的同步包",
                                               "拒收的同步包", "提醒"]
     assert overview["A1"].value == "石桥镇 2026年11月村务监督月报 —— 各村概况"
 

@@ -243,8 +243,9 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
         return str(_get(r, "last_sync", default=""))[:16].replace("T", " ")
 
     def days(r: Mapping[str, Any]) -> int | None:
+        """Days from the last sync to the report's date; None when it came after (a past month's report)."""
         last = _date(_get(r, "last_sync"))
-        return (as_of - last).days if last is not None and last <= as_of else _int(_get(r, "days_since"))
+        return (as_of - last).days if last is not None and last <= as_of else None
 
     villages = tuple(VillageLine(
         code=str(_get(r, "code", "village_code", default="")), name=str(_get(r, "name", "village_name", default="")),
@@ -264,11 +265,19 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
         state=str(_get(r, "state", default=DUE)), posted_on=_date(_get(r, "posted_on")))
         for r in rows.get("disclosures", ()))
 
+    from app.meetings.kinds import MeetingKind
+
+    representatives = {}
+    for r in rows.get("meetings", ()):
+        day = _date(_get(r, "date", "day"))
+        if _meeting_kind(str(_get(r, "kind_label", "kind", default=""))) == MeetingKind.REPRESENTATIVES.label and day:
+            representatives[village(r)] = max(day, representatives.get(village(r), day))
     year, q = quarter_of(as_of)
     quarter_end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
     quarter = tuple(QuarterLine(
         village=v.name, quarter=str(_get(r, "quarter_label", default="")),
-        held=_bool(_get(r, "quarter_meeting")), quarter_over=as_of >= quarter_end)
+        held=_bool(_get(r, "quarter_meeting")), last_held=representatives.get(v.name),
+        quarter_over=as_of >= quarter_end)
         for v, r in zip(villages, rows.get("villages", ())) if "quarter_label" in r)
     if "quarter" in rows:
         quarter = tuple(QuarterLine(
@@ -289,11 +298,13 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
         last = _date(_get(r, "last_step_on", "last_step"))
         return max(0, (as_of - last).days) if last is not None else _int(_get(r, "stalled_days"))
 
+    # a matter whose last step came after the report's date is left out: the hub keeps only its state now
     matters = tuple(MatterLine(
         village=village(r), subject=str(_get(r, "subject", default="")),
         step=str(_get(r, "step_label", "step", default="")), state=_matter_state(str(_get(r, "state", default=""))),
         last_step=_date(_get(r, "last_step_on", "last_step")), stalled_days=stalled_days(r))
-        for r in rows.get("matters", ()))
+        for r in rows.get("matters", ())
+        if (_date(_get(r, "last_step_on", "last_step")) or as_of) <= as_of)
 
     first = as_of.replace(day=1).isoformat()
 
@@ -417,9 +428,11 @@ def report_sheets(report: MonthReport) -> list[Any]:
     disclosure_warn = {(r, 5) for r, d in enumerate(report.disclosures) if d.state in (OVERDUE, LATE)}
 
     quarter = [[q.village, q.quarter, quarter_text(q), q.last_held] for q in report.quarter]
+    counted = any(m.present is not None for m in report.meetings)
     quarter_warn = {(r, 2) for r, q in enumerate(report.quarter) if quarter_late(q)}
 
-    meetings = [[m.village, m.kind, m.day, m.title, _attendance(m), quorum_text(m)] for m in report.meetings]
+    meetings = [[m.village, m.kind, m.day, m.title, *([_attendance(m)] if counted else []), quorum_text(m)]
+                for m in report.meetings]
     matters = [[m.village, m.subject, m.step or _("尚未开始"), m.state, m.last_step, stalled_text(m)]
                for m in report.matters]
     matter_warn = {(r, 5) for r, m in enumerate(report.matters) if m.stalled_days is not None}
@@ -427,16 +440,17 @@ def report_sheets(report: MonthReport) -> list[Any]:
     alerts = [[a.village, a.at, a.message] for a in report.alerts]
 
     return [
-        Sheet(_("各村概况"), [_("村代码"), _("村名"), _("上次同步"), _("距今天数"), _("等待补齐的同步包"),
+        Sheet(_("各村概况"), [_("村代码"), _("村名"), _("上次同步"), _("距统计日天数"), _("等待补齐的同步包"),
                            _("拒收的同步包"), _("提醒")], villages, above(_("各村概况")),
               text_columns=frozenset({0}), warned=village_warn),
         Sheet(_("同步提醒"), [_("村名"), _("时间"), _("本月拒收的同步包")], alerts, above(_("同步提醒")),
               wrap_columns=frozenset({2})),
         Sheet(_("村务公开"), [_("村名"), _("公开事项"), _("期间"), _("截止日期"), _("公开日期"), _("状态")],
               disclosures, above(_("村务公开")), warned=disclosure_warn),
-        Sheet(_("村民代表会议"), [_("村名"), _("季度"), _("本季度村民代表会议(第二十六条)"), _("最近一次召开")],
+        Sheet(_("村民代表会议"), [_("村名"), _("季度"), _("本季度村民代表会议(第二十六条)"), _("本月召开日期")],
               quarter, above(_("村民代表会议(村民委员会组织法第二十六条:每季度至少召开一次)")), warned=quarter_warn),
-        Sheet(_("会议"), [_("村名"), _("会议种类"), _("日期"), _("会议名称"), _("实到/应到"), _("法定人数")],
+        Sheet(_("会议"), [_("村名"), _("会议种类"), _("日期"), _("会议名称"), *([_("实到/应到")] if counted else []),
+                        _("法定人数")],
               meetings, above(_("会议")), wrap_columns=frozenset({3})),
         Sheet(_("四议两公开"), [_("村名"), _("事项"), _("已到步骤"), _("状态"), _("最近一步日期"), _("停滞")],
               matters, above(_("四议两公开")), wrap_columns=frozenset({1}), warned=matter_warn),
@@ -514,10 +528,18 @@ def _figures(report: MonthReport) -> list[list[str]]:
             held=q_held, late=q_late, open=q_open)],
         [_("会议"), _("本月 {n} 次,未达到法定人数 {failed} 次").format(
             n=len(report.meetings), failed=sum(1 for m in report.meetings if m.quorate is False))],
-        [_("四议两公开"), _("在办 {n} 件,停滞 {stalled} 件").format(n=len(report.matters), stalled=stalled)],
+        [_("四议两公开"), _("在办 {n} 件,其中停滞 {stalled} 件").format(
+            n=sum(1 for m in report.matters if m.state not in _closed_states()), stalled=stalled)],
         [_("证明"), _("开具 {issued} 份,作废 {voided} 份,拒绝开具 {refused} 次").format(
             issued=issued, voided=voided, refused=refused)],
     ]
+
+
+def _closed_states() -> set[str]:
+    from app.meetings.matters import COMPLETED, state_label
+    from app.meetings.models import FAILED
+
+    return {state_label(COMPLETED), state_label(FAILED)}
 
 
 def _by_kind_meetings(report: MonthReport) -> list[list[str]]:
@@ -631,14 +653,14 @@ def _summary(report: MonthReport, limits: _Limits) -> tuple[Any, bool]:
     flow.lines([subtitle], SUBTITLE_SIZE, 1.6 * SUBTITLE_SIZE, align="centre", gray=GRAY_TEXT)
     flow.space(6)
 
-    def section(heading: str, table: Any, more: str = "") -> None:
+    def section(heading: str, table: Any, more: str = "", widths: Sequence[float] | None = None) -> None:
         flow.space(4)
         flow.heading(heading, HEADING_SIZE, keep_with=4 * TABLE_SIZE)
-        flow.table(table, style, name=heading)
+        flow.table(table, style, widths=widths, name=heading)
         if more:
             flow.lines([more], BODY_SIZE - 2, 1.5 * (BODY_SIZE - 2), gray=GRAY_TEXT)
 
-    section(headings[0], tables["figures"])
+    section(headings[0], tables["figures"], widths=(0.38 * flow.width, 0.62 * flow.width))
     section(headings[1], tables["attention"], more_attention)
     first_page_full = len(flow.pages) > 1
     flow.new_page()

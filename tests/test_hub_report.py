@@ -21,6 +21,7 @@ from app.hub.report import (AlertLine, CertificateLine, DisclosureLine, MatterLi
                             ReportError, VillageLine, check_month, parse_month, report_from_rows,
                             township_report_printout, write_report_pdf, write_report_xlsx)
 from app.printing.pdf import pdf_bytes
+from test_cert_support import catalogues, cert_store  # noqa: F401
 
 D = dt.date
 NAMES = ["柳林村", "李庄村", "石桥村", "王家湾村", "东山村", "河西村", "新建村", "红旗村", "向阳村", "南岗村"]
@@ -324,3 +325,42 @@ def test_the_command_writes_the_workbook_and_the_summary_after_a_village_synced(
     code, _out, err = _report(capsys, township, "--month", month, "-o", str(tmp_path / "月报.pdf"))
     assert code == 0, err
     assert len(PdfReader(str(tmp_path / "月报.pdf")).pages) == 2
+
+
+def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(cert_store, catalogues, tmp_path):  # noqa: F811
+    """Certificates by kind, issued, voided and refused (the township reviews certificates issued), read from the
+    bundles the hub imported: a certificate issued in March and voided now counts as issued in March and voided
+    in the month it was voided."""
+    from app.certificates.service import void_certificate
+    from app.hub.report import month_report
+    from app.hub.service import enroll, import_bundles, init_hub
+    from app.keys import trust_township, write_identity_file, write_township_file
+    from app.people.service import get_village
+    from app.sync.export import export_bundle
+    from test_cert_support import issue, request
+
+    kept = issue(cert_store, catalogues).certificate
+    voided = issue(cert_store, catalogues).certificate
+    issue(cert_store, catalogues, request(cert_store, "死亡证明", fields={}))
+    with cert_store.begin("测试") as s:
+        void_certificate(s, voided.serial, "申请人姓名写错")
+        v = get_village(s)
+    hub = init_hub(tmp_path / "township", "石桥镇")
+    try:
+        write_identity_file(cert_store.data_dir, tmp_path / "id.json", code=v.code, name=v.name, township=v.township)
+        write_township_file(hub.secrets.public, tmp_path / "township.json")
+        trust_township(cert_store.data_dir, tmp_path / "township.json")
+        enroll(hub, tmp_path / "id.json")
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        import_bundles(hub, [export_bundle(cert_store, stick).path])
+        march = month_report(hub, "2026-03")
+        now = month_report(hub, dt.date.today().strftime("%Y-%m"))
+    finally:
+        hub.close()
+    assert kept.issue_date.strftime("%Y-%m") == "2026-03"
+    by_kind = {c.kind: (c.issued, c.voided, c.refused) for c in march.certificates if c.village == "柳林村"}
+    assert by_kind["居住证明"] == (2, 0, 0)
+    assert by_kind["死亡证明"] == (0, 0, 1)
+    assert {c.kind: (c.issued, c.voided) for c in now.certificates}.get("居住证明") == (0, 1)
+    assert [(x.name, x.last_sync[:10]) for x in now.villages] == [("柳林村", dt.date.today().isoformat())]

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 import app.cli
 from app.hub.report import (AlertLine, CertificateLine, DisclosureLine, MatterLine, MeetingLine, MonthReport, QuarterLine,
-                            ReportError, VillageLine, check_month, parse_month, report_from_rows,
+                            ReportError, VillageLine, check_month, parse_month, quarter_text, report_from_rows,
                             township_report_printout, write_report_pdf, write_report_xlsx)
 from app.printing.pdf import pdf_bytes
 from test_cert_support import catalogues, cert_store  # noqa: F401
@@ -194,6 +194,7 @@ def test_rows_from_the_hub_become_the_report_with_certificates_counted_by_kind()
     assert r.disclosures[0].village == "柳林村" and r.disclosures[0].deadline == D(2026, 11, 10)
     assert r.disclosures[0].posted_on is None
     assert [(q.village, q.held, q.quarter_over) for q in r.quarter] == [("柳林村", False, False), ("李庄村", None, False)]
+    assert [quarter_text(q) for q in r.quarter] == ["本季度尚未召开", "不知道(从未同步)"]
     assert r.meetings[0].quorate is False and r.meetings[0].kind == "村民代表会议"
     assert r.matters[0].stalled_days == 60 and r.matters[0].state == "进行中"
     assert r.certificates == (CertificateLine("柳林村", "亲属关系证明", refused=1),

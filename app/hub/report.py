@@ -80,6 +80,7 @@ class QuarterLine:
     held: bool | None            # None: not required of this village (it started keeping records after)
     last_held: dt.date | None = None
     quarter_over: bool = False   # the quarter had ended by the report's date
+    synced: bool = True          # False: the village never sent anything, so nobody knows
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,7 @@ def report_from_rows(township: str, month: str, as_of: dt.date, rows: Mapping[st
     quarter = tuple(QuarterLine(
         village=v.name, quarter=str(_get(r, "quarter_label", default="")),
         held=_bool(_get(r, "quarter_meeting")), last_held=representatives.get(v.name),
-        quarter_over=as_of >= quarter_end)
+        quarter_over=as_of >= quarter_end, synced=bool(v.last_sync))
         for v, r in zip(villages, rows.get("villages", ())) if "quarter_label" in r)
     if "quarter" in rows:
         quarter = tuple(QuarterLine(
@@ -371,6 +372,8 @@ def disclosure_state_text(line: DisclosureLine) -> str:
 
 
 def quarter_text(line: QuarterLine) -> str:
+    if not line.synced and not line.held:
+        return _("不知道(从未同步)")
     if line.held is None:
         return _("不计(本季度开始以后才用本程序记录)")
     if line.held:
@@ -379,7 +382,7 @@ def quarter_text(line: QuarterLine) -> str:
 
 
 def quarter_late(line: QuarterLine) -> bool:
-    return line.held is False and line.quarter_over
+    return line.held is False and line.quarter_over and line.synced
 
 
 def quorum_text(line: MeetingLine) -> str:
@@ -545,11 +548,12 @@ def _closed_states() -> set[str]:
 def _by_kind_meetings(report: MonthReport) -> list[list[str]]:
     kinds: dict[str, list[int]] = {}
     for m in report.meetings:
-        k = kinds.setdefault(m.kind, [0, 0, 0])
+        k = kinds.setdefault(m.kind, [0, 0, 0, 0])
         k[0] += 1
         k[1] += m.quorate is True
         k[2] += m.quorate is False
-    return [[kind, str(a), str(b), str(c)] for kind, (a, b, c) in sorted(kinds.items(), key=lambda kv: -kv[1][0])]
+        k[3] += m.quorate is None
+    return [[kind, *map(str, n)] for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1][0])]
 
 
 def _by_kind_certificates(report: MonthReport) -> list[list[str]]:
@@ -606,7 +610,8 @@ def _summary(report: MonthReport, limits: _Limits) -> tuple[Any, bool]:
 
     attention, more_attention = _capped([[clean(a), clean(b)] for a, b in _attention(report)], limits.attention,
                                          _("另有 {n} 个村,见月报表格(xlsx)"))
-    overdue_rows = [[clean(d.village), clean(d.item), clean(d.period), d.deadline.isoformat(), disclosure_state_text(d)]
+    overdue_rows = [[clean(d.village), clean(d.item), clean(d.period), d.deadline.isoformat(),
+                     _("{n} 天").format(n=(report.as_of - d.deadline).days)]
                     for d in sorted(report.disclosures, key=lambda d: (d.deadline, d.village))
                     if d.state == OVERDUE]
     overdue_rows, more_overdue = _capped(overdue_rows, limits.overdue, _("另有 {n} 项,见月报表格(xlsx)"))
@@ -617,12 +622,12 @@ def _summary(report: MonthReport, limits: _Limits) -> tuple[Any, bool]:
     tables = {
         "figures": PrintedTable("", [_("项目"), _("本月情况")], _figures(report)),
         "attention": PrintedTable("", [_("村"), _("需要督促的事项")], attention),
-        "overdue": PrintedTable("", [_("村"), _("公开事项"), _("期间"), _("截止日期"), _("状态")], overdue_rows,
-                                unbroken=frozenset({3})),
+        "overdue": PrintedTable("", [_("村"), _("公开事项"), _("期间"), _("截止日期"), _("已逾期")], overdue_rows,
+                                numeric=frozenset({4}), unbroken=frozenset({3, 4})),
         "stalled": PrintedTable("", [_("村"), _("事项"), _("已到步骤"), _("停滞")], stalled_rows),
-        "meetings": PrintedTable("", [_("会议种类"), _("次数"), _("达到法定人数"), _("未达到")],
+        "meetings": PrintedTable("", [_("会议种类"), _("次数"), _("达到法定人数"), _("未达到"), _("未记录出席")],
                                  [[clean(c) for c in r] for r in _by_kind_meetings(report)],
-                                 numeric=frozenset({1, 2, 3})),
+                                 numeric=frozenset({1, 2, 3, 4})),
         "certificates": PrintedTable("", [_("证明种类"), _("开具"), _("作废"), _("拒绝开具")],
                                      [[clean(c) for c in r] for r in _by_kind_certificates(report)],
                                      numeric=frozenset({1, 2, 3})),

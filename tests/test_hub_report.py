@@ -328,10 +328,16 @@ def test_the_command_writes_the_workbook_and_the_summary_after_a_village_synced(
     assert len(PdfReader(str(tmp_path / "月报.pdf")).pages) == 2
 
 
-def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(cert_store, catalogues, tmp_path):  # noqa: F811
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request) -> str | None:
+    return None if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(cert_store, catalogues, tmp_path,  # noqa: F811
+                                                                          db_url):
     """Certificates by kind, issued, voided and refused (the township reviews certificates issued), read from the
-    bundles the hub imported: a certificate issued in March and voided now counts as issued in March and voided
-    in the month it was voided."""
+    bundles the hub imported, on SQLite and PostgreSQL: a certificate issued in March and voided now counts as
+    issued in March and voided in the month it was voided."""
     from app.certificates.service import void_certificate
     from app.hub.report import month_report
     from app.hub.service import enroll, import_bundles, init_hub
@@ -346,7 +352,7 @@ def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(cert_s
     with cert_store.begin("测试") as s:
         void_certificate(s, voided.serial, "申请人姓名写错")
         v = get_village(s)
-    hub = init_hub(tmp_path / "township", "石桥镇")
+    hub = init_hub(tmp_path / "township", "石桥镇", db_url)
     try:
         write_identity_file(cert_store.data_dir, tmp_path / "id.json", code=v.code, name=v.name, township=v.township)
         write_township_file(hub.secrets.public, tmp_path / "township.json")

@@ -17,10 +17,10 @@ from app.hub.verify import NEVER_SEEN, SEEN, SEEN_VOIDED, hub_sighting
 from test_cert_support import catalogues, cert_store, issue  # noqa: F401
 
 
-@pytest.fixture
-def township(cert_store, catalogues, tmp_path):  # noqa: F811
+@pytest.fixture(params=["sqlite", "postgresql"])
+def township(request, cert_store, catalogues, tmp_path):  # noqa: F811
     """A hub that has received the village's register with one kept and one voided certificate; a third
-    certificate was issued after the bundle went to the township."""
+    certificate was issued after the bundle went to the township. On SQLite and on PostgreSQL."""
     from app.hub.service import enroll, import_bundles, init_hub
     from app.keys import trust_township, write_identity_file, write_township_file
     from app.people.service import get_village
@@ -28,7 +28,8 @@ def township(cert_store, catalogues, tmp_path):  # noqa: F811
 
     with cert_store.read() as s:
         v = get_village(s)
-    hub = init_hub(tmp_path / "township", "石桥镇")
+    hub = init_hub(tmp_path / "township", "石桥镇",
+                   None if request.param == "sqlite" else request.getfixturevalue("pg_url"))
     try:
         write_identity_file(cert_store.data_dir, tmp_path / "id.json", code=v.code, name=v.name, township=v.township)
         write_township_file(hub.secrets.public, tmp_path / "township.json")

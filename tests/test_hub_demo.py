@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.hub.demo import FOLDER, LATE_DAYS, create_hub_demo, village_kinds
+from app.hub.demo import FOLDER, create_hub_demo, stopped_posting, village_kinds
 
 VILLAGES = 5  # the five special cases: refusals (and late), forked, silent, never synced, a gap
 SEED = 7
@@ -173,11 +173,14 @@ def test_the_refusals_village_refused_certificates_this_month(township, hub):
 
 def test_the_late_village_left_its_disclosures_overdue(township, hub):
     data_dir = township[0]
-    name, code = _by_kind(data_dir, "late")
+    _name, code = _by_kind(data_dir, "late")
     posted = [json.loads(r[0]).get("posted_from") or "" for r in _hub_sql(
         data_dir, "SELECT content FROM hub_records WHERE village_code = ? AND record_type = 'notice'", code)]
-    assert max(p for p in posted if p) <= (TODAY - dt.timedelta(days=LATE_DAYS)).isoformat()
-    assert _status(hub, code).overdue >= 1
+    assert max(p for p in posted if p) < stopped_posting(TODAY).isoformat()
+    # the last quarter's notices were never posted: more overdue than a village whose clerk kept posting
+    late = _status(hub, code).overdue
+    _name, other = _by_kind(data_dir, "forked")
+    assert late >= 5 and late > _status(hub, other).overdue
 
 
 def test_bad_input_changes_nothing(tmp_path, capsys):
@@ -191,6 +194,33 @@ def test_bad_input_changes_nothing(tmp_path, capsys):
     assert "已经有乡镇数据中心" in capsys.readouterr().err
     assert (tmp_path / "hub" / "hub.sqlite3").read_bytes() == before
     assert not (tmp_path / FOLDER).exists()
+
+
+def test_running_the_readme_line_again_opens_the_same_township(township, capsys):
+    data_dir = township[0]
+    before = (data_dir / "hub" / "hub.sqlite3").read_bytes()
+    capsys.readouterr()
+    assert main(["hub", "demo", "--villages", str(VILLAGES), "--seed", str(SEED), "--data-dir", str(data_dir)]) == 0
+    assert "没有重新生成" in capsys.readouterr().out
+    assert (data_dir / "hub" / "hub.sqlite3").read_bytes() == before
+
+
+def test_a_demo_that_fails_half_way_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    import app.hub.demo as demo
+
+    def broken(v, today, seed):  # the disk filled up while the second village was made, say
+        if v.index == 1:
+            raise OSError(28, "No space left on device")
+        original(v, today, seed)
+
+    original = demo._build
+    monkeypatch.setattr(demo, "_build", broken)
+    with pytest.raises(OSError):
+        create_hub_demo(tmp_path, villages=2, seed=SEED)
+    assert not (tmp_path / "hub").exists() and not (tmp_path / FOLDER).exists()
+    monkeypatch.setattr(demo, "_build", original)
+    assert main(["hub", "demo", "--villages", "1", "--data-dir", str(tmp_path)]) == 0  # and it can be run again
+    assert "演示乡镇已建好" in capsys.readouterr().out
 
 
 def test_the_same_seed_builds_the_same_township(township, tmp_path):

@@ -28,13 +28,16 @@ def add_demo_parser(hub_sub: Any) -> None:
 
 def hub_demo(data_dir: Path, args: argparse.Namespace) -> int:
     from app.cli import CliError
-    from app.hub.demo import HubDemoError, create_hub_demo, kind_words
+    from app.hub.demo import DemoAlreadyBuilt, HubDemoError, create_hub_demo, kind_words
 
     def say(text: str) -> None:
         print(text, flush=True)
 
     try:
         info = create_hub_demo(data_dir, villages=args.villages, seed=args.seed, progress=say)
+    except DemoAlreadyBuilt as exc:  # the README's line run a second time: open what is there
+        print(str(exc))
+        return 0
     except HubDemoError as exc:
         raise CliError(str(exc)) from exc
     for v in info.villages:

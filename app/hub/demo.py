@@ -15,7 +15,8 @@ that is not real, and it is set only inside this module, while the demo runs.
 
 Some villages are made to be noticed (in this order, as far as the number of villages goes):
 
-1. certificates refused this month (and a clerk who stopped posting disclosures two months ago: overdue);
+1. certificates refused this month (and a clerk who stopped posting disclosures when the last quarter began,
+   so that quarter's disclosures are now past their deadline: overdue);
 2. forked: it restored an older backup and sent a bundle that does not continue what the township holds;
 3. silent: its last bundle came about two months ago;
 4. enrolled but never synced (a village that has just installed the program);
@@ -27,7 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -44,8 +47,8 @@ MAX_VILLAGES = 60
 DEFAULT_SEED = 2026
 MONTHS = 12
 RESIDENTS = 300          # about this many people per village (the small demo village has 2,000)
-LATE_DAYS = 55           # a late village's clerk stopped posting disclosures this many days ago
 FOLDER = "demo-villages"  # under the data directory: each village's store, its stick and identity file
+MARKER = "演示乡镇.json"   # in FOLDER, written last: the demo was built whole (seed, villages, day)
 
 REFUSALS, FORKED, SILENT, NEVER, GAP, LATE = "refusals", "forked", "silent", "never", "gap", "late"
 SPECIAL_ORDER = (REFUSALS, FORKED, SILENT, NEVER, GAP)
@@ -57,6 +60,10 @@ Progress = Callable[[str], None]
 
 class HubDemoError(UserError):
     """The demo hub cannot be made here; nothing was changed."""
+
+
+class DemoAlreadyBuilt(HubDemoError):
+    """The same demo township (seed and number of villages) is already in the data directory: nothing to do."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,15 @@ def village_kinds(index: int) -> tuple[str, ...]:
     if index == 0 or (index > len(SPECIAL_ORDER) and index % 2 == 0):
         kinds.append(LATE)
     return tuple(kinds)
+
+
+def stopped_posting(today: dt.date) -> dt.date:
+    """The day a late village's clerk stopped posting disclosures: the first day of the latest quarter whose
+    previous quarter's notices are past their deadline (the 10th or 15th of the quarter's first month) by a week."""
+    start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    while start + dt.timedelta(days=22) > today:
+        start = dt.date(start.year - 1, 10, 1) if start.month == 1 else start.replace(month=start.month - 3)
+    return start
 
 
 # ---------------------------------------------------------------- the clock
@@ -192,7 +208,7 @@ def _build(v: _Village, today: dt.date, seed: int) -> None:
                 kwargs["seed"] = seed
             if "today" in params:
                 late = LATE in v.kinds and step.name == "disclosure"
-                kwargs["today"] = today - dt.timedelta(days=LATE_DAYS) if late else today
+                kwargs["today"] = stopped_posting(today) if late else today
             step.run(s, v.dir, d, None, **kwargs)
     ensure_village_key(v.dir)
 
@@ -250,8 +266,7 @@ def create_hub_demo(data_dir: Path, *, villages: int = DEFAULT_VILLAGES, seed: i
                     today: dt.date | None = None, progress: Progress | None = None) -> HubDemoInfo:
     """Make the township hub in ``data_dir`` (``data_dir/hub``) with ``villages`` demo villages and a year of
     their monthly bundles. The same seed (on the same day) gives the same villages, records and bundles."""
-    from app.hub.service import IMPORTED, PENDING, REFUSED, enroll, hub_dir, import_bundles, init_hub
-    from app.keys import trust_township, write_identity_file, write_township_file
+    from app.hub.service import hub_dir
 
     started = time.monotonic()
     say = progress or (lambda _text: None)
@@ -259,16 +274,43 @@ def create_hub_demo(data_dir: Path, *, villages: int = DEFAULT_VILLAGES, seed: i
         raise HubDemoError(_("演示乡镇的村数请在 1 到 {n} 之间(默认 {d} 个)。").format(n=MAX_VILLAGES, d=DEFAULT_VILLAGES))
     data_dir = Path(data_dir).expanduser()
     folder = data_dir / FOLDER
+    made = built_demo(data_dir)
+    if made is not None and made.get("seed") == seed and made.get("villages") == villages:
+        raise DemoAlreadyBuilt(_("{path} 里已经有这个演示乡镇({name},{n} 个村,{day} 生成),没有重新生成。"
+                                 "要重新生成,请用 --data-dir 指定一个新目录。").format(
+            path=data_dir, name=made.get("township", ""), n=villages, day=made.get("built", "")))
     if hub_dir(data_dir).exists() and any(hub_dir(data_dir).iterdir()):
         raise HubDemoError(_("{path} 里已经有乡镇数据中心,演示乡镇只能建在没有乡镇数据中心的目录里。"
                              "请用 --data-dir 指定一个新目录。").format(path=data_dir))
     if folder.exists() and any(folder.iterdir()):
         raise HubDemoError(_("{path} 里已经有演示村的数据,请用 --data-dir 指定一个新目录。").format(path=folder))
-    today = today or dt.date.today()
-    rng = random.Random(seed)
+    try:
+        return _create(data_dir, folder, villages=villages, seed=seed, today=today or dt.date.today(), say=say,
+                       started=started)
+    except BaseException:
+        # half a township is no demo: take back what this run made, so running it again works
+        for made_here in (hub_dir(data_dir), folder):
+            shutil.rmtree(made_here, ignore_errors=True)
+        raise
 
+
+def built_demo(data_dir: Path) -> dict[str, Any] | None:
+    """What ``cunwu hub demo`` built in ``data_dir`` (seed, villages, township, day), or None."""
+    try:
+        made = json.loads((Path(data_dir) / FOLDER / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return made if isinstance(made, dict) else None
+
+
+def _create(data_dir: Path, folder: Path, *, villages: int, seed: int, today: dt.date, say: Progress,
+            started: float) -> HubDemoInfo:
     from app.demo_data import DemoPlace, pick_place
+    from app.files import write_atomic
+    from app.hub.service import IMPORTED, PENDING, REFUSED, enroll, import_bundles, init_hub
+    from app.keys import trust_township, write_identity_file, write_township_file
 
+    rng = random.Random(seed)
     place = pick_place(rng)
     first_day = today - dt.timedelta(days=30 * MONTHS)
     with _clock(_moment(first_day - dt.timedelta(days=10), rng)):
@@ -327,6 +369,8 @@ def create_hub_demo(data_dir: Path, *, villages: int = DEFAULT_VILLAGES, seed: i
             if v.store is not None:
                 v.store.close()
         hub.close()
+    write_atomic(folder / MARKER, json.dumps({"seed": seed, "villages": villages, "township": place.township,
+                                              "built": today.isoformat()}, ensure_ascii=False).encode("utf-8"))
     say(_("演示乡镇已建好:{name},{n} 个村,用时 {s:.0f} 秒。").format(name=place.township, n=len(plan),
                                                             s=time.monotonic() - started))
     return HubDemoInfo(data_dir=data_dir, township=place.township, villages=info, imported=counts[IMPORTED],

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 import app.cli
-from app.hub.report import (AlertLine, CertificateLine, DisclosureLine, MatterLine, MeetingLine, MonthReport, QuarterLine,
-                            ReportError, VillageLine, check_month, parse_month, quarter_text, report_from_rows,
-                            township_report_printout, write_report_pdf, write_report_xlsx)
+from app.hub.report import (AlertLine, CertificateLine, DisclosureLine, MatterLine, MeetingLine, MonthReport,
+                            QuarterLine, ReportError, VillageLine, check_month, parse_month, quarter_text,
+                            report_from_rows, township_report_printout, write_report_pdf, write_report_xlsx)
 from app.printing.pdf import pdf_bytes
 from test_cert_support import catalogues, cert_store  # noqa: F401
 
@@ -333,8 +333,8 @@ def db_url(request) -> str | None:
     return None if request.param == "sqlite" else request.getfixturevalue("pg_url")
 
 
-def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(cert_store, catalogues, tmp_path,  # noqa: F811
-                                                                          db_url):
+def test_the_report_counts_what_the_village_sent_in_the_month_it_happened(
+        cert_store, catalogues, tmp_path, db_url):  # noqa: F811
     """Certificates by kind, issued, voided and refused (the township reviews certificates issued), read from the
     bundles the hub imported, on SQLite and PostgreSQL: a certificate issued in March and voided now counts as
     issued in March and voided in the month it was voided."""

@@ -297,6 +297,15 @@ def test_bad_months_on_the_command_line_say_why_and_write_nothing(capsys, townsh
     assert list(out.iterdir()) == []
 
 
+def test_a_township_without_villages_is_told_to_enroll_them_first(capsys, tmp_path):
+    from app.hub.service import init_hub
+
+    init_hub(tmp_path / "empty", "石桥镇").close()
+    code, _out, err = _report(capsys, tmp_path / "empty", "--month", "2020-05", "-o", str(tmp_path / "月报.xlsx"))
+    assert code == 1 and "还没有登记任何村" in err and "cunwu hub enroll" in err
+    assert not (tmp_path / "月报.xlsx").exists()
+
+
 def test_a_file_name_that_is_neither_xlsx_nor_pdf_is_refused(capsys, township, tmp_path):
     code, _out, err = _report(capsys, township, "--month", "2026-11", "-o", str(tmp_path / "月报.docx"))
     assert code == 1 and ".xlsx" in err and ".pdf" in err

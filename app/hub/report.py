@@ -32,7 +32,6 @@ from app.i18n import _
 
 # the states of a disclosure in the report (app.disclosure.calendar's names)
 DONE, LATE, DUE, OVERDUE = "done", "late", "due", "overdue"
-STALLED_DAYS = 30  # a 四议两公开 matter with no step for this many days is stalled (the township's view)
 
 # Sizes of the summary on A4, in points: read at a desk by the township head, larger than a register
 TITLE_SIZE = 24.0
@@ -193,6 +192,8 @@ def month_report(hub: Any, month: str, *, today: dt.date | None = None) -> Month
     rows = month_rows(hub, key)
     report = report_from_rows(hub.name, key, as_of, rows, made=now_text()[:16].replace("T", " "),
                               silence_days=silence_limit(hub))
+    if not report.villages:
+        raise ReportError(_("本乡镇还没有登记任何村,没有可以报告的数据。请先用 cunwu hub enroll 村身份文件 登记各村。"))
     if report.empty:
         raise no_data_error(report)
     return report

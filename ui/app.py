@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 # SQLAlchemy (0.3 s to import) is not loaded before the first window: the
 # window's numbers come from app.schema.quick, and the store's engines are made
-# on first use.
-from app.backup import BackupInfo, make_backup, needs_daily_backup, rotate  # noqa: I001
-from app import version_line
+# on first use. app.backup (shutil, json) is imported by the backup's worker.
+from app import version_line  # noqa: I001
 from app.i18n import _, set_language
 from app.people.info import VillageInfo
 from app.schema import Store, StoreError, open_store
@@ -35,12 +34,14 @@ from ui.tasks import Task, TaskContext, write_pool  # noqa: E402
 
 if TYPE_CHECKING:
     from app.accounts.service import UserInfo
+    from app.backup import BackupInfo
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly, so the first check after midnight makes the day's backup
 SMOKE_WAIT_MS = 60_000
+TOWNSHIP = "\0township"  # who is at the keyboard after the wizard's 乡镇: nobody of a village
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help=_("数据目录(默认在用户数据目录;也可用环境变量 CUNWU_DATA_DIR)"))
     p.add_argument("--lang", choices=["zh", "en"], help=_("界面语言:zh(默认)或 en"))
     p.add_argument("--demo", action="store_true", help=_("数据目录里还没有村庄时,先生成一个演示村"))
+    p.add_argument("--township", action="store_true",
+                   help=_("乡镇模式:打开数据目录里的乡镇数据,查看各村情况、导入U盘、核验证明、导出月报"))
     p.add_argument("--smoke", action="store_true", help=_("打开主窗口一次后立即退出(用于检查安装)"))
     p.add_argument("--version", action="version", version=version_line())
     return p
@@ -89,14 +92,16 @@ class StartFacts:
 
 
 def start_facts(store: Store) -> StartFacts:
-    from app.schema.quick import summary
+    from app.schema.quick import status
 
-    q = summary(store.db_path)
+    q = status(store.db_path)  # no counts over the residents: the home screen reads those on a worker
     return StartFacts(q.village, q.users)
 
 
 def daily_backup(store: Store) -> BackupInfo | None:
     """Make today's routine backup if there is none yet, then prune old ones. None if not needed."""
+    from app.backup import make_backup, needs_daily_backup, rotate
+
     if not needs_daily_backup(store.backup_dir):
         return None
     info = make_backup(store.db_path, store.backup_dir, kind="daily")
@@ -229,12 +234,16 @@ class MnemonicGaps(QTranslator):
         return False
 
 
-def apply_look(app: QApplication, large: bool) -> None:
-    from ui.fonts import install_app_font
+def apply_look(app: QApplication, large: bool, *, fallbacks: bool = True) -> None:
+    """The shipped font, 大字模式's sizes and the style sheet. ``fallbacks=False`` leaves the rare characters'
+    fonts (50 MB) to the first turn of the event loop: they load while the first window's data is read."""
+    from ui.fonts import install_app_font, install_fallback_fonts
     from ui.style import apply_style, point_size
 
-    install_app_font(app, point_size(large))
+    install_app_font(app, point_size(large), fallbacks=fallbacks)
     apply_style(app, large)
+    if not fallbacks:
+        QTimer.singleShot(0, lambda: install_fallback_fonts(app))
 
 
 def _complain(smoke: bool, message: str) -> None:
@@ -283,7 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(data_dir)
 
     app = application()
-    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)))
+    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)), fallbacks=False)
+
+    from ui.township.start import run_township, township_only
+
+    if args.township or township_only(data_dir):  # a data folder made for a township opens as one
+        return run_township(app, data_dir, smoke=args.smoke)
 
     try:
         # --smoke checks an existing installation: it must not create an empty store
@@ -322,6 +336,11 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     code, actor, user = _start_user(store, facts, demo=args.demo)
     if actor is None:
         return code
+    if actor == TOWNSHIP:  # 乡镇 chosen in the first-run wizard: the township program over the hub just made
+        from ui.township.start import run_township
+
+        backup.timer.stop()
+        return run_township(app, store.data_dir)
     if not backup.timer.isActive():
         backup.start()  # a new village: its first backup is of the data just entered
 
@@ -417,7 +436,10 @@ def _start_user(store: Store, facts: StartFacts, *, demo: bool) -> tuple[int, st
         from ui.setup_wizard import SetupWizard
 
         wizard = SetupWizard(store)
-        if not wizard.exec() or wizard.result_info is None:
+        if wizard.exec() and wizard.result_hub is not None:
+            wizard.result_hub.close()  # type: ignore[attr-defined] - opened again by the township window
+            return 0, TOWNSHIP, None
+        if not wizard.result_info:
             return 0, None, None
         # the administrator has just set the password: asking for it again at once helps no one
         return 0, wizard.result_info.admin.name, wizard.result_info.admin
@@ -434,7 +456,8 @@ def _start_user(store: Store, facts: StartFacts, *, demo: bool) -> tuple[int, st
 def _smoke(app: QApplication, window: MainWindow, facts: StartFacts) -> int:
     from ui.main_window import HOME
 
-    window.show_screen(HOME)
+    if window.current_key() != HOME:  # the window opened at the screen last used
+        window.show_screen(HOME)  # (showing home again would read its numbers a second time)
     stats = _wait_for_home(window)
     app.processEvents()
     picture = window.grab()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -96,10 +97,38 @@ class WelcomePage(QWizardPage):
         ))
         text.setWordWrap(True)
         text.setObjectName("lead")
+        # township mode (ui.township): the township's name, and the hub is made at 完成
+        self.village_radio = QRadioButton(_("村(村民委员会用,填写本村资料)"))
+        self.township_radio = QRadioButton(_("乡镇(街道)用:汇总各村交来的同步包,督促各村"))
+        self.village_radio.setChecked(True)
+        self.township_edit = QLineEdit()
+        self.township_edit.setPlaceholderText(_("乡镇(街道)名称,例如:石桥镇"))
+        self.township_error = _error_label()
+        self.township_box = with_message_below(self.township_edit, self.township_error)
+        self.township_box.setVisible(False)
+        self.township_radio.toggled.connect(self._mode_changed)
         layout = QVBoxLayout(self)
         _page_header(layout, _("欢迎使用村务"))
+        layout.addWidget(QLabel(_("这台电脑给谁用?")))
+        layout.addWidget(self.village_radio)
+        layout.addWidget(self.township_radio)
+        layout.addWidget(self.township_box)
+        layout.addSpacing(8)
         layout.addWidget(text)
         layout.addStretch(1)
+
+    @property
+    def township(self) -> bool:
+        return self.township_radio.isChecked()
+
+    def _mode_changed(self, township: bool) -> None:
+        self.township_box.setVisible(township)
+        if township:
+            self.township_edit.setFocus()
+        self.completeChanged.emit()  # 下一步 becomes 完成 and back
+
+    def nextId(self) -> int:  # noqa: N802 - Qt's name
+        return -1 if self.township else super().nextId()
 
 
 class VillagePage(QWizardPage):
@@ -318,6 +347,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.store = store
         self.result_info: SetupResult | None = None
+        self.result_hub: object | None = None  # 乡镇 chosen: the township hub made (app.hub.service.Hub)
         self._busy = False
         self.setWindowTitle(_("第一次使用 — 建立本村资料"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -365,6 +395,9 @@ class SetupWizard(QWizard):
         """完成: check every page again, then write everything in one transaction on the write worker."""
         if self._busy:
             return
+        if self.welcome.township:
+            self._make_hub()
+            return
         bad = self._first_bad_page()
         if bad is not None:
             self._go_to(bad)
@@ -391,6 +424,35 @@ class SetupWizard(QWizard):
         (WriteOp(store, admin_name, create, changes={VILLAGE, RESIDENTS}, after_commit=make_key)
          .success(self._created).failure(self._failed)
          .with_progress(self, _("正在建立本村资料……")).disabling(finish, back).run())
+
+    def _make_hub(self) -> None:
+        """乡镇: make the township hub in the data folder (app.hub.service.init_hub) on the write worker."""
+        from app.hub.service import init_hub
+        from ui.tasks import Task
+
+        name = self.welcome.township_edit.text().strip()
+        if not name:
+            show_message(self.welcome.township_error, _("请填写乡镇(街道)名称,例如 石桥镇。"))
+            return
+        show_message(self.welcome.township_error, "")
+        data_dir = self.store.data_dir
+        self._busy = True
+        (Task(lambda _ctx: init_hub(data_dir, name), write=True).success(self._hub_made).failure(self._hub_failed)
+         .with_progress(self, _("正在建立乡镇数据……")).disabling(self.button(QWizard.WizardButton.FinishButton)).run())
+
+    def _hub_made(self, hub: object) -> None:
+        self._busy = False
+        if not isValid(self):
+            return
+        self.result_hub = hub
+        super().accept()
+
+    def _hub_failed(self, exc: BaseException) -> None:
+        from ui.errors import message_for
+
+        self._busy = False
+        if isValid(self):
+            show_message(self.welcome.township_error, message_for(exc))
 
     def _created(self, result: SetupResult) -> None:
         self._busy = False

@@ -1,0 +1,130 @@
+"""设置 (township): how many days without a bundle make a village "silent" (default 14), the catalogue
+versions in force, and 大字模式 as in the village program. Stored in the hub (app.hub.status.set_hub_setting)
+and the data folder's settings (大字模式)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+from shiboken6 import isValid
+
+from app.i18n import _
+from ui.errors import message_for
+from ui.style import message_label, show_message
+from ui.township.ops import SETTINGS, HubRead, HubWrite
+from ui.widgets import heading, hint, selectable
+
+
+def _read(hub: Any) -> tuple[int, str, list[str]]:
+    from app.disclosure.catalogue import load_all
+    from app.hub.status import CATALOGUES_KEY, silence_limit, hub_setting
+
+    try:
+        known = [str(c.version) for c in load_all()]
+    except Exception:  # noqa: BLE001 - the list is a help only
+        known = []
+    return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known
+
+
+class TownshipSettingsScreen(QWidget):
+    """``saved`` after 保存; ``loaded`` once the hub's settings are on screen."""
+
+    saved = Signal()
+    loaded = Signal()
+
+    def __init__(self, hub: Any, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hub, self.data_dir = hub, Path(data_dir)
+        title = heading(_("设置"))
+        title.setObjectName("title")
+        self.silence_spin = QSpinBox()
+        self.silence_spin.setRange(1, 366)
+        self.silence_spin.setValue(14)
+        self.silence_spin.setSuffix(_(" 天"))
+        self.catalogues_edit = QLineEdit()
+        self.catalogues_edit.setPlaceholderText(_("空着表示按各村实际使用的目录版本"))
+        self.known_label = selectable(QLabel(""))
+        self.known_label.setObjectName("hint")
+        self.known_label.setWordWrap(True)
+        self.large_check = QCheckBox(_("大字模式(字更大,适合老花眼)"))
+        self.save_button = QPushButton(_("保存"))
+        self.save_button.setObjectName("primary")
+        self.message = message_label("ok")
+        self.silence_spin.setMaximumWidth(self.silence_spin.fontMetrics().horizontalAdvance("366 天") * 3)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.catalogues_edit.setMinimumWidth(self.catalogues_edit.fontMetrics().horizontalAdvance("空着表示按各村实际使用的目录版本") + 40)
+        form.addRow(_("多少天没有同步算“长期未同步”:"), self.silence_spin)
+        form.addRow(_("现行公开目录版本:"), self.catalogues_edit)
+        form.addRow("", self.known_label)
+        form.addRow("", self.large_check)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(title)
+        layout.addWidget(hint(_("乡镇名称:{name}。乡镇数据在 {path}。").format(name=hub.name, path=hub.dir)))
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.save_button.clicked.connect(self.save)
+        self.large_check.toggled.connect(self._large_text)
+        QTimer.singleShot(0, self.load)
+
+    def load(self) -> None:
+        from app.config import load_settings
+        from ui.style import LARGE_TEXT_SETTING
+
+        self.large_check.blockSignals(True)
+        self.large_check.setChecked(bool(load_settings(self.data_dir).get(LARGE_TEXT_SETTING, False)))
+        self.large_check.blockSignals(False)
+        HubRead(self.hub, lambda hub, _ctx: _read(hub)).success(self._loaded).failure(
+            lambda exc: isValid(self) and show_message(self.message, message_for(exc), "error")).run()
+
+    def _loaded(self, answer: tuple[int, str, list[str]]) -> None:
+        if not isValid(self):
+            return
+        silence, catalogues, known = answer
+        self.silence_spin.setValue(silence)
+        self.catalogues_edit.setText(catalogues)
+        self.known_label.setText(_("本程序带有的目录版本:{v}。多个版本用逗号隔开。").format(v="、".join(known) or "-")
+                                 if known else "")
+        self.loaded.emit()
+
+    def save(self) -> Any:
+        from app.hub.status import CATALOGUES_KEY, SILENCE_KEY, set_hub_setting
+
+        silence, catalogues = str(self.silence_spin.value()), self.catalogues_edit.text().strip()
+
+        def write(hub: Any, _ctx: Any) -> None:
+            set_hub_setting(hub, SILENCE_KEY, silence)
+            set_hub_setting(hub, CATALOGUES_KEY, catalogues)
+
+        return (HubWrite(self.hub, write, changes=SETTINGS).success(self._saved)
+                .failure(lambda exc: isValid(self) and show_message(self.message, message_for(exc), "error"))
+                .disabling(self.save_button).run())
+
+    def _saved(self, _result: Any) -> None:
+        if isValid(self):
+            show_message(self.message, _("已保存。总览按新的天数提醒。"), "ok")
+            self.saved.emit()
+
+    def _large_text(self, on: bool) -> None:
+        """As the village's 设置 does: rescale the running window at once, remember it for the next start."""
+        from PySide6.QtWidgets import QApplication
+
+        from app.config import update_setting
+        from ui.style import LARGE_TEXT_SETTING, apply_style
+        from ui.tasks import Task
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_style(app, bool(on))
+        data_dir = self.data_dir
+        Task(lambda _ctx: update_setting(data_dir, LARGE_TEXT_SETTING, bool(on)), write=False).run()

@@ -7,7 +7,7 @@ from app.demo import create_demo
 from app.events import head
 from app.people.service import ResidentQuery, count_residents, get_village, list_groups, list_roles
 from app.schema import open_store
-from app.schema.quick import summary
+from app.schema.quick import status, summary
 
 
 def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
@@ -25,6 +25,10 @@ def test_quick_summary_matches_the_services_on_a_demo_village(tmp_path):
         assert quick.roles == len(list_roles(s, on=today)) > 0
         assert quick.users == count_users(s)
         assert (quick.head_seq, quick.head_hash) == head(s)
+        # the start-up's and the status bar's short read says the same as the home screen's
+        short = status(store.db_path)
+        assert (short.village, short.users, short.head_seq, short.head_hash) == (
+            quick.village, quick.users, quick.head_seq, quick.head_hash)
         from app.certificates.service import list_pending
         from app.schema.quick import pending_certificates
 

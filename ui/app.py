@@ -234,16 +234,12 @@ class MnemonicGaps(QTranslator):
         return False
 
 
-def apply_look(app: QApplication, large: bool, *, fallbacks: bool = True) -> None:
-    """The shipped font, 大字模式's sizes and the style sheet. ``fallbacks=False`` leaves the rare characters'
-    fonts (50 MB) to the first turn of the event loop: they load while the first window's data is read."""
-    from ui.fonts import install_app_font, install_fallback_fonts
+def apply_look(app: QApplication, large: bool) -> None:
+    from ui.fonts import install_app_font
     from ui.style import apply_style, point_size
 
-    install_app_font(app, point_size(large), fallbacks=fallbacks)
+    install_app_font(app, point_size(large))
     apply_style(app, large)
-    if not fallbacks:
-        QTimer.singleShot(0, lambda: install_fallback_fonts(app))
 
 
 def _complain(smoke: bool, message: str) -> None:
@@ -292,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(data_dir)
 
     app = application()
-    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)), fallbacks=False)
+    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)))
 
     from ui.township.start import run_township, township_only
 

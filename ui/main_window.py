@@ -75,9 +75,9 @@ class StatusInfo:
 
 
 def load_status(store: Store) -> StatusInfo:
-    from app.schema.quick import summary
+    from app.schema.quick import status
 
-    q = summary(store.db_path)
+    q = status(store.db_path)
     return StatusInfo(q.village, q.head_seq, q.head_hash, q.users)
 
 

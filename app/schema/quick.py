@@ -65,6 +65,28 @@ def summary(db_path: Path, today: dt.date | None = None) -> Summary:
 
 
 @dataclass(frozen=True)
+class Status:
+    village: VillageInfo | None
+    users: int
+    head_seq: int
+    head_hash: str
+
+
+def status(db_path: Path) -> Status:
+    """The village, its number of users and the log's head: what the program needs before the first window
+    (login or not) and what the status bar shows. No count over the residents: those are :func:`summary`'s,
+    read for the home screen on a worker."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        row = con.execute("SELECT name, code, township, county, hotline FROM village WHERE id = 1").fetchone()
+        head = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone() or (0, "0" * 64)
+        users = con.execute("SELECT count(*) FROM users").fetchone()[0]
+    finally:
+        con.close()
+    return Status(VillageInfo(*row) if row else None, users, head[0], head[1])
+
+
+@dataclass(frozen=True)
 class PendingCertificate:
     applicant_name: str
     kind_name: str

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, tuple_
 
+from app.events import now_text  # as the hub's service writes it (the hub demo sets the hub's clock)
 from app.hub import store as t
 
 PROJECTIONS_VERSION = "1"
@@ -383,8 +384,6 @@ def ensure_projections(hub: Any) -> bool:
 
 def note_refusal(conn: Connection, code: str, reason: str, sha: str, message: str) -> None:
     """Log a refused bundle of an enrolled village (``reason`` "fork" is a fork) for the township's alerts."""
-    from app.events import now_text
-
     if not code or conn.execute(select(t.villages.c.code).where(t.villages.c.code == code)).first() is None:
         return
     conn.execute(insert(t.proj_alerts).values(village_code=code, at=now_text(), kind="fork" if reason == "fork"

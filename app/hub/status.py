@@ -48,6 +48,7 @@ class VillageStatus:
     due: int                    # due now, deadline not yet passed
     quarter_label: str          # e.g. "2026年第四季度"
     quarter_meeting: bool | None  # representatives' meeting held this quarter (Art. 26); None = not required yet
+    #                              (the village never synced: the hub knows nothing of its meetings)
     matters_open: int
     matters_stalled: int        # 四议两公开 in progress; stalled = no step for 30 days
     certs_issued: int
@@ -303,13 +304,12 @@ def _row(v: Any, topics: dict[str, dict[str, list[int]]], on: dt.date, silence: 
         alerts.append(w.chain)
     if pending:
         alerts.append(w.pending)
-    counted = bool(started) and started <= w.q_start  # the whole quarter is in the village's record
     if bool(started) and started <= w.prev_start and not prev_q:
         alerts.append(w.no_meeting.format(quarter=w.prev_quarter))
     return VillageStatus(
         code=code, name=name or "", enrolled=(enrolled or "")[:10], last_sync=last_import or "", days_since=days,
         version=version or "", pending=int(pending or 0), refused=refused, overdue=overdue, late=late, due=due,
-        quarter_label=w.quarter, quarter_meeting=True if this_q else (False if counted else None),
+        quarter_label=w.quarter, quarter_meeting=True if this_q else (False if last is not None else None),
         matters_open=open_, matters_stalled=stalled, certs_issued=issued, certs_voided=voided,
         certs_refused=refusals, alerts=tuple(alerts))
 

@@ -14,3 +14,7 @@ MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, sear
                                                     sync_memory, certificates, disclosure_search,
                                                     disclosure_calendar, notice_pdf, signin_sheet,
                                                     preview_open)}
+
+from bench.scenarios import township_overview  # noqa: E402 - the township program's overview (ui/township)
+
+MODULES[township_overview.NAME] = township_overview

@@ -577,3 +577,38 @@ def test_the_check_sees_a_squeezed_window(qapp) -> None:  # type: ignore[no-unty
     assert "QPushButton '记为第 4 步' is 30 px wide" in found
     assert "ID column 0 is 60 px" in found
     window.close()
+
+
+@pytest.mark.parametrize("large", MODES)
+def test_every_township_screen_fits_1366x728(qtbot, qapp, looks, tmp_path: Path, large: bool) -> None:
+    """The township program (ui/township) on the hub demo: every screen and tab, a village opened."""
+    from township_demo import township_copy
+    from ui.tasks import write_pool
+    from ui.township.start import open_township
+    from ui.township.window import OVERVIEW, VILLAGE, TownshipWindow
+
+    looks(large)
+    data = township_copy(tmp_path / "township")
+    hub = open_township(data)
+    township = TownshipWindow(hub, data)
+    qtbot.addWidget(township)
+    township.show()
+    walk = Walk(qapp, "large" if large else "normal")
+    township.resize(WIDTH, HEIGHT)
+    overview = township.show_screen(OVERVIEW)
+    settle(qapp, lambda: overview.rows is not None)
+    for section in township.sections:
+        screen = township.show_screen(section.key)
+        if section.key == VILLAGE:
+            township.open_village(overview.code_at(0))
+            settle(qapp, lambda: screen.copy is not None and not screen.notice_model.loading)
+        township.resize(WIDTH, HEIGHT)
+        settle(qapp)
+        walk.check(section.key, township)
+        walk.tabs(section.key, township, screen)
+    township.close()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    write_pool().waitForDone(10_000)
+    township.screen(VILLAGE).close_copy()  # type: ignore[attr-defined]
+    hub.close()
+    assert walk.found == {}, "\n".join("{k}:\n  {v}".format(k=k, v="\n  ".join(v)) for k, v in walk.found.items())

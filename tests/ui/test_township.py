@@ -105,7 +105,7 @@ def test_the_overview_says_in_words_which_village_is_silent_forked_waiting_or_ne
     red = 0
     for r in range(len(screen.rows)):
         for column in Columns:
-            index = screen.proxy.index(r, column)
+            index = screen.model.index(r, column)
             colour = index.data(Qt.ItemDataRole.ForegroundRole)
             if colour is not None and colour.name().lower() == ERROR.lower():
                 red += 1
@@ -128,7 +128,7 @@ def test_the_overview_sorts_by_what_is_behind_the_words_and_a_double_click_opens
     assert screen.text_at(0, Columns.BUNDLES).startswith("拒收")
 
     code = demo_village(ON_TIME).code
-    index = screen.proxy.index(row_of(screen, code), Columns.VILLAGE)
+    index = screen.model.index(row_of(screen, code), Columns.VILLAGE)
     screen.table.scrollTo(index)
     village = window.screen(VILLAGE)
     where = screen.table.visualRect(index).center()

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -128,33 +128,59 @@ def long_words(row: Any, column: Columns, silence: int) -> str:
 
 
 class OverviewModel(ListModel[Any]):
-    """The villages' VillageStatus rows; ``silence`` is the township's limit the 上次同步 column warns at."""
+    """The villages' VillageStatus rows; ``silence`` is the township's limit the 上次同步 column warns at.
+
+    Sorts itself (:meth:`sort`, by the number behind the words) in one Python sort, and works each cell's
+    words out once: a county of 600 villages paints and sorts in about the time of ten."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(Columns, column_title, parent)
         self.silence = 14
+        self._cells: dict[tuple[int, int], tuple[str, str | None, Any]] = {}
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self._cells = {}
+        super().set_rows(rows)
+        if self._sorted is not None:
+            self.sort(*self._sorted)
+
+    def _cell(self, row: int, column: int) -> tuple[str, str | None, Any]:
+        key = (row, column)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = cell(self._rows[row], Columns(column), self.silence)
+        return found
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sorted = (column, order)
+        if not 0 <= column < len(Columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        silence = self.silence
+        self._rows.sort(key=lambda r: (cell(r, Columns(column), silence)[2], r.name),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._cells = {}
+        self.layoutChanged.emit()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        r = self._rows[index.row()]
-        column = Columns(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE,
-                    Qt.ItemDataRole.FontRole):
-            words, colour, key = cell(r, column, self.silence)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return words
-            if role == SORT_ROLE:
-                return key
-            if role == Qt.ItemDataRole.FontRole:
-                return self._bold if colour == ERROR else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell(index.row(), index.column())[0]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = self._cell(index.row(), index.column())[1]
             return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if self._cell(index.row(), index.column())[1] == ERROR else None
+        if role == SORT_ROLE:
+            return self._cell(index.row(), index.column())[2]
         if role == CODE_ROLE:
-            return r.code
+            return self._rows[index.row()].code
         if role == Qt.ItemDataRole.ToolTipRole:
-            return long_words(r, column, self.silence)
+            return long_words(self._rows[index.row()], Columns(index.column()), self.silence)
         return None
 
 
@@ -181,10 +207,7 @@ class OverviewScreen(QWidget):
         self.open_button.setObjectName("primary")
         self.message = message_label("error")
         self.model = OverviewModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = record_table(self.proxy)
+        self.table = record_table(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Columns.VILLAGE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
@@ -272,13 +295,13 @@ class OverviewScreen(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            code = self.proxy.data(index, CODE_ROLE)
+            code = self.model.data(index, CODE_ROLE)
             if code:
                 self.open_village.emit(str(code))
 
     def code_at(self, row: int) -> str:
         """The village code of the ``row``-th row as shown (sorted)."""
-        return str(self.proxy.data(self.proxy.index(row, 0), CODE_ROLE))
+        return str(self.model.data(self.model.index(row, 0), CODE_ROLE))
 
     def text_at(self, row: int, column: Columns) -> str:
-        return str(self.proxy.data(self.proxy.index(row, column)))
+        return str(self.model.data(self.model.index(row, column)))

@@ -72,19 +72,24 @@ def fill(table: QTableWidget, rows: list[list[str]], colours: list[str | None] |
 
 
 def detail_lines(detail: Any, silence: int = 14) -> list[tuple[str, str | None]]:
-    """The 概况 of a village: (words, colour) lines from its VillageDetail."""
+    """The 概况 of a village: (words, colour) lines from its VillageDetail, in full sentences."""
     from ui.township.overview import Columns, cell, long_words
 
     s = detail.status
     lines = []
-    for column, label in ((Columns.LAST_SYNC, _("上次同步")), (Columns.BUNDLES, _("待补/拒收的同步包")),
-                          (Columns.OVERDUE, _("公开")), (Columns.MEETING, _("{q}村民代表会议").format(q=s.quarter_label)),
-                          (Columns.MATTERS, _("四议两公开")), (Columns.CERTIFICATES, _("本月证明")),
-                          (Columns.ALERTS, _("提醒"))):
+    for column in (Columns.LAST_SYNC, Columns.BUNDLES, Columns.OVERDUE, Columns.MEETING, Columns.MATTERS,
+                   Columns.CERTIFICATES, Columns.ALERTS):
         words, colour, _key = cell(s, column, silence)
-        more = long_words(s, column, silence) if column != Columns.ALERTS else ""
-        text = _("{label}:{words}").format(label=label, words=words)
-        lines.append((text + ("(" + more + ")" if more and more != words else ""), colour))
+        if column == Columns.OVERDUE:
+            text = _("村务公开:{words}").format(words=long_words(s, column, silence))
+        elif column == Columns.MEETING:
+            text = _("{q}村民代表会议:{words}(村民委员会组织法第二十六条:村民代表会议每季度召开一次)").format(
+                q=s.quarter_label, words=words)
+        elif column == Columns.ALERTS:
+            text = _("提醒:{words}").format(words=words)
+        else:
+            text = long_words(s, column, silence)
+        lines.append((text, colour))
     return lines
 
 

@@ -213,8 +213,9 @@ def _build(v: _Village, today: dt.date, seed: int) -> None:
     ensure_village_key(v.dir)
 
 
-def _refusals(v: _Village, rng: random.Random, today: dt.date, count: int = 3) -> None:
-    """Certificates asked for this month that the village may not issue (the refusals are recorded)."""
+def _refusals(v: _Village, rng: random.Random, last: dt.date, count: int = 3) -> None:
+    """Certificates asked for in the month of ``last`` (up to that day) that the village may not issue (the
+    refusals are recorded)."""
     from sqlalchemy import select
 
     from app.certificates.catalogue import load_catalogues
@@ -225,14 +226,60 @@ def _refusals(v: _Village, rng: random.Random, today: dt.date, count: int = 3) -
 
     catalogues = load_catalogues(v.dir)
     key = load_village_key(v.dir)
-    first = today.replace(day=1)
+    first = last.replace(day=1)
     with v.store.begin("文书") as s:
         ids = list(s.scalars(select(Resident.id).where(Resident.id_number.is_not(None)).order_by(Resident.id)))
         for _n in range(count):
-            day = first + dt.timedelta(days=rng.randint(0, (today - first).days))
+            day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
             issue_certificate(s, IssueRequest(kind=rng.choice(_REFUSED), purpose="办事需要", resident_id=rng.choice(ids)),
                               catalogues=catalogues, signer=key, today=day,
                               now=_moment(day, rng).isoformat(timespec="seconds"))
+
+
+def _certificates(v: _Village, rng: random.Random, first: dt.date, last: dt.date) -> None:
+    """The month's certificates up to the village's last bundle (issued between ``first`` and ``last``, printed;
+    one in two villages voids one), as the certificates demo issues them, so 本月证明 has something to count."""
+    from sqlalchemy import func, select
+
+    from app.certificates.catalogue import load_catalogues
+    from app.certificates.demo import _PURPOSES, _VOID_REASONS, _field_value
+    from app.certificates.service import (Approval, CheckRecord, IssueRequest, default_approver, issue_certificate,
+                                          record_print, resident_gone, role_holders, void_certificate)
+    from app.keys import load_village_key
+    from app.people.models import Household, Resident, VillagerGroup
+
+    current = load_catalogues(v.dir).approved_on(last)
+    kinds = [k for k in (current.items if current else ()) if k.on_the_spot]
+    if not kinds or last < first:
+        return
+    catalogues, key = load_catalogues(v.dir), load_village_key(v.dir)
+    with v.store.begin("文书") as s:
+        groups = {g.id: g.name for g in s.scalars(select(VillagerGroup))}
+        addresses = {h.id: h.address for h in s.scalars(select(Household))}
+        sizes = dict(s.execute(select(Resident.household_id, func.count()).group_by(Resident.household_id)).all())
+        adults = [r for r in s.scalars(select(Resident).where(Resident.id_number.is_not(None)).order_by(Resident.id))
+                  if r.birth_date and (last - r.birth_date).days > 20 * 366 and not resident_gone(r)]
+        verifiers = role_holders(s, "委员", last) or ["文书"]
+        issued: list[tuple[str, dt.date]] = []
+        for day in sorted(first + dt.timedelta(days=rng.randint(0, (last - first).days))
+                          for _n in range(rng.randint(2, 5))):
+            person, kind = rng.choice(adults), rng.choice(kinds)
+            ctx = {"day": day, "code": v.demo.code, "group": groups.get(person.group_id or 0, ""),
+                   "address": addresses.get(person.household_id or 0, ""), "birth_year": person.birth_date.year,
+                   "household_size": sizes.get(person.household_id, 1)}
+            check = CheckRecord(rng.choice(verifiers))
+            request = IssueRequest(kind=kind.code, purpose=rng.choice(_PURPOSES.get(kind.code, ("办事需要",))),
+                                   resident_id=person.id, check=check,
+                                   approval=default_approver(s, day) or Approval("村委会主任"),
+                                   fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields})
+            now = _moment(day, rng).isoformat(timespec="seconds")
+            outcome = issue_certificate(s, request, catalogues=catalogues, signer=key, today=day, now=now)
+            if outcome.status == "issued" and outcome.certificate is not None and outcome.certificate.serial:
+                record_print(s, outcome.certificate.serial, who=check.verifier, now=now)
+                issued.append((outcome.certificate.serial, day))
+        if issued and rng.random() < 0.5:
+            serial, day = issued[-1]
+            void_certificate(s, serial, rng.choice(_VOID_REASONS), now=_moment(day, rng).isoformat(timespec="seconds"))
 
 
 def _house_visits(v: _Village, rng: random.Random, day: dt.date, count: int = 3) -> None:
@@ -334,8 +381,13 @@ def _create(data_dir: Path, folder: Path, *, villages: int, seed: int, today: dt
             say(_("生成第 {i}/{n} 个村:{name}({what})……").format(i=v.index + 1, n=len(plan), name=v.demo.name,
                                                              what=kind_words(v.kinds)))
             _build(v, today, seed + v.index)
+            # this month's work, up to the day its last bundle of the year leaves (the gap village: the first
+            # of its last three), or in the month before when that day is before the month began
+            sent = today - dt.timedelta(days=10 if GAP in v.kinds else v.delay)
+            if not set(v.kinds) & {NEVER, SILENT, FORKED}:
+                _certificates(v, random.Random(f"{seed}-{v.demo.code}-month"), sent.replace(day=1), sent)
             if REFUSALS in v.kinds:
-                _refusals(v, random.Random(f"{seed}-{v.demo.code}-refusals"), today)
+                _refusals(v, random.Random(f"{seed}-{v.demo.code}-refusals"), sent)
             trust_township(v.dir, key_file)
             v.stick.mkdir()
             write_identity_file(v.dir, v.identity, code=v.demo.code, name=v.demo.name, township=v.demo.township)

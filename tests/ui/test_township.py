@@ -407,3 +407,14 @@ def test_the_first_run_wizard_makes_a_township_hub_when_乡镇_is_chosen(qapp, q
     wizard.result_hub.close()
     store.close()
     assert township_only(tmp_path / "data")  # the next start opens the township program
+
+
+def test_f1_opens_the_guides_township_chapter_at_the_screen_in_front(window):
+    from ui.help import find_heading, guide_file, headings
+    from ui.township.window import GUIDE_CHAPTER, GUIDE_PARTS
+
+    found = headings(guide_file().read_text(encoding="utf-8"))
+    assert any(h.level == 2 and h.key == GUIDE_CHAPTER for h in found)
+    for key, part in GUIDE_PARTS.items():
+        heading = find_heading(found, key)
+        assert heading is not None and heading.key == part, key

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -91,7 +91,7 @@ class ImportScreen(QWidget):
         self.title.setObjectName("title")
         self.folder_button = QPushButton(_("选择U盘或文件夹…"))
         self.folder_button.setObjectName("primary")
-        self.files_button = QPushButton(_("选择同步包文件…"))
+        self.files_button = QPushButton(_("选择一个同步包文件…"))
         self.summary = QLabel("")
         self.summary.setObjectName("heading")
         self.summary.setWordWrap(True)
@@ -127,12 +127,10 @@ class ImportScreen(QWidget):
             self.import_folder(Path(folder))
 
     def choose_files(self) -> None:
-        start = filedialogs.start_folder(filedialogs.SYNC)
-        files, _filter = QFileDialog.getOpenFileNames(self, _("选择同步包文件"), str(start),
-                                                      _("村务同步包 (*.cunwu-sync)"))
-        if files:
-            filedialogs.remember(filedialogs.SYNC, Path(files[0]).parent)
-            self.import_files([Path(f) for f in files], Path(files[0]).parent)
+        chosen, _filter = filedialogs.open_file_name(self, filedialogs.SYNC, _("选择同步包文件"),
+                                                     _("村务同步包 (*.cunwu-sync)"))
+        if chosen:
+            self.import_files([Path(chosen)], Path(chosen).parent)
 
     def import_folder(self, folder: Path) -> HubWrite | None:
         try:

@@ -105,7 +105,9 @@ def long_words(row: Any, column: Columns, silence: int) -> str:
     if column == Columns.LAST_SYNC:
         if not row.last_sync:
             return _("登记以后还没有交来过同步包")
-        text = _("上次同步:{day},{n} 天前").format(day=row.last_sync[:16].replace("T", " "), n=row.days_since or 0)
+        day = row.last_sync[:16].replace("T", " ")
+        text = _("上次同步:{day},{n} 天前").format(day=day, n=row.days_since) if row.days_since else \
+            _("上次同步:{day}(今天)").format(day=day)
         if (row.days_since or 0) > silence:
             text += _(";超过乡镇定的 {n} 天").format(n=silence)
         return text

@@ -29,6 +29,20 @@ DEFAULT_SIZE = (1280, 800)
 FRAME = (16, 40)
 
 
+GUIDE_CHAPTER = "乡镇程序(乡镇干部用)"  # the user guide's chapter for the township program (docs/user-guide.md)
+GUIDE_PARTS = {OVERVIEW: "总览", IMPORT: "导入U盘", VILLAGE: "各村详情", VERIFY: "核验证明", REPORT: "月报",
+               SETTINGS: "设置"}
+
+
+def _register_help() -> None:
+    """F1 and 帮助 open the guide's township chapter at the part for the screen in front (ui.help's tables)."""
+    from ui import help as guide
+
+    for key, part in GUIDE_PARTS.items():
+        guide.SCREEN_SECTIONS.setdefault(key, GUIDE_CHAPTER)
+        guide.TAB_SECTIONS.setdefault(key, {"": part})
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -67,6 +81,7 @@ class TownshipWindow(QMainWindow):
         from ui import filedialogs
         from ui.help import install_shortcut, nav_column
 
+        _register_help()
         filedialogs.use_data_dir(self.data_dir)
         nav, self.help_button, self.about_button = nav_column(self.sidebar, self.show_help, self.show_about)
         install_shortcut(self, self.show_help)

@@ -202,7 +202,7 @@ def test_a_village_the_hub_holds_whole_reads_as_it_does_at_home(township, hub):
     assert rows[late.code].overdue > 0, "the clerk who stopped posting two months ago has overdue items"
     assert rows[_kinds(info, "refusals").code].certs_refused >= 3
     on_time = next(v for v in info.villages if not v.kinds)
-    assert rows[on_time.code].certs_voided == 1  # voided this month, brought on the stick
+    assert rows[on_time.code].certs_voided >= 1  # one voided this month at least (the fixture), brought on the stick
 
 
 def test_a_village_that_posted_late_is_listed_with_its_dates(township, hub):

@@ -130,8 +130,9 @@ proj_disclosures = Table(
     Column("late", Boolean),                 # posted after the deadline
     Column("catalogue_version", String(32)),
     PrimaryKeyConstraint("village_code", "item_code", "period_key"),
-    Index("ix_hub_proj_disclosures_open", "posted_on", "due_from"),
-    Index("ix_hub_proj_disclosures_late", "late", "posted_on"),
+    # the status table's ranges, each index holding every column its query reads (no lookups in the table)
+    Index("ix_hub_proj_disclosures_open", "posted_on", "due_from", "deadline", "event", "period_end", "village_code"),
+    Index("ix_hub_proj_disclosures_late", "late", "posted_on", "village_code"),
 )
 
 proj_meetings = Table(
@@ -144,7 +145,7 @@ proj_meetings = Table(
     Column("quorate", Boolean),              # NULL until the minutes are closed
     Column("state", String(16)),
     PrimaryKeyConstraint("village_code", "record_id"),
-    Index("ix_hub_proj_meetings_kind", "kind", "state", "date"),
+    Index("ix_hub_proj_meetings_kind", "kind", "state", "date", "village_code"),
 )
 
 proj_matters = Table(
@@ -161,7 +162,7 @@ proj_matters = Table(
     Column("resolution_notice", String(64)),
     Column("result_notice", String(64)),
     PrimaryKeyConstraint("village_code", "record_id"),
-    Index("ix_hub_proj_matters_open", "open", "last_step_on"),
+    Index("ix_hub_proj_matters_open", "open", "last_step_on", "village_code"),
 )
 
 proj_certificates = Table(
@@ -176,8 +177,8 @@ proj_certificates = Table(
     Column("voided_on", String(10)),         # "" = not voided
     Column("state", String(16)),
     PrimaryKeyConstraint("village_code", "record_type", "record_id"),
-    Index("ix_hub_proj_certificates_day", "day"),
-    Index("ix_hub_proj_certificates_voided", "voided_on"),
+    Index("ix_hub_proj_certificates_day", "day", "record_type", "village_code"),
+    Index("ix_hub_proj_certificates_voided", "voided_on", "village_code"),
 )
 
 proj_alerts = Table(

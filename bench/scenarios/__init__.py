@@ -18,3 +18,8 @@ MODULES: dict[str, ModuleType] = {m.NAME: m for m in (smoke, roster_import, sear
 from bench.scenarios import township_overview  # noqa: E402 - the township program's overview (ui/township)
 
 MODULES[township_overview.NAME] = township_overview
+
+from bench.scenarios import hub_import_projections, hub_status  # noqa: E402 - the township's projections
+
+MODULES[hub_status.NAME] = hub_status
+MODULES[hub_import_projections.NAME] = hub_import_projections

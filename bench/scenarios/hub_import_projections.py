@@ -1,0 +1,103 @@
+"""The township imports one month's bundles from 60 villages with its projections, against the same import
+without them (SQLite and PostgreSQL).
+
+The data and the import are those of the hub-import scenario (bench/scenarios/hub_import.py,
+bench/sync_data.py): each hub already holds every village's first bundle, then the monthly bundles are
+imported with ``import_bundles``. Ours: the import as it is, which brings the township's projections up to
+date inside each bundle's transaction (app/hub/projections.py). Floor: the same import with the projection
+step taken out (``project_village`` does nothing), on a second hub holding the same earlier bundles. The two
+alternate within the run. Target: at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.core import ROOT, Result, Settings, median, ratio_of, unavailable
+from bench.scenarios.hub_import import _hub_with_first_bundles
+from bench.sync_data import township
+
+NAME = "hub-import-projections"
+TARGET = "≤ 1.5x"
+UNITS = "s"
+LIMIT = 1.5
+
+
+@contextmanager
+def _without_projections() -> Any:
+    import app.hub.projections as p
+
+    saved = p.project_village, p.refresh_village
+    p.project_village = lambda *a, **k: None  # type: ignore[assignment]
+    p.refresh_village = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        p.project_village, p.refresh_village = saved
+
+
+def _one(source: Path, work: Path, url: str | None, *, projections: bool) -> tuple[float, int]:
+    from app.hub.service import IMPORTED, import_bundles
+
+    hub, entries = _hub_with_first_bundles(source, work, url)
+    try:
+        gc.collect()
+        files = [source / e["month"] for e in entries]
+        if projections:
+            start = time.perf_counter()
+            outcomes, _ = import_bundles(hub, files, receipts=work / "r1")
+            took = time.perf_counter() - start
+        else:
+            with _without_projections():
+                start = time.perf_counter()
+                outcomes, _ = import_bundles(hub, files, receipts=work / "r1")
+                took = time.perf_counter() - start
+        assert all(o.status == IMPORTED for o in outcomes), outcomes[0].message
+        return took, sum(o.events for o in outcomes)
+    finally:
+        hub.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _measure(settings: Settings, source: Path, label: str, make_url) -> Result:  # type: ignore[no-untyped-def]
+    ours, floor = [], []
+    events = 0
+    for i in range(settings.heavy_repeats):
+        for projections in ((True, False) if i % 2 == 0 else (False, True)):
+            tag = "ours" if projections else "floor"
+            took, events = _one(source, settings.work_dir / f"hubp-{label}-{tag}-{i}", make_url(f"{tag}{i}"),
+                                projections=projections)
+            (ours if projections else floor).append(took)
+    ours_s, floor_s = median(ours), median(floor)
+    ratio = ratio_of(ours_s, floor_s)
+    return Result(f"{NAME}-{label}", ours_s, floor_s, ratio, TARGET, ratio is not None and ratio <= LIMIT, UNITS, {
+        "events": events,
+        "floor": "the same import of the month's bundles without the projections (project_village a no-op), "
+                 "on a hub holding the same earlier bundles; runs alternate",
+        "ours_samples": ours, "floor_samples": floor})
+
+
+def run(settings: Settings) -> list[Result]:
+    source = township(settings)
+    results = [_measure(settings, source, "sqlite", lambda name: None)]
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from pgserver import PgServer, PgUnavailable
+    except ImportError as exc:
+        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, f"tests/pgserver.py: {exc}")]
+    server = PgServer()
+    try:
+        server.start()
+    except PgUnavailable as exc:
+        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, str(exc))]
+    try:
+        results.append(_measure(settings, source, "postgresql", server.create_database))
+    finally:
+        server.stop()
+    return results

@@ -18,7 +18,7 @@ def add_demo_parser(hub_sub: Any) -> None:
         description=_("在数据目录里建立乡镇数据中心,生成 N 个演示村(每村约 300 人、三年的公开、会议和证明),"
                       "按月导出一年的同步包并导入乡镇:有的村公开逾期,一个村同步包分叉(恢复过旧备份),一个村长期未同步,"
                       "一个村登记后从未同步,一个村缺一个同步包(待补),一个村本月有拒开证明。同一个 --seed 生成同样的村。"
-                      "默认 {d} 个村,这台电脑上约半分钟(每个村约 3 秒)。").format(d=DEFAULT_VILLAGES))
+                      "默认 {d} 个村,在普通的双核电脑上约半分钟(每个村约 3 秒)。").format(d=DEFAULT_VILLAGES))
     a.add_argument("--villages", type=int, default=DEFAULT_VILLAGES, metavar="N",
                    help=_("村的个数,1 到 {n}(默认 {d},约半分钟)").format(n=MAX_VILLAGES, d=DEFAULT_VILLAGES))
     a.add_argument("--seed", type=int, default=DEFAULT_SEED, help=_("随机种子:同样的种子生成同样的村"))

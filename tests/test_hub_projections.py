@@ -403,14 +403,32 @@ def test_rebuild_matches_the_imports_on_each_database(township, tmp_path, reques
         assert any(o.status == REFUSED and o.reason == "fork" for o in outcomes)
         _same_as_rebuilt(hub)
         mine = projection_dump(hub, times=False)
+        said = _what_the_officer_reads(hub)
     finally:
         hub.close()
     other = _fresh_hub(root, tmp_path / "other", ids)
     try:
         import_bundles(other, files, receipts=tmp_path / "receipts2")
         assert mine == projection_dump(other, times=False)
+        assert said == _what_the_officer_reads(other)
     finally:
         other.close()
+
+
+def _what_the_officer_reads(hub) -> tuple:
+    """The table, one village's details and the month's lists, without the times of the import."""
+    rows = [r.as_dict() for r in status_rows(hub, TODAY)]
+    for r in rows:
+        r.pop("last_sync"), r.pop("days_since")
+        r["alerts"] = [a for a in r["alerts"] if "没有同步" not in a]
+    code = next(r["code"] for r in rows if r["overdue"])
+    detail = village_detail(hub, code, TODAY).as_dict()
+    detail.pop("status")
+    detail["alerts"] = [(a["kind"], a["text"]) for a in detail["alerts"]]
+    month = month_rows(hub, TODAY.strftime("%Y-%m"))
+    month.pop("villages")
+    month["alerts"] = [(a["code"], a["kind"], a["reason"]) for a in month["alerts"]]
+    return rows, detail, month
 
 
 # ---------------------------------------------------------------- faults

@@ -79,6 +79,7 @@ def run_township(app: QApplication, data_dir: Path, *, smoke: bool = False, hub:
         except (NoHub, HubError) as exc:
             _complain(smoke, str(exc))
             return 1
+    window: TownshipWindow | None = None
     try:
         window = TownshipWindow(hub, data_dir)
         window.show()
@@ -89,6 +90,8 @@ def run_township(app: QApplication, data_dir: Path, *, smoke: bool = False, hub:
     finally:
         QThreadPool.globalInstance().waitForDone(30_000)
         write_pool().waitForDone(30_000)
+        if window is not None:
+            window.release()
         hub.close()
 
 

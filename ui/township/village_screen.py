@@ -36,8 +36,24 @@ def _copy_store(hub: Any, code: str) -> Any:
     from app.hub.village_copy import village_copy
     from app.schema import open_store
 
+    _sweep(hub.dir / COPIES)
     folder = hub.dir / COPIES / "{code}-{tag}".format(code=code, tag=uuid.uuid4().hex[:8])
     return open_store(village_copy(hub, code, folder))
+
+
+def _sweep(folder: Path, older_than: float = 24 * 3600) -> None:
+    """Remove the copies a program that was killed left behind (never one made today: it may be in use)."""
+    import shutil
+    import time
+
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        try:
+            if time.time() - entry.stat().st_mtime > older_than:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _drop_copy(store: Any) -> None:
@@ -308,6 +324,9 @@ class VillageScreen(FollowsTextSize, QWidget):
         from ui.disclosure.notice_model import NoticeListModel
         from ui.meetings.model import MeetingListModel
 
+        for model in (self.notice_model, self.meeting_model, self.register_model):
+            if model is not None:
+                model.deleteLater()  # it reads the previous copy, which goes away
         for slot in (self.notices_slot, self.meetings_slot, self.register_layout, self.board_layout):
             while slot.count():
                 widget = slot.takeAt(0).widget()
@@ -409,5 +428,7 @@ class VillageScreen(FollowsTextSize, QWidget):
         self.previewed.emit(dialog)
 
     def close_copy(self) -> None:
+        """Close the copy on screen and remove it (the window closes)."""
         if self.copy is not None:
-            self.copy.close()
+            _drop_copy(self.copy)
+            self.copy = None

@@ -210,6 +210,12 @@ class TownshipWindow(QMainWindow):
         self.window_settings.setValue("main/screen", self.current_key())
         self.window_settings.sync()
 
+    def release(self) -> None:
+        """Close and remove the village copy on screen (after the workers are done: the program ends)."""
+        village = self._screens.get(VILLAGE)
+        if village is not None and isValid(village):
+            village.close_copy()  # type: ignore[attr-defined]
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.save_state()
         super().closeEvent(event)

@@ -501,3 +501,25 @@ def test_killing_the_hub_during_an_import_leaves_projections_consistent(township
             break
     assert interrupted, "every import finished before it could be killed"
     assert head == _village_head(_village_dir(root, _kinds(info, "late").code))
+
+
+def test_the_catalogue_versions_in_force_are_the_townships_setting(hub):
+    """The township chooses which catalogue versions its villages are judged by (Art. 30's items and
+    deadlines come from the catalogue); choosing again judges every village again, a version the hub does
+    not have is refused and changes nothing."""
+    from app.disclosure.catalogue import load_all
+    from app.hub.status import CATALOGUES_KEY, hub_setting
+
+    before = projection_dump(hub)
+    oldest = load_all(None)[0].version
+    with pytest.raises(StatusError, match="没有版本为"):
+        set_hub_setting(hub, CATALOGUES_KEY, "1999.9")
+    assert hub_setting(hub, CATALOGUES_KEY, "") == "" and projection_dump(hub) == before
+    try:
+        set_hub_setting(hub, CATALOGUES_KEY, oldest)
+        with hub.engine.connect() as conn:
+            used = set(conn.execute(select(t.proj_disclosures.c.catalogue_version)).scalars())
+        assert used == {oldest}
+    finally:
+        set_hub_setting(hub, CATALOGUES_KEY, "")
+    assert projection_dump(hub) == before

@@ -156,9 +156,30 @@ def set_hub_setting(hub: Any, key: str, value: str) -> None:
             raise StatusError(_("多少天没有同步算“长期未同步”,请填 1 到 366 之间的天数(默认 {n} 天)。").format(
                 n=DEFAULT_SILENCE))
         value = str(n)
+    if key == CATALOGUES_KEY:
+        value = _catalogue_versions(hub, value)
     with hub.engine.begin() as conn:
         conn.execute(delete(t.hub_info).where(t.hub_info.c.key == SETTING_PREFIX + key))
         conn.execute(insert(t.hub_info).values(key=SETTING_PREFIX + key, value=str(value)))
+    if key == CATALOGUES_KEY:  # every village's disclosures are judged again by the versions now in force
+        from app.hub.projections import rebuild_projections
+
+        rebuild_projections(hub)
+
+
+def _catalogue_versions(hub: Any, value: str) -> str:
+    """The versions in force, as "a,b" ("" = every version the hub has); StatusError for one it does not have."""
+    from pathlib import Path
+
+    from app.disclosure.catalogue import load_all
+
+    wanted = [v.strip() for v in str(value).replace("，", ",").split(",") if v.strip()]
+    have = [c.version for c in load_all(Path(hub.dir).parent)]
+    unknown = [v for v in wanted if v not in have]
+    if unknown:
+        raise StatusError(_("没有版本为“{v}”的村务公开目录。现有的版本:{have}。请把县里发来的目录文件放进乡镇数据目录的 "
+                            "catalogues 文件夹后再选。").format(v="、".join(unknown), have="、".join(have)))
+    return ",".join(wanted)
 
 
 def silence_limit(hub: Any) -> int:

@@ -210,6 +210,8 @@ class OverviewScreen(QWidget):
         self.message = message_label("error")
         self.model = OverviewModel(self)
         self.table = record_table(self.model)
+        # the scroll bar is there from the start: rows arriving do not narrow the table and lay it out again
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Columns.VILLAGE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)

@@ -195,6 +195,16 @@ def test_the_late_village_left_its_disclosures_overdue(township, hub):
     assert _status(hub, code).overdue >= len(late)
 
 
+def test_a_village_whose_clerk_keeps_up_has_no_periodic_disclosure_overdue(township, hub):
+    """Every quarter's and year's notices posted by the deadline; what may stay overdue is a 四议两公开 decision
+    owed to the villagers (the matters of the demo's meetings), which the township sees apart."""
+    from app.hub.status import village_detail
+
+    _name, code = _by_kind(township[0], "gap")
+    overdue = village_detail(hub, code, TODAY).overdue
+    assert [r.period for r in overdue if not r.period.startswith("matter:")] == []
+
+
 def test_bad_input_changes_nothing(tmp_path, capsys):
     assert main(["hub", "demo", "--villages", "0", "--data-dir", str(tmp_path)]) != 0
     assert "1 到" in capsys.readouterr().err

@@ -21,7 +21,10 @@ Some villages are made to be noticed (in this order, as far as the number of vil
 3. silent: its last bundle came about two months ago;
 4. enrolled but never synced (a village that has just installed the program);
 5. a gap: the bundle of the last month but one stayed at home, the last one waits at the hub (待补);
-and every other village after the fifth is late with its disclosures. The rest send every month on time.
+and every other village after the fifth is late with its disclosures. The rest send every month on time and
+post every quarter's and year's notices by the deadline (the village demo leaves a few overdue for its home
+screen; here the clerk catches up); what may stay overdue is a 四议两公开 decision of the demo's matters.
+The villages that send on time issue a few certificates in the month of their last bundle.
 """
 
 from __future__ import annotations
@@ -282,6 +285,31 @@ def _certificates(v: _Village, rng: random.Random, first: dt.date, last: dt.date
             void_certificate(s, serial, rng.choice(_VOID_REASONS), now=_moment(day, rng).isoformat(timespec="seconds"))
 
 
+def _catch_up(v: _Village, rng: random.Random, today: dt.date) -> None:
+    """A clerk who keeps up: the periodic notices the village demo leaves overdue (its home screen has
+    something to show) are posted, each by its deadline, as the disclosure demo posts the others."""
+    from app.disclosure.calendar import OVERDUE
+    from app.disclosure.demo import _Clerk
+    from app.disclosure.service import create_notice, draft_for_item, due_entries, village_catalogue
+    from app.finance.statement import ReconciliationError
+    from app.people.service import list_roles
+
+    with v.store.begin("文书") as s:
+        catalogue = village_catalogue(v.dir, today)
+        approver = next((r.resident_name for r in list_roles(s, on=today)
+                         if r.body == "村民委员会" and r.title == "主任"), "张主任")
+        clerk = _Clerk(s, rng, approver, today)
+        for entry in due_entries(s, v.dir, today):
+            if entry.state != OVERDUE or not entry.item.periodic:
+                continue
+            day = max(entry.period.end + dt.timedelta(days=1), entry.period.deadline - dt.timedelta(days=rng.randint(0, 3)))
+            try:
+                draft = draft_for_item(s, entry.item.code, entry.period.key, data_dir=v.dir, catalogue=catalogue)
+            except ReconciliationError:
+                continue
+            clerk.publish(create_notice(s, draft).id, day, entry.item.min_days)
+
+
 def _house_visits(v: _Village, rng: random.Random, day: dt.date, count: int = 3) -> None:
     """A month's small work: a few residents' notes after a house visit (入户核实)."""
     from sqlalchemy import select
@@ -384,6 +412,8 @@ def _create(data_dir: Path, folder: Path, *, villages: int, seed: int, today: dt
             # this month's work, up to the day its last bundle of the year leaves (the gap village: the first
             # of its last three), or in the month before when that day is before the month began
             sent = today - dt.timedelta(days=10 if GAP in v.kinds else v.delay)
+            if not set(v.kinds) & {NEVER, LATE}:
+                _catch_up(v, random.Random(f"{seed}-{v.demo.code}-catch-up"), today)
             if not set(v.kinds) & {NEVER, SILENT, FORKED}:
                 _certificates(v, random.Random(f"{seed}-{v.demo.code}-month"), sent.replace(day=1), sent)
             if REFUSALS in v.kinds:

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QImageReader, QKeySequence, QResizeEvent, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtGui import QFont, QImageReader, QResizeEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QTreeWidget,
@@ -35,6 +34,7 @@ from shiboken6 import isValid
 
 from app.i18n import _
 from app.resources import resource_path
+from ui.nav import install_shortcut, nav_column  # noqa: F401 - the window's left column, kept importable here
 
 GUIDE_NAME = "user-guide.md"
 HELP_DIR = "help"  # in resources/ of a PyInstaller build and in share/cunwu/ of a pip installation
@@ -382,41 +382,3 @@ def show_help(parent: QWidget, screen: str, tab: str | None = None) -> HelpWindo
     QTimer.singleShot(0, settled)
     return window
 
-
-def install_shortcut(window: QWidget, callback: object) -> QShortcut:
-    """F1 in ``window`` calls ``callback`` (the main window opens the guide at its screen)."""
-    shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), window)
-    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-    shortcut.activated.connect(callback)  # type: ignore[arg-type]
-    return shortcut
-
-
-
-def nav_column(sidebar: QWidget, on_help: object, on_about: object) -> tuple[QWidget, QPushButton, QPushButton]:
-    """The main window's left column: the sidebar, and under it 帮助 and 关于 (narrow enough for the sidebar's
-    width in either type size; the list gives up the room they take)."""
-    from ui.style import BORDER, PANEL
-
-    column = QWidget()
-    column.setObjectName("navColumn")
-    column.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-    column.setStyleSheet("QWidget#navColumn {{ background: {panel}; border-right: 2px solid {border}; }}".format(
-        panel=PANEL, border=BORDER))
-    help_button = QPushButton(_("帮助"))
-    help_button.setObjectName("helpButton")
-    help_button.setToolTip(_("打开使用说明里讲这一页的部分(F1)"))
-    help_button.clicked.connect(on_help)  # type: ignore[arg-type]
-    about_button = QPushButton(_("关于"))
-    about_button.setObjectName("aboutButton")
-    about_button.setToolTip(_("版本、数据目录和许可证"))
-    about_button.clicked.connect(on_about)  # type: ignore[arg-type]
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 8)
-    layout.setSpacing(6)
-    layout.addWidget(sidebar, 1)
-    for button in (help_button, about_button):
-        row = QHBoxLayout()
-        row.setContentsMargins(8, 0, 8, 0)
-        row.addWidget(button)
-        layout.addLayout(row)
-    return column, help_button, about_button

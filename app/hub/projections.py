@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,12 +95,14 @@ def _records(conn: Connection, code: str, record_type: str, ids: Sequence[str] |
     return out
 
 
+_CHANGED_SQL = ("SELECT record_type, record_id FROM hub_events WHERE village_code = :code AND seq > :after "
+                "AND record_type IN ({})".format(", ".join(f"'{w}'" for w in WATCHED)))
+
+
 def _changed(conn: Connection, code: str, after: int) -> dict[str, set[str]]:
     """Record ids per watched type that events after ``after`` touched."""
-    e = t.events.c
     out: dict[str, set[str]] = {}
-    for rtype, rid in conn.execute(select(e.record_type, e.record_id).where(
-            e.village_code == code, e.seq > after, e.record_type.in_(WATCHED))):
+    for rtype, rid in driver_rows(conn, _CHANGED_SQL, {"code": code, "after": after}):
         out.setdefault(rtype, set()).add(rid)
     return out
 
@@ -283,34 +286,67 @@ def _project_disclosures(conn: Connection, code: str, since: str, horizon: int, 
 # ---------------------------------------------------------------- the village's own row
 
 
-def _village_facts(conn: Connection, code: str) -> dict[str, Any]:
-    from app.hub.service import PENDING, VERSION_KEY
+_PG_PARAM = re.compile(r":(\w+)")
 
-    v = conn.execute(select(t.villages.c.last_import, t.villages.c.last_seq, t.villages.c.last_hash)
-                     .where(t.villages.c.code == code)).first()
-    last_import, last_seq, last_hash = (v[0] or "", int(v[1] or 0), v[2]) if v else ("", 0, "")
-    version = conn.execute(select(t.hub_info.c.value).where(t.hub_info.c.key == VERSION_KEY + code)).scalar() or ""
-    pending = conn.execute(select(func.count()).select_from(t.bundles).where(
-        t.bundles.c.village_code == code, t.bundles.c.state == PENDING)).scalar_one()
-    first = conn.execute(select(t.events.c.time).where(t.events.c.village_code == code, t.events.c.seq == 1)).scalar()
-    head = conn.execute(select(t.events.c.time, t.events.c.hash).where(
-        t.events.c.village_code == code, t.events.c.seq == last_seq)).first() if last_seq else None
-    return {"code": code, "last_sync": last_import, "version": version, "pending": int(pending),
-            "chain_ok": (head is not None and head[1] == last_hash) if last_seq else True,
-            "last_event": head[0] if head is not None else "", "started": _day(first),
-            "horizon": int(head[0][:4]) + 1 if head is not None and head[0][:4].isdigit() else 0}
+
+def driver_rows(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (named parameters, :name) run by the driver inside ``conn``'s transaction: the
+    statements run for every bundle and every status table go straight to it (as app/hub/service.py does),
+    SQLAlchemy's statement building and row objects costing more than the queries."""
+    if conn.dialect.name == "postgresql":
+        sql = _PG_PARAM.sub(r"%(\1)s", sql)
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+    finally:
+        cur.close()
+
+
+_FACTS_SQL = (
+    "SELECT v.last_import, v.last_seq, v.last_hash, "
+    "(SELECT value FROM hub_info WHERE key = :version_key), "
+    "(SELECT COUNT(*) FROM hub_bundles WHERE village_code = :code AND state = 'pending'), "
+    "(SELECT time FROM hub_events WHERE village_code = :code AND seq = 1), "
+    "e.time, e.hash, p.code, p.since, p.horizon "
+    "FROM hub_villages v LEFT JOIN hub_events e ON e.village_code = v.code AND e.seq = v.last_seq "
+    "LEFT JOIN hub_proj_villages p ON p.code = v.code WHERE v.code = :code")
+_VILLAGE_COLUMNS = ("last_sync", "version", "pending", "chain_ok", "last_event", "started", "since", "horizon")
+_VILLAGE_INSERT = "INSERT INTO hub_proj_villages (code, {c}) VALUES (:code, {v})".format(
+    c=", ".join(_VILLAGE_COLUMNS), v=", ".join(":" + c for c in _VILLAGE_COLUMNS))
+_VILLAGE_UPDATE = "UPDATE hub_proj_villages SET {s} WHERE code = :code".format(
+    s=", ".join(f"{c} = :{c}" for c in _VILLAGE_COLUMNS))
+
+
+def _village_facts(conn: Connection, code: str) -> tuple[dict[str, Any], tuple[str, int] | None]:
+    """The village's own row as its tables say now, and (since, horizon) of its projection row (None if none)."""
+    from app.hub.service import VERSION_KEY
+
+    rows = driver_rows(conn, _FACTS_SQL, {"code": code, "version_key": VERSION_KEY + code})
+    if not rows:
+        return {"code": code, "last_sync": "", "version": "", "pending": 0, "chain_ok": True, "last_event": "",
+                "started": "", "horizon": 0}, None
+    last_import, last_seq, last_hash, version, pending, first, head_time, head_hash, have, since, horizon = rows[0]
+    last_seq = int(last_seq or 0)
+    facts = {"code": code, "last_sync": last_import or "", "version": version or "", "pending": int(pending or 0),
+             "chain_ok": (head_hash is not None and head_hash == last_hash) if last_seq else True,
+             "last_event": head_time or "", "started": _day(first),
+             "horizon": int(head_time[:4]) + 1 if head_time and head_time[:4].isdigit() else 0}
+    return facts, ((since or "", int(horizon or 0)) if have is not None else None)
+
+
+def _write_village(conn: Connection, values: dict[str, Any], exists: bool) -> None:
+    driver_rows(conn, _VILLAGE_UPDATE if exists else _VILLAGE_INSERT, values)
 
 
 def refresh_village(conn: Connection, code: str) -> None:
     """The village's own row: last sync, version, bundles waiting, chain head (kept from before: since, horizon)."""
-    facts = _village_facts(conn, code)
-    row = conn.execute(select(t.proj_villages.c.since, t.proj_villages.c.horizon)
-                       .where(t.proj_villages.c.code == code)).first()
-    if row is None:
-        conn.execute(insert(t.proj_villages).values(**facts, since=""))
+    facts, old = _village_facts(conn, code)
+    if old is None:
+        _write_village(conn, {**facts, "since": ""}, False)
         return
-    facts["horizon"] = row[1]  # moved only with the disclosure rows (project_village)
-    conn.execute(t.proj_villages.update().where(t.proj_villages.c.code == code).values(**facts))
+    # since and horizon move only with the disclosure rows (project_village)
+    _write_village(conn, {**facts, "since": old[0], "horizon": old[1]}, True)
 
 
 def project_village(conn: Connection, code: str, *, after: int | None = None,
@@ -325,17 +361,11 @@ def project_village(conn: Connection, code: str, *, after: int | None = None,
     matters_changed = changed is None or any(changed.get(k) for k in MATTER_TYPES)
     if matters_changed:
         _project_matters(conn, code)
-    facts = _village_facts(conn, code)
-    old = conn.execute(select(t.proj_villages.c.since, t.proj_villages.c.horizon)
-                       .where(t.proj_villages.c.code == code)).first()
+    facts, old = _village_facts(conn, code)
     since = _since(conn, code, facts["started"]) if notices_changed or old is None or not old[0] else old[0]
-    if changed is None or notices_changed or matters_changed or old is None or (since, facts["horizon"]) != tuple(old):
+    if changed is None or notices_changed or matters_changed or old is None or (since, facts["horizon"]) != old:
         _project_disclosures(conn, code, since, facts["horizon"], catalogues)
-    values = {**facts, "since": since}
-    if old is None:
-        conn.execute(insert(t.proj_villages).values(**values))
-    else:
-        conn.execute(t.proj_villages.update().where(t.proj_villages.c.code == code).values(**values))
+    _write_village(conn, {**facts, "since": since}, old is not None)
 
 
 def clear_village(conn: Connection, code: str) -> None:

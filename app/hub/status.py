@@ -12,7 +12,6 @@ table: :func:`hub_setting` and :func:`set_hub_setting`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,20 +259,11 @@ _ALERTS_SQL = (
 
 
 def _fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` (named parameters, :name) straight from the driver: these run for every status table,
-    and SQLAlchemy's row objects would cost more than the queries on a county's 600 villages."""
-    raw = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        sql = _PG_PARAM.sub(r"%(\1)s", sql)
-    cur = raw.cursor()
-    try:
-        cur.execute(sql, params)
-        return cur.fetchall()
-    finally:
-        cur.close()
+    """Rows straight from the driver: on a county's 600 villages SQLAlchemy's row objects would cost
+    more than the queries."""
+    from app.hub.projections import driver_rows
 
-
-_PG_PARAM = re.compile(r":(\w+)")
+    return driver_rows(conn, sql, params)
 
 
 def _sums(rows: Any, width: int) -> dict[str, list[int]]:

@@ -418,3 +418,11 @@ def test_f1_opens_the_guides_township_chapter_at_the_screen_in_front(window):
     for key, part in GUIDE_PARTS.items():
         heading = find_heading(found, key)
         assert heading is not None and heading.key == part, key
+
+
+def test_the_verify_screen_explains_the_townships_check_not_a_villages(window):
+    from PySide6.QtWidgets import QLabel
+
+    screen = window.show_screen(VERIFY)
+    texts = " ".join(label.text() for label in screen.findChildren(QLabel))
+    assert "本村的签名" not in texts and "乡镇收到的该村台账" in texts

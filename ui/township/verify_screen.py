@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _
 from ui.certificates.verify_panel import VerifyPanel
@@ -24,6 +24,12 @@ class HubVerifyPanel(VerifyPanel):
         super().__init__(None, parent)  # type: ignore[arg-type] - the store is only used by verify()
         self.hub = hub
         self.scan_edit.setPlaceholderText(_("扫描证明上的二维码,或输入二维码下面的六位核验码,按回车核验"))
+        first = self.layout().itemAt(0).widget()  # the panel's explanation, written for a village
+        if isinstance(first, QLabel):
+            first.setText(_("核对证明真假:扫描后自动核对开具证明的村的签名,和乡镇收到的该村台账,看是否真实、是否已作废。"
+                            "扫码枪会自己按回车,扫完一张可以直接扫下一张。二维码扫不出来时,输入二维码下面的六位核验码"
+                            "(大小写都可以)。结果是“台账里没有这份证明”的,可能是村里上次交同步包以后才开的,"
+                            "请打电话向该村核实。"))
 
     def verify(self) -> Any:
         from app.hub.verify import verify_with_hub
@@ -49,9 +55,7 @@ class HubVerifyScreen(FollowsTextSize, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
-        layout.addWidget(hint(_("群众或单位拿来的村证明,在这里核对是不是本乡镇的村开具的、有没有作废。"
-                                   "“乡镇没有收到”只说明这张证明还不在村里交来的台账里(可能是上次同步以后开的),"
-                                   "请再打电话向该村核实。")))
+        layout.addWidget(hint(_("群众或单位拿来的村证明,在这里核对是不是本乡镇的村开具的、有没有作废。")))
         layout.addWidget(self.panel, 1)
         self.setFocusProxy(self.panel)
         self.restyle()

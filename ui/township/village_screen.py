@@ -360,16 +360,25 @@ class VillageScreen(FollowsTextSize, QWidget):
             .failure(self._failed).run()
 
     def _size_tables(self) -> None:
+        """The column widths the village's own lists use (their samples), in the type size now in use."""
         if not isValid(self) or self.notice_model is None:
             return
-        from ui.certificates.register_model import Columns as R
+        from ui.certificates.register_panel import _SAMPLE as REGISTER
+        from ui.disclosure.list_panel import _SAMPLE as NOTICES
         from ui.disclosure.notice_model import Columns as N
+        from ui.meetings.list_panel import _SAMPLE as MEETINGS
+        from ui.meetings.model import Columns as M
 
-        size_columns(self.notice_table, {N.NUMBER: "2026-公开-0123", N.STATE: "已张贴",
-                                         N.POSTED: "2026-07-05 至 07-14"}, stretch=N.TITLE)
-        size_columns(self.register_table, {R.SERIAL: "2026-居住-00077", R.STATE: "已作废", R.KIND: "居住证明",
-                                           R.APPLICANT: "欧阳小明", R.ID_NUMBER: "3701**********1234",
-                                           R.DATE: "2026-00-00", R.PRINTS: "打印次数"}, stretch=R.PURPOSE)
+        size_columns(self.notice_table, NOTICES, stretch=N.TITLE)
+        size_columns(self.meeting_table, MEETINGS, stretch=M.TITLE)
+        size_columns(self.register_table, REGISTER)
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self._size_tables)  # 大字模式 switched on or off
+        super().changeEvent(event)
 
     def _show_lists(self, answer: tuple[list[Any], list[Any]]) -> None:
         if not isValid(self):

@@ -47,7 +47,7 @@ def open_township(data_dir: Path) -> Any:
 
     if not has_hub(data_dir):
         raise NoHub(_("{path} 里还没有乡镇数据。乡镇第一次使用时,请不加 --township 打开本程序,在第一次使用向导里选"
-                      "“乡镇”并填写乡镇名称;或者运行 cunwu hub init --name 乡镇名 --data-dir {path}。"
+                      "“乡镇”并填写乡镇名称;或者运行 cunwu --data-dir {path} hub init --name 乡镇名。"
                       "已经在别的文件夹建立过的,请用 --data-dir 指向那个文件夹。").format(path=data_dir))
     try:
         return open_hub(Path(data_dir))

@@ -108,7 +108,7 @@ _COUNTIES: list[tuple[str, str, tuple[str, ...]]] = [
 # Brides from far away: a few other provinces' county codes.
 _FAR_AREAS = ("410526", "130529", "340321", "511321", "522422", "421182")
 _TOWNSHIPS = ["石桥镇", "王庄镇", "桃园镇", "新集乡", "河口镇", "双庙乡", "高店镇", "李营乡"]
-_VILLAGES: list[tuple[str, str | None]] = [
+VILLAGES: list[tuple[str, str | None]] = [
     ("柳林村", None), ("张庄村", "张"), ("李家营村", "李"), ("王楼村", "王"), ("前刘村", "刘"),
     ("杨树湾村", "杨"), ("枣园村", None), ("东陈村", "陈"), ("桃花村", None), ("赵官屯村", "赵"),
 ]
@@ -130,7 +130,7 @@ _SURNAME_WEIGHTS: dict[str, float] = {
     "莫": 0.2, "孔": 0.2, "向": 0.2, "汤": 0.2,
     "欧阳": 0.03, "司马": 0.01, "诸葛": 0.01,
 }
-_SURNAMES = list(_SURNAME_WEIGHTS)
+SURNAMES = list(_SURNAME_WEIGHTS)
 _SURNAME_CUM = list(accumulate(_SURNAME_WEIGHTS.values()))
 
 # Given-name characters by generation: (born before 1960, 1960-84, 1985-2004, 2005 on).
@@ -192,7 +192,7 @@ def generate_village(size: str = "small", seed: int = 2026, *, today: date | Non
 
 def pick_place(rng: random.Random) -> DemoPlace:
     county, area, neighbours = rng.choice(_COUNTIES)
-    village, clan = rng.choice(_VILLAGES)
+    village, clan = rng.choice(VILLAGES)
     return DemoPlace(county=county, area_code=area, neighbours=neighbours,
                      township=rng.choice(_TOWNSHIPS), village=village, clan=clan)
 
@@ -237,7 +237,7 @@ def _birth_for_age(rng: random.Random, today: date, age: int) -> date:
 def _surname(ctx: _Ctx, *, lineage: bool = False) -> str:
     if lineage and ctx.place.clan and ctx.rng.random() < 0.35:
         return ctx.place.clan
-    return ctx.rng.choices(_SURNAMES, cum_weights=_SURNAME_CUM)[0]
+    return ctx.rng.choices(SURNAMES, cum_weights=_SURNAME_CUM)[0]
 
 
 def _generation(year: int) -> int:

@@ -35,6 +35,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("hub", ("app.hub",)),
     # the model list, migrations and quick start-up reads; cunwu check; restore's checks; the demo village
     ("schema", ("app.schema", "app.check", "app.restore", "app.demo", "app.demo_data")),
+    # the township's side that needs a village's whole store: a read-only copy of a village built from the hub's
+    # records (so the village's own read and print code runs on it) and the township demo built from demo villages
+    ("township", ("app.hub.village_copy", "app.hub.township_demo", "app.hub.demo")),
     ("cli", ("app.cli", "app.__main__")),
 ]
 

@@ -30,14 +30,14 @@ Progress = Callable[[int, int], None]
 YEARS = 3
 
 _NEGATIVE = ("死亡证明", "无犯罪记录证明", "亲属关系证明", "婚姻状况证明", "健在证明", "居民财产证明", "证件遗失证明")
-_REFUSED = (*_NEGATIVE, "现实表现证明", "在校证明")  # the last two are on neither list
-_PURPOSES: dict[str, tuple[str, ...]] = {
+REFUSED = (*_NEGATIVE, "现实表现证明", "在校证明")  # the last two are on neither list
+PURPOSES: dict[str, tuple[str, ...]] = {
     "SD-01": ("办理居住证", "子女入学", "办理社会保险"), "SD-02": ("申请宅基地和建房审批",),
     "SD-03": ("申领耕地地力保护补贴", "办理土地确权登记"), "SD-04": ("集体收益分配", "征地补偿登记"),
     "SD-05": ("申请林木采伐许可",), "SD-06": ("申请最低生活保障", "申请临时救助"),
     "SD-07": ("土地经营权流转备案",),
 }
-_VOID_REASONS = ("面积填写有误,已重新开具", "申请人用途变更,重新开具", "打印时信息有误,收回作废")
+VOID_REASONS = ("面积填写有误,已重新开具", "申请人用途变更,重新开具", "打印时信息有误,收回作废")
 
 
 def _now(day: dt.date, rng: random.Random) -> str:
@@ -45,7 +45,7 @@ def _now(day: dt.date, rng: random.Random) -> str:
                        tzinfo=dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds")
 
 
-def _field_value(kind: ApprovedKind, name: str, max_len: int, ctx: dict[str, Any], rng: random.Random) -> str:
+def field_value(kind: ApprovedKind, name: str, max_len: int, ctx: dict[str, Any], rng: random.Random) -> str:
     year = ctx["day"].year
     values: dict[str, Callable[[], str]] = {
         "address": lambda: ctx["address"] or "{g}{n}号".format(g=ctx["group"], n=rng.randint(1, 80)),
@@ -112,7 +112,7 @@ def load_demo_certificates(session: Session, data_dir: Path, village: Any, progr
                 plan.append((dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span)), order, "apply", kind))
         for n in range(rng.randint(2, 4)):
             order += 1
-            asked = rng.choice(_NEGATIVE) if n == 0 else rng.choice(_REFUSED)
+            asked = rng.choice(_NEGATIVE) if n == 0 else rng.choice(REFUSED)
             plan.append((dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span)), order, "refuse", asked))
     first = catalogues.approved_on(dt.date(today.year - YEARS + 1, 12, 31))
     if first is not None:
@@ -143,9 +143,9 @@ def load_demo_certificates(session: Session, data_dir: Path, village: Any, progr
         else:
             kind: ApprovedKind = item
             ctx = context(day, person)
-            request = IssueRequest(kind=kind.code, purpose=rng.choice(_PURPOSES.get(kind.code, ("办事需要",))),
+            request = IssueRequest(kind=kind.code, purpose=rng.choice(PURPOSES.get(kind.code, ("办事需要",))),
                                    resident_id=person.id, check=check, approval=approval,
-                                   fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng)
+                                   fields={f.name: field_value(kind, f.name, f.max_len, ctx, rng)
                                            for f in kind.fields})
             if kind.allows_non_resident and kind.on_the_spot and rng.random() < 0.15:
                 birth = dt.date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
@@ -175,8 +175,8 @@ def load_demo_certificates(session: Session, data_dir: Path, village: Any, progr
         person = rng.choice(adults)
         ctx = context(day, person)
         issue_certificate(session, IssueRequest(
-            kind=kind.code, purpose=_PURPOSES.get(kind.code, ("办事需要",))[0], resident_id=person.id,
-            fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields}),
+            kind=kind.code, purpose=PURPOSES.get(kind.code, ("办事需要",))[0], resident_id=person.id,
+            fields={f.name: field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields}),
             catalogues=catalogues, signer=key, today=day, now=_now(day, rng))
 
     # about one in twenty voided and one in ten reprinted, at least one of each
@@ -185,7 +185,7 @@ def load_demo_certificates(session: Session, data_dir: Path, village: Any, progr
     for n, (serial, day) in enumerate(picked):
         later = _now(min(today, day + dt.timedelta(days=rng.randint(1, 20))), rng)
         if n < cut:
-            void_certificate(session, serial, rng.choice(_VOID_REASONS), now=later)
+            void_certificate(session, serial, rng.choice(VOID_REASONS), now=later)
         else:
             record_print(session, serial, who=rng.choice(verifiers), now=later)
     return len(issued)

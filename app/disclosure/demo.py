@@ -84,7 +84,7 @@ def _import_year(session: Session, rng: random.Random, year: int, today: dt.date
         raise RuntimeError(f"demo ledger {year} did not import: {report.errors[:3]}")
 
 
-class _Clerk:
+class Clerk:
     def __init__(self, session: Session, rng: random.Random, approver: str, today: dt.date) -> None:
         self.s, self.rng, self.approver, self.today = session, rng, approver, today
         self._reviewers: dict[dt.date, list[str]] = {}
@@ -168,7 +168,7 @@ def load_demo_disclosure(session: Session, data_dir: Path, village: Any, progres
     roles = list_roles(session, on=today)
     _earlier_supervisors(session, dt.date(first_year, 1, 1))
     approver = next((r.resident_name for r in roles if r.body == "村民委员会" and r.title == "主任"), "张主任")
-    clerk = _Clerk(session, rng, approver, today)
+    clerk = Clerk(session, rng, approver, today)
     people = _names(village)
 
     # 1. every periodic item: posted on time mostly, a few late, the newest few left overdue or in progress

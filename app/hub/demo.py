@@ -162,13 +162,13 @@ class _Village:
 
 def _names(rng: random.Random, count: int) -> list[tuple[str, str | None]]:
     """Village names, none twice: the generator's villages first, then more of the same kind."""
-    from app.demo_data import _SURNAMES, _VILLAGES
+    from app.demo_data import SURNAMES, VILLAGES
 
-    names = list(_VILLAGES)
+    names = list(VILLAGES)
     rng.shuffle(names)
     used = {n for n, _c in names}
     while len(names) < count:
-        surname = rng.choice(_SURNAMES[:40])
+        surname = rng.choice(SURNAMES[:40])
         name = surname + rng.choice(("庄村", "楼村", "营村", "集村", "湾村", "店村", "屯村", "寨村", "家洼村", "岗村"))
         if name not in used:
             used.add(name)
@@ -222,7 +222,7 @@ def _refusals(v: _Village, rng: random.Random, last: dt.date, count: int = 3) ->
     from sqlalchemy import select
 
     from app.certificates.catalogue import load_catalogues
-    from app.certificates.demo import _REFUSED
+    from app.certificates.demo import REFUSED
     from app.certificates.service import IssueRequest, issue_certificate
     from app.keys import load_village_key
     from app.people.models import Resident
@@ -234,7 +234,7 @@ def _refusals(v: _Village, rng: random.Random, last: dt.date, count: int = 3) ->
         ids = list(s.scalars(select(Resident.id).where(Resident.id_number.is_not(None)).order_by(Resident.id)))
         for _n in range(count):
             day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
-            issue_certificate(s, IssueRequest(kind=rng.choice(_REFUSED), purpose="办事需要", resident_id=rng.choice(ids)),
+            issue_certificate(s, IssueRequest(kind=rng.choice(REFUSED), purpose="办事需要", resident_id=rng.choice(ids)),
                               catalogues=catalogues, signer=key, today=day,
                               now=_moment(day, rng).isoformat(timespec="seconds"))
 
@@ -245,7 +245,7 @@ def _certificates(v: _Village, rng: random.Random, first: dt.date, last: dt.date
     from sqlalchemy import func, select
 
     from app.certificates.catalogue import load_catalogues
-    from app.certificates.demo import _PURPOSES, _VOID_REASONS, _field_value
+    from app.certificates.demo import PURPOSES, VOID_REASONS, field_value
     from app.certificates.service import (Approval, CheckRecord, IssueRequest, default_approver, issue_certificate,
                                           record_print, resident_gone, role_holders, void_certificate)
     from app.keys import load_village_key
@@ -271,10 +271,10 @@ def _certificates(v: _Village, rng: random.Random, first: dt.date, last: dt.date
                    "address": addresses.get(person.household_id or 0, ""), "birth_year": person.birth_date.year,
                    "household_size": sizes.get(person.household_id, 1)}
             check = CheckRecord(rng.choice(verifiers))
-            request = IssueRequest(kind=kind.code, purpose=rng.choice(_PURPOSES.get(kind.code, ("办事需要",))),
+            request = IssueRequest(kind=kind.code, purpose=rng.choice(PURPOSES.get(kind.code, ("办事需要",))),
                                    resident_id=person.id, check=check,
                                    approval=default_approver(s, day) or Approval("村委会主任"),
-                                   fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields})
+                                   fields={f.name: field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields})
             now = _moment(day, rng).isoformat(timespec="seconds")
             outcome = issue_certificate(s, request, catalogues=catalogues, signer=key, today=day, now=now)
             if outcome.status == "issued" and outcome.certificate is not None and outcome.certificate.serial:
@@ -282,14 +282,14 @@ def _certificates(v: _Village, rng: random.Random, first: dt.date, last: dt.date
                 issued.append((outcome.certificate.serial, day))
         if issued and rng.random() < 0.5:
             serial, day = issued[-1]
-            void_certificate(s, serial, rng.choice(_VOID_REASONS), now=_moment(day, rng).isoformat(timespec="seconds"))
+            void_certificate(s, serial, rng.choice(VOID_REASONS), now=_moment(day, rng).isoformat(timespec="seconds"))
 
 
 def _catch_up(v: _Village, rng: random.Random, today: dt.date) -> None:
     """A clerk who keeps up: the periodic notices the village demo leaves overdue (its home screen has
     something to show) are posted, each by its deadline, as the disclosure demo posts the others."""
     from app.disclosure.calendar import OVERDUE
-    from app.disclosure.demo import _Clerk
+    from app.disclosure.demo import Clerk
     from app.disclosure.service import create_notice, draft_for_item, due_entries, village_catalogue
     from app.finance.statement import ReconciliationError
     from app.people.service import list_roles
@@ -298,7 +298,7 @@ def _catch_up(v: _Village, rng: random.Random, today: dt.date) -> None:
         catalogue = village_catalogue(v.dir, today)
         approver = next((r.resident_name for r in list_roles(s, on=today)
                          if r.body == "村民委员会" and r.title == "主任"), "张主任")
-        clerk = _Clerk(s, rng, approver, today)
+        clerk = Clerk(s, rng, approver, today)
         for entry in due_entries(s, v.dir, today):
             if entry.state != OVERDUE or not entry.item.periodic:
                 continue

@@ -216,7 +216,7 @@ def signin_sheet_png(width: int = 160, height: int = 120) -> bytes:
 
 # ---------------------------------------------------------------- holding one meeting
 
-class _Clerk:
+class Clerk:
     def __init__(self, session: Session, data_dir: Path, rng: random.Random, matters: dict[str, MatterPlan],
                  groups: list[int], today: dt.date) -> None:
         self.s, self.data_dir, self.rng, self.matters, self.groups, self.today = (
@@ -722,7 +722,7 @@ def load_demo_meetings(session: Session, data_dir: Path, village: Any = None, pr
     plans = routine + _occasional(today, rng, roster or ["张三"]) + _matter_meetings(today, rng, matters, reps)
     for m in matters.values():
         m.id = create_matter(session, subject=m.subject, category=m.category, description=m.description).id
-    clerk = _Clerk(session, data_dir, rng, matters, groups, today)
+    clerk = Clerk(session, data_dir, rng, matters, groups, today)
     plans.sort(key=lambda p: p.day)
     for i, plan in enumerate(plans, start=1):
         clerk.hold(plan)

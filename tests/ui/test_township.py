@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import datetime as dt  # noqa: E402
 import hashlib  # noqa: E402
 import re  # noqa: E402
+import shutil  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -189,6 +190,38 @@ def test_a_bundle_refused_mid_stick_is_listed_with_its_reason_and_the_others_are
     # the overview read the hub again: both villages synced today
     settle(qapp, lambda: view.text_at(row_of(view, first), Columns.LAST_SYNC) == "今天")
     assert view.text_at(row_of(view, second), Columns.LAST_SYNC) == "今天"
+
+
+def test_each_file_says_whether_it_was_imported_before_or_waits_for_the_one_before_it(qapp, qtbot, data, window):
+    code = demo_village(ON_TIME).code
+    home, stick = data.parent / "村里", data.parent / "U盘"
+    home.mkdir()
+    stick.mkdir()
+    first = _new_bundle(data, code, home, 711)  # left at home
+    later = _new_bundle(data, code, stick, 712)
+    screen = window.show_screen(IMPORT)
+    view = overview(qapp, window)
+    window.show_screen(IMPORT)
+
+    def results() -> list[str]:
+        return [screen.model.index(r, 1).data() for r in range(screen.model.rowCount())]
+
+    with qtbot.waitSignal(screen.finished, timeout=WAIT_MS):
+        screen.import_folder(stick)
+    assert results() == ["暂存,等前面的包"]
+    assert "暂存 1 个" in screen.summary.text() and screen.model.index(0, 0).data() == later.name
+    settle(qapp, lambda: view.text_at(row_of(view, code), Columns.BUNDLES) == "待补 1")
+
+    shutil.copy(first, stick / first.name)  # the village brings the one it forgot
+    with qtbot.waitSignal(screen.finished, timeout=WAIT_MS):
+        screen.import_folder(stick)
+    assert results()[0] == "已导入" and screen.model.index(0, 0).data() == first.name
+    settle(qapp, lambda: view.text_at(row_of(view, code), Columns.BUNDLES) == "无")
+
+    with qtbot.waitSignal(screen.finished, timeout=WAIT_MS):
+        screen.import_folder(stick)  # the same stick again
+    assert results() == ["以前导入过", "以前导入过"]
+    assert "以前导入过 2 个" in screen.summary.text()
 
 
 def test_a_folder_without_bundles_says_so_and_imports_nothing(qapp, data, window):

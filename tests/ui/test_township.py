@@ -459,3 +459,15 @@ def test_the_verify_screen_explains_the_townships_check_not_a_villages(window):
     screen = window.show_screen(VERIFY)
     texts = " ".join(label.text() for label in screen.findChildren(QLabel))
     assert "本村的签名" not in texts and "乡镇收到的该村台账" in texts
+
+
+def test_a_silence_limit_out_of_range_is_refused_under_the_field_and_nothing_is_saved(qapp, window):
+    from app.hub.status import SILENCE_KEY, hub_setting
+
+    screen = window.show_screen(SETTINGS)
+    settle(qapp, lambda: bool(screen.known_label.text()))
+    screen.silence_spin.setValue(400)
+    assert screen.save() is None
+    assert "最多是 366" in screen.silence_error.text()
+    settle(qapp)
+    assert hub_setting(window.hub, SILENCE_KEY, None) is None

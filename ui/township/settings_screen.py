@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from app.i18n import _
 from ui.errors import message_for
+from ui.numbers import NumberBox
 from ui.style import message_label, show_message
 from ui.township.ops import SETTINGS, HubRead, HubWrite
 from ui.widgets import heading, hint, selectable
@@ -41,8 +41,8 @@ class TownshipSettingsScreen(QWidget):
         self.hub, self.data_dir = hub, Path(data_dir)
         title = heading(_("设置"))
         title.setObjectName("title")
-        self.silence_spin = QSpinBox()
-        self.silence_spin.setRange(1, 366)
+        self.silence_error = message_label("error")
+        self.silence_spin = NumberBox(_("天数"), minimum=1, maximum=366, message=self.silence_error)
         self.silence_spin.setValue(14)
         self.silence_spin.setSuffix(_(" 天"))
         self.catalogues_edit = QLineEdit()
@@ -58,7 +58,7 @@ class TownshipSettingsScreen(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.catalogues_edit.setMinimumWidth(self.catalogues_edit.fontMetrics().horizontalAdvance("空着表示按各村实际使用的目录版本") + 40)
-        form.addRow(_("多少天没有同步算“长期未同步”:"), self.silence_spin)
+        form.addRow(_("多少天没有同步算“长期未同步”:"), self.silence_spin.field())
         form.addRow(_("现行公开目录版本:"), self.catalogues_edit)
         form.addRow("", self.known_label)
         form.addRow("", self.large_check)
@@ -100,6 +100,8 @@ class TownshipSettingsScreen(QWidget):
     def save(self) -> Any:
         from app.hub.status import CATALOGUES_KEY, SILENCE_KEY, set_hub_setting
 
+        if not self.silence_spin.check():
+            return None  # the message is under the field; nothing is saved
         silence, catalogues = str(self.silence_spin.value()), self.catalogues_edit.text().strip()
 
         def write(hub: Any, _ctx: Any) -> None:

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly, so the first check after midnight makes the day's backup
 SMOKE_WAIT_MS = 60_000
+# The rare characters' fonts (50 MB) are read this long after the main window opens straight away (no login),
+# unless the first screen has a character that needs them: then before it is shown (ui.fonts.fallbacks_for).
+FALLBACK_FONTS_AFTER_MS = 300
 TOWNSHIP = "\0township"  # who is at the keyboard after the wizard's 乡镇: nobody of a village
 
 
@@ -234,12 +237,35 @@ class MnemonicGaps(QTranslator):
         return False
 
 
-def apply_look(app: QApplication, large: bool) -> None:
+def apply_look(app: QApplication, large: bool, *, fallbacks: bool = True) -> None:
+    """The shipped font in 大字模式's size or the usual one, and the style sheet. ``fallbacks=False``: the rare
+    characters' fonts are left for :func:`load_fallback_fonts`."""
     from ui.fonts import install_app_font
     from ui.style import apply_style, point_size
 
-    install_app_font(app, point_size(large))
+    install_app_font(app, point_size(large), fallbacks=fallbacks)
     apply_style(app, large)
+
+
+def load_fallback_fonts(app: QApplication, after_ms: int | None = None) -> QTimer | None:
+    """Read the rare characters' fonts now, or ``after_ms`` from now by the timer returned (to be stopped when the
+    program ends before it fires). Nothing happens if they are read already."""
+    from ui.fonts import install_fallback_fonts
+
+    if after_ms is None:
+        install_fallback_fonts(app)
+        return None
+    timer = QTimer(app)
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: install_fallback_fonts(app))
+    timer.start(after_ms)
+    return timer
+
+
+def _stop(timer: QTimer | None) -> None:
+    if timer is not None and isValid(timer):
+        timer.stop()
+        timer.deleteLater()
 
 
 def _complain(smoke: bool, message: str) -> None:
@@ -288,11 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(data_dir)
 
     app = application()
-    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)))
+    apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)), fallbacks=False)  # read in _run
 
     from ui.township.start import run_township, township_only
 
     if args.township or township_only(data_dir):  # a data folder made for a township opens as one
+        load_fallback_fonts(app)
         return run_township(app, data_dir, smoke=args.smoke)
 
     try:
@@ -321,7 +348,11 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     if args.smoke:
         window = MainWindow(store)
         window.show()
-        return _smoke(app, window, facts)
+        fonts = load_fallback_fonts(app, FALLBACK_FONTS_AFTER_MS)  # as when the window opens without login
+        try:
+            return _smoke(app, window, facts)
+        finally:
+            _stop(fonts)
 
     # the wizard, login and progress dialogs close before the main window opens:
     # that must not count as closing the program's last window
@@ -329,6 +360,8 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     backup = AutoBackup(store)
     if facts.village is not None:
         backup.start()  # before login: the copy holds the data exactly as it was left
+    if facts.village is None or facts.users > 0:
+        load_fallback_fonts(app)  # the wizard or the login dialog: names are typed there
     code, actor, user = _start_user(store, facts, demo=args.demo)
     if actor is None:
         return code
@@ -343,9 +376,11 @@ def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:
     desktop = Desktop(app, store, backup)
     backup.done.connect(lambda _message, _ok: announce(store, {BACKUPS}))  # the home screen's to-do list
     window = desktop.open_window(actor, user)
+    fonts = load_fallback_fonts(app, FALLBACK_FONTS_AFTER_MS)  # nothing left to read after the login dialog
     if backup.last is not None:
         window.show_message(backup.last[0], 15_000 if backup.last[1] else 0)
     code = app.exec()
+    _stop(fonts)
     if desktop.window is not None and isValid(desktop.window):
         desktop.window.save_state()
     return code

@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -353,8 +353,13 @@ class HomeScreen(QWidget):
     def _show(self, stats: HomeStats) -> None:
         if not isValid(self):
             return
+        from ui.fonts import fallbacks_for
+
         self.stats = stats
         v = stats.village
+        # a rare character in a name: its font is read before it is shown (ui.fonts)
+        fallbacks_for(QApplication.instance(), *(v.name, v.county, v.township) if v else (),  # type: ignore[arg-type]
+                      *stats.todos, *(text for _kind, text in stats.meetings))
         if v is None:
             self.village_label.setText(_("还没有建立本村资料"))
             self.code_label.setText("")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda key=section.key: self.show_screen(key))
         self.stack = PageStack()
         from ui import filedialogs
-        from ui.help import install_shortcut, nav_column
+        from ui.nav import install_shortcut, nav_column
 
         filedialogs.use_data_dir(store.data_dir)  # file dialogs start where they were last used
         nav, self.help_button, self.about_button = nav_column(self.sidebar, self.show_help, self.show_about)
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        from ui.fonts import fallbacks_for
+
+        fallbacks_for(QApplication.instance(), str(store.data_dir))  # type: ignore[arg-type] - a folder's rare name
         self.dir_label = QLabel(_("数据目录:{path}").format(path=store.data_dir))
         self.dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.head_label = QLabel("")

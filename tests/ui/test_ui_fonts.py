@@ -56,3 +56,51 @@ def test_point_size_is_applied_for_clerks_who_need_large_text(app: QApplication)
     install_app_font(app, point_size=16)
     assert app.font().pointSize() == 16
     assert QFontInfo(app.font()).family() == WQY
+
+
+_DEFERRED = r"""
+import sys
+from PySide6.QtGui import QFontDatabase, QRawFont, QFont
+from PySide6.QtWidgets import QApplication, QLabel
+from app.printing.fonts import font_paths
+from ui.fonts import (FALLBACK_FAMILIES, fallbacks_for, install_app_font, install_fallback_fonts, loaded_font_files,
+                      needs_fallback)
+
+app = QApplication([])
+install_app_font(app, fallbacks=False)
+print("families:", app.font().families()[:3])
+print("read at start:", sorted(p.name for p in loaded_font_files()))
+print("needs:", needs_fallback("杨树湾村 张三"), needs_fallback("𠀀"), needs_fallback("㐀"))
+label = QLabel("王𠀀")  # laid out before the fallbacks are read
+label.sizeHint()
+fallbacks_for(app, "杨树湾村", "张三")
+print("after common names:", sorted(p.name for p in loaded_font_files()))
+fallbacks_for(app, "证明待办:王𠀀的居住证明")
+print("after a rare name:", sorted(p.name for p in loaded_font_files()))
+files = {name: loaded_font_files()[path] for name, path in font_paths().items()}
+print("files hold:", all(FALLBACK_FAMILIES[n] in files[n] for n in FALLBACK_FAMILIES))
+print("label:", label.text())
+print("again:", install_fallback_fonts(app))
+"""
+
+
+def test_the_rare_characters_fonts_are_read_when_a_text_needs_them(tmp_path):
+    """The program starts with the primary font only, the fallbacks already named; a text with a character
+    only they have (a rare name) has them read before it is shown, and the families named are the files'."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _DEFERRED], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    assert lines["families"] == str([WQY, "HanaMinA", "HanaMinB"])
+    assert lines["read at start"] == "['wqy-microhei.ttc']"
+    assert lines["needs"] == "False True True"
+    assert lines["after common names"] == "['wqy-microhei.ttc']"
+    assert lines["after a rare name"] == "['HanaMinA.ttf', 'HanaMinB.ttf', 'wqy-microhei.ttc']"
+    assert lines["files hold"] == "True"
+    assert lines["label"] == "王𠀀"
+    assert lines["again"] == "[]"

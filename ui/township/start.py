@@ -10,12 +10,13 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.errors import UserError
 from app.i18n import _
 
 SMOKE_WAIT_MS = 60_000
 
 
-class NoHub(Exception):
+class NoHub(UserError):
     """The data folder has no township hub: the message says how to make one."""
 
 

@@ -302,6 +302,9 @@ def test_cli_status_show_and_bad_input(township, capsys):
     assert "没有登记“没有这个村”" in capsys.readouterr().err
     assert main(["--data-dir", str(root), "hub", "status", "--date", "2026-02-30"]) == 2
     assert "日期“2026-02-30”不对" in capsys.readouterr().err
+    assert main(["--data-dir", str(root), "hub", "rebuild-projections"]) == 0
+    synced = sum(1 for v in info.villages if "never" not in v.kinds)
+    assert f"有记录的村 {synced} 个" in capsys.readouterr().out
 
 
 def test_month_rows_for_the_report(township, hub):

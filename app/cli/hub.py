@@ -166,7 +166,7 @@ def hub_rebuild(hub: Any, args: argparse.Namespace) -> int:
     from app.hub.projections import rebuild_projections
 
     n = rebuild_projections(hub)
-    print(_("已按收到的记录重新生成统计表:{n} 个村。").format(n=n))
+    print(_("已按收到的记录重新生成统计表(有记录的村 {n} 个)。").format(n=n))
     return 0
 
 

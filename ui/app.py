@@ -316,9 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = application()
     apply_look(app, bool(settings.get(LARGE_TEXT_SETTING, False)), fallbacks=False)  # read in _run
 
-    from ui.township.start import run_township, township_only
+    from ui.township.start import run_township
 
-    if args.township or township_only(data_dir):  # a data folder made for a township opens as one
+    if args.township or _township_only(data_dir):  # a data folder made for a township opens as one
         load_fallback_fonts(app)
         return run_township(app, data_dir, smoke=args.smoke)
 
@@ -338,6 +338,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(app, store, args)
     finally:
         _finish(store)
+
+
+def _township_only(data_dir: Path) -> bool:
+    """ui.township.start.township_only, asked only when the folder has no village store with its village in it:
+    the usual start never loads the hub's database code (SQLAlchemy, 0.2-0.4 s) to learn it is a village's."""
+    from app.config import DB_NAME
+    from app.schema.quick import status
+
+    db = data_dir / DB_NAME
+    try:
+        if db.is_file() and status(db).village is not None:
+            return False
+    except Exception:  # noqa: BLE001 - an unreadable store: township_only says what it is
+        pass
+    from ui.township.start import township_only
+
+    return township_only(data_dir)
 
 
 def _run(app: QApplication, store: Store, args: argparse.Namespace) -> int:

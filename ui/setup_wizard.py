@@ -106,6 +106,13 @@ class WelcomePage(QWizardPage):
         self.township_error = _error_label()
         self.township_box = with_message_below(self.township_edit, self.township_error)
         self.township_box.setVisible(False)
+        self.intro = text
+        self.township_note = QLabel(_(
+            "乡镇只要填乡镇(街道)名称。点“完成”后,程序在这台电脑上建立乡镇数据和乡镇的钥匙,然后打开乡镇程序:"
+            "登记各村、导入各村的U盘、查看各村情况。"))
+        self.township_note.setWordWrap(True)
+        self.township_note.setObjectName("lead")
+        self.township_note.setVisible(False)
         self.township_radio.toggled.connect(self._mode_changed)
         layout = QVBoxLayout(self)
         _page_header(layout, _("欢迎使用村务"))
@@ -115,6 +122,7 @@ class WelcomePage(QWizardPage):
         layout.addWidget(self.township_box)
         layout.addSpacing(8)
         layout.addWidget(text)
+        layout.addWidget(self.township_note)
         layout.addStretch(1)
 
     @property
@@ -123,9 +131,15 @@ class WelcomePage(QWizardPage):
 
     def _mode_changed(self, township: bool) -> None:
         self.township_box.setVisible(township)
+        self.intro.setVisible(not township)
+        self.township_note.setVisible(township)
         if township:
             self.township_edit.setFocus()
-        self.completeChanged.emit()  # 下一步 becomes 完成 and back
+        self.setFinalPage(township)  # 完成 shows on this page (QWizard does not follow nextId by itself)
+        self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setEnabled(not township)  # nothing follows for 乡镇
 
     def nextId(self) -> int:  # noqa: N802 - Qt's name
         return -1 if self.township else super().nextId()

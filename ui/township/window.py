@@ -34,15 +34,6 @@ GUIDE_PARTS = {OVERVIEW: "总览", IMPORT: "导入U盘", VILLAGE: "各村详情"
                SETTINGS: "设置"}
 
 
-def _register_help() -> None:
-    """F1 and 帮助 open the guide's township chapter at the part for the screen in front (ui.help's tables)."""
-    from ui import help as guide
-
-    for key, part in GUIDE_PARTS.items():
-        guide.SCREEN_SECTIONS.setdefault(key, GUIDE_CHAPTER)
-        guide.TAB_SECTIONS.setdefault(key, {"": part})
-
-
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -81,7 +72,6 @@ class TownshipWindow(QMainWindow):
         from ui import filedialogs
         from ui.help import install_shortcut, nav_column
 
-        _register_help()
         filedialogs.use_data_dir(self.data_dir)
         nav, self.help_button, self.about_button = nav_column(self.sidebar, self.show_help, self.show_about)
         install_shortcut(self, self.show_help)
@@ -163,9 +153,26 @@ class TownshipWindow(QMainWindow):
         return screen
 
     def show_help(self) -> QWidget:
-        from ui.help import show_help
+        """The user guide's township chapter at the part for the screen in front (F1, 帮助)."""
+        from ui.help import HelpWindow
 
-        return show_help(self, self.current_key())
+        window = getattr(self, "_cunwu_help", None)
+        if not isinstance(window, HelpWindow) or not isValid(window):
+            window = HelpWindow(self)
+            self._cunwu_help = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        part = GUIDE_PARTS.get(self.current_key(), GUIDE_CHAPTER)
+
+        def go() -> None:
+            if isValid(window):
+                window.fit_images()
+                window.scroll_to(part) or window.scroll_to(GUIDE_CHAPTER)
+
+        go()
+        QTimer.singleShot(0, go)  # again once the window has its size and the text is laid out
+        return window
 
     def show_about(self) -> QWidget:
         from ui.about import AboutDialog

@@ -137,5 +137,5 @@ def needs_fallback(text: str, primary_family: str | None = None) -> bool:
 
 def fallbacks_for(app: QApplication, *texts: str) -> None:
     """Read the fallback files now if one of ``texts`` needs them (call it before showing the texts)."""
-    if _waiting_fallbacks() and any(needs_fallback(t) for t in texts if t):
+    if any(needs_fallback(t) for t in texts if t) and _waiting_fallbacks():
         install_fallback_fonts(app)

@@ -44,6 +44,9 @@ class HomeStats:
     todos: list[str] = field(default_factory=list)
     # Art. 26: (OVERDUE or DUE, text); kept apart from ``todos`` because it is said in its own colour
     meetings: list[tuple[str, str]] = field(default_factory=list)
+    # the log's head, read with the counts: the main window's status bar shows it (no read of its own at start)
+    head_seq: int = 0
+    head_hash: str = ""
 
 
 OVERDUE, DUE = "overdue", "due"
@@ -75,7 +78,8 @@ def load_home_stats(store: Store) -> HomeStats:
     todos.extend(certificate_todos(store))
     todos.extend(probation_todos(store))
     meetings = meeting_todos(store) if village is not None else []
-    return HomeStats(village=village, backup_due=backup_due, todos=todos, meetings=meetings, **stats)
+    return HomeStats(village=village, backup_due=backup_due, todos=todos, meetings=meetings,
+                     head_seq=q.head_seq, head_hash=q.head_hash, **stats)
 
 
 def meeting_todos(store: Store, today: dt.date | None = None) -> list[tuple[str, str]]:

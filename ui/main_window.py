@@ -29,6 +29,7 @@ from app.people.info import VillageInfo
 
 if TYPE_CHECKING:
     from app.accounts.service import UserInfo
+    from ui.home import HomeStats
 from app.storage import Store
 from ui.operations import store_events
 from ui.placeholder import PlaceholderScreen
@@ -183,7 +184,8 @@ class MainWindow(QMainWindow):
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()
-        self.refresh_status()
+        if key != HOME:  # the home screen's read brings the status bar's facts too (_home_loaded)
+            self.refresh_status()
         return widget
 
     def _row_changed(self, row: int) -> None:
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
             from ui.home import HomeScreen
 
             home = HomeScreen(self.store)
-            home.loaded.connect(lambda stats: self._set_village(stats.village))
+            home.loaded.connect(self._home_loaded)
             home.disclosure_clicked.connect(self.open_disclosure_entry)
             home.users_clicked.connect(self.open_users)
             return home
@@ -291,6 +293,9 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         store = self.store
         Task(lambda _ctx: load_status(store), write=False).success(self._show_status).failure(lambda _exc: None).run()
+
+    def _home_loaded(self, stats: HomeStats) -> None:
+        self._show_status(StatusInfo(stats.village, stats.head_seq, stats.head_hash, stats.users))
 
     def _show_status(self, info: StatusInfo) -> None:
         if not isValid(self):

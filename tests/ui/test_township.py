@@ -478,3 +478,17 @@ def test_a_silence_limit_out_of_range_is_refused_under_the_field_and_nothing_is_
     assert "最多是 366" in screen.silence_error.text()
     settle(qapp)
     assert hub_setting(window.hub, SILENCE_KEY, None) is None
+
+
+def test_a_catalogue_version_the_hub_does_not_have_is_refused_and_nothing_is_saved(qapp, qtbot, window):
+    from app.hub.status import SILENCE_KEY, hub_setting
+
+    screen = window.show_screen(SETTINGS)
+    settle(qapp, lambda: bool(screen.known_label.text()))
+    assert "2026.1" in screen.known_label.text()
+    screen.silence_spin.setValue(30)
+    screen.catalogues_edit.setText("1999.9")
+    screen.save()
+    settle(qapp, lambda: screen.message.isVisible())
+    assert "1999.9" in screen.message.text()
+    assert hub_setting(window.hub, SILENCE_KEY, None) is None  # the silence limit was not saved either

@@ -24,7 +24,7 @@ def _read(hub: Any) -> tuple[int, str, list[str]]:
     from app.hub.status import CATALOGUES_KEY, silence_limit, hub_setting
 
     try:
-        known = [str(c.version) for c in load_all()]
+        known = [str(c.version) for c in load_all(Path(hub.dir).parent)]  # shipped, and those put in the data folder
     except Exception:  # noqa: BLE001 - the list is a help only
         known = []
     return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known
@@ -50,6 +50,7 @@ class TownshipSettingsScreen(QWidget):
         self.known_label = selectable(QLabel(""))
         self.known_label.setObjectName("hint")
         self.known_label.setWordWrap(True)
+        self.catalogues = ""  # as the hub has it
         self.large_check = QCheckBox(_("大字模式(字更大,适合老花眼)"))
         self.save_button = QPushButton(_("保存"))
         self.save_button.setObjectName("primary")
@@ -93,6 +94,7 @@ class TownshipSettingsScreen(QWidget):
         silence, catalogues, known = answer
         self.silence_spin.setValue(silence)
         self.catalogues_edit.setText(catalogues)
+        self.catalogues = catalogues
         self.known_label.setText(_("本程序带有的目录版本:{v}。多个版本用逗号隔开。").format(v="、".join(known) or "-")
                                  if known else "")
         self.loaded.emit()
@@ -103,16 +105,20 @@ class TownshipSettingsScreen(QWidget):
         if not self.silence_spin.check():
             return None  # the message is under the field; nothing is saved
         silence, catalogues = str(self.silence_spin.value()), self.catalogues_edit.text().strip()
+        changed = catalogues != self.catalogues
 
         def write(hub: Any, _ctx: Any) -> None:
+            if changed:  # first: a version the hub does not have is refused before anything is saved
+                set_hub_setting(hub, CATALOGUES_KEY, catalogues)  # every village is judged again
             set_hub_setting(hub, SILENCE_KEY, silence)
-            set_hub_setting(hub, CATALOGUES_KEY, catalogues)
 
-        return (HubWrite(self.hub, write, changes=SETTINGS).success(self._saved)
+        return (HubWrite(self.hub, write, changes=SETTINGS).success(lambda _r: self._saved(catalogues))
                 .failure(lambda exc: isValid(self) and show_message(self.message, message_for(exc), "error"))
+                .with_progress(self, _("正在保存,按新的目录重新核对各村……") if changed else _("正在保存……"))
                 .disabling(self.save_button).run())
 
-    def _saved(self, _result: Any) -> None:
+    def _saved(self, catalogues: str) -> None:
+        self.catalogues = catalogues
         if isValid(self):
             show_message(self.message, _("已保存。总览按新的天数提醒。"), "ok")
             self.saved.emit()

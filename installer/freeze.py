@@ -29,6 +29,11 @@ EXCLUDES = ["PySide6." + m for m in qt_unused] + [
     "PIL.AvifImagePlugin", "PIL.WebPImagePlugin", "PIL.ImageCms",
     # a terminal's line editing and the codecs of Japanese and Korean text: rosters are in GBK or UTF-8
     "readline", "curses", "_codecs_jp", "_codecs_kr", "_codecs_iso2022", "lib2to3", "pydoc", "xmlrpc",
+    # the program runs no process pools; in the build, PyInstaller's hook would import it at every start (5-7 ms)
+    "multiprocessing",
+    # ReportLab's self-tests only (under ``if __name__ == "__main__"``); with them go runpy and pkgutil, which
+    # PyInstaller's pkgutil hook would also import at every start
+    "doctest", "pdb",
 ]
 
 # Qt plugins kept, by folder: the window system (xcb on Linux, windows on Windows, offscreen for

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.hub.demo import FOLDER, create_hub_demo, stopped_posting, village_kinds
+from app.hub.township_demo import FOLDER, create_hub_demo, stopped_posting, village_kinds
 
 VILLAGES = 5  # the five special cases: refusals (and late), forked, silent, never synced, a gap
 SEED = 7
@@ -228,7 +228,7 @@ def test_running_the_readme_line_again_opens_the_same_township(township, capsys)
 
 
 def test_a_demo_that_fails_half_way_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
-    import app.hub.demo as demo
+    import app.hub.township_demo as demo
 
     def broken(v, today, seed):  # the disk filled up while the second village was made, say
         if v.index == 1:

@@ -1,6 +1,6 @@
 """The township's projections (app/hub/projections.py) and what `cunwu hub status` / `hub show` say from them.
 
-The villages are real village stores (the township demo, app/hub/demo.py: generated villages whose bundles
+The villages are real village stores (the township demo, app/hub/township_demo.py: generated villages whose bundles
 went to the hub month by month, one forked, one silent, one never synced, one with a bundle waiting for a
 gap). What the hub says about a village whose whole log it holds is checked against what that village's own
 program says from its own database (the home screen's reads, app/schema/quick.py): the disclosure calendar
@@ -32,7 +32,7 @@ from app.hub.service import IMPORTED, REFUSED, enroll, import_bundles, open_hub
 from app.hub.status import StatusError, month_rows, set_hub_setting, silence_limit, status_rows, village_detail
 
 TODAY = dt.date.today()
-VILLAGES = 6  # refusals+late, forked, silent, never synced, gap, on time (app/hub/demo.py, village_kinds)
+VILLAGES = 6  # refusals+late, forked, silent, never synced, gap, on time (app/hub/township_demo.py, village_kinds)
 TIME_COLUMNS = {"last_sync", "at"}  # written with the clock of the import: not compared between two hubs
 
 
@@ -43,7 +43,7 @@ TIME_COLUMNS = {"last_sync", "at"}  # written with the clock of the import: not 
 def township(tmp_path_factory):
     """The demo township, and one more thing done in the on-time village this month: a certificate voided,
     sent to the hub on a stick like everything else."""
-    from app.hub.demo import create_hub_demo
+    from app.hub.township_demo import create_hub_demo
 
     root = tmp_path_factory.mktemp("township")
     info = create_hub_demo(root, villages=VILLAGES, seed=5, today=TODAY)

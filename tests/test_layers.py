@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("schema", ("app.schema", "app.check", "app.restore", "app.demo", "app.demo_data")),
     # the township's side that needs a village's whole store: a read-only copy of a village built from the hub's
     # records (so the village's own read and print code runs on it) and the township demo built from demo villages
-    ("township", ("app.hub.village_copy", "app.hub.township_demo", "app.hub.demo")),
+    ("township", ("app.hub.village_copy", "app.hub.township_demo")),
     ("cli", ("app.cli", "app.__main__")),
 ]
 

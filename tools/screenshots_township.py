@@ -40,7 +40,7 @@ def _new_bundle(village: Path, stick: Path, seq: int) -> Path:
 
 
 def main() -> int:
-    from app.hub.demo import FOLDER, create_hub_demo
+    from app.hub.township_demo import FOLDER, create_hub_demo
     from ui.township.start import open_township
     from ui.township.window import IMPORT, OVERVIEW, REPORT, SETTINGS, VERIFY, VILLAGE, TownshipWindow
 

@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from app.errors import internal
 from app.i18n import _
 
 BAD_INPUT = 2  # a date or a village the command cannot use: like a wrong option, nothing was done
@@ -26,8 +27,9 @@ def add_parsers(hs: Any) -> None:
     hs.add_parser("rebuild-projections", help=_("按已收到的记录重新生成各村统计表"))
 
 
+@internal
 class _BadInput(Exception):
-    pass
+    """A date typed wrong on the command line; caught in this module and said as a plain message."""
 
 
 def _date(text: str | None) -> dt.date:

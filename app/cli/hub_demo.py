@@ -1,4 +1,4 @@
-"""``cunwu hub demo``: build a township hub from generated demo villages (app.hub.demo)."""
+"""``cunwu hub demo``: build a township hub from generated demo villages (app.hub.township_demo)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.i18n import _
 
 
 def add_demo_parser(hub_sub: Any) -> None:
-    from app.hub.demo import DEFAULT_SEED, DEFAULT_VILLAGES, MAX_VILLAGES
+    from app.hub.township_demo import DEFAULT_SEED, DEFAULT_VILLAGES, MAX_VILLAGES
 
     a = hub_sub.add_parser(
         "demo", help=_("生成一个演示乡镇(虚构的村和一年的同步包),用来试用乡镇模式"),
@@ -28,7 +28,7 @@ def add_demo_parser(hub_sub: Any) -> None:
 
 def hub_demo(data_dir: Path, args: argparse.Namespace) -> int:
     from app.cli import CliError
-    from app.hub.demo import DemoAlreadyBuilt, HubDemoError, create_hub_demo, kind_words
+    from app.hub.township_demo import DemoAlreadyBuilt, HubDemoError, create_hub_demo, kind_words
 
     def say(text: str) -> None:
         print(text, flush=True)

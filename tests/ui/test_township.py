@@ -27,7 +27,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
-from app.hub.demo import FORKED, GAP, LATE, NEVER, SILENT  # noqa: E402
+from app.hub.township_demo import FORKED, GAP, LATE, NEVER, SILENT  # noqa: E402
 from app.schema import open_store  # noqa: E402
 from township_demo import ON_TIME, demo_village, township_copy, village_dir  # noqa: E402
 from ui.style import ERROR  # noqa: E402

@@ -46,14 +46,18 @@ def summary(db_path: Path, today: dt.date | None = None) -> Summary:
         village = VillageInfo(*row) if row else None
         head = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone() or (0, "0" * 64)
         on = today.isoformat()
+        # the three counts that read every resident's row, in one pass over the table
+        adults, party_members, representatives = con.execute(
+            "SELECT count(CASE WHEN birth_date <= ? THEN 1 END), count(CASE WHEN party_member THEN 1 END), "
+            "count(CASE WHEN representative THEN 1 END) FROM residents", (_adult_cutoff(today),)).fetchone()
         return Summary(
             village=village,
             residents=one("SELECT count(*) FROM residents"),
             households=one("SELECT count(*) FROM households"),
             groups=one("SELECT count(*) FROM villager_groups"),
-            adults=one("SELECT count(*) FROM residents WHERE birth_date <= ?", _adult_cutoff(today)),
-            party_members=one("SELECT count(*) FROM residents WHERE party_member"),
-            representatives=one("SELECT count(*) FROM residents WHERE representative"),
+            adults=adults,
+            party_members=party_members,
+            representatives=representatives,
             roles=one("SELECT count(*) FROM roles WHERE (term_start IS NULL OR term_start <= ?) "
                       "AND (term_end IS NULL OR term_end >= ?)", on, on),
             users=one("SELECT count(*) FROM users"),

@@ -73,3 +73,22 @@ def test_the_home_screens_due_list_is_read_without_sqlalchemy(store):
     done = subprocess.run([sys.executable, "-c", code, str(store.db_path), str(store.data_dir)], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_home_screens_reads_open_the_database_once(tmp_path, monkeypatch):
+    """The home screen's numbers and to-dos (counts, certificates, probation, Art. 26 quarter) are read over one
+    connection: each connection reads the whole schema again, which the first screen would wait for."""
+    import sqlite3
+
+    import app.schema.quick as quick
+    from ui.home import load_home_stats
+
+    store = open_store(tmp_path / "demo")
+    create_demo(store, size="small", seed=3)
+    opened = []
+    real = sqlite3.connect
+    monkeypatch.setattr(quick.sqlite3, "connect", lambda *a, **k: opened.append(a) or real(*a, **k))
+    stats = load_home_stats(store)
+    store.close()
+    assert stats.residents > 1000 and stats.todos
+    assert len(opened) == 1

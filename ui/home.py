@@ -55,6 +55,13 @@ OVERDUE, DUE = "overdue", "due"
 def load_home_stats(store: Store) -> HomeStats:
     """Read the counts for the home screen (runs on a worker)."""
     # plain sqlite3: the first screen must not wait for SQLAlchemy to load (app.schema.quick)
+    from app.schema.quick import one_connection
+
+    with one_connection(store.db_path):  # the reads below open the database once
+        return _home_stats(store)
+
+
+def _home_stats(store: Store) -> HomeStats:
     from app.backup import needs_daily_backup
     from app.schema.quick import summary
 

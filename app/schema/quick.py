@@ -9,10 +9,50 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.people.info import VillageInfo
+
+
+_shared = threading.local()
+
+
+class _Borrowed:
+    """The shared connection lent to one read: its close() leaves it open for the next."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        return self._con.execute(*args)
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def one_connection(db_path: Path) -> Iterator[None]:
+    """The reads of this module made inside (on this thread, of ``db_path``) share one connection: the home
+    screen's several reads at start open the database once."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    _shared.open = (str(db_path), con)
+    try:
+        yield
+    finally:
+        _shared.open = None
+        con.close()
+
+
+def _connect(db_path: Path) -> Any:
+    shared = getattr(_shared, "open", None)
+    if shared is not None and shared[0] == str(db_path):
+        return _Borrowed(shared[1])
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
 
 
 @dataclass(frozen=True)
@@ -39,7 +79,7 @@ def _adult_cutoff(today: dt.date) -> str:
 
 def summary(db_path: Path, today: dt.date | None = None) -> Summary:
     today = today or dt.date.today()
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         one = lambda sql, *args: con.execute(sql, args).fetchone()[0]  # noqa: E731
         row = con.execute("SELECT name, code, township, county, hotline FROM village WHERE id = 1").fetchone()
@@ -80,7 +120,7 @@ def status(db_path: Path) -> Status:
     """The village, its number of users and the log's head: what the program needs before the first window
     (login or not) and what the status bar shows. No count over the residents: those are :func:`summary`'s,
     read for the home screen on a worker."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         row = con.execute("SELECT name, code, township, county, hotline FROM village WHERE id = 1").fetchone()
         head = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone() or (0, "0" * 64)
@@ -110,7 +150,7 @@ def pending_certificates(db_path: Path, today: dt.date | None = None) -> list[Pe
     """
     today = today or dt.date.today()
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        con = _connect(db_path)
     except sqlite3.Error:
         return []
     try:
@@ -138,7 +178,7 @@ def disclosure_due(db_path: Path, data_dir: Path | None, today: dt.date | None =
     from app.disclosure.catalogue import village_catalogues
 
     today = today or dt.date.today()
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         rows = con.execute("SELECT item_code, period_key, posted_from, number, corrects_id FROM notices "
                            "WHERE state IN ('posted', 'archived') AND item_code != ''").fetchall()
@@ -167,7 +207,7 @@ def matter_events(db_path: Path) -> list:
     def day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
 
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         rows = con.execute(
             "SELECT m.id, m.subject, (SELECT s.date FROM matter_steps s WHERE s.matter_id = m.id AND s.round = m.round"
@@ -190,7 +230,7 @@ def representatives_quarter(db_path: Path, today: dt.date | None = None):  # typ
     from app.meetings.quarterly import representatives_status
 
     today = today or dt.date.today()
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         dates = [dt.date.fromisoformat(d) for (d,) in con.execute(
             "SELECT date FROM meetings WHERE kind = '村民代表会议' AND state = 'closed'")]
@@ -208,7 +248,7 @@ def probations_due(db_path: Path, today: dt.date | None = None) -> list:
     from app.people.probation import due
 
     today = today or dt.date.today()
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    con = _connect(db_path)
     try:
         rows = con.execute("SELECT r.id, r.name, COALESCE(g.name, ''), r.probation_since FROM residents r "
                            "LEFT JOIN villager_groups g ON g.id = r.group_id "

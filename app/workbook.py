@@ -57,6 +57,13 @@ def csv_text(value: Any) -> Any:
     return "'" + text if looks_like_formula(text) else text
 
 
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel opens: none of []:*?/\\, at most 31 characters (Excel refuses the whole file
+    otherwise; a long English sheet name reaches it)."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip() or "Sheet"
+    return cleaned[:31]
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a spreadsheet: Chinese characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -121,7 +128,7 @@ def _add_sheet(book: Any, spec: Sheet) -> None:
     from openpyxl.utils import get_column_letter
 
     rows = [list(r) for r in spec.rows]
-    sheet = book.create_sheet(spec.title)
+    sheet = book.create_sheet(sheet_title(spec.title))
     widths = list(spec.widths) if spec.widths is not None else _measure(spec.header, rows)
     for index, width in enumerate(widths):
         dimension = sheet.column_dimensions[get_column_letter(index + 1)]

@@ -193,6 +193,23 @@ def test_a_control_character_does_not_make_the_whole_file_fail(tmp_path):
     assert cells_with(book, "=x")[0].data_type == "s"
 
 
+def test_a_sheet_name_excel_would_refuse_is_shortened_and_cleaned(tmp_path):
+    """Excel refuses a whole workbook whose sheet name is over 31 characters or holds []:*?/\\ (an English
+    sheet name of the monthly report is 35 characters)."""
+    import warnings
+
+    from app.workbook import Sheet, write_workbook
+
+    path = tmp_path / "x.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl only warns about a long name; Excel then refuses the file
+        write_workbook(path, [Sheet("Villagers' representatives' meeting", ["a"], [["1"]]),
+                              Sheet("2026/11: [月报]", ["a"], [["2"]])])
+    names = formula_free(path).sheetnames
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
+    assert names[0].startswith("Villagers' representatives") and names[1].startswith("2026 11")
+
+
 def test_csv_values_keep_numbers_and_prefix_only_formula_text():
     from app.workbook import csv_text
 

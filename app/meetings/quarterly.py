@@ -26,7 +26,9 @@ def quarter_of(day: dt.date) -> tuple[int, int]:
 
 
 def quarter_label(year: int, q: int) -> str:
-    return _("{year}年第{q}季度").format(year=year, q="一二三四"[q - 1])
+    # one string per quarter: the Chinese numeral is part of the words, not a number to put in
+    labels = (_("{year}年第一季度"), _("{year}年第二季度"), _("{year}年第三季度"), _("{year}年第四季度"))
+    return labels[q - 1].format(year=year)
 
 
 def representatives_status(dates: Iterable[dt.date], on: dt.date, *, since: dt.date | None) -> QuarterStatus:

@@ -104,3 +104,43 @@ def test_the_rare_characters_fonts_are_read_when_a_text_needs_them(tmp_path):
     assert lines["files hold"] == "True"
     assert lines["label"] == "王𠀀"
     assert lines["again"] == "[]"
+
+
+_HOME = r"""
+import sys
+from pathlib import Path
+from app.people.service import init_village
+import random
+from app.people.uscc import make_uscc
+from app.schema import open_store
+import ui.app
+from ui.fonts import loaded_font_files
+
+data = Path(sys.argv[1])
+store = open_store(data)
+with store.begin("测试") as s:
+    init_village(s, name=sys.argv[2], code=make_uscc(random.Random(1)), township="石桥镇", county="平原县",
+                 groups=["第一村民小组"])
+store.close()
+ui.app.FALLBACK_FONTS_AFTER_MS = 10 ** 6  # only the home screen's own check may read them here
+code = ui.app.main(["--smoke", "--data-dir", str(data)])
+print("read:", sorted(p.name for p in loaded_font_files()))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(("village", "read"), [("柳林村", False), ("𡌶林村", True)])
+def test_the_home_screen_reads_the_rare_characters_fonts_before_showing_a_name_that_needs_them(
+        tmp_path, village, read):
+    """A village whose name has a rare character (𡌶, Extension B) has its fonts read before the home screen shows
+    the name, so it never shows as a box; a name of common characters leaves them for later."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", _HOME, str(tmp_path / "v"), village], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert village in done.stdout
+    assert ("HanaMinB.ttf" in done.stdout) is read

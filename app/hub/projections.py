@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, func, insert, select, tuple_
 from app.events import now_text  # as the hub's service writes it (the hub demo sets the hub's clock)
 from app.hub import store as t
 
-PROJECTIONS_VERSION = "2"
+PROJECTIONS_VERSION = "3"   # 3: the status table's indexes (app/hub/store.py) changed
 VERSION_INFO_KEY = "projections_version"   # hub_info: the projections' layout the tables hold
 FAR = dt.date(9999, 12, 31)                # "as of the end of time": every posting counts
 PER_RECORD = {"notice": t.proj_notices, "meeting": t.proj_meetings}

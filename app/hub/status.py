@@ -217,21 +217,28 @@ _VILLAGES_SQL = (
     "SELECT v.code, v.name, v.enrolled, v.last_import, p.version, p.pending, p.chain_ok, p.started "
     "FROM hub_villages v LEFT JOIN hub_proj_villages p ON p.code = v.code ORDER BY v.code")
 
+# Each statement is one range of an index and gives one row per village (per record type, for certificates).
+# Where the index holds the village right after the range's equal columns (open matters, this year's late
+# disclosures, this month's certificates), the rows come out in village order and SQLite groups them without
+# sorting; sorting the rows to group them is most of what such a statement costs.
+
 # not posted by `on` and owed from `due_from` on; rows posted later than `on` count as not posted yet.
-# Each branch is a plain range of an index; the sums are made once over the three (grouping inside each
-# branch would make SQLite walk the whole table in village order instead).
-_DISCLOSURE_SQL = (
-    "SELECT village_code, SUM(o), SUM(d), SUM(l) FROM ("
+# Each branch is a plain range of an index; the sums are made once over the two.
+_OPEN_SQL = (
+    "SELECT village_code, SUM(o), SUM(d) FROM ("
     "SELECT village_code, CASE WHEN deadline < :on THEN 1 ELSE 0 END AS o, "
-    "CASE WHEN deadline >= :on THEN 1 ELSE 0 END AS d, 0 AS l FROM hub_proj_disclosures "
+    "CASE WHEN deadline >= :on THEN 1 ELSE 0 END AS d FROM hub_proj_disclosures "
     "WHERE posted_on IS NULL AND due_from <= :on AND (event = :yes OR period_end >= :lookback) "
     "UNION ALL "
     "SELECT village_code, CASE WHEN deadline < :on THEN 1 ELSE 0 END, "
-    "CASE WHEN deadline >= :on THEN 1 ELSE 0 END, 0 FROM hub_proj_disclosures "
-    "WHERE posted_on > :on AND due_from <= :on AND (event = :yes OR period_end >= :lookback) "
-    "UNION ALL "
-    "SELECT village_code, 0, 0, 1 FROM hub_proj_disclosures "
-    "WHERE late = :yes AND posted_on >= :year_start AND posted_on <= :on) AS x GROUP BY village_code")
+    "CASE WHEN deadline >= :on THEN 1 ELSE 0 END FROM hub_proj_disclosures "
+    "WHERE posted_on > :on AND due_from <= :on AND (event = :yes OR period_end >= :lookback)) AS x "
+    "GROUP BY village_code")
+
+# posted late this year, up to `on` (substr(posted_on, 1, 4) is the expression of ix_hub_proj_disclosures_late)
+_LATE_SQL = (
+    "SELECT village_code, COUNT(*) FROM hub_proj_disclosures "
+    "WHERE late = :yes AND substr(posted_on, 1, 4) = :year AND posted_on <= :on GROUP BY village_code")
 
 _MEETINGS_SQL = (
     "SELECT village_code, SUM(CASE WHEN date >= :q_start THEN 1 ELSE 0 END), "
@@ -242,14 +249,15 @@ _MATTERS_SQL = (
     "SELECT village_code, COUNT(*), SUM(CASE WHEN last_step_on < :stalled THEN 1 ELSE 0 END) "
     "FROM hub_proj_matters WHERE open = :yes GROUP BY village_code")
 
+# issued (record_type certificate) or refused (cert_refusal) this month, up to `on`
+# (substr(day, 1, 7) is the expression of ix_hub_proj_certificates_month)
 _CERTS_SQL = (
-    "SELECT village_code, SUM(i), SUM(v), SUM(r) FROM ("
-    "SELECT village_code, CASE WHEN record_type = 'certificate' THEN 1 ELSE 0 END AS i, 0 AS v, "
-    "CASE WHEN record_type = 'cert_refusal' THEN 1 ELSE 0 END AS r FROM hub_proj_certificates "
-    "WHERE day >= :m_start AND day <= :on "
-    "UNION ALL "
-    "SELECT village_code, 0, 1, 0 FROM hub_proj_certificates "
-    "WHERE voided_on >= :m_start AND voided_on <= :on) AS x GROUP BY village_code")
+    "SELECT record_type, village_code, COUNT(*) FROM hub_proj_certificates "
+    "WHERE substr(day, 1, 7) = :month AND day <= :on GROUP BY record_type, village_code")
+
+_VOIDED_SQL = (
+    "SELECT village_code, COUNT(*) FROM hub_proj_certificates "
+    "WHERE voided_on >= :m_start AND voided_on <= :on GROUP BY village_code")
 
 # refusals since the village's last good import
 _ALERTS_SQL = (
@@ -266,34 +274,31 @@ def _fetch(conn: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]
     return driver_rows(conn, sql, params)
 
 
-def _sums(rows: Any, width: int) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for r in rows:
-        acc = out.setdefault(r[0], [0] * width)
-        for i in range(width):
-            acc[i] += int(r[i + 1] or 0)
-    return out
-
-
-def _facts(conn: Any, on: dt.date, codes: str | None = None) -> tuple[list[Any], dict[str, dict[str, list[int]]]]:
-    """The villages' rows and each topic's sums per village, as of ``on``."""
+def _facts(conn: Any, on: dt.date) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """The villages' rows and each topic's counts per village, as of ``on``: topic -> village code -> its
+    row (the code first, then the counts; every statement gives at most one row per village)."""
     iso = on.isoformat()
     q_start, prev_start, _prev_end = _quarter_bounds(on)
     params = {"on": iso, "yes": True, "lookback": (on - dt.timedelta(days=LOOKBACK_DAYS)).isoformat(),
-              "year_start": f"{on.year:04d}-01-01", "q_start": q_start.isoformat(),
+              "year": f"{on.year:04d}", "q_start": q_start.isoformat(),
               "prev_start": prev_start.isoformat(), "kind": REPRESENTATIVES,
               "stalled": (on - dt.timedelta(days=STALLED_DAYS)).isoformat(),
-              "m_start": on.replace(day=1).isoformat(), "next_day": (on + dt.timedelta(days=1)).isoformat()}
+              "month": iso[:7], "m_start": on.replace(day=1).isoformat(),
+              "next_day": (on + dt.timedelta(days=1)).isoformat()}
     villages = _fetch(conn, _VILLAGES_SQL, {})
-    topics = {"disclosures": _sums(_fetch(conn, _DISCLOSURE_SQL, params), 3),
-              "meetings": _sums(_fetch(conn, _MEETINGS_SQL, params), 2),
-              "matters": _sums(_fetch(conn, _MATTERS_SQL, params), 2),
-              "certs": _sums(_fetch(conn, _CERTS_SQL, params), 3),
-              "alerts": _sums(_fetch(conn, _ALERTS_SQL, params), 2)}
+    topics: dict[str, dict[str, Any]] = {"issued": {}, "refusals": {}}
+    for name, sql in (("open", _OPEN_SQL), ("late", _LATE_SQL), ("meetings", _MEETINGS_SQL),
+                      ("matters", _MATTERS_SQL), ("voided", _VOIDED_SQL), ("alerts", _ALERTS_SQL)):
+        topics[name] = {r[0]: r for r in _fetch(conn, sql, params)}
+    for rtype, code, n in _fetch(conn, _CERTS_SQL, params):
+        if rtype == "certificate":
+            topics["issued"][code] = n
+        elif rtype == "cert_refusal":
+            topics["refusals"][code] = n
     return villages, topics
 
 
-_ZERO = (0, 0, 0)
+_NONE = (None, 0, 0)   # a village without rows in a topic: every count 0
 
 
 class _Words:
@@ -315,44 +320,47 @@ class _Words:
         self.no_meeting = _("{quarter}没有开村民代表会议")
 
 
-def _row(v: Any, topics: dict[str, dict[str, list[int]]], on: dt.date, silence: int, w: _Words) -> VillageStatus:
-    code, name, enrolled, last_import, version, pending, chain_ok, started = v
-    last = _day(last_import)
-    days = (on - last).days if last else None
-    overdue, due, late = topics["disclosures"].get(code, _ZERO)
-    this_q, prev_q = topics["meetings"].get(code, _ZERO[:2])
-    open_, stalled = topics["matters"].get(code, _ZERO[:2])
-    issued, voided, refusals = topics["certs"].get(code, _ZERO)
-    refused, forks = topics["alerts"].get(code, _ZERO[:2])
-    alerts: list[str] = []
-    if last is None:
-        alerts.append(w.never)
-    elif days is not None and days > silence:
-        alerts.append(w.silent.format(n=days))
-    if forks:
-        alerts.append(w.fork)
-    if refused > forks:
-        alerts.append(w.refused)
-    if chain_ok is not None and not chain_ok:
-        alerts.append(w.chain)
-    if pending:
-        alerts.append(w.pending)
-    if bool(started) and started <= w.prev_start and not prev_q:
-        alerts.append(w.no_meeting.format(quarter=w.prev_quarter))
-    return VillageStatus(
-        code=code, name=name or "", enrolled=(enrolled or "")[:10], last_sync=last_import or "", days_since=days,
-        version=version or "", pending=int(pending or 0), refused=refused, overdue=overdue, late=late, due=due,
-        quarter_label=w.quarter, quarter_meeting=True if this_q else (False if last is not None else None),
-        matters_open=open_, matters_stalled=stalled, certs_issued=issued, certs_voided=voided,
-        certs_refused=refusals, alerts=tuple(alerts))
+def _rows(villages: list[Any], topics: dict[str, dict[str, Any]], on: dt.date, silence: int,
+          w: _Words) -> list[VillageStatus]:
+    """The table's rows of ``villages`` (rows of _VILLAGES_SQL) from the topics' counts (:func:`_facts`)."""
+    opened, lates, meetings, matters = topics["open"], topics["late"], topics["meetings"], topics["matters"]
+    issued, voids, refusals, refused_bundles = topics["issued"], topics["voided"], topics["refusals"], topics["alerts"]
+    out = []
+    for code, name, enrolled, last_import, version, pending, chain_ok, started in villages:
+        last = _day(last_import)
+        days = (on - last).days if last else None
+        _c, overdue, due = opened.get(code, _NONE)
+        _c, this_q, prev_q = meetings.get(code, _NONE)
+        _c, open_, stalled = matters.get(code, _NONE)
+        _c, refused, forks = refused_bundles.get(code, _NONE)
+        alerts: list[str] = []
+        if days is None:
+            alerts.append(w.never)
+        elif days > silence:
+            alerts.append(w.silent.format(n=days))
+        if forks:
+            alerts.append(w.fork)
+        if refused > forks:
+            alerts.append(w.refused)
+        if chain_ok is not None and not chain_ok:
+            alerts.append(w.chain)
+        if pending:
+            alerts.append(w.pending)
+        if started and started <= w.prev_start and not prev_q:
+            alerts.append(w.no_meeting.format(quarter=w.prev_quarter))
+        out.append(VillageStatus(
+            code, name or "", (enrolled or "")[:10], last_import or "", days, version or "", pending or 0, refused,
+            overdue, lates.get(code, _NONE)[1], due, w.quarter,
+            True if this_q else (False if days is not None else None), open_, stalled, issued.get(code, 0),
+            voids.get(code, _NONE)[1], refusals.get(code, 0), tuple(alerts)))
+    return out
 
 
 def status_rows(hub: Any, on: dt.date, *, silence_days: int = DEFAULT_SILENCE) -> list[VillageStatus]:
     """One row per enrolled village, as of ``on``, ordered by village code."""
     with hub.engine.connect() as conn:
         villages, topics = _facts(conn, on)
-    w = _Words(on)
-    return [_row(v, topics, on, silence_days, w) for v in villages]
+    return _rows(villages, topics, on, silence_days, _Words(on))
 
 
 def find_village(hub: Any, village: str) -> str:
@@ -414,7 +422,7 @@ def village_detail(hub: Any, code: str, on: dt.date, *, silence_days: int = DEFA
         alerts = conn.execute(select(a.at, a.kind, a.message).where(a.village_code == code, a.at < (
             on + dt.timedelta(days=1)).isoformat()).order_by(a.at.desc(), a.id.desc()).limit(50)).all()
         groups = _residents_by_group(conn, code)
-    status = _row(next(v for v in villages if v[0] == code), topics, on, silence_days, _Words(on))
+    status = _rows([v for v in villages if v[0] == code], topics, on, silence_days, _Words(on))[0]
     lists: dict[str, list[DisclosureRow]] = {"overdue": [], "due": [], "late": []}
     for row in disclosures:
         state = _disclosure_state(row, on)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (BigInteger, Boolean, Column, Engine, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event)
+                        Table, Text, create_engine, event, func)
 
 from app.errors import UserError
 from app.events import GENESIS
@@ -132,8 +132,10 @@ proj_disclosures = Table(
     PrimaryKeyConstraint("village_code", "item_code", "period_key"),
     # the status table's ranges, each index holding every column its query reads (no lookups in the table)
     Index("ix_hub_proj_disclosures_open", "posted_on", "due_from", "deadline", "event", "period_end", "village_code"),
-    Index("ix_hub_proj_disclosures_late", "late", "posted_on", "village_code"),
 )
+# late this year: the year's late rows in village order (app.hub.status groups them without sorting)
+Index("ix_hub_proj_disclosures_late", proj_disclosures.c.late, func.substr(proj_disclosures.c.posted_on, 1, 4),
+      proj_disclosures.c.village_code, proj_disclosures.c.posted_on)
 
 proj_meetings = Table(
     "hub_proj_meetings", metadata,
@@ -162,7 +164,7 @@ proj_matters = Table(
     Column("resolution_notice", String(64)),
     Column("result_notice", String(64)),
     PrimaryKeyConstraint("village_code", "record_id"),
-    Index("ix_hub_proj_matters_open", "open", "last_step_on", "village_code"),
+    Index("ix_hub_proj_matters_open", "open", "village_code", "last_step_on"),   # open ones in village order
 )
 
 proj_certificates = Table(
@@ -180,6 +182,9 @@ proj_certificates = Table(
     Index("ix_hub_proj_certificates_day", "day", "record_type", "village_code"),
     Index("ix_hub_proj_certificates_voided", "voided_on", "village_code"),
 )
+# a month's certificates and refusals, by record type in village order (app.hub.status groups them without sorting)
+Index("ix_hub_proj_certificates_month", func.substr(proj_certificates.c.day, 1, 7), proj_certificates.c.record_type,
+      proj_certificates.c.village_code, proj_certificates.c.day)
 
 proj_alerts = Table(
     "hub_proj_alerts", metadata,   # a log of what the hub refused: not derived from events, kept by a rebuild

@@ -80,7 +80,7 @@ def add_certificates(store: Any, data_dir: Path, total: int, *, seed: int = 2026
     from sqlalchemy import func, select
 
     from app.certificates.catalogue import load_catalogues
-    from app.certificates.demo import _PURPOSES, _VOID_REASONS, _field_value
+    from app.certificates.demo import PURPOSES, VOID_REASONS, field_value
     from app.certificates.models import Certificate
     from app.certificates.service import (Applicant, Approval, CheckRecord, IssueRequest, cancel_pending,
                                           complete_pending, default_approver, issue_certificate, record_print,
@@ -148,7 +148,7 @@ def add_certificates(store: Any, data_dir: Path, total: int, *, seed: int = 2026
                 check = CheckRecord(rng.choice(verifiers))
                 approval = default_approver(s, day) or director
                 if action == "void":
-                    void_certificate(s, item, rng.choice(_VOID_REASONS), now=now)
+                    void_certificate(s, item, rng.choice(VOID_REASONS), now=now)
                 elif action == "reprint":
                     record_print(s, item, who=check.verifier, now=now)
                 elif action == "complete":
@@ -170,9 +170,9 @@ def add_certificates(store: Any, data_dir: Path, total: int, *, seed: int = 2026
                            "address": addresses.get(household_id or 0, ""), "birth_year": birth_year,
                            "household_size": sizes.get(household_id, 1)}
                     request = IssueRequest(
-                        kind=kind.code, purpose=rng.choice(_PURPOSES.get(kind.code, ("办事需要",))), resident_id=rid,
+                        kind=kind.code, purpose=rng.choice(PURPOSES.get(kind.code, ("办事需要",))), resident_id=rid,
                         check=check, approval=approval,
-                        fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields})
+                        fields={f.name: field_value(kind, f.name, f.max_len, ctx, rng) for f in kind.fields})
                     if kind.allows_non_resident and rng.random() < NON_RESIDENT_SHARE:
                         birth = dt.date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
                         request.resident_id = None

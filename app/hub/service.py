@@ -123,7 +123,11 @@ def init_hub(data_dir: Path, name: str, db_url: str | None = None) -> Hub:
             if conn.execute(select(func.count()).select_from(t.villages)).scalar_one():
                 raise HubError(_("这个数据库里已经有乡镇数据。请换一个空数据库。"))
             conn.execute(delete(t.hub_info))
-            conn.execute(insert(t.hub_info), [{"key": "name", "value": name}, {"key": "created", "value": now_text()}])
+            from app.hub.projections import PROJECTIONS_VERSION, VERSION_INFO_KEY
+
+            # a new hub's (empty) projections are already in today's layout: its first opening writes nothing
+            conn.execute(insert(t.hub_info), [{"key": "name", "value": name}, {"key": "created", "value": now_text()},
+                                              {"key": VERSION_INFO_KEY, "value": PROJECTIONS_VERSION}])
         try:
             secrets = create_township_keys(d, name)
         except KeyFileError as exc:

@@ -65,7 +65,7 @@ def _people(session: Any, today: dt.date) -> list[dict[str, Any]]:
 
 def run_issue(settings: Settings) -> Result:
     from app.certificates.catalogue import load_catalogues
-    from app.certificates.demo import _PURPOSES, _field_value
+    from app.certificates.demo import PURPOSES, field_value
     from app.certificates.printing import print_after_commit, render_certificate
     from app.certificates.service import (Approval, CheckRecord, IssueRequest, default_approver, issue_certificate,
                                           print_certificate, role_holders)
@@ -101,9 +101,9 @@ def run_issue(settings: Settings) -> Result:
             kind = kinds[n % len(kinds)]
             person = rng.choice(people)
             ctx = {"day": today, "code": code, **person}
-            return IssueRequest(kind=kind.code, purpose=rng.choice(_PURPOSES.get(kind.code, ("办事需要",))),
+            return IssueRequest(kind=kind.code, purpose=rng.choice(PURPOSES.get(kind.code, ("办事需要",))),
                                 resident_id=person["id"], check=CheckRecord(verifier), approval=approval,
-                                fields={f.name: _field_value(kind, f.name, f.max_len, ctx, rng)
+                                fields={f.name: field_value(kind, f.name, f.max_len, ctx, rng)
                                         for f in kind.fields})
 
         def issue_and_print(req: IssueRequest, out: Path) -> tuple[float, Any, str]:

@@ -1,4 +1,4 @@
-"""The user guide as a PDF the township can print (docs/用户手册.pdf), made with the program's own printing.
+"""The user guide as a PDF the township can print (用户手册.pdf), made with the program's own printing.
 
 docs/user-guide.md (the text 帮助 shows) is read as the little Markdown it uses: headings (#, ##, ###),
 paragraphs, lists (-, 1.) nested by indentation, pictures on a line of their own, and tables, whose cells
@@ -6,7 +6,7 @@ are text or pictures. Bold and code marks are dropped. The text is laid out with
 (measured and wrapped by app.printing.metrics.Metrics, with the fonts every printout uses), drawn with
 app.printing.pdf.draw_pages; the screenshots are drawn on the same pages with ReportLab's drawImage.
 
-    python -m app.guide_pdf -o docs/用户手册.pdf [--source docs/user-guide.md]
+    python -m app.guide_pdf -o 用户手册.pdf [--source docs/user-guide.md]
 """
 
 from __future__ import annotations
@@ -352,7 +352,8 @@ def write_guide_pdf(out: Path, source: Path, version: str) -> int:
     by_page: dict[int, list[Picture]] = {}
     for p in pictures:
         by_page.setdefault(p.page, []).append(p)
-    with replacing(Path(out)) as tmp:
+    # every stream binary, the screenshots included (ReportLab encodes an image when it is drawn)
+    with replacing(Path(out)) as tmp, binary_streams():
         canvas = Canvas(str(tmp), pagesize=(pages[0].width, pages[0].height), pageCompression=1, invariant=1)
         canvas.setTitle(title)
         canvas.setCreator(_("村务"))
@@ -362,8 +363,7 @@ def write_guide_pdf(out: Path, source: Path, version: str) -> int:
             for p in by_page.get(i, []):  # under the page's own drawing: the frame is drawn over it
                 canvas.drawImage(str(p.path), p.x, p.y, p.w, p.h)
             draw_pages(canvas, [page])
-        with binary_streams():
-            canvas.save()
+        canvas.save()
     return len(pages)
 
 
@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     root = Path(__file__).resolve().parent.parent
     p = argparse.ArgumentParser(prog="python -m app.guide_pdf", description=_("把使用说明做成可以打印的 PDF。"))
-    p.add_argument("-o", "--output", required=True, help=_("PDF 文件,例如 docs/用户手册.pdf"))
+    p.add_argument("-o", "--output", required=True, help=_("PDF 文件,例如 dist/用户手册.pdf"))
     p.add_argument("--source", default=str(root / "docs" / "user-guide.md"), help=_("使用说明的 Markdown 文件"))
     args = p.parse_args(argv)
     try:

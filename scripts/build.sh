@@ -25,3 +25,6 @@ folder="$dist/cunwu"
 size=$(du -sm "$folder" | cut -f1)
 files=$(find "$folder" -type f | wc -l)
 echo "已生成 $folder:${size} MB,${files} 个文件"
+# the user guide for printing, beside the folder (made from docs/user-guide.md; never kept in the repository,
+# so it cannot go stale)
+"$PY" -m app.guide_pdf -o "$dist/用户手册.pdf"

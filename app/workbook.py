@@ -66,7 +66,9 @@ def sheet_title(title: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a spreadsheet: Chinese characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
 @dataclass

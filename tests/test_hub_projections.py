@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -288,6 +289,15 @@ def test_cli_status_show_and_bad_input(township, capsys):
         assert word in out
     for v in info.villages:
         assert v.name in out
+    # the columns line up in a terminal, where a Chinese character takes two columns
+    from app.workbook import display_width
+
+    header, *lines = out.splitlines()[1:]
+    start = display_width(header[:header.index("上次同步")])
+    for line in lines:
+        cut = next(i for i in range(len(line) + 1) if display_width(line[:i]) >= start)
+        assert display_width(line[:cut]) == start and re.match(r"(\d{4}-\d\d-\d\d|从未同步) ", line[cut:]), line
+    assert len(lines) == len(info.villages)
     assert main(["--data-dir", str(root), "hub", "status", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {v["code"] for v in doc["villages"]} == {v.code for v in info.villages}

@@ -46,15 +46,15 @@ def _refuse(message: str) -> int:
     return BAD_INPUT
 
 
-def _width(text: str) -> int:
+def _table(rows: list[list[str]]) -> str:
+    """The rows as columns padded for a terminal (a Chinese character is two columns wide); each cell is
+    measured once."""
     from app.workbook import display_width
 
-    return display_width(text)
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(r, widths)).rstrip() for r in rows)
+    measured = [[display_width(cell) for cell in r] for r in rows]
+    widths = [max(m[i] for m in measured) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell + " " * (w - n) for cell, n, w in zip(r, m, widths)).rstrip()
+                     for r, m in zip(rows, measured))
 
 
 def _meeting_word(held: bool | None) -> str:

@@ -6,10 +6,17 @@ steps, about 150 certificates (some voided) and a few refusals. They are written
 event and records tables as synthetic events (one create event per record, as bench/sync_data.py does for
 residents), and the projections are then built by ``rebuild_projections`` — the code a real hub runs.
 
-Ours: status_rows for all villages as of today (every per-day state decided from the stored dates: overdue,
-due, late this year, the quarter's meeting, open and stalled matters, this month's certificates, refusals),
-in the process, warm. Floor: one SELECT of the same villages' rows from the projection table
-(hub_proj_villages). Targets: 60 villages within 50 ms; 600 villages within 3x the 60-village time.
+Ours: the command `cunwu hub status`, run in this process through app.cli.main once the interpreter has
+started (warm: its modules imported): the arguments parsed, the hub opened, every village's row worked out
+as of today by app.hub.status.status_rows (every per-day state decided from the stored dates: overdue, due,
+late this year, the quarter's meeting, open and stalled matters, this month's certificates, refusals) and
+the table written to standard output (a buffer here). Floor: one SELECT of the same villages' rows from the
+projection table (hub_proj_villages). Targets: 60 villages within 50 ms; 600 villages within 3x the
+60-village time.
+
+The details also give status_rows alone on a hub already open ("rows_ms"): that part grows with the number
+of villages (one row each, about 9 µs a village), not with their years of records; the command's parsing,
+opening and writing are the rest.
 """
 
 from __future__ import annotations
@@ -176,6 +183,21 @@ def _time(fn: Any, runs: int) -> tuple[float, list[float]]:
     return median(samples), samples
 
 
+def _command(data: Path, today: dt.date) -> str:
+    """`cunwu hub status --date today` on ``data``, in this process: what it prints (its exit code must be 0)."""
+    import contextlib
+    import io
+
+    from app.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--data-dir", str(data), "hub", "status", "--date", today.isoformat()])
+    if code != 0:
+        raise RuntimeError(f"cunwu hub status exited with {code}")
+    return out.getvalue()
+
+
 def _measure(data: Path, today: dt.date, runs: int) -> dict[str, Any]:
     from sqlalchemy import func, select
 
@@ -183,11 +205,17 @@ def _measure(data: Path, today: dt.date, runs: int) -> dict[str, Any]:
     from app.hub.service import open_hub
     from app.hub.status import silence_limit, status_rows
 
+    printed = _command(data, today)
     hub = open_hub(data)
     try:
         rows = status_rows(hub, today, silence_days=silence_limit(hub))
+        if printed.count("\n") != len(rows) + 2:  # its heading, the table's header, one line a village
+            raise RuntimeError(f"cunwu hub status printed {printed.count(chr(10))} lines for {len(rows)} villages")
 
         def ours() -> None:
+            _command(data, today)
+
+        def rows_only() -> None:
             status_rows(hub, today, silence_days=14)
 
         def floor() -> None:
@@ -196,11 +224,12 @@ def _measure(data: Path, today: dt.date, runs: int) -> dict[str, Any]:
 
         ours_ms, ours_samples = _time(ours, runs)
         floor_ms, floor_samples = _time(floor, runs)
+        rows_ms, _rows_samples = _time(rows_only, runs)
         with hub.engine.connect() as conn:
             counts = {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                      for table in t.PROJECTIONS}
-        return {"ours": ours_ms, "floor": floor_ms, "villages": len(rows), "ours_samples": ours_samples,
-                "floor_samples": floor_samples, "overdue": sum(r.overdue for r in rows),
+                      for table in (*t.PROJECTIONS, t.events)}
+        return {"ours": ours_ms, "floor": floor_ms, "rows_ms": rows_ms, "villages": len(rows),
+                "ours_samples": ours_samples, "floor_samples": floor_samples, "overdue": sum(r.overdue for r in rows),
                 "never_synced": sum(r.last_sync == "" for r in rows), "rows": counts}
     finally:
         hub.close()
@@ -213,11 +242,13 @@ def run(settings: Settings) -> list[Result]:
     a = _measure(_hub_for(settings, small, today), today, runs)
     b = _measure(_hub_for(settings, large, today), today, runs)
     floor_note = "one SELECT of the villages' rows from the projection table (hub_proj_villages)"
+    ours_note = "cunwu hub status in the process (parse, open the hub, status_rows, write the table)"
     first = Result(f"{NAME}-{small}", a["ours"], a["floor"], ratio_of(a["ours"], a["floor"]), f"≤ {LIMIT_MS:.0f} ms",
-                   a["ours"] <= LIMIT_MS, UNITS, {**a, "floor": floor_note, "floor_ms": a["floor"]})
+                   a["ours"] <= LIMIT_MS, UNITS, {**a, "measured": ours_note, "floor": floor_note,
+                                                  "floor_ms": a["floor"]})
     ratio = ratio_of(b["ours"], a["ours"])
     second = Result(f"{NAME}-{large}", b["ours"], a["ours"], ratio, f"≤ {LIMIT_RATIO:.0f}x {small}",
                     ratio is not None and ratio <= LIMIT_RATIO, UNITS,
-                    {**b, "floor": f"hub status on {small} villages (this run)",
-                     "select_floor_ms": b["floor"]})
+                    {**b, "measured": ours_note, "floor": f"hub status on {small} villages (this run)",
+                     "select_floor_ms": b["floor"], "rows_ratio": ratio_of(b["rows_ms"], a["rows_ms"])})
     return [first, second]

@@ -49,6 +49,12 @@ class TaskContext:
             raise Cancelled()
         self._signals.progress.emit(int(done), int(total))
 
+    def say(self, text: str) -> None:
+        """Change the progress window's text ("第 3 个,共 12 个……"); nothing when the task has none."""
+        if self._cancel.is_set():
+            raise Cancelled()
+        self._signals.said.emit(str(text))
+
     def cancel(self) -> None:
         self._cancel.set()
 
@@ -61,6 +67,7 @@ class _Signals(QObject):
     success = Signal(object)
     failure = Signal(object)
     progress = Signal(int, int)
+    said = Signal(str)
     finished = Signal()
 
 
@@ -145,6 +152,7 @@ class Task:
                 dlg.setCancelButton(None)
             dlg.canceled.connect(self.ctx.cancel)
             self.signals.progress.connect(lambda done, total: (dlg.setMaximum(max(total, 0)), dlg.setValue(done)))
+            self.signals.said.connect(dlg.setLabelText)
             self.dialog = dlg
         self.signals.success.connect(self._succeeded)
         self.signals.failure.connect(self._failed)

@@ -341,8 +341,12 @@ def _open(hub: Hub, path: Path, keys: dict[str, str] | None = None) -> BundleRea
 
 
 def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
-                   progress: Progress | None = None) -> tuple[list[ImportOutcome], list[Path]]:
+                   progress: Progress | None = None,
+                   each_file: Callable[[int, int, Path], None] | None = None
+                   ) -> tuple[list[ImportOutcome], list[Path]]:
     """Import each file; returns the outcome per file and the receipts written (one per village).
+    ``progress`` is told of the events applied in the file being imported; ``each_file(index, total, path)``
+    before each file is read.
 
     One file after the other, each in its own transaction, all on the calling thread; only the
     reading of the next file runs beside it (see _ReadAhead).
@@ -354,6 +358,8 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-read") as pool:
         ahead = _ReadAhead(hub, files, keys, pool)
         for index, path in enumerate(files):
+            if each_file is not None:
+                each_file(index, len(files), path)
             opened, early = ahead.take(index)
             outcomes.append(import_one(hub, path, progress=progress, waiting=waiting, opened=opened, early=early,
                                        before_commit=ahead.start_next))

@@ -31,7 +31,7 @@ from app.hub.township_demo import FORKED, GAP, LATE, NEVER, SILENT  # noqa: E402
 from app.schema import open_store  # noqa: E402
 from township_demo import ON_TIME, demo_village, township_copy, village_dir  # noqa: E402
 from ui.style import ERROR  # noqa: E402
-from ui.tasks import write_pool  # noqa: E402
+from ui.tasks import TaskContext, write_pool  # noqa: E402
 from ui.township.overview import Columns  # noqa: E402
 from ui.township.start import open_township  # noqa: E402
 from ui.township.window import IMPORT, OVERVIEW, REPORT, SETTINGS, VERIFY, VILLAGE, TownshipWindow  # noqa: E402
@@ -161,7 +161,8 @@ def _new_bundle(data: Path, code: str, stick: Path, seq: int) -> Path:
     return result.path
 
 
-def test_a_bundle_refused_mid_stick_is_listed_with_its_reason_and_the_others_are_imported(qapp, qtbot, data, window):
+def test_a_bundle_refused_mid_stick_is_listed_with_its_reason_and_the_others_are_imported(qapp, qtbot, data, window,
+                                                                                          monkeypatch):
     stick = data.parent / "U盘"
     stick.mkdir()
     first, second = sorted([demo_village(ON_TIME).code, demo_village(LATE).code])
@@ -178,8 +179,16 @@ def test_a_bundle_refused_mid_stick_is_listed_with_its_reason_and_the_others_are
     screen = window.show_screen(IMPORT)
     view = window.screen(OVERVIEW)
     settle(qapp, lambda: view.rows is not None)
+    said, bar = [], []  # what the progress window said and how far its bar was, file after file
+    say, progress = TaskContext.say, TaskContext.progress
+    monkeypatch.setattr(TaskContext, "say", lambda ctx, text: (said.append(text), say(ctx, text)))
+    monkeypatch.setattr(TaskContext, "progress", lambda ctx, d, t: (bar.append((d, t)), progress(ctx, d, t)))
     with qtbot.waitSignal(screen.finished, timeout=WAIT_MS):
         screen.import_folder(stick)
+    assert said == [f"正在导入第 {i} 个同步包(共 3 个),请不要拔U盘……\n{p.name}"
+                    for i, p in enumerate((a, broken, b), start=1)]
+    assert all(done <= total for done, total in bar) and [d / t for d, t in bar] == sorted(d / t for d, t in bar)
+    assert max(d / t for d, t in bar) > 2 / 3  # the last file's events moved the bar past two thirds
     results = [(screen.model.index(r, 0).data(), screen.model.index(r, 1).data(), screen.model.index(r, 2).data())
                for r in range(screen.model.rowCount())]
     assert [r[1] for r in results] == ["已导入", "拒收", "已导入"]

@@ -43,6 +43,9 @@ def status_words(status: str) -> tuple[str, str | None]:
     }.get(status, (status, None))
 
 
+STEPS = 1000  # the progress bar's steps per file
+
+
 class Columns(IntEnum):
     FILE = 0
     RESULT = 1
@@ -156,7 +159,18 @@ class ImportScreen(QWidget):
         self.summary.setText(_("正在导入 {n} 个同步包……").format(n=len(files)))
 
         def run(hub: Any, ctx: Any) -> tuple[list[Any], list[Path]]:
-            return import_bundles(hub, files, receipts=receipts, progress=lambda d, t: ctx.progress(d, t))
+            at = [0, len(files)]  # the file being imported, of how many: the bar fills across the whole stick
+
+            def each_file(index: int, total: int, path: Path) -> None:
+                at[:] = [index, total]
+                ctx.say(_("正在导入第 {i} 个同步包(共 {n} 个),请不要拔U盘……\n{name}").format(
+                    i=index + 1, n=total, name=path.name))
+                ctx.progress(index * STEPS, total * STEPS)
+
+            def events(done: int, total: int) -> None:
+                ctx.progress(at[0] * STEPS + STEPS * done // max(total, 1), at[1] * STEPS)
+
+            return import_bundles(hub, files, receipts=receipts, progress=events, each_file=each_file)
 
         op = HubWrite(self.hub, run, changes=BUNDLES, announce_on_failure=True)
         op.success(lambda r: self._done(r[0], r[1], receipts)).failure(self._failed) \

@@ -6,8 +6,9 @@ as PDF, photos and scans, notice tables, backups to a stick, sync bundles) in th
 settings.json (key ``folders``), so they survive a restart. A purpose that is about a USB stick (backups,
 sync) starts on a removable drive that is plugged in now, unless the folder last used is on one of them.
 
-Call sites use :func:`save_file_name`, :func:`open_file_name` and :func:`existing_directory`, which
-answer as QFileDialog's static functions do (tests patch those as before).
+Call sites use :func:`save_file_name`, :func:`open_file_name`, :func:`open_file_names` and
+:func:`existing_directory`, which answer as QFileDialog's static functions do (tests patch those as
+before).
 """
 
 from __future__ import annotations
@@ -146,6 +147,16 @@ def open_file_name(parent: QWidget | None, purpose: str, title: str, file_filter
     if chosen:
         remember(purpose, Path(chosen).parent)
     return chosen, chosen_filter
+
+
+def open_file_names(parent: QWidget | None, purpose: str, title: str, file_filter: str,
+                    *, folder: Path | None = None, default: Path | None = None) -> list[str]:
+    """QFileDialog.getOpenFileNames (several files at once), starting in the folder for ``purpose``."""
+    start = folder if folder is not None else start_folder(purpose, default=default)
+    chosen, _chosen_filter = QFileDialog.getOpenFileNames(parent, title, str(start), file_filter)
+    if chosen:
+        remember(purpose, Path(chosen[0]).parent)
+    return list(chosen)
 
 
 def existing_directory(parent: QWidget | None, purpose: str, title: str,

@@ -234,6 +234,25 @@ def test_each_file_says_whether_it_was_imported_before_or_waits_for_the_one_befo
     assert "以前导入过 2 个" in screen.summary.text()
 
 
+def test_several_files_chosen_at_once_are_imported_in_their_order(qapp, qtbot, data, window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    code = demo_village(ON_TIME).code
+    stick = data.parent / "U盘"
+    stick.mkdir()
+    first = _new_bundle(data, code, stick, 721)
+    later = _new_bundle(data, code, stick, 722)
+    # the officer clicked the later one first: the dialog gives them in the order they were clicked
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(later), str(first)], ""))
+    screen = window.show_screen(IMPORT)
+    with qtbot.waitSignal(screen.finished, timeout=WAIT_MS):
+        screen.files_button.click()
+    rows = [(screen.model.index(r, 0).data(), screen.model.index(r, 1).data()) for r in range(screen.model.rowCount())]
+    assert rows == [(first.name, "已导入"), (later.name, "已导入")]
+    assert "已导入 2 个" in screen.summary.text()
+    assert any(code in p.name for p in stick.glob("*.cunwu-receipt"))  # the receipt went back beside them
+
+
 def test_a_folder_without_bundles_says_so_and_imports_nothing(qapp, data, window):
     empty = data.parent / "空U盘"
     empty.mkdir()

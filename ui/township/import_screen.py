@@ -94,7 +94,7 @@ class ImportScreen(QWidget):
         self.title.setObjectName("title")
         self.folder_button = QPushButton(_("选择U盘或文件夹…"))
         self.folder_button.setObjectName("primary")
-        self.files_button = QPushButton(_("选择一个同步包文件…"))
+        self.files_button = QPushButton(_("选择同步包文件…"))
         self.summary = QLabel("")
         self.summary.setObjectName("heading")
         self.summary.setWordWrap(True)
@@ -130,10 +130,11 @@ class ImportScreen(QWidget):
             self.import_folder(Path(folder))
 
     def choose_files(self) -> None:
-        chosen, _filter = filedialogs.open_file_name(self, filedialogs.SYNC, _("选择同步包文件"),
-                                                     _("村务同步包 (*.cunwu-sync)"))
+        chosen = filedialogs.open_file_names(self, filedialogs.SYNC, _("选择同步包文件(可按住 Ctrl 选多个)"),
+                                             _("村务同步包 (*.cunwu-sync)"))
         if chosen:
-            self.import_files([Path(chosen)], Path(chosen).parent)
+            files = sorted(Path(c) for c in chosen)  # a village's bundles in their order, as a folder gives them
+            self.import_files(files, files[0].parent)
 
     def import_folder(self, folder: Path) -> HubWrite | None:
         try:

@@ -331,6 +331,23 @@ def test_month_rows_for_the_report(township, hub):
         month_rows(hub, "2026/11")
 
 
+def test_a_past_months_report_leaves_out_the_matters_filed_after_it(township, hub):
+    from sqlalchemy import select
+
+    from app.hub import store as t
+
+    x = t.proj_matters.c
+    with hub.engine.connect() as conn:
+        matters = conn.execute(select(x.village_code, x.record_id, x.filed_on).where(x.open == True)).all()  # noqa: E712
+        first = min(d for d in conn.execute(select(t.proj_meetings.c.date)).scalars() if d)
+    # an open matter filed after the township's first month: a report of the month before it was filed
+    code, rid, filed = max((m for m in matters if m.filed_on[:7] > first[:7]), key=lambda m: m.filed_on)
+    before = (dt.date.fromisoformat(filed).replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    listed = {(r["code"], r["record_id"]) for r in month_rows(hub, before)["matters"]}
+    assert (code, rid) not in listed
+    assert (code, rid) in {(r["code"], r["record_id"]) for r in month_rows(hub, filed[:7])["matters"]}
+
+
 # ---------------------------------------------------------------- rebuilt = incremental
 
 

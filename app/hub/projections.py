@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, func, insert, select, tuple_
 from app.events import now_text  # as the hub's service writes it (the hub demo sets the hub's clock)
 from app.hub import store as t
 
-PROJECTIONS_VERSION = "3"   # 3: the status table's indexes (app/hub/store.py) changed
+PROJECTIONS_VERSION = "4"   # 3: the status table's indexes (app/hub/store.py) changed; 4: matters' filed_on
 VERSION_INFO_KEY = "projections_version"   # hub_info: the projections' layout the tables hold
 FAR = dt.date(9999, 12, 31)                # "as of the end of time": every posting counts
 PER_RECORD = {"notice": t.proj_notices, "meeting": t.proj_meetings}
@@ -207,6 +207,7 @@ def _project_matters(conn: Connection, code: str) -> None:
         rows.append({"village_code": code, "record_id": rid, "subject": m.get("subject") or "",
                      "step": int(last.get("step") or 0) if last else 0, "state": state, "open": is_open_state(state),
                      "last_step_on": _day(last.get("date")) if last else _day(m.get("created_at")),
+                     "filed_on": _day(m.get("created_at")),
                      "resolved_on": _day(step4[-1].get("date")) if step4 else "",
                      "carried_out_on": _day(m.get("carried_out_on")),
                      "resolution_notice": str(m["resolution_notice_id"]) if m.get("resolution_notice_id") else "",

@@ -499,8 +499,10 @@ def month_rows(hub: Any, month: str) -> dict[str, list[dict[str, Any]]]:
       item, item_name, period, period_label, deadline, posted_on ("" = not posted), catalogue,
       state (done | late | due | overdue);
     - "meetings": meetings dated in the month: record_id, kind, date, title, quorate (None = minutes not closed), state;
-    - "matters": 四议两公开 matters open at the month's end or with a step in it: record_id, subject, step,
-      step_label, state, state_label, last_step_on, stalled;
+    - "matters": 四议两公开 matters filed by the month's end and open now or with their last step in the month:
+      record_id, subject, step, step_label, state, state_label, last_step_on, stalled (the hub keeps a matter's
+      present state, not its history: a matter closed since, whose last step came after the month, is not
+      listed for it);
     - "certificates": issued or voided in the month: record_id, serial, kind, kind_name, day, voided_on, state;
     - "refusals": refusals to issue a certificate in the month: record_id, kind, requested, day;
     - "alerts": bundles refused in the month: at, kind (refused | fork), reason, message.
@@ -530,7 +532,7 @@ def month_rows(hub: Any, month: str) -> dict[str, list[dict[str, Any]]]:
         meetings = conn.execute(select(t.proj_meetings).where(m.date >= lo, m.date <= hi)
                                 .order_by(m.village_code, m.date, m.record_id)).all()
         matters = conn.execute(select(t.proj_matters).where(
-            (x.open == True) | ((x.last_step_on >= lo) & (x.last_step_on <= hi)))  # noqa: E712
+            ((x.open == True) | ((x.last_step_on >= lo) & (x.last_step_on <= hi))) & (x.filed_on <= hi))  # noqa: E712
             .order_by(x.village_code, x.last_step_on, x.record_id)).all()
         certs = conn.execute(select(t.proj_certificates).where(
             ((c.day >= lo) & (c.day <= hi)) | ((c.voided_on >= lo) & (c.voided_on <= hi)))

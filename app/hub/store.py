@@ -159,6 +159,7 @@ proj_matters = Table(
     Column("state", String(16)),
     Column("open", Boolean),
     Column("last_step_on", String(10)),      # date of that step, or the day it was filed
+    Column("filed_on", String(10)),          # the day it was filed ("" if the village did not say)
     Column("resolved_on", String(10)),       # step 4 passed (its resolution notice is owed from then)
     Column("carried_out_on", String(10)),
     Column("resolution_notice", String(64)),

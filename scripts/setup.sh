@@ -41,8 +41,8 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-target="."
-[ $want_test = 1 ] && target=".[test]"
+target=".[server]"
+[ $want_test = 1 ] && target=".[test,server]"
 if ! .venv/bin/python -m pip install -q -e "$target" > .venv/pip-install.log 2>&1; then
   cat .venv/pip-install.log >&2
   echo "安装 Python 组件失败,详见上面的信息。" >&2

@@ -57,6 +57,9 @@ def add_parsers(sub: Any) -> None:
     add_view_parsers(hs)  # status, show, rebuild-projections
     add_report_parser(hs)
     add_demo_parser(hs)
+    from app.cli.hub_serve import add_serve_parser
+
+    add_serve_parser(hs)
 
 
 def _fail(exc: BaseException) -> Exception:
@@ -238,6 +241,10 @@ HUB_COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
 from app.cli.hub import COMMANDS as _VIEW_COMMANDS  # noqa: E402 - the township's view of its villages
 
 HUB_COMMANDS.update(_VIEW_COMMANDS)
+
+from app.cli.hub_serve import hub_serve  # noqa: E402 - the hub as a network service
+
+HUB_COMMANDS["serve"] = hub_serve
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "keys": cmd_keys, "township": cmd_township, "bundle": cmd_bundle, "receipt": cmd_receipt, "hub": cmd_hub,

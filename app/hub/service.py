@@ -34,6 +34,7 @@ from app.i18n import _
 from app.sync.container import ROW_FIELDS, BundleReader, BundleRejected
 from app.keys import (KeyFileError, TownshipSecrets, VillageIdentity, b64, create_township_keys,
                            load_township_keys, read_identity_file, unb64)
+from app.sync.receipt import receipt_bytes
 from app.sync.receipt import write_receipts as write_receipts_signed
 
 log = logging.getLogger(__name__)
@@ -767,6 +768,25 @@ def write_receipts(hub: Hub, codes: list[str], folder: Path) -> list[Path]:
             pending.setdefault(r[0], []).append([r[1], r[2]])
     return write_receipts_signed(hub.secrets, folder, [(code, state[code][0], state[code][1], pending.get(code, []))
                                                        for code in codes])
+
+
+def receipt_of(hub: Hub, code: str) -> bytes:
+    """The village's signed receipt as bytes (for an upload's answer): what the hub holds now and what it keeps
+    waiting, issued at the hub's last change for the village, so asking again without a change gives the same
+    bytes."""
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(t.villages.c.last_seq, t.villages.c.last_hash, t.villages.c.last_import,
+                                  t.villages.c.enrolled).where(t.villages.c.code == code)).first()
+        if row is None:
+            raise HubError(_("本乡镇没有登记村代码为 {code} 的村。").format(code=code))
+        pending = [[r[0], r[1]] for r in conn.execute(
+            select(t.bundles.c.first_seq, t.bundles.c.last_seq).where(
+                t.bundles.c.village_code == code, t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq))]
+        held = conn.execute(select(func.max(t.bundles.c.received)).where(
+            t.bundles.c.village_code == code, t.bundles.c.state == PENDING)).scalar()
+    issued = max(str(row[2] or ""), str(held or ""), str(row[3] or ""))
+    return receipt_bytes(hub.secrets, village_code=code, last_seq=int(row[0]), head=str(row[1]), pending=pending,
+                         issued=issued)
 
 
 def village_records(hub: Hub, code: str) -> dict[tuple[str, str], dict[str, Any]]:

@@ -72,6 +72,17 @@ def receipt_name(village_code: str, last_seq: int) -> str:
     return f"村务回执_{village_code}_{last_seq:06d}.cunwu-receipt"
 
 
+def receipt_bytes(secrets: TownshipSecrets, *, village_code: str, last_seq: int, head: str,
+                  pending: list[list[int]], issued: str) -> bytes:
+    """The signed receipt file's bytes (UTF-8 JSON). Ed25519 signatures are deterministic: the same facts
+    and the same ``issued`` give the same bytes."""
+    body = {"township": secrets.name, "township_fingerprint": secrets.public.fingerprint,
+            "village_code": village_code, "last_seq": last_seq, "head": head, "issued": issued, "pending": pending}
+    signature = secrets.signing.sign(canonical(body).encode("utf-8"))
+    doc = {"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "body": body, "signature": b64(signature)}
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def write_receipt(secrets: TownshipSecrets, folder: Path, *, village_code: str, last_seq: int, head: str,
                   pending: list[list[int]]) -> Path:
     return write_receipts(secrets, folder, [(village_code, last_seq, head, pending)])[0]
@@ -98,19 +109,15 @@ def write_receipts(secrets: TownshipSecrets, folder: Path,
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_failed(exc, folder / receipt_name(receipts[0][0], receipts[0][1])) from exc
-    fingerprint = secrets.public.fingerprint
     issued = now_text()
     paths: list[Path] = []
     with ExitStack() as stack:
         temps: list[Path] = []
         for village_code, last_seq, head, pending in receipts:
-            body = {"township": secrets.name, "township_fingerprint": fingerprint, "village_code": village_code,
-                    "last_seq": last_seq, "head": head, "issued": issued, "pending": pending}
-            signature = secrets.signing.sign(canonical(body).encode("utf-8"))
-            doc = {"format": RECEIPT_FORMAT, "version": RECEIPT_VERSION, "body": body, "signature": b64(signature)}
             path = folder / receipt_name(village_code, last_seq)
             tmp = stack.enter_context(replacing(path))
-            tmp.write_bytes(json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+            tmp.write_bytes(receipt_bytes(secrets, village_code=village_code, last_seq=last_seq, head=head,
+                                          pending=pending, issued=issued))
             temps.append(tmp)
             paths.append(path)
         if temps:

@@ -36,8 +36,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the model list, migrations and quick start-up reads; cunwu check; restore's checks; the demo village
     ("schema", ("app.schema", "app.check", "app.restore", "app.demo", "app.demo_data")),
     # the township's side that needs a village's whole store: a read-only copy of a village built from the hub's
-    # records (so the village's own read and print code runs on it) and the township demo built from demo villages
-    ("township", ("app.hub.village_copy", "app.hub.township_demo")),
+    # records (so the village's own read and print code runs on it) and the township demo built from demo villages;
+    # the hub as a network service and its public pages, which show a village's notices as the village printed them
+    ("township", ("app.hub.village_copy", "app.hub.township_demo", "app.hub.server", "app.hub.public")),
     ("cli", ("app.cli", "app.__main__")),
 ]
 

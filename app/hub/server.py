@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import threading
 import time
 import uuid
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
+from app.errors import UserError, internal
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def _json(status: int, result: str, message: str, reason: str = "") -> Any:
                     media_type="application/json; charset=utf-8")
 
 
+@internal
 class _Cut(Exception):
     """The body did not arrive whole in time (or the client went away); carries the answer to give."""
 
@@ -213,7 +215,17 @@ def serve(hub: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, public
     if ready is not None:
         watcher = threading.Thread(target=_tell_when_started, args=(server, ready), daemon=True)
         watcher.start()
-    server.run()
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again for whoever handled it before: here
+    # nobody, so a Ctrl+C or a `systemctl stop` ends the command normally
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_a: None) if main else None
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _tell_when_started(server: Any, ready: Any) -> None:

@@ -163,11 +163,10 @@ def test_bad_uploads_are_refused_with_their_status_and_reason_and_the_hub_unchan
 
 
 def test_a_body_over_the_hubs_limit_is_refused_before_it_is_read(served):
-    from app.hub.server import LIMIT_KEY
-    from app.hub.status import set_hub_setting
+    from app.hub.status import UPLOAD_LIMIT_KEY, set_hub_setting
 
     link, server = served
-    set_hub_setting(link.hub, LIMIT_KEY, "1")
+    set_hub_setting(link.hub, UPLOAD_LIMIT_KEY, "1")
     before = hub_dump(link.hub)
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.putrequest("POST", BUNDLES_PATH)

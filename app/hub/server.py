@@ -6,7 +6,7 @@ parsed) and answered with the village's signed receipt. With ``--public`` the vi
 (app/hub/public.py). Starlette on uvicorn: no HTTP is parsed here.
 
 The body is written to a file in the hub's tmp/ as it arrives, never held in memory, within the hub's size
-limit (a setting, ``upload_limit_mb``) and within a time that grows with its size: a client that sends a byte
+limit (a setting, app.hub.status.UPLOAD_LIMIT_KEY) and within a time that grows with its size: a client that sends a byte
 a second is cut off while the others go on. Imports take turns (one lock), each in a worker thread, so the
 server keeps answering while a bundle is applied. A server killed mid-upload leaves a temporary file that the
 next opening sweeps away and nothing half-applied: the village's next try imports the bundle once.
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 API = "/api/v1"
 BUNDLES_PATH = API + "/bundles"
 DEFAULT_PORT = 8470
-LIMIT_KEY = "upload_limit_mb"      # hub setting: the largest bundle taken over the network, in MB
-DEFAULT_LIMIT_MB = 100
 MB = 1024 * 1024
 RESULT_HEADER = "Cunwu-Result"      # imported | already | old: what became of the bundle (the body is the receipt)
 BUNDLE_TYPE = "application/octet-stream"
@@ -61,12 +59,12 @@ class Limits:
 
 def upload_limit(hub: Any) -> int:
     """The largest bundle the hub takes over the network, in bytes (its setting, or 100 MB)."""
-    from app.hub.status import hub_setting
+    from app.hub.status import DEFAULT_UPLOAD_LIMIT, UPLOAD_LIMIT_KEY, hub_setting
 
     try:
-        mb = int(hub_setting(hub, LIMIT_KEY, str(DEFAULT_LIMIT_MB)) or DEFAULT_LIMIT_MB)
+        mb = int(hub_setting(hub, UPLOAD_LIMIT_KEY, str(DEFAULT_UPLOAD_LIMIT)) or DEFAULT_UPLOAD_LIMIT)
     except ValueError:
-        mb = DEFAULT_LIMIT_MB
+        mb = DEFAULT_UPLOAD_LIMIT
     return max(1, mb) * MB
 
 

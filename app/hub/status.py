@@ -23,8 +23,11 @@ from app.i18n import _
 
 SILENCE_KEY = "silence_days"          # hub_info key: days without a bundle before a village is called silent
 CATALOGUES_KEY = "catalogue_versions"  # hub_info key: catalogue versions in force, comma separated ("" = all)
+UPLOAD_LIMIT_KEY = "upload_limit_mb"  # hub_info key: the largest bundle taken over the network (cunwu hub serve)
 SETTING_PREFIX = "setting:"           # hub_info keys of the township's settings start with this
 DEFAULT_SILENCE = 14
+DEFAULT_UPLOAD_LIMIT = 100            # MB
+MAX_UPLOAD_LIMIT = 2048
 STALLED_DAYS = 30                     # a 四议两公开 matter with no step for this long is stalled
 
 
@@ -154,6 +157,15 @@ def set_hub_setting(hub: Any, key: str, value: str) -> None:
         if n < 1 or n > 366:
             raise StatusError(_("多少天没有同步算“长期未同步”,请填 1 到 366 之间的天数(默认 {n} 天)。").format(
                 n=DEFAULT_SILENCE))
+        value = str(n)
+    if key == UPLOAD_LIMIT_KEY:
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            n = 0
+        if n < 1 or n > MAX_UPLOAD_LIMIT:
+            raise StatusError(_("网上上传的同步包最大多少 MB:请填 1 到 {most} 之间的数字(默认 {n} MB)。").format(
+                most=MAX_UPLOAD_LIMIT, n=DEFAULT_UPLOAD_LIMIT))
         value = str(n)
     if key == CATALOGUES_KEY:
         value = _catalogue_versions(hub, value)

@@ -23,3 +23,7 @@ from bench.scenarios import hub_import_projections, hub_status  # noqa: E402 - t
 
 MODULES[hub_status.NAME] = hub_status
 MODULES[hub_import_projections.NAME] = hub_import_projections
+
+from bench.scenarios import hub_upload  # noqa: E402 - the hub as a network service (app/hub/server.py)
+
+MODULES[hub_upload.NAME] = hub_upload

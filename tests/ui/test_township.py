@@ -423,6 +423,21 @@ def test_the_silence_limit_set_in_settings_is_what_the_overview_warns_at(qapp, q
     assert "超期" not in view.text_at(row_of(view, demo_village(SILENT).code), Columns.LAST_SYNC)
 
 
+def test_the_upload_limit_set_in_settings_is_what_the_network_service_takes(qapp, qtbot, window):
+    from app.hub.server import MB, upload_limit
+
+    screen = window.show_screen(SETTINGS)
+    settle(qapp, lambda: bool(screen.known_label.text()))
+    assert screen.upload_spin.value() == 100 and upload_limit(window.hub) == 100 * MB
+    screen.upload_spin.setValue(5000)  # more than the most it takes: said under the field, nothing saved
+    assert screen.save() is None and "2048" in screen.upload_error.text()
+    assert upload_limit(window.hub) == 100 * MB
+    screen.upload_spin.setValue(20)
+    with qtbot.waitSignal(screen.saved, timeout=WAIT_MS):
+        screen.save()
+    assert upload_limit(window.hub) == 20 * MB
+
+
 # ---------------------------------------------------------------- starting it
 
 

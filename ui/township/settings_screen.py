@@ -1,5 +1,6 @@
 """设置 (township): how many days without a bundle make a village "silent" (default 14), the catalogue
-versions in force, and 大字模式 as in the village program. Stored in the hub (app.hub.status.set_hub_setting)
+versions in force, the largest bundle the network service takes (cunwu hub serve; default 100 MB), and
+大字模式 as in the village program. Stored in the hub (app.hub.status.set_hub_setting)
 and the data folder's settings (大字模式)."""
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ from ui.township.ops import SETTINGS, HubRead, HubWrite
 from ui.widgets import heading, hint, selectable
 
 
-def _read(hub: Any) -> tuple[int, str, list[str]]:
+def _read(hub: Any) -> tuple[int, str, list[str], int]:
     from app.disclosure.catalogue import load_all
-    from app.hub.status import CATALOGUES_KEY, silence_limit, hub_setting
+    from app.hub.status import CATALOGUES_KEY, DEFAULT_UPLOAD_LIMIT, UPLOAD_LIMIT_KEY, hub_setting, silence_limit
 
     try:
         known = [str(c.version) for c in load_all(Path(hub.dir).parent)]  # shipped, and those put in the data folder
     except Exception:  # noqa: BLE001 - the list is a help only
         known = []
-    return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known
+    try:
+        upload = int(hub_setting(hub, UPLOAD_LIMIT_KEY, str(DEFAULT_UPLOAD_LIMIT)) or DEFAULT_UPLOAD_LIMIT)
+    except ValueError:
+        upload = DEFAULT_UPLOAD_LIMIT
+    return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known, upload
 
 
 class TownshipSettingsScreen(QWidget):
@@ -45,6 +50,10 @@ class TownshipSettingsScreen(QWidget):
         self.silence_spin = NumberBox(_("天数"), minimum=1, maximum=366, message=self.silence_error)
         self.silence_spin.setValue(14)
         self.silence_spin.setSuffix(_(" 天"))
+        self.upload_error = message_label("error")
+        self.upload_spin = NumberBox(_("大小"), minimum=1, maximum=2048, message=self.upload_error)
+        self.upload_spin.setValue(100)
+        self.upload_spin.setSuffix(" MB")
         self.catalogues_edit = QLineEdit()
         self.catalogues_edit.setPlaceholderText(_("空着表示按各村实际使用的目录版本"))
         self.known_label = selectable(QLabel(""))
@@ -61,6 +70,8 @@ class TownshipSettingsScreen(QWidget):
         self.catalogues_edit.setMinimumWidth(self.catalogues_edit.fontMetrics().horizontalAdvance("空着表示按各村实际使用的目录版本") + 40)
         form.addRow(_("多少天没有同步算“长期未同步”:"), self.silence_spin.field())
         form.addRow(_("现行公开目录版本:"), self.catalogues_edit)
+        self.upload_spin.setMaximumWidth(self.upload_spin.fontMetrics().horizontalAdvance("2048 MB") * 3)
+        form.addRow(_("网上上传的同步包最大:"), self.upload_spin.field())
         form.addRow("", self.known_label)
         form.addRow("", self.large_check)
         row = QHBoxLayout()
@@ -91,8 +102,9 @@ class TownshipSettingsScreen(QWidget):
     def _loaded(self, answer: tuple[int, str, list[str]]) -> None:
         if not isValid(self):
             return
-        silence, catalogues, known = answer
+        silence, catalogues, known, upload = answer
         self.silence_spin.setValue(silence)
+        self.upload_spin.setValue(upload)
         self.catalogues_edit.setText(catalogues)
         self.catalogues = catalogues
         self.known_label.setText(_("本程序带有的目录版本:{v}。多个版本用逗号隔开。").format(v="、".join(known) or "-")
@@ -100,17 +112,19 @@ class TownshipSettingsScreen(QWidget):
         self.loaded.emit()
 
     def save(self) -> Any:
-        from app.hub.status import CATALOGUES_KEY, SILENCE_KEY, set_hub_setting
+        from app.hub.status import CATALOGUES_KEY, SILENCE_KEY, UPLOAD_LIMIT_KEY, set_hub_setting
 
-        if not self.silence_spin.check():
+        if not all([self.silence_spin.check(), self.upload_spin.check()]):  # each field says what is wrong
             return None  # the message is under the field; nothing is saved
         silence, catalogues = str(self.silence_spin.value()), self.catalogues_edit.text().strip()
+        upload = str(self.upload_spin.value())
         changed = catalogues != self.catalogues
 
         def write(hub: Any, _ctx: Any) -> None:
             if changed:  # first: a version the hub does not have is refused before anything is saved
                 set_hub_setting(hub, CATALOGUES_KEY, catalogues)  # every village is judged again
             set_hub_setting(hub, SILENCE_KEY, silence)
+            set_hub_setting(hub, UPLOAD_LIMIT_KEY, upload)
 
         return (HubWrite(self.hub, write, changes=SETTINGS).success(lambda _r: self._saved(catalogues))
                 .failure(lambda exc: isValid(self) and show_message(self.message, message_for(exc), "error"))

@@ -1,0 +1,300 @@
+"""60 villages upload their monthly bundles to `cunwu hub serve` on loopback: all at once, then again and
+again for 60 seconds; beside the same bundles imported from disk in one process.
+
+The data: 60 villages of about 100 residents, each with its first bundle (imported before the run, as a
+stick would have brought it) and twelve monthly bundles of 40 changed residents (bench/sync_data.py's
+``age``), cached. The server is the real command in its own process (`cunwu hub serve --port P`, SQLite hub);
+the clients are 60 threads of this process, one per village, each with one keep-alive connection.
+
+1. At once: every village uploads its first month together (a barrier). Ours: the wall time until the last
+   answer, per bundle (time / 60). Floor: the same 60 files imported from disk by ``import_bundles`` in one
+   process, on a copy of the same hub, per bundle. Target: at most 2x.
+2. Then for 60 seconds each village uploads its next months in order; one upload in ten sends a bundle it sent
+   before (answered "already"), one in fifty is a deliberate mistake (a wrong content type, answered 415).
+   Reported: uploads per second and the 95th percentile of the answer time over both phases.
+3. Checked after: every bundle sent was applied exactly once (the hub's applied bundles are the first and
+   the months sent, no event twice), and no answer other than 200 and the deliberate 415s.
+"""
+
+from __future__ import annotations
+
+import gc
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.core import ROOT, Result, Settings, median, ratio_of
+from bench.villages import _cached
+
+NAME = "hub-upload"
+TARGET = "≤ 2x"
+UNITS = "s"
+LIMIT = 2.0
+VILLAGES, QUICK_VILLAGES = 60, 4
+MONTHS, QUICK_MONTHS = 12, 3
+PEOPLE, CHANGED = 100, 40
+SECONDS, QUICK_SECONDS = 60.0, 4.0
+PATH = "/api/v1/bundles"
+
+
+def _dataset(settings: Settings, villages: int, months: int) -> Path:
+    def build(path: Path) -> None:
+        from app.demo_data import generate_village
+        from app.hub.service import init_hub
+        from app.keys import write_identity_file
+        from app.people.importer import HouseholdRecord, PersonRecord, write_households
+        from app.people.service import init_village
+        from app.people.uscc import make_uscc
+        from app.schema import open_store
+        from app.sync.export import export_bundle
+        from bench.sync_data import age, link_to_township
+
+        hub = init_hub(path, "石桥镇")
+        hub.close()
+        rng = random.Random(61)
+        demo = generate_village("small", 2026)
+        entries = []
+        for i in range(villages):
+            vdir = path / f"v{i:02d}"
+            store = open_store(vdir)
+            try:
+                code = make_uscc(rng, area="371426")
+                chosen = demo.households[i * 3:i * 3 + PEOPLE // 3]
+                with store.begin("bench") as s:
+                    v = init_village(s, name=f"第{i + 1}村", code=code, township="石桥镇", groups=demo.groups)
+                    write_households(s, [HouseholdRecord(
+                        group_name=demo.groups[h.group_index], address=h.address, number=h.number,
+                        members=[PersonRecord(name=p.name, sex=p.sex, birth_date=p.birth_date, id_number=p.id_number,
+                                              phone=p.phone, relation=p.relation, party_member=p.party_member,
+                                              representative=p.representative, note=p.note) for p in h.members])
+                        for h in chosen])
+                link_to_township(vdir, path / "hub")
+                write_identity_file(vdir, path / f"id-{i:02d}.json", code=code, name=v.name, township="石桥镇")
+                stick = path / f"stick-{i:02d}"
+                stick.mkdir()
+                first = export_bundle(store, stick)
+                monthly = []
+                for m in range(months):
+                    age(store, 1, CHANGED, seed=i * 100 + m)
+                    r = export_bundle(store, stick)
+                    monthly.append({"file": str(r.path.relative_to(path)), "events": r.events})
+            finally:
+                store.close()
+            shutil.rmtree(vdir)
+            entries.append({"code": code, "identity": f"id-{i:02d}.json", "first": str(first.path.relative_to(path)),
+                            "first_events": first.events, "months": monthly})
+        (path / "township.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+
+    return _cached(settings, f"upload-{villages}x{months}", build)
+
+
+def _hub(source: Path, work: Path) -> list[dict[str, Any]]:
+    """A hub in ``work`` holding every village's first bundle (its data folder is ``work``)."""
+    from app.hub.service import IMPORTED, enroll, import_bundles, open_hub
+
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copytree(source / "hub", work / "hub", ignore=shutil.ignore_patterns("hub.sqlite3*", "tmp", "pending"))
+    entries = json.loads((source / "township.json").read_text(encoding="utf-8"))
+    hub = open_hub(work)
+    try:
+        for e in entries:
+            enroll(hub, source / e["identity"])
+        outcomes, _ = import_bundles(hub, [source / e["first"] for e in entries], receipts=work / "r0")
+        assert all(o.status == IMPORTED for o in outcomes), outcomes[0].message
+    finally:
+        hub.close()
+    return entries
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(data: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "--data-dir", str(data),
+         "hub", "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, encoding="utf-8", env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    line = proc.stdout.readline()  # type: ignore[union-attr]
+    if "提供服务" not in line:
+        proc.kill()
+        raise RuntimeError(f"cunwu hub serve did not start: {line} {proc.stderr.read()}")  # type: ignore[union-attr]
+    return proc
+
+
+class _Village(threading.Thread):
+    """One village's uploads over one keep-alive connection."""
+
+    def __init__(self, port: int, files: list[bytes], barrier: threading.Barrier, stop_at: list[float],
+                 seed: int) -> None:
+        super().__init__(daemon=True)
+        self.port, self.files, self.barrier, self.stop_at = port, files, barrier, stop_at
+        self.rng = random.Random(seed)
+        self.sent: list[int] = []                        # months sent, in order
+        self.answers: list[tuple[str, int, float]] = []  # (what was sent, status, seconds)
+        self.first_done = 0.0
+        self.conn: http.client.HTTPConnection | None = None
+        self.error = ""
+
+    def _post(self, body: bytes, kind: str = "application/octet-stream") -> int:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                self.conn.request("POST", PATH, body=body, headers={"Content-Type": kind})
+                r = self.conn.getresponse()
+                r.read()
+                if r.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                    self.conn = None
+                return r.status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = None  # the server closed an idle keep-alive connection: once more on a new one
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _send(self, label: str, body: bytes, kind: str = "application/octet-stream") -> None:
+        start = time.perf_counter()
+        status = self._post(body, kind)
+        self.answers.append((label, status, time.perf_counter() - start))
+
+    def run(self) -> None:
+        try:
+            self.barrier.wait()
+            self._send("new", self.files[0])
+            self.sent.append(0)
+            self.first_done = time.perf_counter()
+            self.barrier.wait()  # phase 2 starts together
+            while time.perf_counter() < self.stop_at[0]:
+                roll = self.rng.random()
+                if roll < 0.02:
+                    self._send("mistake", self.files[self.sent[-1]], "text/plain")
+                elif roll < 0.12 or len(self.sent) == len(self.files):
+                    self._send("repeat", self.files[self.rng.choice(self.sent)])
+                else:
+                    month = len(self.sent)
+                    self._send("new", self.files[month])
+                    self.sent.append(month)
+        except Exception as exc:  # noqa: BLE001 - reported in the result, not swallowed
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if self.conn is not None:
+                self.conn.close()
+
+
+def _check(data: Path, entries: list[dict[str, Any]], villages: list[_Village]) -> dict[str, Any]:
+    """Every bundle sent applied exactly once; the answers are 200 but for the deliberate mistakes."""
+    from sqlalchemy import func, select
+
+    from app.hub import store as t
+    from app.hub.service import open_hub
+
+    wrong = [(label, status) for v in villages for label, status, _s in v.answers
+             if not (status == 200 or (label == "mistake" and status == 415))]
+    mistakes = sum(label == "mistake" and status == 415 for v in villages for label, status, _s in v.answers)
+    hub = open_hub(data)
+    try:
+        with hub.engine.connect() as conn:
+            applied = dict(conn.execute(select(t.bundles.c.village_code, func.count()).where(
+                t.bundles.c.state == "applied").group_by(t.bundles.c.village_code)).all())
+            events = dict(conn.execute(select(t.events.c.village_code, func.count()).group_by(
+                t.events.c.village_code)).all())
+            distinct = conn.execute(select(func.count()).select_from(
+                select(t.events.c.village_code, t.events.c.seq).distinct().subquery())).scalar_one()
+    finally:
+        hub.close()
+    once = all(applied.get(e["code"], 0) == 1 + len(v.sent)
+               and events.get(e["code"], 0) == e["first_events"] + sum(e["months"][m]["events"] for m in v.sent)
+               for e, v in zip(entries, villages))
+    return {"wrong_answers": wrong[:10], "wrong_count": len(wrong), "mistakes_refused": mistakes,
+            "applied_once": once and distinct == sum(events.values()),
+            "errors": [v.error for v in villages if v.error]}
+
+
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))] if values else 0.0
+
+
+def run(settings: Settings) -> list[Result]:
+    from app.hub.service import IMPORTED, import_bundles, open_hub
+
+    n, months = (QUICK_VILLAGES, QUICK_MONTHS) if settings.quick else (VILLAGES, MONTHS)
+    seconds = QUICK_SECONDS if settings.quick else SECONDS
+    source = _dataset(settings, n, months)
+    work = settings.work_dir / NAME
+
+    # the floor: the first month's files imported from disk, in one process
+    floors = []
+    for i in range(settings.heavy_repeats):
+        entries = _hub(source, work / f"floor{i}")
+        hub = open_hub(work / f"floor{i}")
+        try:
+            gc.collect()
+            start = time.perf_counter()
+            outcomes, _ = import_bundles(hub, [source / e["months"][0]["file"] for e in entries],
+                                         receipts=work / f"floor{i}" / "r1")
+            floors.append((time.perf_counter() - start) / len(entries))
+            assert all(o.status == IMPORTED for o in outcomes), outcomes[0].message
+        finally:
+            hub.close()
+
+    # ours: the same files uploaded together, then the load
+    entries = _hub(source, work / "served")
+    port = _free_port()
+    proc = _serve(work / "served", port)
+    try:
+        files = [[(source / m["file"]).read_bytes() for m in e["months"]] for e in entries]
+        barrier = threading.Barrier(len(entries) + 1)
+        stop_at = [0.0]
+        villages = [_Village(port, f, barrier, stop_at, seed=i) for i, f in enumerate(files)]
+        for v in villages:
+            v.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for v in villages:  # phase 1 ends with the last village's answer
+            while not v.first_done and v.is_alive():
+                time.sleep(0.005)
+        first_wall = max(v.first_done for v in villages) - start
+        stop_at[0] = time.perf_counter() + seconds
+        barrier.wait()
+        phase2 = time.perf_counter()
+        for v in villages:
+            v.join(seconds + 300)
+        phase2 = time.perf_counter() - phase2
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    checked = _check(work / "served", entries, villages)
+    shutil.rmtree(work, ignore_errors=True)
+
+    answers = [a for v in villages for a in v.answers]
+    ours = first_wall / len(entries)
+    floor = median(floors)
+    ratio = ratio_of(ours, floor)
+    sound = checked["applied_once"] and not checked["wrong_count"] and not checked["errors"]
+    later = [a for v in villages for a in v.answers[1:]]
+    details = {
+        "villages": len(entries), "months_each": months, "seconds": seconds,
+        "measured": "wall time of the first month's uploads from all villages at once, per bundle",
+        "floor": "the same files imported from disk by import_bundles in one process, per bundle",
+        "floor_samples": floors, "first_month_wall_s": first_wall,
+        "uploads": len(answers), "uploads_per_second": len(later) / phase2 if phase2 else None,
+        "new": sum(a[0] == "new" for a in answers), "repeats": sum(a[0] == "repeat" for a in answers),
+        "p95_ms": _p95([a[2] for a in answers]) * 1000, "median_ms": median([a[2] for a in answers]) * 1000,
+        **checked}
+    return [Result(NAME, ours, floor, ratio, TARGET, sound and ratio is not None and ratio <= LIMIT, UNITS, details)]

@@ -1,0 +1,272 @@
+"""The villagers' pages of the township hub (``cunwu hub serve --public``, app/hub/public.py).
+
+What a villager or an office that received a certificate sees: the township's villages; a village's notices on
+the board, masked exactly as printed (个人信息保护法 Art. 6: no more personal information than the purpose
+needs; the printout's own masking of ID numbers, app.masking); a notice whose posting period has ended keeps
+only its title, number, dates and 核验码 (Art. 19: kept no longer than the purpose needs); the 核验 page saying
+genuine / voided / not found / altered with the facts the paper shows (村民委员会组织法 Art. 30: the committee
+answers for the truth of what it posts, and villagers may check it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from app.disclosure.service import check_code
+from app.masking import mask_id
+from public_helpers import Served, board, hub_copy, sql, visible
+
+pytestmark = pytest.mark.slow  # the demo township is built once, about fifteen seconds
+
+
+@pytest.fixture
+def township(tmp_path: Path):
+    hub = hub_copy(tmp_path)
+    b = board(hub)
+    served = Served(hub, b.day)
+    try:
+        yield hub, b, served
+    finally:
+        served.stop()
+        hub.close()
+
+
+def _notice(hub, code: str, rid: str) -> dict:
+    (content,) = sql(hub, "SELECT content FROM hub_records WHERE village_code = ? AND record_type = 'notice' "
+                          "AND record_id = ?", code, rid)[0]
+    return json.loads(content)
+
+
+def _ended_low_income(hub, b) -> dict:
+    """The same village's previous 低保 notice, whose posting period has ended."""
+    (rid,) = sql(hub, "SELECT record_id FROM hub_proj_notices WHERE village_code = ? AND item_code = 'SW-02' "
+                      "AND state IN ('posted', 'archived') AND posted_until < ? ORDER BY posted_from DESC LIMIT 1",
+                 b.code, b.day.isoformat())[0]
+    return _notice(hub, b.code, rid)
+
+
+def _ids(doc: dict) -> list[str]:
+    tables = json.loads(doc["tables"])
+    col = tables[0]["columns"].index("身份证号")
+    return [row[col] for row in tables[0]["rows"]]
+
+
+def _names(doc: dict) -> set[str]:
+    tables = json.loads(doc["tables"])
+    col = tables[0]["columns"].index("姓名")
+    return {row[col] for row in tables[0]["rows"]}
+
+
+# ---------------------------------------------------------------- the township's page
+
+
+def test_the_home_page_lists_the_villages_in_plain_chinese_for_a_phone(township):
+    hub, b, served = township
+    status, headers, page = served.get("/")
+    assert status == 200
+    assert '<html lang="zh-CN">' in page and 'name="viewport"' in page and "width=device-width" in page
+    assert headers["content-type"].startswith("text/html; charset=utf-8")
+    assert headers["content-security-policy"] == "default-src 'self'"
+    for code, name in sql(hub, "SELECT code, name FROM hub_villages"):
+        assert '<a href="/v/{}/">{}</a>'.format(code, name) in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page  # nothing from elsewhere
+
+
+def test_the_pages_are_served_by_the_hub_only_when_public(tmp_path):
+    hub = hub_copy(tmp_path)
+    on, off = Served(hub, server=True, public=True), Served(hub, server=True, public=False)
+    try:
+        assert on.get("/")[0] == 200 and "村务公开查询" in visible(on.get("/")[2])
+        assert off.get("/")[0] == 404 and off.get("/check")[0] == 404
+    finally:
+        on.stop()
+        off.stop()
+        hub.close()
+
+
+# ---------------------------------------------------------------- a village's board
+
+
+def test_a_notice_on_the_board_shows_its_text_and_table_masked_as_printed(township):
+    hub, b, served = township
+    doc = _notice(hub, b.code, b.record_id)
+    status, headers, page = served.get("/v/{}/".format(b.code))
+    text = visible(page)
+    assert status == 200 and headers["cache-control"] == "no-store"
+    assert doc["title"] in text and "公开编号:{}".format(b.number) in text
+    assert "最低生活保障对象" in text                      # its body's sub-heading
+    for id_number in _ids(doc):                              # PIPL: the board masks ID numbers, so does the page
+        assert id_number not in page
+        assert mask_id(id_number) in text
+    for name in _names(doc):                                 # names stay, as on the printed notice
+        assert name in text
+    assert "核验码:{}".format(check_code(doc["content_hash"])) in text
+    assert "张贴期 {} 至 {}".format(doc["posted_from"], doc["posted_until"]) in text
+
+
+def test_the_board_lists_its_notices_newest_first_and_no_drafts(township):
+    hub, b, served = township
+    page = visible(served.get("/v/{}/".format(b.code))[2])
+    on_board = sql(hub, "SELECT number, title FROM hub_proj_notices WHERE village_code = ? AND state IN ('posted', "
+                        "'archived') AND posted_from <= ? AND posted_until >= ? ORDER BY posted_from DESC, number DESC",
+                   b.code, b.day.isoformat(), b.day.isoformat())
+    assert len(on_board) >= 2
+    places = [page.index("公开编号:{}".format(number)) for number, _title in on_board]
+    assert places == sorted(places)
+    posted_titles = {t for (t,) in sql(hub, "SELECT title FROM hub_proj_notices WHERE village_code = ? "
+                                            "AND state IN ('posted', 'archived')", b.code)}
+    drafts = [t for (t,) in sql(hub, "SELECT title FROM hub_proj_notices WHERE village_code = ? "
+                                     "AND state NOT IN ('posted', 'archived')", b.code) if t not in posted_titles]
+    assert drafts
+    for title in drafts:
+        assert title not in page
+
+
+def test_an_ended_notice_keeps_its_title_and_dates_but_not_its_text(township):
+    """PIPL Art. 19: personal information stays online no longer than it stays on the board."""
+    hub, b, served = township
+    ended = _ended_low_income(hub, b)
+    current_names = _names(_notice(hub, b.code, b.record_id))
+    only_ended = _names(ended) - current_names
+    assert only_ended
+    page = served.get("/v/{}/".format(b.code))[2]
+    text = visible(page)
+    assert ended["number"] in text and ended["title"] in text
+    assert "张贴期 {} 至 {}".format(ended["posted_from"], ended["posted_until"]) in text
+    for name in only_ended:
+        assert name not in page
+    for id_number in _ids(ended):
+        assert mask_id(id_number) not in text or id_number in _ids(_notice(hub, b.code, b.record_id))
+    # its 核验码 still checks, without its text
+    answer = visible(served.check(check_code(ended["content_hash"]))[2])
+    assert "真实" in answer and ended["title"] in answer and "不再显示它的内容" in answer
+    for name in only_ended:
+        assert name not in answer
+
+
+def test_search_finds_notices_by_their_printed_words_only(township):
+    hub, b, served = township
+    doc = _notice(hub, b.code, b.record_id)
+    found = visible(served.get("/v/{}/?q={}".format(b.code, quote("最低生活保障")))[2])
+    assert doc["title"] in found and "找到 1 份正在张贴的公告" in found
+    assert "财务收支情况" not in found.split("已过张贴期的公告")[0]
+    # a full ID number is not on the board, so the search does not find it either
+    raw_id = _ids(doc)[0]
+    missed = visible(served.get("/v/{}/?q={}".format(b.code, quote(raw_id)))[2])
+    assert "找到 0 份正在张贴的公告" in missed and doc["title"] not in missed
+    masked = visible(served.get("/v/{}/?q={}".format(b.code, quote(mask_id(raw_id))))[2])
+    assert doc["title"] in masked
+
+
+def test_an_unknown_village_gets_a_chinese_404_page(township):
+    _hub, _b, served = township
+    status, _headers, page = served.get("/v/000000000000000000/")
+    assert status == 404 and "找不到这个页面" in visible(page)
+    assert served.get("/admin")[0] == 404 and served.get("/api/v1/villages")[0] == 404
+
+
+def test_the_township_can_switch_a_village_page_off(township):
+    from app.hub.public import public_off, set_public_off
+
+    hub, b, served = township
+    set_public_off(hub, [b.code])
+    assert public_off(hub) == {b.code}
+    status, _h, page = served.get("/v/{}/".format(b.code))
+    assert status == 200 and "乡镇还没有开通这个村的公开查询页面" in visible(page)
+    assert _notice(hub, b.code, b.record_id)["title"] not in page
+    assert '/v/{}/'.format(b.code) not in served.get("/")[2]
+    set_public_off(hub, [])
+    assert _notice(hub, b.code, b.record_id)["title"] in served.get("/v/{}/".format(b.code))[2]
+
+
+def test_a_notice_changed_on_the_hub_since_posting_is_not_shown_and_checks_as_altered(township):
+    hub, b, served = township
+    doc = _notice(hub, b.code, b.record_id)
+    changed = dict(doc, body=doc["body"] + "\n另加的一句话。")
+    sql(hub, "UPDATE hub_records SET content = ? WHERE village_code = ? AND record_type = 'notice' AND record_id = ?",
+        json.dumps(changed, ensure_ascii=False), b.code, b.record_id)
+    page = visible(served.get("/v/{}/".format(b.code))[2])
+    assert "与张贴时的内容不一致" in page and "另加的一句话" not in page
+    answer = visible(served.check(check_code(doc["content_hash"]))[2])
+    assert "被改动过" in answer
+
+
+# ---------------------------------------------------------------- /check
+
+
+def _certificate(hub, state: str) -> dict:
+    (content,) = sql(hub, "SELECT content FROM hub_records WHERE record_type = 'certificate' "
+                          "AND json_extract(content, '$.state') = ? ORDER BY village_code, seq LIMIT 1", state)[0]
+    return json.loads(content)
+
+
+def test_a_genuine_certificate_checks_with_the_facts_on_the_paper_and_nothing_more(township):
+    hub, _b, served = township
+    cert = _certificate(hub, "issued")
+    for asked in (cert["qr_payload"], cert["check_code"].lower()):
+        status, headers, page = served.check(asked)
+        text = visible(page)
+        assert status == 200 and headers["cache-control"] == "no-store"
+        assert "真实" in text and "这份证明是真的" in text
+        for fact in (cert["serial"], cert["applicant_name"], cert["kind_name"], cert["issue_date"]):
+            assert fact in text
+        assert cert["applicant_id_number"] not in page and cert["verified_by"] not in page  # not on the paper's face
+
+
+def test_a_voided_certificate_says_so_without_the_reason(township):
+    hub, _b, served = township
+    cert = _certificate(hub, "voided")
+    text = visible(served.check(cert["qr_payload"])[2])
+    assert "已作废" in text and cert["serial"] in text
+    assert cert["void_reason"] and cert["void_reason"] not in text
+
+
+def test_a_certificate_whose_qr_text_was_changed_is_altered(township):
+    from app.certificates.payload import b64url, unb64url
+
+    hub, _b, served = township
+    cert = _certificate(hub, "issued")
+    prefix, body, signature = cert["qr_payload"].split(".")
+    doc = json.loads(unb64url(body))
+    doc["n"] = doc["n"] + "某"                             # someone else's name on the paper
+    forged = ".".join((prefix, b64url(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()), signature))
+    text = visible(served.check(forged)[2])
+    assert "被改动过" in text and doc["n"] not in text
+
+
+def test_codes_that_are_nowhere_are_not_found(township):
+    hub, _b, served = township
+    known = {c for (c,) in sql(hub, "SELECT json_extract(content, '$.check_code') FROM hub_records "
+                                    "WHERE record_type = 'certificate'")}
+    code = next(c for c in ("ZZZZZZ", "ZZZZZY", "ZZZZZX") if c not in known)
+    assert "查不到" in visible(served.check(code)[2])
+    assert "查不到" in visible(served.check("0000-0000-0000-0000")[2])
+
+
+def test_a_notice_checks_by_its_code_and_by_its_qr_text(township):
+    from app.disclosure.service import qr_payload
+
+    hub, b, served = township
+    doc = _notice(hub, b.code, b.record_id)
+    by_code = visible(served.check("核验码:" + check_code(doc["content_hash"]).lower())[2])
+    assert "真实" in by_code and doc["title"] in by_code and b.number in by_code
+    payload = qr_payload(b.code, b.number, doc["content_hash"])
+    status, _h, page = served.check(payload)
+    assert "真实" in visible(page) and 'href="/v/{}/#n-{}"'.format(b.code, b.number) in page
+    wrong = qr_payload(b.code, b.number, "0" * 64)
+    assert "被改动过" in visible(served.check(wrong)[2])
+
+
+def test_bad_input_gets_a_plain_message_and_nothing_else(township):
+    _hub, _b, served = township
+    empty = served.check("")
+    assert empty[0] == 200 and 'class="result' not in empty[2]
+    for rubbish in ("x" * 5000, "你好", "CW1.abc.def", "<script>alert(1)</script>"):
+        status, headers, page = served.check(rubbish)
+        assert status == 200 and headers["cache-control"] == "no-store"
+        assert 'class="result plain"' in page
+        assert "<script>" not in page

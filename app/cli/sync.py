@@ -112,10 +112,21 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     from app.keys import KeyFileError, ensure_village_key
 
     store = village_store(args)
+    dest = Path(args.to).expanduser()
+    # a new folder on the stick: its last level is made (the stick itself, its parent, must be there)
+    made = not dest.exists() and dest.parent.is_dir()
+    if made:
+        try:
+            dest.mkdir()
+        except OSError as exc:  # a write-protected or pulled stick
+            raise _fail(SyncError(_("无法在 {parent} 里新建文件夹 {name}({reason})。请检查U盘是否写保护或已拔出。").format(
+                parent=dest.parent, name=dest.name, reason=exc.strerror or exc))) from exc
     try:
         ensure_village_key(store.data_dir)
-        result = export_bundle(store, Path(args.to).expanduser(), full=args.full)
+        result = export_bundle(store, dest, full=args.full)
     except (SyncError, KeyFileError) as exc:
+        if made and not any(dest.iterdir()):  # nothing was exported: the new folder goes again
+            dest.rmdir()
         raise _fail(exc) from exc
     if result.path is None:
         print(_("上次导出以来没有新的变动,没有写文件。"))

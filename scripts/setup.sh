@@ -18,6 +18,7 @@ pkgs=(python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 l
 [ $want_test = 1 ] && pkgs+=(poppler-utils sqlite3 postgresql postgresql-client zbar-tools)
 [ $want_test = 1 ] && pkgs+=(nsis dpkg-dev fakeroot binutils)  # the installers: makensis, dpkg-deb (tests/test_packaging*.py)
 [ $want_test = 1 ] && pkgs+=(cups-daemon cups-client printer-driver-cups-pdf)  # tests/test_cups_printing.py: its own cupsd
+[ $want_test = 1 ] && pkgs+=(nginx-light)  # tests/test_deploy_hub.py runs docs/deploy-hub.md's block on loopback
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -32,6 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "安装系统组件: ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # nginx's package starts its default site on every address; the tests run their own on loopback only
+    if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+      $sudo service nginx stop >/dev/null 2>&1 || true
+    fi
   else
     echo "提示:缺少系统组件 ${missing[*]},请让管理员用 apt-get install 安装。" >&2
   fi

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,51 +19,14 @@ import pytest
 from sqlalchemy import func, select
 
 from app.hub import store as hub_tables
-from app.hub.server import BUNDLES_PATH, Limits, make_app
+from app.hub.server import BUNDLES_PATH, Limits
 from app.hub.service import init_hub, open_hub
 from app.keys import trust_township, write_township_file
 from app.sync.export import import_receipt
+from hub_serving import Running, free_port
 from sync_helpers import Linked, hub_dump, linked  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Running:
-    """A hub served by uvicorn in a thread of this process, on a loopback port."""
-
-    def __init__(self, hub, limits: Limits | None = None) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        config = uvicorn.Config(make_app(hub, limits=limits), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
-
-    def post(self, body: bytes, content_type: str = "application/octet-stream",
-             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("POST", BUNDLES_PATH, body=body, headers={"Content-Type": content_type, **(headers or {})})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)
 
 
 @pytest.fixture

@@ -332,3 +332,22 @@ def test_a_village_key_on_a_full_disk_gives_the_one_plain_message(tmp_path: Path
     assert "磁盘空间不足" in str(info.value)
     assert not village_key_path(tmp_path / "village").exists()
     assert list((tmp_path / "village" / "keys").iterdir()) == []
+
+
+def test_a_signed_bundle_with_an_ephemeral_key_of_no_use_is_refused_not_a_crash(linked: Linked, tmp_path: Path):
+    """An all-zero X25519 key gives no shared secret: the village's own key signed it, but it cannot be
+    decrypted, and the hub says so as for any bundle it cannot decrypt."""
+    import base64
+
+    ev = events_file(linked.store, 1)
+
+    def zero_key(manifest: dict) -> None:
+        manifest["payload"]["ephemeral"] = base64.b64encode(bytes(32)).decode("ascii")
+
+    path = craft_bundle(tmp_path / "zero.cunwu-sync", code=linked.code, key=linked.village_key,
+                        recipient=linked.township, events=ev, members=genuine_members(linked.store, ev),
+                        tweak=zero_key)
+    before = hub_dump(linked.hub)
+    (o,), _ = import_bundles(linked.hub, [path])
+    assert o.status == REFUSED and o.reason == "decrypt" and "解密" in o.message
+    assert hub_dump(linked.hub) == before

@@ -419,8 +419,11 @@ class BundleReader:
         hands them to the database as they are.
         """
         m = self.manifest
-        aead = _derive(box.exchange(X25519PublicKey.from_public_bytes(m.ephemeral)), m.ephemeral,
-                       raw_public(box.public_key()))
+        try:
+            shared = box.exchange(X25519PublicKey.from_public_bytes(m.ephemeral))
+        except ValueError as exc:  # an ephemeral key of low order (all zeros...): no shared secret to derive
+            raise BundleRejected("decrypt", _("同步包无法解密:它不是加密给本乡镇的,或者内容已损坏。")) from exc
+        aead = _derive(shared, m.ephemeral, raw_public(box.public_key()))
         expected = list(m.members)
         if not expected or expected[0][0] != EVENTS_MEMBER:
             raise _archive_error(_("第一个成员应为事件文件"))

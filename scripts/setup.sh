@@ -18,6 +18,7 @@ pkgs=(python3-venv python3-pip libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 l
 [ $want_test = 1 ] && pkgs+=(poppler-utils sqlite3 postgresql postgresql-client zbar-tools)
 [ $want_test = 1 ] && pkgs+=(nsis dpkg-dev fakeroot binutils)  # the installers: makensis, dpkg-deb (tests/test_packaging*.py)
 [ $want_test = 1 ] && pkgs+=(cups-daemon cups-client printer-driver-cups-pdf)  # tests/test_cups_printing.py: its own cupsd
+[ $want_test = 1 ] && pkgs+=(chromium chromium-driver)  # tests/test_public_browser.py: the public pages in a real browser
 [ $want_test = 1 ] && pkgs+=(nginx-light)  # tests/test_deploy_hub.py runs docs/deploy-hub.md's block on loopback
 
 missing=()

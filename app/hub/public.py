@@ -370,7 +370,7 @@ def village_page(hub: Any, code: str, q: str, today: dt.date) -> tuple[int, str]
     if ended_shown:
         items = []
         for n in ended_shown:
-            items.append("<li>{number} {title}<br><small>{dates}</small></li>".format(
+            items.append('<li>{number} {title}<span class="dates">{dates}</span></li>'.format(
                 number=esc(n.number), title=esc(n.title), dates=esc(_("张贴期 {start} 至 {end}").format(
                     start=n.posted_from, end=n.posted_until or "-"))))
         parts.append('<ul class="ended">{}</ul>'.format("".join(items)))

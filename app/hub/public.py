@@ -65,6 +65,12 @@ def set_public_off(hub: Any, codes: Iterable[str]) -> None:
     set_hub_setting(hub, OFF_KEY, ",".join(sorted({c.strip() for c in codes if c and c.strip()})))
 
 
+def public_pages(hub: Any) -> list[tuple[str, str, bool]]:
+    """(code, name, open) of every village the township has enrolled, by name: what 设置 lists."""
+    off = public_off(hub)
+    return [(code, name, code not in off) for code, name in _villages(hub)]
+
+
 def check_address(address: str, code: str) -> str:
     """The text of a QR code that opens the check page at the township's public ``address`` for ``code``."""
     return "{base}/check?code={code}".format(base=address.strip().rstrip("/"), code=quote(code, safe=""))

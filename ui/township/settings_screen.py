@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from app.i18n import _
@@ -20,7 +21,7 @@ from ui.township.ops import SETTINGS, HubRead, HubWrite
 from ui.widgets import heading, hint, selectable
 
 
-def _read(hub: Any) -> tuple[int, str, list[str], int]:
+def _read(hub: Any) -> tuple[int, str, list[str], int, list[tuple[str, str, bool]]]:
     from app.disclosure.catalogue import load_all
     from app.hub.status import CATALOGUES_KEY, DEFAULT_UPLOAD_LIMIT, UPLOAD_LIMIT_KEY, hub_setting, silence_limit
 
@@ -32,7 +33,9 @@ def _read(hub: Any) -> tuple[int, str, list[str], int]:
         upload = int(hub_setting(hub, UPLOAD_LIMIT_KEY, str(DEFAULT_UPLOAD_LIMIT)) or DEFAULT_UPLOAD_LIMIT)
     except ValueError:
         upload = DEFAULT_UPLOAD_LIMIT
-    return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known, upload
+    from app.hub.public import public_pages
+
+    return silence_limit(hub), hub_setting(hub, CATALOGUES_KEY, "") or "", known, upload, public_pages(hub)
 
 
 class TownshipSettingsScreen(QWidget):
@@ -61,6 +64,8 @@ class TownshipSettingsScreen(QWidget):
         self.known_label.setWordWrap(True)
         self.catalogues = ""  # as the hub has it
         self.large_check = QCheckBox(_("大字模式(字更大,适合老花眼)"))
+        self.public_list = QListWidget()  # checked: the village's page is open on the public pages (hub serve --public)
+        self.public_list.setMaximumHeight(self.public_list.fontMetrics().height() * 8)
         self.save_button = QPushButton(_("保存"))
         self.save_button.setObjectName("primary")
         self.message = message_label("ok")
@@ -73,6 +78,7 @@ class TownshipSettingsScreen(QWidget):
         self.upload_spin.setMaximumWidth(self.upload_spin.fontMetrics().horizontalAdvance("2048 MB") * 3)
         form.addRow(_("网上上传的同步包最大:"), self.upload_spin.field())
         form.addRow("", self.known_label)
+        form.addRow(_("开通群众查询页面的村:"), self.public_list)
         form.addRow("", self.large_check)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
@@ -102,7 +108,12 @@ class TownshipSettingsScreen(QWidget):
     def _loaded(self, answer: tuple[int, str, list[str]]) -> None:
         if not isValid(self):
             return
-        silence, catalogues, known, upload = answer
+        silence, catalogues, known, upload, pages = answer
+        self.public_list.clear()
+        for code, name, is_open in pages:
+            item = QListWidgetItem(name, self.public_list)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(Qt.CheckState.Checked if is_open else Qt.CheckState.Unchecked)
         self.silence_spin.setValue(silence)
         self.upload_spin.setValue(upload)
         self.catalogues_edit.setText(catalogues)
@@ -118,6 +129,8 @@ class TownshipSettingsScreen(QWidget):
             return None  # the message is under the field; nothing is saved
         silence, catalogues = str(self.silence_spin.value()), self.catalogues_edit.text().strip()
         upload = str(self.upload_spin.value())
+        items = [self.public_list.item(i) for i in range(self.public_list.count())]
+        off = [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() != Qt.CheckState.Checked]
         changed = catalogues != self.catalogues
 
         def write(hub: Any, _ctx: Any) -> None:
@@ -125,6 +138,10 @@ class TownshipSettingsScreen(QWidget):
                 set_hub_setting(hub, CATALOGUES_KEY, catalogues)  # every village is judged again
             set_hub_setting(hub, SILENCE_KEY, silence)
             set_hub_setting(hub, UPLOAD_LIMIT_KEY, upload)
+            if items:  # the villages' public pages: those not ticked are switched off
+                from app.hub.public import set_public_off
+
+                set_public_off(hub, off)
 
         return (HubWrite(self.hub, write, changes=SETTINGS).success(lambda _r: self._saved(catalogues))
                 .failure(lambda exc: isValid(self) and show_message(self.message, message_for(exc), "error"))

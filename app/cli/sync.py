@@ -10,6 +10,7 @@ from typing import Any
 from app.cli import village_store
 from app.cli.hub_demo import add_demo_parser, hub_demo
 from app.cli.hub_report import add_report_parser, hub_report
+from app.cli.upload import add_bundle_parsers, add_township_parsers, bundle_command, township_command
 from app.i18n import _
 
 
@@ -22,14 +23,16 @@ def add_parsers(sub: Any) -> None:
 
     s = sub.add_parser("township", help=_("所属乡镇"))
     ts = s.add_subparsers(dest="township_command", required=True, metavar="ACTION")
-    a = ts.add_parser("trust", help=_("安装乡镇公钥文件"))
+    a = ts.add_parser("trust", help=_("安装乡镇公钥文件,或乡镇服务器的证书文件(PEM)"))
     a.add_argument("file")
+    add_township_parsers(ts)  # url
 
     s = sub.add_parser("bundle", help=_("同步包"))
     bs = s.add_subparsers(dest="bundle_command", required=True, metavar="ACTION")
     a = bs.add_parser("export", help=_("把上次导出以来的变动写成同步包"))
     a.add_argument("--to", required=True, help=_("写到这个文件夹(例如U盘)"))
     a.add_argument("--full", action="store_true", help=_("导出全部记录,而不只是新的变动"))
+    add_bundle_parsers(bs)  # upload
 
     s = sub.add_parser("receipt", help=_("乡镇回执"))
     rs = s.add_subparsers(dest="receipt_command", required=True, metavar="ACTION")
@@ -258,5 +261,6 @@ from app.cli.hub_serve import hub_serve  # noqa: E402 - the hub as a network ser
 HUB_COMMANDS["serve"] = hub_serve
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "keys": cmd_keys, "township": cmd_township, "bundle": cmd_bundle, "receipt": cmd_receipt, "hub": cmd_hub,
+    "keys": cmd_keys, "township": township_command(cmd_township), "bundle": bundle_command(cmd_bundle),
+    "receipt": cmd_receipt, "hub": cmd_hub,
 }

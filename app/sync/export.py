@@ -141,6 +141,9 @@ def export_bundle(store: Store, dest: Path, *, full: bool = False, progress: Pro
         except BaseException:
             final.unlink(missing_ok=True)
             raise
+        from app.sync.upload import keep_copy
+
+        keep_copy(store.data_dir, final, sha)  # so it can be uploaded later, whichever road it takes first
     finally:
         leftovers.remove_work_dir(work)
     return ExportResult(final, first, head_seq, head_seq - first + 1, len(manifest["members"]) - 1, size)
@@ -370,5 +373,8 @@ def import_receipt(store: Store, path: Path) -> ReceiptResult:
                                                        OutboxEntry.state == EXPORTED)):
             row.state = RECEIPTED
             row.receipted = now_text()
+    from app.sync.upload import prune_copies
+
+    prune_copies(store)  # the local copies of what the township now holds are no longer needed
     return ReceiptResult(body.township, body.last_seq, max(0, body.last_seq - before),
                          [tuple(p) for p in body.pending])  # type: ignore[misc]

@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._row_changed)
         store_events().changed.connect(self._store_changed)
         store_events().waiting.connect(self._store_waiting)
+        from ui.sync.uploader import start_uploads
+
+        start_uploads(store, self)  # to the township over the network, in the background, once its address is set
         self.show_screen(last if last in keys else HOME)
 
     # ------------------------------------------------------------ screens

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -39,6 +40,7 @@ from app.sync.export import ExportResult, ReceiptResult, SyncError, SyncStatus, 
 from app.keys import (KeyFileError, TownshipKey, ensure_village_key, read_township_file, trust_township,
                            write_identity_file)
 from app.sync.models import RECEIPTED
+from app.sync.upload import UploadError, UploadReport, UploadSettings, upload_settings
 from ui import filedialogs
 from ui.style import ACCENT, ACCENT_TEXT, BORDER, OK, TEXT, message_label, show_message
 from ui.operations import ReadOp
@@ -142,6 +144,16 @@ class SyncScreen(FollowsTextSize, QWidget):
 
         self.setup_box = self._build_setup_box()
         self.status_box = self._build_status_box()
+        self.network_box = self._build_network_box()
+        from ui.sync.uploader import uploader_for
+
+        self.uploader = uploader_for(store, self)  # the main window's, made with it (ui.sync.uploader.start_uploads)
+        self.uploader.busy_changed.connect(self._upload_busy)
+        self.uploader.finished.connect(self._upload_finished)
+        self.upload_info: UploadSettings | None = None
+        self._manual = False  # the upload running was asked for with 立即上传 (its answer gets a message box)
+        data_dir = store.data_dir
+        self._upload_read = LatestRead(self, lambda: upload_settings(data_dir), self._show_upload, lambda _exc: None)
 
         # -- step 1: the stick
         self.drive_combo = QComboBox()
@@ -196,6 +208,7 @@ class SyncScreen(FollowsTextSize, QWidget):
         body.addSpacing(4)
         body.addWidget(self.setup_box)
         body.addWidget(self.status_box)
+        body.addWidget(self.network_box)
         body.addSpacing(8)
         body.addWidget(heading(_("第一步:选择U盘")))
         body.addLayout(stick_row)
@@ -238,6 +251,10 @@ class SyncScreen(FollowsTextSize, QWidget):
         self.export_button.clicked.connect(lambda: self.export(full=False))
         self.full_button.clicked.connect(lambda: self.export(full=True))
         self.receipt_button.clicked.connect(self.import_receipt_file)
+        self.url_button.clicked.connect(self.save_url)
+        self.url_edit.returnPressed.connect(self.save_url)
+        self.upload_button.clicked.connect(self.upload_now)
+        self.certificate_button.clicked.connect(self.install_certificate)
         for button in (self.install_button, self.reinstall_button):
             button.clicked.connect(self.install_township_key)
         for button in (self.identity_button, self.identity_again_button):
@@ -246,7 +263,8 @@ class SyncScreen(FollowsTextSize, QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(lambda: self.export(full=False))
 
-        chain = [self.install_button, self.identity_button, self.drive_combo, self.refresh_button, self.other_button,
+        chain = [self.install_button, self.identity_button, self.url_edit, self.url_button, self.upload_button,
+                 self.certificate_button, self.drive_combo, self.refresh_button, self.other_button,
                  self.export_button, self.full_button, self.receipt_button, self.table, self.reinstall_button,
                  self.identity_again_button]
         for before, after in zip(chain, chain[1:]):
@@ -322,6 +340,39 @@ class SyncScreen(FollowsTextSize, QWidget):
         layout.addLayout(details, 1)
         return box
 
+    def _build_network_box(self) -> QFrame:
+        """网络上传: the township's address, the last upload and its result, 立即上传."""
+        box = QFrame()
+        box.setObjectName("card")
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText(_("乡镇提供的网址,例如 https://xiangzhen.example.cn"))
+        self.url_edit.setToolTip(_("乡镇数据中心的网址。不填就只用U盘。"))
+        self.url_button = QPushButton(_("保存网址"))
+        self.upload_button = QPushButton(_("立即上传"))
+        self.upload_button.setToolTip(_("把新的变动导出,并把乡镇还没确认的同步包都通过网络上传"))
+        self.certificate_button = QPushButton(_("安装服务器证书…"))
+        self.certificate_button.setToolTip(_("乡镇给了服务器的证书文件(.pem)时才需要"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("乡镇网址:")))
+        row.addWidget(self.url_edit, 1)
+        row.addWidget(self.url_button)
+        row.addWidget(self.upload_button)
+        row.addWidget(self.certificate_button)
+        self.last_upload_label = selectable(QLabel(""))
+        self.last_upload_label.setWordWrap(True)
+        self.upload_message = message_label("ok")
+        selectable(self.upload_message)
+        self.network_hint = hint("")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(20, 10, 20, 12)
+        layout.setSpacing(6)
+        layout.addWidget(heading(_("网络上传")))
+        layout.addLayout(row)
+        layout.addWidget(self.last_upload_label)
+        layout.addWidget(self.upload_message)
+        layout.addWidget(self.network_hint)
+        return box
+
     def _build_keys_box(self) -> QFrame:
         box = QFrame()
         layout = QVBoxLayout(box)
@@ -368,6 +419,7 @@ class SyncScreen(FollowsTextSize, QWidget):
 
     def load_status(self) -> None:
         self._status_read.request()
+        self._upload_read.request()
 
     def _status_failed(self, exc: BaseException) -> None:
         if not isValid(self):
@@ -463,6 +515,124 @@ class SyncScreen(FollowsTextSize, QWidget):
 
     # ------------------------------------------------------------ actions
 
+    # ------------------------------------------------------------ the network
+
+    def _show_upload(self, info: UploadSettings) -> None:
+        if not isValid(self):
+            return
+        first = self.upload_info is None
+        self.upload_info = info
+        if first or not self.url_edit.hasFocus():
+            self.url_edit.setText(info.url)
+        self.upload_button.setEnabled(bool(info.url) and not self.uploader.busy)
+        if self.uploader.busy:
+            self.last_upload_label.setText(_("正在上传……"))
+        elif info.last is None:
+            self.last_upload_label.setText(_("上次上传:还没有上传过") if info.url else "")
+        else:
+            self.last_upload_label.setText(_("上次上传:{time},{result}").format(
+                time=short_time(info.last.when), result=info.last.summary))
+        self.last_upload_label.setObjectName("ok" if info.last is None or info.last.ok else "error")
+        self.last_upload_label.style().unpolish(self.last_upload_label)
+        self.last_upload_label.style().polish(self.last_upload_label)
+        self.last_upload_label.setVisible(bool(self.last_upload_label.text()))
+        if not info.url:
+            text = _("乡镇开通了网络上传时,把乡镇给的网址填在这里并保存。没有网络也没关系,照常用U盘。")
+        else:
+            text = _("程序开着的时候,每小时自动上传一次,导出同步包后也会马上上传;上传不成功会过一会儿再试。"
+                     "U盘照样可以用,两条路送到乡镇的记录不会重复。")
+        if info.certificate is not None:
+            text += "\n" + _("服务器证书:{subject},有效期到 {date}").format(
+                subject=info.certificate.subject, date=info.certificate.not_after)
+        self.network_hint.setText(text)
+
+    def save_url(self) -> None:
+        from app.sync.upload import UploadError, set_township_url
+
+        try:
+            url = set_township_url(self.store.data_dir, self.url_edit.text())
+        except UploadError as exc:
+            show_message(self.upload_message, str(exc), "error")
+            return
+        self.url_edit.setText(url)
+        show_message(self.upload_message, _("已保存网址 {url}。").format(url=url) if url
+                     else _("已删除网址,不再通过网络上传。"), "ok")
+        self._upload_read.request()
+        if url and not self.uploader.busy:
+            self.uploader.schedule(5)  # the first upload soon, without waiting an hour
+
+    def upload_now(self) -> Task | None:
+        if self.uploader.busy:
+            show_message(self.upload_message, _("正在上传,请稍候。"), "hint")
+            return None
+        show_message(self.upload_message, "")
+        task = self.uploader.upload(export=True)
+        if task is None:
+            show_message(self.upload_message, _("请先填写并保存乡镇的网址。"), "error")
+        else:
+            self._manual = True
+        return task
+
+    def _upload_busy(self, busy: bool) -> None:
+        if not isValid(self):
+            return
+        self.upload_button.setEnabled(not busy and bool(self.upload_info and self.upload_info.url))
+        self.upload_button.setText(_("正在上传……") if busy else _("立即上传"))
+        if busy:
+            self.last_upload_label.setText(_("正在上传……"))
+            self.last_upload_label.setVisible(True)
+
+    def _upload_finished(self, result: Any) -> None:
+        if not isValid(self):
+            return
+        manual, self._manual = self._manual, False
+        self.load_status()
+        if isinstance(result, UploadReport):
+            lines = result.failure_lines()
+            text = result.summary() + ("\n" + "\n".join(lines) if lines else "")
+            show_message(self.upload_message, text, "ok" if result.ok else "error")
+            if manual:
+                (QMessageBox.information if result.ok else QMessageBox.warning)(
+                    self, _("上传完成") if result.ok else _("上传没有全部成功"), text)
+        else:
+            from ui.errors import message_for
+
+            text = message_for(result)
+            show_message(self.upload_message, text, "error")
+            if manual:
+                QMessageBox.warning(self, _("上传没有成功"), text)
+
+    def install_certificate(self) -> Task | None:
+        from app.sync.upload import install_server_certificate, read_certificate_file
+
+        chosen, _filter = filedialogs.open_file_name(
+            self, filedialogs.SYNC, _("选择乡镇服务器的证书文件"), _("证书文件 (*.pem *.crt);;所有文件 (*)"),
+            folder=self._start_folder())
+        if not chosen:
+            return None
+        path = Path(chosen)
+
+        def check(_ctx: TaskContext) -> Any:
+            return read_certificate_file(path)[0]
+
+        def confirm_install(cert: Any) -> None:
+            if not isValid(self):
+                return
+            if not confirm(self, _("核对服务器证书"), _(
+                    "这是“{subject}”的证书,有效期到 {date}。\n\nSHA-256 指纹:\n{fp}\n\n"
+                    "请与乡镇电话核对指纹。安装后,上传时只信任这个证书。数字完全一样吗?").format(
+                    subject=cert.subject, date=cert.not_after, fp=cert.fingerprint),
+                    _("一样,安装"), _("不一样,不安装")):
+                return
+            data_dir = self.store.data_dir
+            (Task(lambda _ctx: install_server_certificate(data_dir, path), write=True)
+             .success(lambda _c: (show_message(self.upload_message, _("已安装服务器证书。"), "ok"),
+                                  self._upload_read.request()) if isValid(self) else None)
+             .failure(lambda exc: self._failed(exc, self.upload_message)).run())
+
+        return Task(check, write=False).success(confirm_install).failure(
+            lambda exc: self._failed(exc, self.upload_message)).run()
+
     def _write_buttons(self) -> list[QWidget]:
         return [self.export_button, self.full_button, self.receipt_button, self.install_button,
                 self.reinstall_button, self.identity_button, self.identity_again_button]
@@ -479,7 +649,7 @@ class SyncScreen(FollowsTextSize, QWidget):
     def _failed(self, exc: BaseException, message: QLabel | None = None) -> None:
         if not isValid(self):
             return
-        if isinstance(exc, (SyncError, KeyFileError)):
+        if isinstance(exc, (SyncError, KeyFileError, UploadError)):
             # these messages are written for the clerk: say them as they are
             if message is not None:
                 show_message(message, str(exc), "error")
@@ -528,6 +698,8 @@ class SyncScreen(FollowsTextSize, QWidget):
     def _exported(self, result: ExportResult) -> None:
         if not isValid(self):
             return
+        if result.path is not None:
+            self.uploader.upload()  # when the township's address is set: the new bundle goes over the network too
         if result.path is None:
             text = _("上次导出以来没有新的变动,不需要导出。")
             show_message(self.export_message, text, "ok")
@@ -541,7 +713,8 @@ class SyncScreen(FollowsTextSize, QWidget):
             "里面是第 {first}–{last} 号记录,共 {n} 条{attachments}。\n\n"
             "请把这个U盘带到乡镇,交给负责村务的同志导入。\n"
             "拔U盘前,请先在电脑上点“安全弹出”。").format(
-            path=result.path, first=result.first, last=result.last, n=result.events, attachments=attachments))
+            path=result.path, first=result.first, last=result.last, n=result.events, attachments=attachments)
+            + (("\n\n" + _("已设置乡镇网址:同步包也会马上通过网络上传。")) if self.upload_info and self.upload_info.url else ""))
 
     def import_receipt_file(self) -> Task | None:
         chosen, _filter = filedialogs.open_file_name(

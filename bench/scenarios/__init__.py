@@ -27,3 +27,7 @@ MODULES[hub_import_projections.NAME] = hub_import_projections
 from bench.scenarios import hub_upload  # noqa: E402 - the hub as a network service (app/hub/server.py)
 
 MODULES[hub_upload.NAME] = hub_upload
+
+from bench.scenarios import public_pages  # noqa: E402 - the hub's public pages (app/hub/public.py)
+
+MODULES[public_pages.NAME] = public_pages

@@ -214,6 +214,20 @@ def test_a_client_that_hangs_up_mid_body_changes_nothing(served):
     assert server.post(good)[0] == 200
 
 
+def test_a_body_without_its_length_is_refused(served):
+    link, server = served
+    link.add_residents("癸")
+    bundle = link.export().read_bytes()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("POST", BUNDLES_PATH, body=iter([bundle]), encode_chunked=True,
+                 headers={"Content-Type": "application/octet-stream", "Transfer-Encoding": "chunked"})
+    r = conn.getresponse()
+    doc = _message(r.read())
+    conn.close()
+    assert r.status == 411 and doc["reason"] == "length" and "Content-Length" in doc["message"]
+    assert server.post(bundle)[0] == 200  # sent with its length, it goes in
+
+
 def test_a_get_to_the_upload_address_says_what_it_is_for(served):
     _link, server = served
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)

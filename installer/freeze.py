@@ -22,6 +22,9 @@ EXCLUDES = ["PySide6." + m for m in qt_unused] + [
     "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "pytestqt", "pypdf", "IPython", "matplotlib",
     "scipy", "pyarrow", "numexpr", "bottleneck", "tables", "sqlite3.test", "unittest", "pydoc_data",
     "psycopg", "psycopg_binary", "psycopg2",  # the hub's PostgreSQL driver: a township server installs it with pip
+    # the hub's network service (cunwu hub serve): a township server installs it with pip ("cunwu[server]");
+    # in the build, hub serve says so
+    "uvicorn", "starlette", "anyio", "h11", "click", "jinja2", "httptools", "uvloop", "websockets", "watchfiles",
     "PyInstaller",
     # sqlalchemy and Pillow use numpy when it is there; the program computes no arrays. reportlab needs Pillow
     # (PIL.Image), but not its AVIF, WebP, colour-management or Tk parts

@@ -127,3 +127,13 @@ def visible(html_text: str) -> str:
 
     main = html_text.split("<main>", 1)[-1].split("</main>", 1)[0]
     return html.unescape(re.sub(r"<[^>]+>", " ", main))
+
+
+def village_store(dest: Path, name: str) -> Any:
+    """A copy of the demo village ``name``'s own store (the village program's data folder), opened."""
+    from app.hub.township_demo import FOLDER
+    from app.schema import open_store
+
+    (folder,) = [p for p in (_built() / FOLDER).iterdir() if p.is_dir() and p.name.endswith("-" + name)]
+    shutil.copytree(folder, dest)
+    return open_store(dest)

@@ -270,3 +270,75 @@ def test_bad_input_gets_a_plain_message_and_nothing_else(township):
         assert status == 200 and headers["cache-control"] == "no-store"
         assert 'class="result plain"' in page
         assert "<script>" not in page
+
+
+# ---------------------------------------------------------------- item 6: notices' QR codes carry the public address
+
+ADDRESS = "https://xz.example.gov.cn"
+
+
+def _printed(store, notice_id: int):
+    import datetime as dt
+
+    from app.disclosure.printing import notice_pdf_bytes
+    from app.disclosure.service import notice_view
+
+    with store.read() as s:
+        view = notice_view(s, notice_id, print_date=dt.date(2026, 10, 20))
+    return view, notice_pdf_bytes(view)
+
+
+def _qr_text(pdf: bytes, tmp_path: Path) -> str:
+    import subprocess
+
+    (tmp_path / "n.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", str(tmp_path / "n.pdf"),
+                    str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_a_notice_qr_code_opens_the_check_page_when_the_village_set_the_townships_address(township, tmp_path):
+    from app.config import load_settings, save_settings
+    from app.disclosure.service import qr_payload
+    from app.hub.public import ADDRESS_SETTING, check_address
+    from public_helpers import village_store
+
+    hub, b, served = township
+    store = village_store(tmp_path / "village", b.name)
+    try:
+        doc = _notice(hub, b.code, b.record_id)
+        plain = qr_payload(b.code, b.number, doc["content_hash"])
+        before, before_pdf = _printed(store, int(b.record_id))
+        assert before.qr_payload == plain                   # no address: the offline QR code as always
+        settings = load_settings(store.data_dir)
+        save_settings(store.data_dir, dict(settings, **{ADDRESS_SETTING: ADDRESS + "/"}))
+        linked, linked_pdf = _printed(store, int(b.record_id))
+        assert linked.qr_payload == check_address(ADDRESS, plain) == ADDRESS + "/check?code=" + plain.replace("|", "%7C")
+        assert _qr_text(linked_pdf, tmp_path) == linked.qr_payload   # what a phone's camera reads
+        # the phone opens that address: the page answers 真实 for this notice
+        answer = visible(served.get(linked.qr_payload[len(ADDRESS):])[2])
+        assert "真实" in answer and doc["title"] in answer
+        # the address pasted whole into the check box works as well
+        assert "真实" in visible(served.check(linked.qr_payload)[2])
+        # taken away again: the same bytes as before it was set
+        save_settings(store.data_dir, dict(settings, **{ADDRESS_SETTING: ""}))
+        assert _printed(store, int(b.record_id))[1] == before_pdf
+    finally:
+        store.close()
+
+
+def test_an_address_that_is_no_address_is_refused_and_never_printed(tmp_path):
+    from app.config import save_settings
+    from app.errors import FieldError
+    from app.hub.public import ADDRESS_SETTING, clean_address, village_address
+
+    assert clean_address("  xz.example.gov.cn/ ") == "https://xz.example.gov.cn"
+    assert clean_address("") == ""
+    for bad in ("乡镇网站", "https://xz.example.gov.cn/check?code=1", "javascript:alert(1)", "http://a b"):
+        with pytest.raises(FieldError):
+            clean_address(bad)
+    save_settings(tmp_path, {ADDRESS_SETTING: "javascript:alert(1)"})  # typed into the file by hand
+    assert village_address(tmp_path) == ""

@@ -196,6 +196,16 @@ class SettingsScreen(QWidget):
         disclosure_layout.addWidget(self.monthly_check)
         disclosure_layout.addLayout(threshold_row)
         disclosure_layout.addWidget(self.threshold_error)
+        # the township's public pages (cunwu hub serve --public): printed notices' QR codes open its check page
+        self.address_edit = QLineEdit(str(settings.get("public_address", "") or ""))
+        self.address_edit.setPlaceholderText(_("例如 https://xz.example.gov.cn,没有就空着"))
+        self.address_error = message_label("error")
+        self.address_edit.editingFinished.connect(self.set_public_address)
+        address_row = QHBoxLayout()
+        address_row.addWidget(QLabel(_("乡镇群众查询网址(公告二维码用):")))
+        address_row.addWidget(self.address_edit, 1)
+        disclosure_layout.addLayout(address_row)
+        disclosure_layout.addWidget(self.address_error)
 
         # -- meetings: the kinds the law leaves to the village's own rules (app.meetings.rules)
         meetings, meetings_layout = _section(_("会议规则"))
@@ -420,6 +430,21 @@ class SettingsScreen(QWidget):
             update_setting(data_dir, DISCLOSURE_SETTING, own)
 
         Task(save, write=True).run()  # one at a time: each reads, changes and rewrites settings.json
+
+    def set_public_address(self) -> None:
+        """The township's public address (settings.json "public_address"): notices printed from now on carry
+        it in their QR code; empty, they stay as they are. Something that is no address is said and not saved."""
+        from app.hub.public import ADDRESS_SETTING, clean_address
+
+        try:
+            value = clean_address(self.address_edit.text())
+        except FieldError as exc:
+            show_message(self.address_error, exc.message, "error")
+            return
+        show_message(self.address_error, "", "error")
+        self.address_edit.setText(value)  # as it will be printed
+        data_dir = self.store.data_dir
+        Task(lambda _ctx: update_setting(data_dir, ADDRESS_SETTING, value), write=True).run()
 
     def set_meeting_rule(self, kind: str) -> Task:
         """The village's rule for one kind without a statutory rule (settings.json "meetings" → "rules");

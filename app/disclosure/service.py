@@ -662,6 +662,7 @@ def check_code(digest: str) -> str:
 
 
 def notice_view(session: Session, notice_id: int, *, print_date: dt.date | None = None) -> NoticeView:
+    from app.hub.public import notice_qr  # the township's public address, when the village set it
     from app.people.service import get_village
 
     info = get_notice(session, notice_id)
@@ -680,7 +681,8 @@ def notice_view(session: Session, notice_id: int, *, print_date: dt.date | None 
         posted_from=info.posted_from, posted_until=info.posted_until, reviewers=info.reviewers,
         hotline=village.hotline if village else "", print_date=print_date or dt.date.today(),
         chain_head=_("第 {seq} 号 · {hash}").format(seq=seq, hash=h[:8]),
-        qr_payload=qr_payload(village.code if village else "", info.number, info.content_hash) if posted else "",
+        qr_payload=notice_qr(session, qr_payload(village.code if village else "", info.number, info.content_hash))
+        if posted else "",
         check_code=check_code(info.content_hash) if posted else "",
         draft=not posted, corrects=corrects)
 

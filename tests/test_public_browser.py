@@ -2,13 +2,16 @@
 
 Each page is opened at a phone's width (390 x 844) and an office screen's (1366 x 768): the text a villager
 reads is there, at least 18 px on the phone, with no sideways scrolling (a notice's wide table becomes one card
-per row), and the 低保 list shows masked ID numbers only (个人信息保护法 Art. 6). The screenshots go to
-docs/images/public-*.png for the user guide.
+per row), and the 低保 list shows masked ID numbers only (个人信息保护法 Art. 6). The screenshots are saved to
+be looked at: in a temporary folder on an ordinary run, in docs/images/ (public-*.png, the user guide's) with
+
+    CUNWU_PUBLIC_SHOTS=docs/images .venv/bin/python -m pytest tests/test_public_browser.py -p no:randomly
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,11 +24,16 @@ from public_helpers import Served, board, hub_copy, sql
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-IMAGES = ROOT / "docs" / "images"
 PHONE, DESKTOP = (390, 844), (1366, 768)
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    where = os.environ.get("CUNWU_PUBLIC_SHOTS")
+    return ROOT / where if where else tmp_path_factory.mktemp("public-shots")
 
 
 @pytest.fixture(scope="module")
@@ -86,27 +94,27 @@ def _fits(driver, size: tuple[int, int]) -> None:
     assert smallest >= 18, "text at {} px".format(smallest)
 
 
-def _shot(driver, name: str) -> Path:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    path = IMAGES / name
+def _shot(driver, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     driver.save_screenshot(str(path))
     assert path.stat().st_size > 5000
     return path
 
 
 @pytest.mark.parametrize("size,suffix", [(PHONE, "-phone"), (DESKTOP, "")])
-def test_the_home_page_lists_the_villages(browser, site, size, suffix):
+def test_the_home_page_lists_the_villages(browser, site, shots, size, suffix):
     hub, _b, served = site
     text = _open(browser, served.base + "/", size)
     assert "村务公开查询" in text and "核验证明或公告" in text
     for (name,) in sql(hub, "SELECT name FROM hub_villages"):
         assert name in text
     _fits(browser, size)
-    _shot(browser, "public-home{}.png".format(suffix))
+    _shot(browser, shots, "public-home{}.png".format(suffix))
 
 
 @pytest.mark.parametrize("size,suffix", [(PHONE, "-phone"), (DESKTOP, "")])
-def test_the_village_page_shows_the_board_masked(browser, site, size, suffix):
+def test_the_village_page_shows_the_board_masked(browser, site, shots, size, suffix):
     hub, b, served = site
     (content,) = sql(hub, "SELECT content FROM hub_records WHERE village_code = ? AND record_type = 'notice' "
                           "AND record_id = ?", b.code, b.record_id)[0]
@@ -118,15 +126,15 @@ def test_the_village_page_shows_the_board_masked(browser, site, size, suffix):
     for number in ids:
         assert number not in text and mask_id(number) in text
     _fits(browser, size)
-    _shot(browser, "public-village{}.png".format(suffix))
+    _shot(browser, shots, "public-village{}.png".format(suffix))
     # the notice's table, one card per row on the phone
     caption = browser.find_element("css selector", "#n-{} caption".format(b.number))
     browser.execute_script("arguments[0].scrollIntoView()", caption)
-    _shot(browser, "public-notice{}.png".format(suffix))
+    _shot(browser, shots, "public-notice{}.png".format(suffix))
 
 
 @pytest.mark.parametrize("size,suffix", [(PHONE, "-phone"), (DESKTOP, "")])
-def test_the_check_page_answers_a_certificate(browser, site, size, suffix):
+def test_the_check_page_answers_a_certificate(browser, site, shots, size, suffix):
     hub, _b, served = site
     (content,) = sql(hub, "SELECT content FROM hub_records WHERE record_type = 'certificate' "
                           "AND json_extract(content, '$.state') = 'issued' ORDER BY village_code, seq LIMIT 1")[0]
@@ -139,4 +147,4 @@ def test_the_check_page_answers_a_certificate(browser, site, size, suffix):
     assert "真实" in text and cert["serial"] in text and cert["applicant_name"] in text
     assert "/check?code=" in browser.current_url
     _fits(browser, size)
-    _shot(browser, "public-check{}.png".format(suffix))
+    _shot(browser, shots, "public-check{}.png".format(suffix))

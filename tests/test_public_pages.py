@@ -127,7 +127,8 @@ def test_the_board_lists_its_notices_newest_first_and_no_drafts(township):
 
 
 def test_an_ended_notice_keeps_its_title_and_dates_but_not_its_text(township):
-    """PIPL Art. 19: personal information stays online no longer than it stays on the board."""
+    """个人信息保护法 第十九条: "除法律、行政法规另有规定外,个人信息的保存期限应当为实现处理目的所必要的最短时间。"
+    The purpose is the posting: the page shows a notice's text no longer than the board does."""
     hub, b, served = township
     ended = _ended_low_income(hub, b)
     current_names = _names(_notice(hub, b.code, b.record_id))

@@ -264,8 +264,10 @@ def test_a_notice_checks_by_its_code_and_by_its_qr_text(township):
 
 def test_bad_input_gets_a_plain_message_and_nothing_else(township):
     _hub, _b, served = township
-    empty = served.check("")
-    assert empty[0] == 200 and 'class="result' not in empty[2]
+    opened = served.get("/check")
+    assert opened[0] == 200 and 'class="result' not in opened[2] and 'name="code"' in opened[2]
+    empty = served.check("  ")
+    assert empty[0] == 200 and 'class="result plain"' in empty[2] and "请先输入" in visible(empty[2])
     for rubbish in ("x" * 5000, "你好", "CW1.abc.def", "<script>alert(1)</script>"):
         status, headers, page = served.check(rubbish)
         assert status == 200 and headers["cache-control"] == "no-store"

@@ -45,6 +45,7 @@ CSS_PATH = "/static/public.css"
 GENUINE, VOIDED, NOT_FOUND, ALTERED, PLAIN = "genuine", "voided", "not-found", "altered", "plain"
 
 _NOTICE_CODE = re.compile(r"[0-9A-F]{16}")
+CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 # ---------------------------------------------------------------- the township's switch per village
@@ -588,16 +589,16 @@ def _check_certificate(hub: Any, text: str) -> CheckResult:
         "没有看懂输入的内容。请扫描证明或公告上的二维码,或照着印在旁边的核验码输入(证明是六个字符,公告是十六个字符)。"))
 
 
-def check(hub: Any, text: str, today: dt.date) -> CheckResult | None:
-    """The answer of ``/check`` for ``text`` (None: nothing asked yet)."""
-    text = (text or "").strip()
-    if not text:
+def check(hub: Any, text: str | None, today: dt.date) -> CheckResult | None:
+    """The answer of ``/check`` for ``text`` (None: nothing asked yet, the page was only opened)."""
+    if text is None:
         return None
+    text = text.strip()
+    if not text:
+        return CheckResult(PLAIN, _("请先输入证明或公告上的核验码,或扫描二维码得到的文字,再点“核验”。"))
     if len(text) > MAX_QUERY:
         return CheckResult(PLAIN, _("输入的内容太长了,不是证明或公告上的二维码。请重新扫描,或只输入核验码。"))
     text = _from_address(text)
-    if not text:
-        return None
     answer = _check_notice_payload(hub, text, today)
     if answer is not None:
         return answer
@@ -607,7 +608,7 @@ def check(hub: Any, text: str, today: dt.date) -> CheckResult | None:
     return _check_certificate(hub, text)
 
 
-def check_page(hub: Any, text: str, today: dt.date) -> str:
+def check_page(hub: Any, text: str | None, today: dt.date) -> str:
     result = check(hub, text, today)
     parts = ["<h1>{}</h1>".format(esc(_("核验证明或公告")))]
     parts.append('<p class="lead">{}</p>'.format(esc(_(
@@ -625,7 +626,7 @@ def check_page(hub: Any, text: str, today: dt.date) -> str:
                  '<textarea id="code" name="code" maxlength="{max}" rows="3">{value}</textarea>'
                  '<p><button type="submit">{go}</button></p></form>'.format(
                      label=esc(_("二维码的内容或核验码:")), max=MAX_QUERY,
-                     value=esc(text[:MAX_QUERY] if result is not None and result.status != PLAIN else ""),
+                     value=esc((text or "")[:MAX_QUERY] if result is not None and result.status != PLAIN else ""),
                      go=esc(_("核验"))))
     return page(hub.name, _("核验证明或公告"), "\n".join(parts))
 
@@ -637,7 +638,12 @@ HEADERS = {"Content-Security-Policy": "default-src 'self'", "X-Content-Type-Opti
            "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 
-def public_routes(hub: Any, *, today: Callable[[], dt.date] = dt.date.today) -> list[Any]:
+def china_today() -> dt.date:
+    """Today in China (UTC+8): posting periods are Chinese dates, whatever time zone the server's clock is in."""
+    return dt.datetime.now(CHINA).date()
+
+
+def public_routes(hub: Any, *, today: Callable[[], dt.date] = china_today) -> list[Any]:
     """The villagers' pages of ``hub`` (``today`` gives the day a notice's posting period is judged on)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -661,7 +667,7 @@ def public_routes(hub: Any, *, today: Callable[[], dt.date] = dt.date.today) -> 
         return RedirectResponse("/v/{}/".format(quote(request.path_params["code"], safe="")), status_code=308)
 
     async def check_route(request: Any) -> Any:
-        text = request.query_params.get("code", "")
+        text = request.query_params.get("code")  # None: the page opened, nothing asked yet
         return answer(await run_in_threadpool(check_page, hub, text, today()))
 
     async def css(request: Any) -> Any:

@@ -345,3 +345,38 @@ def test_an_address_that_is_no_address_is_refused_and_never_printed(tmp_path):
             clean_address(bad)
     save_settings(tmp_path, {ADDRESS_SETTING: "javascript:alert(1)"})  # typed into the file by hand
     assert village_address(tmp_path) == ""
+
+
+def test_the_page_shows_what_the_townships_printout_of_each_notice_shows(township, tmp_path):
+    """The same text as the printed notice (the township prints a village's notice from its copy of the village's
+    store, app.hub.village_copy): every line, table cell and footer item, masked the same way."""
+    from app.disclosure.layout import _content
+    from app.disclosure.service import notice_view
+    from app.hub.village_copy import village_copy
+    from app.schema import open_store
+
+    hub, b, served = township
+    page = visible(served.get("/v/{}/".format(b.code))[2])
+    on_board = [int(rid) for (rid,) in sql(
+        hub, "SELECT record_id FROM hub_proj_notices WHERE village_code = ? AND state IN ('posted', 'archived') "
+             "AND posted_from <= ? AND posted_until >= ?", b.code, b.day.isoformat(), b.day.isoformat())]
+    assert len(on_board) >= 2
+    copy = open_store(village_copy(hub, b.code, tmp_path / "copy"))
+    try:
+        for notice_id in on_board:
+            with copy.read() as s:
+                printed = _content(notice_view(s, notice_id))
+            assert printed.title in page and printed.header in page
+            for line in printed.body:
+                assert line.strip().removeprefix("## ").removeprefix("- ") in page
+            for table in printed.tables:
+                for row in [*table.rows, table.total or []]:
+                    for cell in row:
+                        assert cell in page
+            for item, _bold in printed.footer:
+                if not item.startswith("打印日期"):
+                    assert item in page, item
+            for line in printed.signature:
+                assert line in page
+    finally:
+        copy.close()

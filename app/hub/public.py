@@ -537,8 +537,9 @@ def _check_notice_code(hub: Any, code: str, today: dt.date) -> CheckResult:
     r = t.records.c
     found = []
     with hub.engine.connect() as conn:
+        # village by village along the records' key (village, type): only notices are read, never residents
         for village_code, content in conn.execute(select(r.village_code, r.content).where(
-                r.record_type == "notice", r.content.contains(needle))):
+                r.village_code.in_(select(t.villages.c.code)), r.record_type == "notice", r.content.contains(needle))):
             try:
                 doc = json.loads(content)
             except ValueError:

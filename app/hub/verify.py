@@ -43,7 +43,8 @@ def verify_with_hub(hub: Any, text: str) -> Verification:
         def find(c: str) -> list[str]:
             found = []
             with hub.engine.connect() as conn:
-                rows = conn.execute(select(t.records.c.content).where(
+                rows = conn.execute(select(t.records.c.content).where(  # along the key (village, type): certificates only
+                    t.records.c.village_code.in_(select(t.villages.c.code)),
                     t.records.c.record_type == Certificate.__record_type__, t.records.c.content.contains(c)))
                 for (content,) in rows:
                     try:

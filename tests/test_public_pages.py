@@ -380,3 +380,55 @@ def test_the_page_shows_what_the_townships_printout_of_each_notice_shows(townshi
                 assert line in page
     finally:
         copy.close()
+
+
+def test_a_village_page_reads_a_fixed_few_rows_never_the_event_log(township):
+    """The board is one query on the hub's notice projection (its key begins with the village) plus the records
+    of the notices shown: as many statements for a village with a year of notices as for one with a few."""
+    import datetime as dt
+
+    from sqlalchemy import event
+
+    from app.hub.public import reader, village_page
+
+    hub, b, _served = township
+    hub = reader(hub)   # as the served pages read the hub
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(hub.engine, "before_cursor_execute", seen)
+    try:
+        village_page(hub, b.code, "", b.day)
+        busy = list(statements)
+        statements.clear()
+        village_page(hub, b.code, "", b.day + dt.timedelta(days=400))   # nothing on the board that day
+        quiet = list(statements)
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", seen)
+    assert len(busy) <= 7 and len(quiet) <= len(busy)
+    assert not any("hub_events" in s for s in busy + quiet)
+    (listing,) = [s for s in busy if "FROM hub_proj_notices" in s]
+    plan = sql(hub, "EXPLAIN QUERY PLAN " + listing.replace("?", "'x'"))
+    assert any("USING INDEX" in str(row) and "village_code=?" in str(row) for row in plan), plan
+
+
+def test_the_pages_answer_while_a_bundle_is_being_imported(township):
+    """An import holds the hub's write lock for its whole transaction; villagers' pages do not wait for it."""
+    import sqlite3
+    import time
+
+    hub, b, served = township
+    writer = sqlite3.connect(hub.dir / "hub.sqlite3", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE hub_villages SET last_import = last_import")
+        started = time.monotonic()
+        status, _h, page = served.get("/v/{}/".format(b.code))
+        assert status == 200 and b.number in visible(page)
+        assert served.check(check_code(_notice(hub, b.code, b.record_id)["content_hash"]))[0] == 200
+        assert time.monotonic() - started < 5
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -644,11 +644,44 @@ def china_today() -> dt.date:
     return dt.datetime.now(CHINA).date()
 
 
+@dataclasses.dataclass(frozen=True)
+class Reader:
+    """The hub as the public pages read it: its name, and an engine whose reads never wait for an import."""
+
+    name: str
+    dir: Any
+    engine: Any
+
+
+def reader(hub: Any) -> Reader:
+    """On SQLite the hub's own engine begins every transaction IMMEDIATE (as a writer), so a page would wait for
+    a bundle being imported; the pages read through their own connections instead, each statement seeing the
+    last commit (WAL) and never writing (query_only). PostgreSQL's readers never wait: its engine is used."""
+    from sqlalchemy import create_engine, event
+
+    url = str(hub.db_url)
+    if not url.startswith("sqlite:"):
+        return Reader(hub.name, hub.dir, hub.engine)
+    engine = create_engine(url)
+
+    def connect(dbapi_conn: Any, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA query_only=1")
+        cur.close()
+
+    event.listen(engine, "connect", connect)
+    return Reader(hub.name, hub.dir, engine)
+
+
 def public_routes(hub: Any, *, today: Callable[[], dt.date] = china_today) -> list[Any]:
     """The villagers' pages of ``hub`` (``today`` gives the day a notice's posting period is judged on)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import HTMLResponse, RedirectResponse, Response
     from starlette.routing import Route
+
+    hub = reader(hub)
 
     def answer(body: str, status: int = 200, *, store: bool = False) -> Any:
         headers = dict(HEADERS)

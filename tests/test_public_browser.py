@@ -135,6 +135,8 @@ def test_the_village_page_shows_the_board_masked(browser, site, shots, size, suf
 
 @pytest.mark.parametrize("size,suffix", [(PHONE, "-phone"), (DESKTOP, "")])
 def test_the_check_page_answers_a_certificate(browser, site, shots, size, suffix):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     hub, _b, served = site
     (content,) = sql(hub, "SELECT content FROM hub_records WHERE record_type = 'certificate' "
                           "AND json_extract(content, '$.state') = 'issued' ORDER BY village_code, seq LIMIT 1")[0]
@@ -143,6 +145,8 @@ def test_the_check_page_answers_a_certificate(browser, site, shots, size, suffix
     box = browser.find_element("id", "code")
     box.send_keys(cert["check_code"])
     box.submit()
+    WebDriverWait(browser, 20).until(lambda d: "/check?code=" in d.current_url
+                                     and d.find_elements("css selector", "section.result"))
     text = browser.find_element("tag name", "body").text
     assert "真实" in text and cert["serial"] in text and cert["applicant_name"] in text
     assert "/check?code=" in browser.current_url

@@ -94,3 +94,10 @@ def save_settings(data_dir: Path, settings: dict[str, Any]) -> None:
 
     write_atomic(data_dir / SETTINGS_NAME,
                  json.dumps(settings, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def update_setting(data_dir: Path, key: str, value: Any) -> None:
+    """Change one key of settings.json, keeping what other screens saved there."""
+    settings = load_settings(data_dir)
+    settings[key] = value
+    save_settings(data_dir, settings)

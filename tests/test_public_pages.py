@@ -350,7 +350,7 @@ def test_an_address_that_is_no_address_is_refused_and_never_printed(tmp_path):
 def test_the_page_shows_what_the_townships_printout_of_each_notice_shows(township, tmp_path):
     """The same text as the printed notice (the township prints a village's notice from its copy of the village's
     store, app.hub.village_copy): every line, table cell and footer item, masked the same way."""
-    from app.disclosure.layout import _content
+    from app.disclosure.layout import notice_content
     from app.disclosure.service import notice_view
     from app.hub.village_copy import village_copy
     from app.schema import open_store
@@ -365,7 +365,7 @@ def test_the_page_shows_what_the_townships_printout_of_each_notice_shows(townshi
     try:
         for notice_id in on_board:
             with copy.read() as s:
-                printed = _content(notice_view(s, notice_id))
+                printed = notice_content(notice_view(s, notice_id))
             assert printed.title in page and printed.header in page
             for line in printed.body:
                 assert line.strip().removeprefix("## ").removeprefix("- ") in page

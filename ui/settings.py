@@ -27,7 +27,7 @@ from shiboken6 import isValid
 
 from app.accounts.service import UserInfo
 from app.backup import BackupInfo, list_backups, make_backup
-from app.config import load_settings, save_settings
+from app.config import load_settings, update_setting
 from app.i18n import _
 from app.meetings.kinds import MAX_PROXIES_PER_HOLDER, MeetingKind, proxies_setting
 from app.meetings.rules import DEFAULT_SETTINGS, PASS_CHOICES, QUORUM_CHOICES, rule_for
@@ -84,13 +84,6 @@ def pass_text(key: str) -> str:
 
 def _dict(value: object) -> dict:  # type: ignore[type-arg]
     return dict(value) if isinstance(value, dict) else {}
-
-
-def update_setting(data_dir: Path, key: str, value: object) -> None:
-    """Change one key of settings.json, keeping what other screens saved there."""
-    settings = load_settings(data_dir)
-    settings[key] = value
-    save_settings(data_dir, settings)
 
 
 def _section(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -434,7 +427,7 @@ class SettingsScreen(QWidget):
     def set_public_address(self) -> None:
         """The township's public address (settings.json "public_address"): notices printed from now on carry
         it in their QR code; empty, they stay as they are. Something that is no address is said and not saved."""
-        from app.hub.public import ADDRESS_SETTING, clean_address
+        from app.disclosure.public_address import ADDRESS_SETTING, clean_address
 
         try:
             value = clean_address(self.address_edit.text())

@@ -44,7 +44,7 @@ def hub_serve(hub: Any, args: argparse.Namespace) -> int:
         print(_("{township} 乡镇数据中心已在 {url} 提供服务(各村上传同步包:{api})。按 Ctrl+C 停止。").format(
             township=hub.name, url=f"{scheme}://{host}:{args.port}/", api="/api/v1/bundles"), flush=True)
         print(_("上传的同步包不超过 {mb} MB;群众查询页面:{public}。").format(
-            mb=upload_limit(hub) // (1024 * 1024), public=_("已开") if args.public else _("未开")), flush=True)
+            mb=upload_limit(hub) // (1024 * 1024), public=_("已开通") if args.public else _("未开通")), flush=True)
 
     try:
         serve(hub, host=args.host, port=args.port, public=args.public, certfile=certfile, keyfile=keyfile,

@@ -128,7 +128,9 @@ def _hotline(line: str, hotline: str) -> str:
     return _OR_CALL.sub("", line).replace("拨打监督电话", _("向村务监督委员会反映"))
 
 
-def _content(view: NoticeView) -> _Content:
+def notice_content(view: NoticeView) -> _Content:
+    """What a notice prints, every string through the masking net: its title, body and tables as the page
+    shows them (the township's public pages show the same)."""
     keep = (view.hotline,) if view.hotline else ()
     cache: dict[str, str] = {}
 
@@ -196,7 +198,7 @@ def _content(view: NoticeView) -> _Content:
         tables=tables, footer=footer, signature=signature, draft=view.draft, qr=view.qr_payload.strip())
 
 
-def _all_text(c: _Content) -> Iterable[str]:
+def all_text(c: _Content) -> Iterable[str]:
     yield from (c.header, c.number_label, c.title, c.corrects, *c.body, *c.signature)
     yield from (item for item, _bold in c.footer)
     for t in c.tables:
@@ -395,8 +397,8 @@ def layout_notice(view: NoticeView, *, paper: str = "a4", landscape: bool = Fals
     font has, and :class:`NoticeLayoutError` when a table cannot fit the paper; in both cases
     before anything is drawn.
     """
-    content = _content(view)
-    metrics = Metrics(_all_text(content))
+    content = notice_content(view)
+    metrics = Metrics(all_text(content))
     pages = _Pages(content, metrics, paper.lower(), landscape)
     pages.title()
     pages.body()

@@ -662,7 +662,7 @@ def check_code(digest: str) -> str:
 
 
 def notice_view(session: Session, notice_id: int, *, print_date: dt.date | None = None) -> NoticeView:
-    from app.hub.public import notice_qr  # the township's public address, when the village set it
+    from app.disclosure.public_address import notice_qr  # the township's public address, when the village set it
     from app.people.service import get_village
 
     info = get_notice(session, notice_id)

@@ -32,6 +32,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from sqlalchemy import select
 
+# the village's setting (the township's address on its notices' QR codes) belongs to the notices themselves
+from app.disclosure.public_address import (ADDRESS_SETTING, check_address, clean_address,  # noqa: F401
+                                           notice_qr, village_address)
 from app.hub import store as t
 from app.i18n import _
 
@@ -70,59 +73,6 @@ def public_pages(hub: Any) -> list[tuple[str, str, bool]]:
     """(code, name, open) of every village the township has enrolled, by name: what 设置 lists."""
     off = public_off(hub)
     return [(code, name, code not in off) for code, name in _villages(hub)]
-
-
-def check_address(address: str, code: str) -> str:
-    """The text of a QR code that opens the check page at the township's public ``address`` for ``code``."""
-    return "{base}/check?code={code}".format(base=address.strip().rstrip("/"), code=quote(code, safe=""))
-
-
-# ---------------------------------------------------------------- the village's setting: the township's address
-
-ADDRESS_SETTING = "public_address"   # village settings.json: the township's public pages, e.g. https://xz.example.gov.cn
-_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
-
-
-def clean_address(text: str) -> str:
-    """The public address as typed, checked: "" (none), or http(s)://host[:port][/path] without a trailing slash.
-    FieldError (nothing saved) for anything else."""
-    from app.people.service import FieldError
-
-    value = unicodedata.normalize("NFKC", text or "").strip()
-    if not value:
-        return ""
-    if not re.match(r"(?i)^https?://", value):
-        value = "https://" + value
-    if not _ADDRESS.fullmatch(value) or len(value) > 100:
-        raise FieldError(ADDRESS_SETTING, _(
-            "“{text}”不像网址。请照乡镇给的写,例如 https://xz.example.gov.cn;没有就空着。").format(text=text.strip()[:60]))
-    return value.rstrip("/")
-
-
-def village_address(data_dir: Any) -> str:
-    """The township's public address the village set (settings.json), or "" when none or not a valid one."""
-    from app.config import load_settings
-
-    value = load_settings(data_dir).get(ADDRESS_SETTING, "")
-    try:
-        return clean_address(value) if isinstance(value, str) else ""
-    except Exception:  # noqa: BLE001 - a hand-edited value that is no address: the QR codes stay offline
-        return ""
-
-
-def notice_qr(session: Any, payload: str) -> str:
-    """The QR text printed on a posted notice: its payload, or, when the village set the township's public
-    address, the check page's address carrying it (a phone's camera opens it; the payload is still all there)."""
-    from pathlib import Path
-
-    try:
-        database = session.get_bind().url.database
-    except Exception:  # noqa: BLE001 - no file behind the session: nothing set
-        database = None
-    if not database or database == ":memory:":
-        return payload
-    address = village_address(Path(database).parent)
-    return check_address(address, payload) if address else payload
 
 
 # ---------------------------------------------------------------- reading the hub
@@ -355,7 +305,7 @@ class CheckResult:
 
 def village_page(hub: Any, code: str, q: str, today: dt.date) -> tuple[int, str]:
     """(status, HTML) of ``/v/<code>/``."""
-    from app.disclosure.layout import _content
+    from app.disclosure.layout import notice_content
 
     name = _village_name(hub, code)
     if name is None:
@@ -390,11 +340,11 @@ def village_page(hub: Any, code: str, q: str, today: dt.date) -> tuple[int, str]
                         "并向村委会或乡镇反映。"))))
             continue
         corrects_number = numbers.get(str(n.corrects_id), "") if n.corrects_id is not None else ""
-        content = _content(_view(n, village, _reviewers(reviews, n.id), corrects_number))
+        content = notice_content(_view(n, village, _reviewers(reviews, n.id), corrects_number))
         if needle:
-            from app.disclosure.layout import _all_text
+            from app.disclosure.layout import all_text
 
-            if needle not in _compact("\n".join(_all_text(content))):
+            if needle not in _compact("\n".join(all_text(content))):
                 continue
         shown.append(notice_html(content, anchor))
     ended_shown = [n for n in ended if not needle or needle in _compact(n.title + " " + n.number)][:MAX_ENDED]

@@ -277,6 +277,14 @@ class VillageSummary:
 
 
 VERSION_KEY = "village-version:"  # hub_info key + village code: the version the village's last bundle named
+PUBLIC_KEY = "village-public:"    # hub_info key + village code: the public address its last bundle named
+
+
+def village_public_address(hub: Hub, code: str) -> str:
+    """The township's public address the village prints on its notices, as its last bundle said ("" if none)."""
+    with hub.engine.connect() as conn:
+        value = conn.execute(select(t.hub_info.c.value).where(t.hub_info.c.key == PUBLIC_KEY + code)).scalar()
+    return str(value or "")
 
 
 def list_villages(hub: Hub) -> list[VillageSummary]:
@@ -646,6 +654,10 @@ def _apply(hub: Hub, conn: Connection, work: Path, reader: BundleReader, sha: st
     if m.program_version:  # which version the village runs (a bundle from before 0.1.0 names none)
         conn.execute(delete(t.hub_info).where(t.hub_info.c.key == VERSION_KEY + code))
         conn.execute(insert(t.hub_info).values(key=VERSION_KEY + code, value=m.program_version))
+    # the public address its notices' QR codes carry, as of this bundle (none named: none set)
+    conn.execute(delete(t.hub_info).where(t.hub_info.c.key == PUBLIC_KEY + code))
+    if m.public_address:
+        conn.execute(insert(t.hub_info).values(key=PUBLIC_KEY + code, value=m.public_address))
     values = (code, m.first, m.last, m.prev_head, m.head, "applied", "", now, now, sha)
     # a held bundle's row was written when it was held
     raw.execute((_BUNDLE_UPDATE_SQL if from_pending else _BUNDLE_INSERT_SQL).format(p=p), values)

@@ -77,6 +77,14 @@ def village_copy(hub: Any, code: str, folder: Path) -> Path:
     finally:
         engine.dispose()
 
+    from app.hub.service import village_public_address
+
+    address = village_public_address(hub, code)
+    if address:  # the village's notices carry the township's public address on their QR codes: so do the copy's
+        from app.config import update_setting
+        from app.disclosure.public_address import ADDRESS_SETTING
+
+        update_setting(folder, ADDRESS_SETTING, address)
     copy = open_store(folder)
     try:
         from app.disclosure.service import rebuild_search as notices_search

@@ -232,6 +232,7 @@ class Manifest:
     payload_sha256: str
     ephemeral: bytes
     program_version: str = ""  # the exporting program's version ("" from a program before 0.1.0)
+    public_address: str = ""   # the township's public address on the village's notices ("" when it set none)
 
 
 def _bad_manifest(detail: str) -> BundleRejected:
@@ -318,6 +319,7 @@ def _parse_manifest(body: bytes, code: str) -> Manifest:
         counts={str(k): v for k, v in counts.items() if type(v) is int and 0 <= v <= MAX_INT},
         members=members, payload_size=payload_size, payload_sha256=_hex64(payload, "sha256"),
         ephemeral=eph, program_version=_printable(raw.get("program", ""), 32),
+        public_address=_printable(raw.get("public", ""), 100),
     )
 
 

@@ -207,12 +207,22 @@ def _build(session: Session, work: Path, data_dir: Path, village: Any, township:
         "format": FORMAT_VERSION, "kind": "bundle", "village": {"code": village.code, "name": village.name},
         "recipient": township.fingerprint, "created": now_text(), "full": full,
         "program": program_version(),  # the hub records which version each village runs
+        **_public(data_dir),
         "events": {"first": first, "last": last, "count": total, "prev_head": prev_head, "head": head,
                    "bytes": raw_bytes},
         "counts": counts, "members": [{"name": m.name, "size": m.size, "sha256": m.sha256} for m in members],
         "payload": payload_entry,
     }
     return manifest, payload
+
+
+def _public(data_dir: Path) -> dict[str, str]:
+    """The township's public address the village prints on its notices' QR codes, when it set one: the hub
+    keeps it, so the township prints the village's notices with the same QR codes (app.hub.village_copy)."""
+    from app.disclosure.public_address import village_address
+
+    address = village_address(data_dir)
+    return {"public": address} if address else {}
 
 
 def _write_to_stick(ops: FileOps, header: bytes, payload: Path, final: Path) -> tuple[int, str]:

@@ -449,6 +449,18 @@ def keep_look(qapp):  # type: ignore[no-untyped-def]
     qapp.setFont(font)
 
 
+def test_large_text_chosen_in_the_townships_settings_is_kept_for_the_next_start(qapp, keep_look, window, data):
+    from app.config import load_settings
+    from ui.style import LARGE_TEXT_SETTING
+
+    screen = window.show_screen(SETTINGS)
+    settle(qapp, lambda: bool(screen.known_label.text()))
+    size = qapp.font().pointSize()
+    screen.large_check.setChecked(True)
+    assert qapp.font().pointSize() > size  # at once
+    settle(qapp, lambda: load_settings(data).get(LARGE_TEXT_SETTING) is True)  # and for the next start
+
+
 def test_cunwu_desktop_township_smoke_opens_the_overview(qapp, keep_look, data, capsys):
     from ui.app import main
 

@@ -79,3 +79,48 @@ def test_a_village_the_hub_does_not_know_gets_a_plain_message_and_nothing_is_mad
     finally:
         hub.close()
     assert not (tmp_path / "nothing").exists()
+
+
+def test_a_village_with_the_townships_public_address_is_printed_at_the_township_with_the_same_qr(data, tmp_path):
+    """A village that set the township's public address (设置 → 村务公开) prints it in its notices' QR codes;
+    its next bundle tells the hub, and the township's print is again the village's, byte for byte."""
+    from app.config import update_setting
+    from app.disclosure.models import Notice
+    from app.disclosure.printing import notice_pdf_bytes
+    from app.disclosure.public_address import ADDRESS_SETTING
+    from app.disclosure.service import notice_view
+    from app.hub.service import IMPORTED, import_bundles, open_hub, village_public_address
+    from app.people.service import ResidentInput, add_resident
+    from app.sync.export import export_bundle
+    from conftest import make_id
+
+    code = demo_village(ON_TIME).code
+    home = village_dir(data, code)
+    update_setting(home, ADDRESS_SETTING, "https://xz.example.gov.cn")
+    village = open_store(home)
+    try:
+        with village.begin("文书") as s:
+            add_resident(s, ResidentInput(name="新落户", id_number=make_id(dt.date(1990, 1, 2), 731)))
+        (tmp_path / "U盘").mkdir()
+        bundle = export_bundle(village, tmp_path / "U盘").path
+        hub = open_hub(data)
+        try:
+            (outcome,), _receipts = import_bundles(hub, [bundle], receipts=tmp_path / "U盘")
+            assert outcome.status == IMPORTED, outcome.message
+            assert village_public_address(hub, code) == "https://xz.example.gov.cn"
+            folder = village_copy(hub, code, tmp_path / "copy")
+        finally:
+            hub.close()
+        copy = open_store(folder)
+        try:
+            with village.read() as a, copy.read() as b:
+                notice_id = a.scalars(select(Notice.id).where(Notice.state.in_(("posted", "archived")))).first()
+                theirs = notice_view(a, notice_id, print_date=DAY)
+                assert theirs.qr_payload.startswith("https://xz.example.gov.cn/check?code=")
+                ours = notice_view(b, notice_id, print_date=DAY)
+                assert ours.qr_payload == theirs.qr_payload
+                assert notice_pdf_bytes(ours) == notice_pdf_bytes(theirs)
+        finally:
+            copy.close()
+    finally:
+        village.close()

@@ -280,6 +280,31 @@ def test_bad_input_gets_a_plain_message_and_nothing_else(township):
 ADDRESS = "https://xz.example.gov.cn"
 
 
+def test_one_device_asking_too_many_checks_in_a_minute_is_told_to_wait_and_others_are_not(township):
+    """A six-character certificate code must not be guessed by asking thousands of times."""
+    import http.client
+
+    from app.hub.public import CHECKS_PER_MINUTE
+
+    _hub, _b, served = township
+
+    def ask(forwarded: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+        try:  # through the township's proxy on the same machine, which names the phone's address
+            conn.request("GET", "/check?code=ABC123", headers={"X-Forwarded-For": forwarded})
+            r = conn.getresponse()
+            return r.status, r.read().decode("utf-8")
+        finally:
+            conn.close()
+
+    answers = [ask("203.0.113.7") for _i in range(CHECKS_PER_MINUTE + 1)]
+    assert all(status == 200 for status, _page in answers[:-1])
+    status, page = answers[-1]
+    assert status == 429 and "过一分钟再查" in visible(page)
+    assert ask("198.51.100.2")[0] == 200  # another phone is not held up
+    assert served.get("/check")[0] == 200  # the page itself still opens
+
+
 def _printed(store, notice_id: int):
     import datetime as dt
 

@@ -625,6 +625,44 @@ def reader(hub: Any) -> Reader:
     return Reader(hub.name, hub.dir, engine)
 
 
+CHECKS_PER_MINUTE = 30   # checks one client may ask for in a minute: a six-character code cannot be guessed at speed
+
+
+class CheckLimiter:
+    """At most ``per_minute`` checks a minute from one client address (in memory, per server process)."""
+
+    def __init__(self, per_minute: int = CHECKS_PER_MINUTE, clock: Callable[[], float] | None = None) -> None:
+        import threading
+        import time
+
+        self.per_minute, self.clock = per_minute, clock or time.monotonic
+        self._seen: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        with self._lock:
+            if len(self._seen) > 10_000:  # forget the clients of the last minutes (memory stays bounded)
+                self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 60}
+            recent = [t for t in self._seen.get(client, []) if t > now - 60]
+            if len(recent) >= self.per_minute:
+                self._seen[client] = recent
+                return False
+            recent.append(now)
+            self._seen[client] = recent
+            return True
+
+
+def _client(request: Any) -> str:
+    """Who asks: the client's address, or behind a proxy on the same machine (docs/deploy-hub.md) the address
+    the proxy names first."""
+    host = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if host in ("127.0.0.1", "::1") and forwarded:
+        return forwarded.split(",")[0].strip()[:64]
+    return host
+
+
 def public_routes(hub: Any, *, today: Callable[[], dt.date] = china_today) -> list[Any]:
     """The villagers' pages of ``hub`` (``today`` gives the day a notice's posting period is judged on)."""
     from starlette.concurrency import run_in_threadpool
@@ -650,8 +688,13 @@ def public_routes(hub: Any, *, today: Callable[[], dt.date] = china_today) -> li
     async def village_slash(request: Any) -> Any:
         return RedirectResponse("/v/{}/".format(quote(request.path_params["code"], safe="")), status_code=308)
 
+    limiter = CheckLimiter()
+
     async def check_route(request: Any) -> Any:
         text = request.query_params.get("code")  # None: the page opened, nothing asked yet
+        if text is not None and not limiter.allow(_client(request)):
+            return answer(page(hub.name, _("查询太频繁"), "<p>{}</p>".format(esc(_(
+                "这台设备一分钟内查询了太多次。请过一分钟再查。")))), 429)
         return answer(await run_in_threadpool(check_page, hub, text, today()))
 
     async def css(request: Any) -> Any:

@@ -553,3 +553,30 @@ def test_the_catalogue_versions_in_force_are_the_townships_setting(hub):
     finally:
         set_hub_setting(hub, CATALOGUES_KEY, "")
     assert projection_dump(hub) == before
+
+
+@pytest.mark.slow
+def test_the_public_pages_read_the_same_on_postgresql(township, tmp_path, request):
+    """The villagers' pages (app/hub/public.py) of a hub on PostgreSQL say what they say on SQLite."""
+    from app.hub.public import check_page, home_page, reader, village_page
+
+    root, info = township
+    ids, files = _sticks(root, info)
+    pg = _fresh_hub(root, tmp_path / "pg", ids, request.getfixturevalue("pg_url"))
+    lite = _fresh_hub(root, tmp_path / "lite", ids)
+    try:
+        for hub in (pg, lite):
+            import_bundles(hub, files, receipts=tmp_path / "receipts")
+        a, b = reader(pg), reader(lite)
+        assert home_page(a) == home_page(b)
+        with lite.engine.connect() as conn:
+            certificate = json.loads(conn.execute(select(t.records.c.content).where(
+                t.records.c.record_type == "certificate")).scalars().first())
+        for v in info.villages:
+            for q in ("", "公开"):
+                assert village_page(a, v.code, q, TODAY) == village_page(b, v.code, q, TODAY)
+        said = check_page(a, certificate["check_code"], TODAY)
+        assert said == check_page(b, certificate["check_code"], TODAY) and certificate["serial"] in said
+    finally:
+        pg.close()
+        lite.close()

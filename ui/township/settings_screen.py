@@ -62,6 +62,7 @@ class TownshipSettingsScreen(QWidget):
         self.known_label = selectable(QLabel(""))
         self.known_label.setObjectName("hint")
         self.known_label.setWordWrap(True)
+        self.known_label.setMinimumWidth(self.known_label.fontMetrics().horizontalAdvance("空着表示按各村实际使用的目录版本") + 40)
         self.catalogues = ""  # as the hub has it
         self.large_check = QCheckBox(_("大字模式(字更大,适合老花眼)"))
         self.public_list = QListWidget()  # checked: the village's page is open on the public pages (hub serve --public)
@@ -76,8 +77,8 @@ class TownshipSettingsScreen(QWidget):
         form.addRow(_("多少天没有同步算“长期未同步”:"), self.silence_spin.field())
         form.addRow(_("现行公开目录版本:"), self.catalogues_edit)
         self.upload_spin.setMaximumWidth(self.upload_spin.fontMetrics().horizontalAdvance("2048 MB") * 3)
-        form.addRow(_("网上上传的同步包最大:"), self.upload_spin.field())
         form.addRow("", self.known_label)
+        form.addRow(_("网上上传的同步包最大:"), self.upload_spin.field())
         form.addRow(_("开通群众查询页面的村:"), self.public_list)
         form.addRow("", self.large_check)
         row = QHBoxLayout()

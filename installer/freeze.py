@@ -83,7 +83,7 @@ system_libs = (
     "libX", "libxcb", "libxkbcommon", "libICE", "libSM", "libfontconfig", "libfreetype", "libglib-2.0", "libgio-2.0",
     "libgobject-2.0", "libgmodule-2.0", "libgthread-2.0", "libdbus-1", "libcups", "libgnutls", "libkrb5", "libk5crypto",
     "libgssapi", "libcom_err", "libkeyutils", "libavahi", "libsystemd", "libselinux", "libgcrypt", "libgpg-error",
-    "libcap", "libblkid", "libmount", "libpcre2", "libatk", "libcairo", "libpango", "libgdk", "libgtk", "libharfbuzz",
+    "libcap", "libblkid", "libmount", "libpcre2", "libatk", "libatspi", "libcairo", "libpango", "libgdk", "libgtk", "libharfbuzz",
     "libthai", "libdatrie", "libfribidi", "libpixman", "libgraphite2", "libpng16", "libjpeg", "libtasn1",
     "libunistring", "libidn2", "libp11-kit", "libhogweed", "libnettle", "libgmp", "libbrotli", "libbsd", "libmd.",
     "libuuid", "libzstd", "liblz4", "libwayland", "libepoxy", "libdrm", "libgbm", "libEGL", "libGL", "libOpenGL",

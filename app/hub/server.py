@@ -127,14 +127,15 @@ def make_app(hub: Any, *, public: bool = False, limits: Limits | None = None) ->
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from app.hub.service import ALREADY, IMPORTED, OLD, PENDING, import_one, receipt_of
+    from app.hub.service import ALREADY, IMPORTED, OLD, PENDING, held_villages, import_one, receipt_of
 
     limits = limits or Limits()
     turn = threading.Lock()  # one import at a time: each is one transaction over the village's chain
+    waiting = held_villages(hub)  # villages with bundles held for a gap: only their imports look for them
 
     def import_file(path: Path) -> tuple[Any, bytes | None]:
         with turn:
-            outcome = import_one(hub, path)
+            outcome = import_one(hub, path, waiting=waiting)
             receipt = receipt_of(hub, outcome.village_code) if outcome.village_code and outcome.status in (
                 IMPORTED, ALREADY, OLD, PENDING) else None
         return outcome, receipt

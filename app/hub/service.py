@@ -349,6 +349,13 @@ def _open(hub: Hub, path: Path, keys: dict[str, str] | None = None) -> BundleRea
         return exc
 
 
+def held_villages(hub: Hub) -> set[str]:
+    """The villages with bundles held for a gap: after importing a bundle of one of them, the hub looks whether
+    a held one can follow (``import_one``'s ``waiting``, which it keeps up to date)."""
+    with hub.engine.connect() as conn:
+        return set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
+
+
 def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
                    progress: Progress | None = None,
                    each_file: Callable[[int, int, Path], None] | None = None
@@ -360,8 +367,8 @@ def import_bundles(hub: Hub, files: list[Path], *, receipts: Path | None = None,
     One file after the other, each in its own transaction, all on the calling thread; only the
     reading of the next file runs beside it (see _ReadAhead).
     """
+    waiting = held_villages(hub)
     with hub.engine.connect() as conn:
-        waiting = set(conn.execute(select(t.bundles.c.village_code).where(t.bundles.c.state == PENDING)).scalars())
         keys = {r[0]: r[1] for r in conn.execute(select(t.villages.c.code, t.villages.c.public_key))}
     outcomes: list[ImportOutcome] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-read") as pool:
@@ -791,12 +798,10 @@ def receipt_of(hub: Hub, code: str) -> bytes:
                                   t.villages.c.enrolled).where(t.villages.c.code == code)).first()
         if row is None:
             raise HubError(_("本乡镇没有登记村代码为 {code} 的村。").format(code=code))
-        pending = [[r[0], r[1]] for r in conn.execute(
-            select(t.bundles.c.first_seq, t.bundles.c.last_seq).where(
-                t.bundles.c.village_code == code, t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq))]
-        held = conn.execute(select(func.max(t.bundles.c.received)).where(
-            t.bundles.c.village_code == code, t.bundles.c.state == PENDING)).scalar()
-    issued = max(str(row[2] or ""), str(held or ""), str(row[3] or ""))
+        held = conn.execute(select(t.bundles.c.first_seq, t.bundles.c.last_seq, t.bundles.c.received).where(
+            t.bundles.c.village_code == code, t.bundles.c.state == PENDING).order_by(t.bundles.c.first_seq)).all()
+    pending = [[first, last] for first, last, _received in held]
+    issued = max([str(row[2] or ""), str(row[3] or "")] + [str(r[2] or "") for r in held])
     return receipt_bytes(hub.secrets, village_code=code, last_seq=int(row[0]), head=str(row[1]), pending=pending,
                          issued=issued)
 

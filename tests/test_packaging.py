@@ -225,3 +225,31 @@ def test_the_windows_installer_script_compiles(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "warning" not in r.stdout.lower(), r.stdout
     assert out.read_bytes()[:2] == b"MZ" and out.stat().st_size > 50_000
+
+
+def test_the_frozen_program_uploads_to_the_townships_hub_and_says_plainly_it_does_not_serve(build, demo_village,
+                                                                                               tmp_path):
+    """The office PC's build uploads with the standard library only; the network service is a township server's
+    install (pip install "cunwu[server]"), and the build says so instead of failing."""
+    from app.schema import open_store
+    from hub_serving import Running
+    from sync_helpers import link
+
+    village = tmp_path / "village"
+    shutil.copytree(demo_village, village)
+    store = open_store(village)
+    linked = link(store, tmp_path)  # the key exchange, done by the program in the tests' environment
+    store.close()
+    served = Running(linked.hub)
+    try:
+        home = tmp_path / "home"
+        r = run(build / "cunwu", "--data-dir", str(village), "township", "url", f"http://127.0.0.1:{served.port}",
+                home=home)
+        assert r.returncode == 0, r.stderr
+        r = run(build / "cunwu", "--data-dir", str(village), "bundle", "upload", home=home)
+        assert r.returncode == 0 and "乡镇已确认" in r.stdout, r.stdout + r.stderr
+        r = run(build / "cunwu", "--data-dir", str(linked.hub.dir.parent), "hub", "serve", "--port", "1", home=home)
+        assert r.returncode == 1 and 'pip install "cunwu[server]"' in r.stderr, r.stdout + r.stderr
+    finally:
+        served.stop()
+        linked.hub.close()

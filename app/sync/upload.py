@@ -29,7 +29,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -486,46 +486,24 @@ _turn = threading.Lock()  # one upload at a time in this process
 def _one_at_a_time(data_dir: Path) -> Iterator[None]:
     """Never two uploads of this village at once: one lock in this process, one file lock across processes
     (the desktop's background upload and ``cunwu bundle upload`` in a terminal)."""
+    from app.files import write_failed
+    from app.leftovers import folder_lock
+
     if not _turn.acquire(blocking=False):
         raise UploadError(_("另一次上传正在进行,请等它结束。"))
-    fh = None
     try:
-        folder = outbox_dir(data_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fh = open(folder / LOCK_FILE, "a+b")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            from app.files import write_failed
-
-            raise UploadError(str(write_failed(exc, folder / LOCK_FILE))) from exc
-        if not _lock(fh):
-            raise UploadError(_("本机的另一个程序正在上传,请等它结束。"))
-        yield
+        with ExitStack() as stack:
+            folder = outbox_dir(data_dir)
+            try:  # only taking the lock is guarded here: the upload's own errors go by as they are
+                folder.mkdir(parents=True, exist_ok=True)
+                stack.enter_context(folder_lock(folder, LOCK_FILE, wait=0))
+            except TimeoutError:
+                raise UploadError(_("本机的另一个程序正在上传,请等它结束。")) from None
+            except OSError as exc:
+                raise UploadError(str(write_failed(exc, folder / LOCK_FILE))) from exc
+            yield
     finally:
-        if fh is not None:
-            fh.close()
         _turn.release()
-
-
-def _lock(fh: Any) -> bool:
-    if os.name == "nt":
-        import msvcrt
-
-        try:
-            fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            return True
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    except OSError:  # a file system without locks: the process lock still holds
-        return True
 
 
 Progress = Callable[[int, int, str], None]

@@ -6,6 +6,8 @@ import http.client
 import socket
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
 from app.hub.server import BUNDLES_PATH, Limits, make_app
 
@@ -16,15 +18,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Running:
-    """A hub served by uvicorn in a thread of this process, on a loopback port."""
+class Serving:
+    """An ASGI application served by uvicorn in a thread, on a free loopback port (HTTPS when given a
+    certificate and its key); ``stop()`` ends it."""
 
-    def __init__(self, hub, limits: Limits | None = None) -> None:
+    def __init__(self, application: Any, *, certfile: Path | None = None, keyfile: Path | None = None) -> None:
         import uvicorn
 
         self.port = free_port()
-        config = uvicorn.Config(make_app(hub, limits=limits), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
+        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning", access_log=False,
+                                ssl_certfile=str(certfile) if certfile else None,
+                                ssl_keyfile=str(keyfile) if keyfile else None)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -32,6 +36,19 @@ class Running:
         while not self.server.started:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.02)
+        self.url = ("https" if certfile else "http") + f"://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(20)
+
+
+class Running(Serving):
+    """The hub's own application (``cunwu hub serve``), with a way to post a bundle."""
+
+    def __init__(self, hub: Any, limits: Limits | None = None, *, public: bool = False,
+                 certfile: Path | None = None, keyfile: Path | None = None) -> None:
+        super().__init__(make_app(hub, public=public, limits=limits), certfile=certfile, keyfile=keyfile)
 
     def post(self, body: bytes, content_type: str = "application/octet-stream",
              headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -42,7 +59,3 @@ class Running:
             return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
         finally:
             conn.close()
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)

@@ -11,15 +11,14 @@ import datetime as dt
 import functools
 import http.client
 import shutil
-import socket
 import sqlite3
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from hub_serving import Serving
 
 TODAY = dt.date.today()
 
@@ -68,18 +67,11 @@ def board(hub: Any) -> Board:
     return Board(dt.date.fromisoformat(start) + dt.timedelta(days=1), code, name, rid, number)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
+class Served(Serving):
     """The public pages of ``hub`` on a loopback port (uvicorn in a thread), judged on ``day``; or, with
     ``server=True``, the hub's own application (app.hub.server.make_app) as ``cunwu hub serve`` runs it."""
 
     def __init__(self, hub: Any, day: dt.date | None = None, *, server: bool = False, public: bool = True) -> None:
-        import uvicorn
         from starlette.applications import Starlette
 
         from app.hub.public import public_routes
@@ -89,15 +81,7 @@ class Served:
             application = make_app(hub, public=public)
         else:
             application = Starlette(routes=public_routes(hub, today=lambda: day or TODAY))
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
+        super().__init__(application)
 
     @property
     def base(self) -> str:
@@ -114,11 +98,6 @@ class Served:
 
     def check(self, text: str) -> tuple[int, dict[str, str], str]:
         return self.get("/check?code=" + quote(text, safe=""))
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)
-
 
 def visible(html_text: str) -> str:
     """The page's <main> as text (tags out), for asserting what a reader sees."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,41 +18,16 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.hub import store as hub_tables
-from app.hub.server import make_app
 from app.sync.models import EXPORTED, RECEIPTED, OutboxEntry
 from app.sync.upload import (EVERY, FIRST_RETRY, MAX_RETRY, UploadError, last_upload, normalise_url, outbox_dir,
                              retry_delay, township_url)
 from sync_helpers import Linked, hub_dump, linked  # noqa: F401 - the fixture
-from test_hub_server import free_port
-
-
-class Served:
-    """The hub of ``link`` served by uvicorn in a thread (HTTPS when given a certificate and key)."""
-
-    def __init__(self, hub, certfile: Path | None = None, keyfile: Path | None = None) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        config = uvicorn.Config(make_app(hub), host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False, ssl_certfile=str(certfile) if certfile else None,
-                                ssl_keyfile=str(keyfile) if keyfile else None)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
-        self.url = ("https" if certfile else "http") + f"://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)
+from hub_serving import Running, free_port
 
 
 @pytest.fixture
-def served(linked: Linked) -> Iterator[tuple[Linked, Served]]:  # noqa: F811
-    running = Served(linked.hub)
+def served(linked: Linked) -> Iterator[tuple[Linked, Running]]:  # noqa: F811
+    running = Running(linked.hub)
     yield linked, running
     running.stop()
 
@@ -260,7 +233,7 @@ def _self_signed(folder: Path, days: int = 30) -> tuple[Path, Path]:
 
 def test_https_needs_the_townships_certificate_pinned(linked, capsys, tmp_path):  # noqa: F811
     certfile, keyfile = _self_signed(tmp_path)
-    server = Served(linked.hub, certfile, keyfile)
+    server = Running(linked.hub, certfile=certfile, keyfile=keyfile)
     try:
         linked.add_residents("加密")
         run(capsys, linked, "township", "url", server.url)
@@ -285,7 +258,7 @@ def test_a_pinned_certificate_for_another_server_is_refused(linked, capsys, tmp_
     (tmp_path / "b").mkdir()
     certfile, keyfile = _self_signed(tmp_path / "a")
     other, _key = _self_signed(tmp_path / "b")  # the township's certificate of last year, say
-    server = Served(linked.hub, certfile, keyfile)
+    server = Running(linked.hub, certfile=certfile, keyfile=keyfile)
     try:
         linked.add_residents("别的证书")
         run(capsys, linked, "township", "url", server.url)

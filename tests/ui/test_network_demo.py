@@ -12,8 +12,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import datetime as dt  # noqa: E402
 import http.client  # noqa: E402
 import shutil  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 import urllib.parse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -24,24 +22,6 @@ from app.hub.township_demo import FOLDER, FORKED, REFUSALS, SILENT  # noqa: E402
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 60_000
-
-
-def _served(hub):  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    from app.hub.server import make_app
-    from hub_serving import free_port
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(make_app(hub, public=True), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    return server, thread, port
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
@@ -103,7 +83,10 @@ def test_three_villages_upload_and_the_township_and_the_villagers_see_it(qapp, q
     data = tmp_path / "乡镇"
     shutil.copytree(_built(), data)
     hub = open_hub(data)
-    server, thread, port = _served(hub)
+    from hub_serving import Running
+
+    served = Running(hub, public=True)
+    port = served.port
     try:
         from app.hub.township_demo import village_kinds
 
@@ -152,6 +135,5 @@ def test_three_villages_upload_and_the_township_and_the_villagers_see_it(qapp, q
         status, page = _get(port, "/check?" + urllib.parse.urlencode({"code": qr}))
         assert status == 200 and "真实" in page and "居住证明" in page
     finally:
-        server.should_exit = True
-        thread.join(20)
+        served.stop()
         hub.close()

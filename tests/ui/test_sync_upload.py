@@ -26,7 +26,7 @@ from ui.sync.uploader import Uploader, uploader_for  # noqa: E402
 from conftest import Shown  # noqa: E402
 from sync_helpers import Linked, link  # noqa: E402
 from test_hub_server import free_port  # noqa: E402
-from test_upload import Served  # noqa: E402
+from hub_serving import Running  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("shown")
 
@@ -47,8 +47,8 @@ def linked(store: Store, tmp_path: Path) -> Iterator[Linked]:
 
 
 @pytest.fixture
-def served(linked: Linked) -> Iterator[tuple[Linked, Served]]:
-    running = Served(linked.hub)
+def served(linked: Linked) -> Iterator[tuple[Linked, Running]]:
+    running = Running(linked.hub)
     yield linked, running
     running.stop()
 

@@ -87,6 +87,29 @@ def link_to_township(village_dir: Path, hub_dir: Path) -> None:
     trust_township(village_dir, key_file)
 
 
+def enrol_village(store, path: Path, i: int, rng: random.Random, demo, households) -> str:  # type: ignore[no-untyped-def]
+    """Village ``i`` of a bench township in ``path`` (its hub in ``path/hub``): named 第{i+1}村 with a new credit
+    code, ``households`` of the generated demo village written in, linked to the township, and its identity file
+    ``path/id-NN.json`` written. Returns its code."""
+    from app.keys import write_identity_file
+    from app.people.importer import HouseholdRecord, PersonRecord, write_households
+    from app.people.service import init_village
+    from app.people.uscc import make_uscc
+
+    code = make_uscc(rng, area="371426")
+    with store.begin("bench") as s:
+        v = init_village(s, name=f"第{i + 1}村", code=code, township=HUB_NAME, groups=demo.groups)
+        write_households(s, [HouseholdRecord(
+            group_name=demo.groups[h.group_index], address=h.address, number=h.number,
+            members=[PersonRecord(name=p.name, sex=p.sex, birth_date=p.birth_date, id_number=p.id_number,
+                                  phone=p.phone, relation=p.relation, party_member=p.party_member,
+                                  representative=p.representative, note=p.note) for p in h.members])
+            for h in households])
+    link_to_township(store.data_dir, path / "hub")
+    write_identity_file(store.data_dir, path / f"id-{i:02d}.json", code=code, name=v.name, township=HUB_NAME)
+    return code
+
+
 def township(settings: Settings) -> Path:
     """A folder with ``hub/`` (the township's keys), and per village its identity file,
     its first full bundle and one month's bundle; listed in ``township.json``."""
@@ -96,12 +119,8 @@ def township(settings: Settings) -> Path:
     def build(path: Path) -> None:
         from app.demo_data import generate_village
         from app.hub.service import init_hub
-        from app.people.importer import HouseholdRecord, PersonRecord, write_households
-        from app.people.service import init_village
-        from app.people.uscc import make_uscc
         from app.schema import open_store
         from app.sync.export import export_bundle
-        from app.keys import write_identity_file
 
         hub = init_hub(path, HUB_NAME)
         hub.close()
@@ -112,18 +131,7 @@ def township(settings: Settings) -> Path:
             vdir = path / f"v{i:02d}"
             store = open_store(vdir)
             try:
-                code = make_uscc(rng, area="371426")
-                chosen = demo.households[i * 5:i * 5 + 150]  # about 500 people each
-                with store.begin("bench") as s:
-                    v = init_village(s, name=f"第{i + 1}村", code=code, township=HUB_NAME, groups=demo.groups)
-                    write_households(s, [HouseholdRecord(
-                        group_name=demo.groups[h.group_index], address=h.address, number=h.number,
-                        members=[PersonRecord(name=p.name, sex=p.sex, birth_date=p.birth_date, id_number=p.id_number,
-                                              phone=p.phone, relation=p.relation, party_member=p.party_member,
-                                              representative=p.representative, note=p.note) for p in h.members])
-                        for h in chosen])
-                link_to_township(vdir, path / "hub")
-                write_identity_file(vdir, path / f"id-{i:02d}.json", code=code, name=v.name, township=HUB_NAME)
+                code = enrol_village(store, path, i, rng, demo, demo.households[i * 5:i * 5 + 150])  # ~500 people
                 stick = path / f"stick-{i:02d}"
                 stick.mkdir()
                 first = export_bundle(store, stick)

@@ -52,15 +52,11 @@ def _dataset(settings: Settings, villages: int, months: int) -> Path:
     def build(path: Path) -> None:
         from app.demo_data import generate_village
         from app.hub.service import init_hub
-        from app.keys import write_identity_file
-        from app.people.importer import HouseholdRecord, PersonRecord, write_households
-        from app.people.service import init_village
-        from app.people.uscc import make_uscc
         from app.schema import open_store
         from app.sync.export import export_bundle
-        from bench.sync_data import age, link_to_township
+        from bench.sync_data import HUB_NAME, age, enrol_village
 
-        hub = init_hub(path, "石桥镇")
+        hub = init_hub(path, HUB_NAME)
         hub.close()
         rng = random.Random(61)
         demo = generate_village("small", 2026)
@@ -69,18 +65,7 @@ def _dataset(settings: Settings, villages: int, months: int) -> Path:
             vdir = path / f"v{i:02d}"
             store = open_store(vdir)
             try:
-                code = make_uscc(rng, area="371426")
-                chosen = demo.households[i * 3:i * 3 + PEOPLE // 3]
-                with store.begin("bench") as s:
-                    v = init_village(s, name=f"第{i + 1}村", code=code, township="石桥镇", groups=demo.groups)
-                    write_households(s, [HouseholdRecord(
-                        group_name=demo.groups[h.group_index], address=h.address, number=h.number,
-                        members=[PersonRecord(name=p.name, sex=p.sex, birth_date=p.birth_date, id_number=p.id_number,
-                                              phone=p.phone, relation=p.relation, party_member=p.party_member,
-                                              representative=p.representative, note=p.note) for p in h.members])
-                        for h in chosen])
-                link_to_township(vdir, path / "hub")
-                write_identity_file(vdir, path / f"id-{i:02d}.json", code=code, name=v.name, township="石桥镇")
+                code = enrol_village(store, path, i, rng, demo, demo.households[i * 3:i * 3 + PEOPLE // 3])
                 stick = path / f"stick-{i:02d}"
                 stick.mkdir()
                 first = export_bundle(store, stick)

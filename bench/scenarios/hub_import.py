@@ -166,21 +166,28 @@ def _measure(settings: Settings, source: Path, label: str, make_url) -> Result: 
         "ours_samples": ours, "floor_samples": floor})
 
 
-def run(settings: Settings) -> list[Result]:
-    source = township(settings)
-    results = [_measure(settings, source, "sqlite", lambda name: None)]
+def each_database(name: str, target: str, units: str, measure) -> list[Result]:  # type: ignore[no-untyped-def]
+    """``measure("sqlite", lambda name: None)`` and ``measure("postgresql", make_url)`` on a throwaway PostgreSQL
+    server (tests/pgserver.py); the second an "unavailable" row where PostgreSQL cannot start here."""
+    results = [measure("sqlite", lambda _name: None)]
     sys.path.insert(0, str(ROOT / "tests"))
     try:
         from pgserver import PgServer, PgUnavailable
     except ImportError as exc:
-        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, f"tests/pgserver.py: {exc}")]
+        return results + [unavailable(f"{name}-postgresql", target, units, f"tests/pgserver.py: {exc}")]
     server = PgServer()
     try:
         server.start()
     except PgUnavailable as exc:
-        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, str(exc))]
+        return results + [unavailable(f"{name}-postgresql", target, units, str(exc))]
     try:
-        results.append(_measure(settings, source, "postgresql", server.create_database))
+        results.append(measure("postgresql", server.create_database))
     finally:
         server.stop()
     return results
+
+
+def run(settings: Settings) -> list[Result]:
+    source = township(settings)
+    return each_database(NAME, TARGET, UNITS,
+                         lambda label, make_url: _measure(settings, source, label, make_url))

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import gc
 import shutil
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.core import ROOT, Result, Settings, median, ratio_of, unavailable
-from bench.scenarios.hub_import import _hub_with_first_bundles
+from bench.core import Result, Settings, median, ratio_of
+from bench.scenarios.hub_import import _hub_with_first_bundles, each_database
 from bench.sync_data import township
 
 NAME = "hub-import-projections"
@@ -114,19 +113,5 @@ def _measure(settings: Settings, source: Path, label: str, make_url) -> Result: 
 
 def run(settings: Settings) -> list[Result]:
     source = township(settings)
-    results = [_measure(settings, source, "sqlite", lambda name: None)]
-    sys.path.insert(0, str(ROOT / "tests"))
-    try:
-        from pgserver import PgServer, PgUnavailable
-    except ImportError as exc:
-        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, f"tests/pgserver.py: {exc}")]
-    server = PgServer()
-    try:
-        server.start()
-    except PgUnavailable as exc:
-        return results + [unavailable(f"{NAME}-postgresql", TARGET, UNITS, str(exc))]
-    try:
-        results.append(_measure(settings, source, "postgresql", server.create_database))
-    finally:
-        server.stop()
-    return results
+    return each_database(NAME, TARGET, UNITS,
+                         lambda label, make_url: _measure(settings, source, label, make_url))

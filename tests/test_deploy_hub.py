@@ -173,3 +173,16 @@ def test_hub_serve_with_its_own_certificate_takes_uploads_over_https(linked, tmp
 
         link.hub = open_hub(data_dir)
     assert proc.returncode == 0
+
+
+def test_hub_serve_refuses_a_certificate_and_key_that_do_not_go_together_plainly(linked, tmp_path, capsys):  # noqa: F811
+    from app.cli import main
+
+    cert, _key = make_certificate(tmp_path / "one")
+    _cert, other_key = make_certificate(tmp_path / "two")
+    data_dir = str(linked.hub.dir.parent)
+    for key in (other_key, cert):  # another certificate's key; the certificate given as its own key
+        assert main(["--data-dir", data_dir, "hub", "serve", "--port", str(free_port()), "--certfile", str(cert),
+                     "--keyfile", str(key)]) == 1
+        err = capsys.readouterr().err
+        assert "用不了" in err and "PEM" in err and "出现意外问题" not in err

@@ -199,6 +199,8 @@ def serve(hub: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, public
     for path in (certfile, keyfile):
         if path is not None and not Path(path).is_file():
             raise ServeError(_("找不到文件 {path}。请检查证书和私钥文件的位置。").format(path=path))
+    if certfile is not None and keyfile is not None:
+        _check_certificate(Path(certfile), Path(keyfile))
     try:
         probe = socket.create_server((host, port))
     except OSError as exc:
@@ -225,6 +227,19 @@ def serve(hub: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, public
     finally:
         if main:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _check_certificate(certfile: Path, keyfile: Path) -> None:
+    """The certificate and key as the server will load them; ServeError (nothing started) when they do not go
+    together, are not PEM, or the key has a passphrase (a service cannot type it)."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(str(certfile), str(keyfile), password=lambda: b"")
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ServeError(_("证书文件 {cert} 和私钥文件 {key} 用不了:要是 PEM 格式、彼此配套,私钥不能设密码。"
+                           "请检查这两个文件。").format(cert=certfile.name, key=keyfile.name)) from exc
 
 
 def _tell_when_started(server: Any, ready: Any) -> None:

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import http.client
 import json
 import logging
 import os
-import socket
-import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # the network's modules are loaded when an upload begins, not with the program
+    import ssl
 
 from app.errors import UserError
 from app.i18n import _
@@ -247,6 +247,8 @@ def pinned_certificate(data_dir: Path) -> ServerCertificate | None:
 
 def ssl_context(data_dir: Path) -> ssl.SSLContext:
     """The system's trust store, or exactly the township's certificate once one is installed."""
+    import ssl
+
     path = certificate_path(data_dir)
     if path.exists():
         try:
@@ -340,6 +342,10 @@ class Answer:
 
 def _post(url: str, bundle: Path, context: ssl.SSLContext, *, connect_timeout: float,
           read_timeout: float) -> Answer:
+    import http.client
+    import socket
+    import ssl
+
     parts = urlsplit(url)
     https = parts.scheme == "https"
     host = parts.hostname or ""
@@ -401,6 +407,8 @@ def _post(url: str, bundle: Path, context: ssl.SSLContext, *, connect_timeout: f
 
 
 def _os_reason(exc: OSError) -> str:
+    import socket
+
     if isinstance(exc, socket.gaierror):
         return _("找不到这个服务器名")
     if isinstance(exc, ConnectionRefusedError):
@@ -557,6 +565,8 @@ def _still_exported(store: Any, row_id: int) -> bool:
 
 def _run(store: Any, report: UploadReport, *, export: bool, progress: Progress | None, connect_timeout: float,
          read_timeout: float) -> None:
+    import ssl
+
     from app.keys import ensure_village_key
     from app.sync.export import export_bundle, import_receipt, sync_status
 

@@ -166,10 +166,17 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._row_changed)
         store_events().changed.connect(self._store_changed)
         store_events().waiting.connect(self._store_waiting)
+        from ui.sync import FIRST_UPLOAD_DELAY
+
+        # to the township over the network, in the background, once its address is set; the uploader and its
+        # modules are loaded only then, not while the program starts
+        QTimer.singleShot(int(FIRST_UPLOAD_DELAY * 1000), self, self._start_uploads)
+        self.show_screen(last if last in keys else HOME)
+
+    def _start_uploads(self) -> None:
         from ui.sync.uploader import start_uploads
 
-        start_uploads(store, self)  # to the township over the network, in the background, once its address is set
-        self.show_screen(last if last in keys else HOME)
+        start_uploads(self.store, self, first=0)
 
     # ------------------------------------------------------------ screens
 

@@ -195,3 +195,19 @@ def test_without_an_address_the_schedule_sends_nothing(qtbot, linked):
     qtbot.waitUntil(lambda: uploader.next_in() > 1000, timeout=TASK_MS)  # looked, found no address, an hour again
     assert not uploader.busy and _states(linked.store) == []
     uploader.timer.stop()
+
+
+def test_the_main_window_starts_the_background_uploads_only_after_its_first_minute(qtbot, linked, monkeypatch):
+    """Opening the program sends nothing; the uploads begin after the delay."""
+    import ui.sync
+    from ui.main_window import MainWindow
+    from ui.sync import uploader as uploader_module
+
+    monkeypatch.setattr(ui.sync, "FIRST_UPLOAD_DELAY", 0.3)
+    window = MainWindow(linked.store, actor="王文书")
+    qtbot.addWidget(window)
+    assert linked.store not in uploader_module._uploaders  # none yet
+    qtbot.waitUntil(lambda: linked.store in uploader_module._uploaders, timeout=TASK_MS)
+    found = uploader_module._uploaders[linked.store]
+    qtbot.waitUntil(lambda: found.next_in() > 1000, timeout=TASK_MS)  # it looked (no address yet): an hour again
+    found.timer.stop()

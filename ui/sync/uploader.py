@@ -22,11 +22,12 @@ from shiboken6 import isValid
 
 from app.storage import Store
 from app.sync.upload import UploadReport, retry_delay, township_url, upload_outbox
+from ui.sync import FIRST_UPLOAD_DELAY
 from ui.tasks import Task, TaskContext
 
 log = logging.getLogger(__name__)
 
-FIRST_DELAY = 90.0  # seconds after the program starts: its first minute is the clerk's
+FIRST_DELAY = FIRST_UPLOAD_DELAY
 
 
 class Uploader(QObject):
@@ -137,8 +138,9 @@ def uploader_for(store: Store, parent: QObject | None = None) -> Uploader:
     return made
 
 
-def start_uploads(store: Store, window: QObject) -> Uploader:
-    """Called once by the main window: background uploads for as long as it is open."""
+def start_uploads(store: Store, window: QObject, first: float = FIRST_DELAY) -> Uploader:
+    """Called once by the main window: background uploads for as long as it is open, the first in ``first``
+    seconds."""
     uploader = uploader_for(store, window)
-    uploader.start()
+    uploader.start(first)
     return uploader
